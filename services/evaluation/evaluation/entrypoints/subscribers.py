@@ -1,0 +1,34 @@
+"""Evaluation's consumers: thin — parse, call one handler."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from faststream import Context
+from faststream.rabbit import RabbitRouter
+from pydantic import Field
+
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE, consumer_queue
+from cnnt_shared.service import Runtime
+from evaluation.service_layer import handlers
+
+REGISTRATIONS = consumer_queue("evaluation.registrations")
+
+RegistrationEvent = Annotated[handlers.RegistrationEvent, Field(discriminator="event_type")]
+
+
+def build_subscribers() -> RabbitRouter:
+    router = RabbitRouter()
+
+    @router.subscriber(
+        REGISTRATIONS.queue(),
+        EVENTS_EXCHANGE,
+        title=f"{REGISTRATIONS.name}:consume",
+        description="Rounds and entries to judge, from registration.",
+    )
+    async def on_registration_event(
+        event: RegistrationEvent, runtime: Runtime = Context("runtime")
+    ) -> None:
+        await handlers.apply_registration_event(runtime.uow(), REGISTRATIONS.name, event)
+
+    return router

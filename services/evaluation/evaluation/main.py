@@ -1,0 +1,17 @@
+"""The evaluation service (chấm điểm): juries, conflicts of interest, score sheets."""
+
+from __future__ import annotations
+
+from cnnt_shared.service import ServiceSpec
+from evaluation.adapters.tables import metadata
+from evaluation.entrypoints.http import build_router
+from evaluation.entrypoints.subscribers import build_subscribers
+
+SERVICE = ServiceSpec(
+    name="evaluation",
+    title="CNNT evaluation",
+    description="Juries, conflicts of interest and score sheets (phiếu chấm điểm).",
+    metadata=metadata,
+    api=build_router,
+    subscribers=build_subscribers,
+)

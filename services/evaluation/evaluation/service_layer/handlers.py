@@ -1,0 +1,80 @@
+"""Evaluation's use cases."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from cnnt_shared.contracts import EntryWithdrawn, ProductRegistered, RoundClosed, RoundOpened
+from cnnt_shared.contracts.events import RoundRef
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from evaluation.adapters.tables import EntryRow, RoundRow
+
+log = structlog.get_logger("evaluation")
+
+RegistrationEvent = RoundOpened | ProductRegistered | EntryWithdrawn | RoundClosed
+
+
+async def _know_round(uow: UnitOfWork, ref: RoundRef, name: str = "") -> None:
+    # Events may arrive out of order (an entry before its round's opening): upsert either way.
+    stmt = insert(RoundRow).values(
+        id=ref.id, level=ref.level, scope_code=ref.scope_code, year=ref.year, name=name
+    )
+    await uow.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[RoundRow.id], set_={"name": name} if name else {"id": stmt.excluded.id}
+        )
+    )
+
+
+async def apply_registration_event(uow: UnitOfWork, consumer: str, event: RegistrationEvent) -> None:
+    async with uow:
+        if not await uow.first_delivery(consumer, event):
+            log.info("duplicate_event_ignored", event_id=str(event.event_id))
+            return
+        match event:
+            case RoundOpened(data=data):
+                await _know_round(uow, data.round, data.name)
+            case ProductRegistered(data=data):
+                await _know_round(uow, data.round)
+                await uow.session.execute(
+                    insert(EntryRow)
+                    .values(
+                        id=data.entry_id,
+                        round_id=data.round.id,
+                        product_id=data.product.id,
+                        product_name=data.product.name,
+                        product_group=data.product.group,
+                        is_set=data.product.is_set,
+                        facility_id=data.facility.id,
+                        facility_name=data.facility.name,
+                        facility_kind=data.facility.kind,
+                        province_code=data.facility.province_code,
+                        registered_at=data.registered_at,
+                    )
+                    .on_conflict_do_nothing()
+                )
+            case EntryWithdrawn(data=data):
+                await uow.session.execute(
+                    update(EntryRow).where(EntryRow.id == data.entry_id).values(withdrawn=True)  # type: ignore[arg-type]
+                )
+            case RoundClosed(data=data):
+                await _know_round(uow, data.round)
+                await uow.session.execute(
+                    update(RoundRow)
+                    .where(RoundRow.id == data.round.id)  # type: ignore[arg-type]
+                    .values(registration_closed=True)
+                )
+        await uow.commit()
+
+
+async def list_entries(uow: UnitOfWork, round_id: UUID) -> list[EntryRow]:
+    result = await uow.session.execute(
+        select(EntryRow)
+        .where(EntryRow.round_id == round_id, EntryRow.withdrawn.is_(False))  # type: ignore[arg-type,attr-defined]
+        .order_by(EntryRow.registered_at)  # type: ignore[arg-type]
+    )
+    return list(result.scalars())

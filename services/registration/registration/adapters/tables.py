@@ -1,0 +1,89 @@
+"""Registration's tables, all in the ``registration`` schema."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import Column, DateTime, MetaData, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_shared.db.tables import inbox_table, outbox_table
+from cnnt_shared.db.types import enum_type
+from registration.domain.model import RoundStatus
+
+SCHEMA = "registration"
+metadata = MetaData(schema=SCHEMA)
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+
+class Table(SQLModel, registry=registry(metadata=metadata)):
+    pass
+
+
+def _now_column() -> Any:
+    return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class FacilityRow(Table, table=True):
+    __tablename__ = "facilities"
+
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    name: str = Field(max_length=300)
+    kind: FacilityKind = Field(sa_type=enum_type(FacilityKind))
+    business_code: str = Field(max_length=40, unique=True)
+    province_code: str = Field(max_length=10, index=True)
+    address: str = Field(default="", max_length=500)
+    contacts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class ProductRow(Table, table=True):
+    __tablename__ = "products"
+
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    facility_id: UUID = Field(foreign_key="registration.facilities.id", index=True)
+    name: str = Field(max_length=300)
+    group: ProductGroup = Field(sa_type=enum_type(ProductGroup))
+    is_set: bool = False
+    description: str = Field(default="", max_length=4000)
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class RoundRow(Table, table=True):
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("level", "scope_code", "year", name="uq_round_level_scope_year"),)
+
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    name: str = Field(max_length=300)
+    level: Level = Field(sa_type=enum_type(Level))
+    scope_code: str = Field(max_length=40)
+    year: int
+    opens_on: date
+    closes_on: date
+    status: RoundStatus = Field(default=RoundStatus.DRAFT, sa_type=enum_type(RoundStatus))
+    threshold: Decimal = Field(default=Decimal(70), max_digits=5, decimal_places=2)
+    quorum: Decimal = Field(default=Decimal("0.6667"), max_digits=5, decimal_places=4)
+    quota: int | None = None
+    group_quotas: dict[str, int] = Field(default_factory=dict, sa_type=JSONB)
+    validity_years: int = 2
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class EntryRow(Table, table=True):
+    __tablename__ = "entries"
+    __table_args__ = (UniqueConstraint("round_id", "product_id", name="uq_entry_round_product"),)
+
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    round_id: UUID = Field(foreign_key="registration.rounds.id", index=True)
+    product_id: UUID = Field(foreign_key="registration.products.id", index=True)
+    facility_id: UUID = Field(foreign_key="registration.facilities.id", index=True)
+    declarations: dict[str, bool] = Field(default_factory=dict, sa_type=JSONB)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    registered_at: datetime = Field(sa_type=DateTime(timezone=True))

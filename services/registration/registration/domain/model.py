@@ -1,0 +1,104 @@
+"""Registration's domain: rounds, and the eligibility of an entry (DOMAIN.md, "Eligibility").
+
+Pure: standard library and the shared vocabulary only. Every refusal is an ``EligibilityError``
+whose code names the rule and whose field names what the caller must correct.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level
+from cnnt_shared.errors import Conflict, DomainError
+
+
+class EligibilityError(DomainError):
+    """An entry refused by one of the rules of DOMAIN.md."""
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+DECLARATIONS: dict[str, str] = {
+    "self_produced": "the product is made by the facility itself",
+    "no_ip_infringement": "the product does not breach intellectual property rights",
+    "meets_standards": "the product meets quality, safety, food-hygiene and environmental standards",
+    "mass_producible": "the product can be mass-produced (not a one-off piece)",
+}
+
+
+@dataclass
+class Round:
+    """A selection round (đợt bình chọn) at one level, for one scope, in one year."""
+
+    level: Level
+    scope_code: str
+    year: int
+    opens_on: date
+    closes_on: date
+    status: RoundStatus = RoundStatus.DRAFT
+
+    def __post_init__(self) -> None:
+        if self.closes_on < self.opens_on:
+            raise DomainError(
+                "window_inverted", "the round must close on or after it opens", field="closes_on"
+            )
+        if self.level is Level.NATIONAL and self.scope_code != NATION_SCOPE:
+            raise DomainError(
+                "scope_mismatch", f"a national round has scope {NATION_SCOPE}", field="scope_code"
+            )
+
+    def open(self) -> None:
+        if self.status is not RoundStatus.DRAFT:
+            raise Conflict("round_not_draft", f"only a draft round can open; it is {self.status}")
+        self.status = RoundStatus.OPEN
+
+    def close(self) -> None:
+        if self.status is not RoundStatus.OPEN:
+            raise Conflict("round_not_open", f"only an open round can close; it is {self.status}")
+        self.status = RoundStatus.CLOSED
+
+    def check_registration_window(self, today: date) -> None:
+        if self.status is not RoundStatus.OPEN:
+            raise EligibilityError(
+                "round_not_open", f"the round is {self.status}, not open for registration",
+                field="round_id",
+            )
+        if not self.opens_on <= today <= self.closes_on:
+            raise EligibilityError(
+                "outside_registration_window",
+                f"registration is open from {self.opens_on} to {self.closes_on}",
+                field="round_id",
+            )
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """What the facility declares in its dossier (hồ sơ)."""
+
+    declarations: dict[str, bool] = field(default_factory=dict)
+
+    def check(self) -> None:
+        for key, meaning in DECLARATIONS.items():
+            if not self.declarations.get(key, False):
+                raise EligibilityError(
+                    "declaration_missing",
+                    f"the dossier must declare that {meaning}",
+                    field=f"declarations.{key}",
+                )
+
+
+def duplicate_entry() -> EligibilityError:
+    return EligibilityError(
+        "duplicate_entry", "this product is already entered in this round", field="product_id"
+    )
+
+
+def check_not_entered_twice(already_entered: bool) -> None:
+    if already_entered:
+        raise duplicate_entry()

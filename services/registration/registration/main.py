@@ -1,0 +1,19 @@
+"""The registration service (đăng ký bình chọn): facilities, products, rounds, entries."""
+
+from __future__ import annotations
+
+from cnnt_shared.contracts import ProductRegistered, RoundOpened
+from cnnt_shared.service import ServiceSpec
+from registration.adapters.tables import metadata
+from registration.entrypoints.http import build_router
+from registration.entrypoints.subscribers import build_subscribers
+
+SERVICE = ServiceSpec(
+    name="registration",
+    title="CNNT registration",
+    description="Facilities, products, rounds and eligible entries (đăng ký bình chọn).",
+    metadata=metadata,
+    api=build_router,
+    subscribers=build_subscribers,
+    publishes=(ProductRegistered, RoundOpened),
+)

@@ -1,0 +1,1 @@
+"""Common code of the CNNT services: event contracts, messaging, outbox/inbox, auth, logging."""

@@ -1,0 +1,145 @@
+"""``cnnt``: the command line of the platform (database, services, tokens)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cnnt_shared.auth import Role, issue_token
+from cnnt_shared.cli import runner
+from cnnt_shared.cli.services import installed_services
+from cnnt_shared.db import bootstrap as db_bootstrap
+from cnnt_shared.db.migrations import autogenerate, upgrade
+from cnnt_shared.settings import Settings, get_settings
+
+app = typer.Typer(help="CNNT recognition platform", no_args_is_help=True)
+db = typer.Typer(help="Database: roles, schemas, migrations", no_args_is_help=True)
+token = typer.Typer(help="Bearer tokens for the HTTP APIs", no_args_is_help=True)
+app.add_typer(db, name="db")
+app.add_typer(token, name="token")
+console = Console(stderr=True)
+
+ServicesArg = Annotated[
+    list[str] | None, typer.Argument(help="Services (default: all installed)", show_default=False)
+]
+
+
+def _services(names: list[str] | None) -> tuple[str, ...]:
+    known = installed_services()
+    chosen = tuple(names) if names else known
+    unknown = [n for n in chosen if n not in known]
+    if unknown:
+        raise typer.BadParameter(f"unknown service(s): {', '.join(unknown)}")
+    return chosen
+
+
+def prepare_database(settings: Settings, services: tuple[str, ...]) -> None:
+    console.print(f"[bold]database[/] {settings.db_name} on {settings.db_host}:{settings.db_port}")
+    asyncio.run(db_bootstrap.bootstrap(settings, services))
+    for name in services:
+        asyncio.run(upgrade(settings, name))
+        console.print(f"  [green]✓[/] {name}: schema and migrations up to date")
+
+
+@db.command("bootstrap")
+def db_bootstrap_cmd() -> None:
+    """Create the database, a login role and a schema per service (idempotent)."""
+    settings = get_settings()
+    asyncio.run(db_bootstrap.bootstrap(settings, installed_services()))
+    console.print("[green]✓[/] roles and schemas ready")
+
+
+@db.command("migrate")
+def db_migrate(services: ServicesArg = None) -> None:
+    """Run each service's Alembic migrations, as that service's own role."""
+    settings = get_settings()
+    for name in _services(services):
+        asyncio.run(upgrade(settings, name))
+        console.print(f"[green]✓[/] {name} migrated")
+
+
+@db.command("prepare")
+def db_prepare(services: ServicesArg = None) -> None:
+    """Bootstrap, then migrate: what every start runs first (containers and local)."""
+    prepare_database(get_settings(), _services(services))
+
+
+@db.command("revision")
+def db_revision(
+    service: Annotated[str, typer.Argument(help="Service whose tables changed")],
+    message: Annotated[str, typer.Option("-m", "--message", help="What the revision does")],
+) -> None:
+    """Write a new migration from the difference between a service's tables and the database."""
+    settings = get_settings()
+    name = _services([service])[0]
+    asyncio.run(db_bootstrap.bootstrap(settings, (name,)))
+    asyncio.run(upgrade(settings, name))
+    asyncio.run(autogenerate(settings, name, message))
+
+
+@db.command("drop")
+def db_drop(yes: Annotated[bool, typer.Option("--yes", help="Confirm")] = False) -> None:
+    """Drop the database and the service roles. Destroys all data."""
+    settings = get_settings()
+    if not yes:
+        typer.confirm(f"Drop database {settings.db_name} and its roles?", abort=True)
+    asyncio.run(db_bootstrap.drop(settings, installed_services()))
+    console.print("[green]✓[/] dropped")
+
+
+@app.command()
+def serve(
+    service: Annotated[str, typer.Argument(help="registration, evaluation, certification or support")],
+    port: Annotated[int | None, typer.Option(help="Port (default from settings)")] = None,
+) -> None:
+    """Run one service in this process: its HTTP API, consumers and outbox relay."""
+    runner.serve(_services([service])[0], get_settings(), port)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+@app.command()
+def run(services: ServicesArg = None, prepare: bool = typer.Option(True, help="Bootstrap and migrate first")) -> None:
+    """Run services, each as its own process, until Ctrl-C."""
+    settings = get_settings()
+    chosen = _services(services)
+    if prepare:
+        prepare_database(settings, chosen)
+    processes = runner.spawn(chosen)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        runner.wait_ready(chosen, settings, processes)
+        console.print("[bold]running[/] — Ctrl-C stops all services")
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        console.print("[red]a service exited[/]; stopping the others")
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        console.print("stopping…")
+    finally:
+        runner.stop(processes)
+
+
+@token.command("issue")
+def token_issue(
+    role: Annotated[Role, typer.Option(help="Role the token carries")],
+    scope: Annotated[str, typer.Option(help="Province code, judge id, or VN")] = "VN",
+    subject: Annotated[str | None, typer.Option(help="Who holds it (default: role:scope)")] = None,
+    ttl_hours: Annotated[int | None, typer.Option(help="Lifetime in hours")] = None,
+) -> None:
+    """Print a signed bearer token."""
+    settings = get_settings()
+    ttl = timedelta(hours=ttl_hours) if ttl_hours else None
+    typer.echo(issue_token(settings, subject=subject or f"{role.value}:{scope}", role=role, scope=scope, ttl=ttl))
+
+
+if __name__ == "__main__":
+    app()

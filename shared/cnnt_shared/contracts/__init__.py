@@ -1,0 +1,80 @@
+"""Event contracts: the envelope, the public v1 events and our internal events."""
+
+from cnnt_shared.contracts.envelope import Contract, Envelope
+from cnnt_shared.contracts.events import (
+    CriterionScores,
+    FacilityRef,
+    GrantRecognition,
+    ProductRecognized,
+    ProductRecognizedData,
+    ProductRef,
+    ProductRegistered,
+    ProductRegisteredData,
+    RoundRef,
+    SchemeRef,
+    ScoreSubmitted,
+    ScoreSubmittedData,
+    SupportGranted,
+    SupportGrantedData,
+)
+from cnnt_shared.contracts.internal import (
+    EntryWithdrawn,
+    EntryWithdrawnData,
+    JudgingClosed,
+    JudgingClosedData,
+    RecognitionRevoked,
+    RecognitionRevokedData,
+    ResultSettings,
+    RoundClosed,
+    RoundClosedData,
+    RoundOpened,
+    RoundOpenedData,
+)
+
+PUBLIC_EVENTS: tuple[type[Envelope], ...] = (
+    ProductRegistered,
+    ScoreSubmitted,
+    ProductRecognized,
+    SupportGranted,
+)
+INTERNAL_EVENTS: tuple[type[Envelope], ...] = (
+    RoundOpened,
+    RoundClosed,
+    EntryWithdrawn,
+    JudgingClosed,
+    RecognitionRevoked,
+)
+ALL_EVENTS: dict[str, type[Envelope]] = {e.model_fields["event_type"].default: e for e in (*PUBLIC_EVENTS, *INTERNAL_EVENTS)}
+
+__all__ = [
+    "ALL_EVENTS",
+    "INTERNAL_EVENTS",
+    "PUBLIC_EVENTS",
+    "Contract",
+    "CriterionScores",
+    "Envelope",
+    "EntryWithdrawn",
+    "EntryWithdrawnData",
+    "FacilityRef",
+    "GrantRecognition",
+    "JudgingClosed",
+    "JudgingClosedData",
+    "ProductRecognized",
+    "ProductRecognizedData",
+    "ProductRef",
+    "ProductRegistered",
+    "ProductRegisteredData",
+    "RecognitionRevoked",
+    "RecognitionRevokedData",
+    "ResultSettings",
+    "RoundClosed",
+    "RoundClosedData",
+    "RoundOpened",
+    "RoundOpenedData",
+    "RoundRef",
+    "SchemeRef",
+    "ScoreSubmitted",
+    "ScoreSubmittedData",
+    "SupportGranted",
+    "SupportGrantedData",
+]

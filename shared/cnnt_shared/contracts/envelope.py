@@ -1,0 +1,71 @@
+"""The envelope every message body carries (CONTRACTS.md, "Envelope").
+
+An event class fixes ``event_type``, ``event_version``, ``producer`` and its routing key; its
+``data`` is the event's own model. Consumers ignore fields they do not know, so additive changes
+within a version never break them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal, Self
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from cnnt_shared.context import current_correlation_id
+
+Producer = Literal["registration", "evaluation", "certification", "support"]
+
+
+class Contract(BaseModel):
+    """Base of every contract model: unknown fields are ignored, instances are immutable."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class Envelope(Contract):
+    event_id: UUID = Field(default_factory=uuid4)
+    event_type: str
+    event_version: int
+    occurred_at: AwareDatetime = Field(default_factory=utcnow)
+    producer: Producer
+    correlation_id: UUID
+    data: Contract
+
+    # Public events are a published interface; internal ones are for our own services.
+    public: ClassVar[bool] = False
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+    @classmethod
+    def routing_key(cls) -> str:
+        """``<producer>.<event_name>.v<version>``, e.g. ``certification.product_recognized.v1``."""
+        fields = cls.model_fields
+        producer = fields["producer"].default
+        name = fields["event_type"].default
+        version = fields["event_version"].default
+        return f"{producer}.{_snake(name)}.v{version}"
+
+    @classmethod
+    def new(cls, data: Any, *, correlation_id: UUID | None = None, **extra: Any) -> Self:
+        """Build an event now, in the flow (correlation id) of the current request or message."""
+        return cls(
+            data=data,
+            correlation_id=correlation_id or current_correlation_id(),
+            **extra,
+        )
+
+

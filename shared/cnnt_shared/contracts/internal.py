@@ -1,0 +1,109 @@
+"""Internal events: facts one of our services needs from another. Same envelope as the public
+ones, but no promise to outside subscribers beyond what CONTRACTS.md says of versioning."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from cnnt_shared.contracts.envelope import Contract, Envelope
+from cnnt_shared.contracts.events import RoundRef, Score
+from cnnt_shared.contracts.vocabulary import ProductGroup
+
+
+class ResultSettings(Contract):
+    """Per-round settings of DOMAIN.md "Results" (all configurable, defaults given there)."""
+
+    threshold: Score = Field(default=70, ge=0, le=100)
+    quorum: Score = Field(default=Score("0.6667"), gt=0, le=1, description="Share of the jury")
+    quota: int | None = Field(default=None, ge=0, description="Most recognised in the round")
+    group_quotas: dict[ProductGroup, int] = Field(default_factory=dict)
+    validity_years: int = Field(default=2, ge=0, description="Valid until 31 Dec of year + this")
+
+
+class RoundOpenedData(Contract):
+    round: RoundRef
+    name: str
+    opens_on: date
+    closes_on: date
+    settings: ResultSettings
+    opened_at: AwareDatetime
+
+
+class RoundOpened(Envelope):
+    """A round opened for registration, with the settings evaluation and certification apply."""
+
+    event_type: Literal["RoundOpened"] = "RoundOpened"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: RoundOpenedData
+
+
+class RoundClosedData(Contract):
+    round: RoundRef
+    entries: int = Field(ge=0, description="Entries standing when registration closed")
+    closed_at: AwareDatetime
+
+
+class RoundClosed(Envelope):
+    """Registration closed for a round: its list of entries is final."""
+
+    event_type: Literal["RoundClosed"] = "RoundClosed"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: RoundClosedData
+
+
+class EntryWithdrawnData(Contract):
+    entry_id: UUID
+    round_id: UUID
+    reason: str
+    withdrawn_at: AwareDatetime
+
+
+class EntryWithdrawn(Envelope):
+    """A facility withdrew an entry before its round closed."""
+
+    event_type: Literal["EntryWithdrawn"] = "EntryWithdrawn"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: EntryWithdrawnData
+
+
+class JudgingClosedData(Contract):
+    round_id: UUID
+    jury_size: int = Field(ge=1)
+    overridden_flags: int = Field(default=0, ge=0)
+    closed_at: AwareDatetime
+
+
+class JudgingClosed(Envelope):
+    """Judging closed for a round; certification applies the quorum to ``jury_size``."""
+
+    event_type: Literal["JudgingClosed"] = "JudgingClosed"
+    event_version: Literal[1] = 1
+    producer: Literal["evaluation"] = "evaluation"
+    data: JudgingClosedData
+
+
+class RecognitionRevokedData(Contract):
+    certificate_number: str
+    round_id: UUID
+    entry_id: UUID
+    product_id: UUID
+    facility_id: UUID
+    decision_number: str
+    reason: str
+    revoked_at: AwareDatetime
+
+
+class RecognitionRevoked(Envelope):
+    """A recognition was revoked by a new recorded decision."""
+
+    event_type: Literal["RecognitionRevoked"] = "RecognitionRevoked"
+    event_version: Literal[1] = 1
+    producer: Literal["certification"] = "certification"
+    data: RecognitionRevokedData

@@ -1,0 +1,1 @@
+"""Database plumbing: engines, the outbox and its relay, the inbox, the unit of work."""

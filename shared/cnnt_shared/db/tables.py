@@ -1,0 +1,61 @@
+"""Outbox and inbox tables, created in each service's own schema.
+
+Each service builds its own ``MetaData(schema=<service>)``; these helpers add the two tables
+to it so that Alembic migrates them with the service's business tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """Events written in the business transaction; kept after publishing as the event log."""
+    table = Table(
+        "outbox",
+        metadata,
+        Column("event_id", UUID(as_uuid=True), primary_key=True),
+        Column("seq", BigInteger, Identity(always=True), nullable=False, unique=True),
+        Column("event_type", String(80), nullable=False),
+        Column("event_version", Integer, nullable=False),
+        Column("routing_key", String(200), nullable=False),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("correlation_id", UUID(as_uuid=True), nullable=False),
+        Column("payload", JSONB, nullable=False),
+        Column("published_at", DateTime(timezone=True)),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("last_error", Text),
+    )
+    Index(
+        "ix_outbox_pending",
+        table.c.seq,
+        postgresql_where=table.c.published_at.is_(None),
+    )
+    Index("ix_outbox_type_time", table.c.event_type, table.c.occurred_at)
+    return table
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    """Event ids each consumer has applied, committed with the effect they had."""
+    return Table(
+        "inbox",
+        metadata,
+        Column("consumer", String(120), primary_key=True),
+        Column("event_id", UUID(as_uuid=True), primary_key=True),
+        Column("event_type", String(80), nullable=False),
+        Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )

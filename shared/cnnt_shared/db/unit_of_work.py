@@ -1,0 +1,88 @@
+"""One unit of work per request or message: business change, outbox rows and inbox row commit
+together or not at all (STYLE.md rule 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cnnt_shared.contracts import Envelope
+
+
+def outbox_row(event: Envelope) -> dict[str, object]:
+    return {
+        "event_id": event.event_id,
+        "event_type": event.event_type,
+        "event_version": event.event_version,
+        "routing_key": event.routing_key(),
+        "occurred_at": event.occurred_at,
+        "correlation_id": event.correlation_id,
+        "payload": event.model_dump(mode="json"),
+    }
+
+
+class UnitOfWork:
+    session: AsyncSession
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        outbox: Table,
+        inbox: Table,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._inbox = inbox
+        self._on_commit = on_commit
+        self._pending: list[Envelope] = []
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Closing rolls back whatever was not committed explicitly, so nothing half-written
+        # survives; unlike rollback() it leaves loaded objects readable for the response.
+        await self.session.close()
+
+    def emit(self, *events: Envelope) -> None:
+        """Queue integration events; they are written to the outbox by ``commit``."""
+        self._pending.extend(events)
+
+    async def first_delivery(self, consumer: str, event: Envelope) -> bool:
+        """Claim ``event`` for ``consumer``; False if it was already applied (a redelivery).
+
+        ``INSERT … ON CONFLICT DO NOTHING``: a concurrent duplicate waits for the first one's
+        transaction and then finds the row, so the effect happens once.
+        """
+        result = await self.session.execute(
+            insert(self._inbox)
+            .values(consumer=consumer, event_id=event.event_id, event_type=event.event_type)
+            .on_conflict_do_nothing()
+            .returning(self._inbox.c.event_id)
+        )
+        return result.first() is not None
+
+    async def commit(self) -> None:
+        if self._pending:
+            await self.session.execute(
+                insert(self._outbox), [outbox_row(e) for e in self._pending]
+            )
+        await self.session.commit()
+        had_events = bool(self._pending)
+        self._pending = []
+        if had_events:
+            self._on_commit()

@@ -1,0 +1,78 @@
+"""The FastAPI app of a service: its lifespan starts the broker and the outbox relay.
+
+Wiring only. A plain FastAPI app whose lifespan starts a ``RabbitBroker`` is what
+FASTSTREAM_NOTES.md found to work cleanly (the FastAPI integration router is deprecated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+from faststream.specification import AsyncAPI
+
+from cnnt_shared.db.engine import service_engine, session_factory
+from cnnt_shared.http.errors import install_error_handlers
+from cnnt_shared.http.health import health_router
+from cnnt_shared.http.middleware import FlowMiddleware
+from cnnt_shared.http.docs import docs_router
+from cnnt_shared.logging import configure_logging
+from cnnt_shared.messaging.relay import OutboxRelay
+from cnnt_shared.messaging.topology import declare_topology
+from cnnt_shared.service import Runtime, ServiceSpec, build_broker
+from cnnt_shared.settings import Settings, get_settings
+
+log = structlog.get_logger("cnnt.app")
+
+
+def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_format, settings.log_level, spec.name)
+        engine = service_engine(settings, spec.name)
+        broker = build_broker(spec, settings)
+        relay = OutboxRelay(
+            engine,
+            spec.table("outbox"),
+            broker,
+            batch_size=settings.outbox_batch_size,
+            poll_interval=settings.outbox_poll_interval,
+        )
+        runtime = Runtime(spec, settings, engine, session_factory(engine), broker, relay)
+        broker.context.set_global("runtime", runtime)
+        app.state.runtime = runtime
+        app.state.asyncapi = AsyncAPI(
+            broker, title=f"{spec.title} — events", version=spec.version
+        )
+        await broker.connect()
+        await declare_topology(broker)
+        await broker.start()
+        relay.start()
+        log.info("service_started", service=spec.name)
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await broker.stop()
+            await engine.dispose()
+            log.info("service_stopped", service=spec.name)
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version=spec.version,
+        lifespan=lifespan,
+        openapi_tags=spec.tags or None,
+    )
+    app.state.settings = settings
+    app.state.spec = spec
+    app.add_middleware(FlowMiddleware, service=spec.name)
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(docs_router)
+    app.include_router(spec.api())
+    return app

@@ -1,0 +1,40 @@
+"""Liveness and readiness. Ready means: database answers, broker answers, relay running."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from cnnt_shared.service import RuntimeDep
+
+health_router = APIRouter(tags=["health"])
+
+
+@health_router.get("/healthz", summary="Liveness: the process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@health_router.get("/readyz", summary="Readiness: database, broker and outbox relay")
+async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    checks: dict[str, str] = {}
+    try:
+        async with asyncio.timeout(2):
+            async with runtime.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports the failure instead of raising it
+        checks["database"] = f"error: {type(exc).__name__}"
+    checks["broker"] = "ok" if await runtime.broker.ping(timeout=1) else "error: unreachable"
+    checks["outbox_relay"] = (
+        "ok" if runtime.relay.running and runtime.relay.last_error is None
+        else f"error: {runtime.relay.last_error or 'stopped'}"
+    )
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "not_ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )

@@ -1,0 +1,1 @@
+"""RabbitMQ topology, broker construction and the consumer middlewares."""

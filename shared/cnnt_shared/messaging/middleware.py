@@ -1,0 +1,144 @@
+"""Consumer middlewares: log context per message, and dead-lettering with the reason kept.
+
+A handler that raises is retried (the message is nacked back to its quorum queue) with a short
+backoff. On the last attempt allowed by ``CNNT_MAX_ATTEMPTS`` the middleware republishes the
+message to the consumer's dead-letter queue with the error in ``x-cnnt-*`` headers and only then
+acks it, so nothing is dropped and nothing loops. If that republish fails, the message is nacked
+as usual and the queue's ``x-delivery-limit`` dead-letters it on the broker side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+from uuid import UUID
+
+import structlog
+from aio_pika.abc import AbstractIncomingMessage
+from faststream import BaseMiddleware
+from faststream.exceptions import HandlerException
+
+from cnnt_shared.context import bind_flow, clear_flow
+from cnnt_shared.messaging.topology import DEAD_LETTER_EXCHANGE_NAME
+from cnnt_shared.settings import Settings
+
+log = structlog.get_logger("cnnt.messaging")
+
+MAX_BACKOFF_SECONDS = 5.0
+ERROR_HEADER_LIMIT = 2000
+
+
+class ConsumerFault(RuntimeError):
+    """Raised on purpose when a fault is switched on for a queue and event type (drills, tests)."""
+
+
+def delivery_attempt(message: AbstractIncomingMessage) -> int:
+    """1 for the first delivery; quorum queues count redeliveries in ``x-delivery-count``."""
+    count = (message.headers or {}).get("x-delivery-count", 0)
+    return int(count) + 1 if isinstance(count, int | str) else 1
+
+
+def _queue_name(context: Any) -> str:
+    handler = context.get("handler_")
+    return str(handler.queue.name) if handler is not None else "unknown"
+
+
+def consumer_middlewares(settings: Settings, service: str) -> tuple[Any, ...]:
+    """The middlewares each service's broker applies, bound to the service's settings."""
+    faults = settings.faults()
+
+    class FlowContext(BaseMiddleware):
+        """Bind service, event and flow ids to the logs and to the events a handler emits."""
+
+        async def on_receive(self) -> None:
+            raw: AbstractIncomingMessage = self.msg
+            headers = raw.headers or {}
+            queue = _queue_name(self.context)
+            try:
+                correlation_id = UUID(str(raw.correlation_id))
+            except ValueError:
+                correlation_id = UUID(int=0)
+            bind_flow(
+                correlation_id,
+                service=service,
+                event_id=raw.message_id,
+                event_type=headers.get("event_type"),
+                queue=queue,
+            )
+            if f"{queue}:{headers.get('event_type')}" in faults:
+                raise ConsumerFault(f"fault switched on for {queue}:{headers.get('event_type')}")
+
+        async def after_processed(
+            self,
+            exc_type: type[BaseException] | None = None,
+            exc_val: BaseException | None = None,
+            exc_tb: TracebackType | None = None,
+        ) -> bool | None:
+            clear_flow()
+            return False
+
+    class DeadLetterOnLastAttempt(BaseMiddleware):
+        async def after_processed(
+            self,
+            exc_type: type[BaseException] | None = None,
+            exc_val: BaseException | None = None,
+            exc_tb: TracebackType | None = None,
+        ) -> bool | None:
+            if exc_val is None or isinstance(
+                exc_val, HandlerException | asyncio.CancelledError
+            ):
+                return False
+            raw: AbstractIncomingMessage = self.msg
+            queue = _queue_name(self.context)
+            attempt = delivery_attempt(raw)
+            error = f"{type(exc_val).__name__}: {exc_val}"
+            if attempt < settings.max_attempts:
+                log.warning(
+                    "message_failed_will_retry", queue=queue, attempt=attempt, error=error
+                )
+                delay = min(settings.retry_backoff * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
+                await asyncio.sleep(delay)
+                return False
+            try:
+                await _dead_letter(self.context.get("broker"), raw, queue, attempt, exc_val)
+            except Exception:
+                log.exception("dead_letter_publish_failed", queue=queue, attempt=attempt)
+                return False
+            log.error("message_dead_lettered", queue=queue, attempt=attempt, error=error)
+            return True  # the original is acked only now that the dead letter is confirmed
+
+    # The dead-letter middleware is outermost of ours, so it also sees a fault raised on receive.
+    return (DeadLetterOnLastAttempt, FlowContext)
+
+
+async def _dead_letter(
+    broker: Any, raw: AbstractIncomingMessage, queue: str, attempt: int, exc: BaseException
+) -> None:
+    headers = dict(raw.headers or {})
+    headers.update(
+        {
+            "x-cnnt-reason": f"{type(exc).__name__}: {exc}"[:ERROR_HEADER_LIMIT],
+            "x-cnnt-error-type": type(exc).__name__,
+            "x-cnnt-attempts": attempt,
+            "x-cnnt-original-queue": queue,
+            "x-cnnt-original-exchange": raw.exchange or "",
+            "x-cnnt-original-routing-key": raw.routing_key or "",
+            "x-cnnt-failed-at": datetime.now(UTC).isoformat(),
+        }
+    )
+    # Routed by the direct dead-letter exchange to ``<queue>.dlq``; awaits the broker's confirm.
+    await broker.publish(
+        raw.body,
+        exchange=DEAD_LETTER_EXCHANGE_NAME,
+        routing_key=queue,
+        headers=headers,
+        content_type=raw.content_type or "application/json",
+        persist=True,
+        mandatory=True,
+        message_id=raw.message_id,
+        correlation_id=raw.correlation_id,
+        timestamp=raw.timestamp,
+        message_type=raw.type,
+    )

@@ -1,0 +1,109 @@
+"""What a service is made of, and the runtime objects its handlers receive.
+
+A service package exposes one ``ServiceSpec`` (entry point ``cnnt.services``); everything
+generic — broker, topology, relay, health, errors, docs — is built from it by ``http.app``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from faststream import AckPolicy
+from faststream.rabbit import RabbitBroker, RabbitRouter
+from faststream.rabbit.schemas import Channel
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cnnt_shared.contracts import Envelope
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.messaging.middleware import consumer_middlewares
+from cnnt_shared.messaging.relay import OutboxRelay
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE
+from cnnt_shared.settings import Settings
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    title: str
+    description: str
+    metadata: MetaData
+    api: Callable[[], APIRouter]
+    subscribers: Callable[[], RabbitRouter]
+    publishes: tuple[type[Envelope], ...] = ()
+    version: str = "1.0.0"
+    tags: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def migrations(self) -> str:
+        """Package holding the service's Alembic scripts (``<service>.migrations``)."""
+        return f"{self.name}.migrations"
+
+    def table(self, name: str) -> Table:
+        return self.metadata.tables[f"{self.name}.{name}"]
+
+
+def build_broker(spec: ServiceSpec, settings: Settings) -> RabbitBroker:
+    """The service's broker with its subscribers and documented publishers; not connected."""
+    broker = RabbitBroker(
+        settings.amqp_url,
+        default_channel=Channel(
+            prefetch_count=settings.prefetch_count,
+            publisher_confirms=True,
+            on_return_raises=True,
+        ),
+        reconnect_interval=settings.amqp_reconnect_interval,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        middlewares=consumer_middlewares(settings, spec.name),
+        logger=logging.getLogger(f"cnnt.{spec.name}.broker"),
+        # Per-message "Received"/"Processed" lines only at DEBUG; failures are logged anyway.
+        log_level=logging.DEBUG,
+        app_id=spec.name,
+        description=spec.description,
+    )
+    broker.include_router(spec.subscribers())
+    for event in spec.publishes:
+        # Publishing goes through the outbox relay; these declarations document each event
+        # in the AsyncAPI document with its routing key and payload schema.
+        broker.publisher(
+            exchange=EVENTS_EXCHANGE,
+            routing_key=event.routing_key(),
+            title=f"{event.routing_key()}:publish",
+            description=(event.__doc__ or "").strip(),
+            schema=event,
+            persist=True,
+        )
+    return broker
+
+
+@dataclass
+class Runtime:
+    """What handlers need: settings, database, broker and the relay to wake."""
+
+    spec: ServiceSpec
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    broker: RabbitBroker
+    relay: OutboxRelay
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(
+            self.sessions,
+            self.spec.table("outbox"),
+            self.spec.table("inbox"),
+            on_commit=self.relay.wake,
+        )
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

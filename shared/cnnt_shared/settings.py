@@ -1,0 +1,103 @@
+"""Settings shared by every service, read from ``CNNT_*`` environment variables.
+
+Defaults work on a developer machine: RabbitMQ and PostgreSQL on 127.0.0.1 with the stock
+credentials. Containers override them through the environment (see ``deploy/.env.example``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import quote
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICE_NAMES: tuple[str, ...] = ("registration", "evaluation", "certification", "support")
+DEFAULT_PORTS: dict[str, int] = {
+    "registration": 8001,
+    "evaluation": 8002,
+    "certification": 8003,
+    "support": 8004,
+}
+DEV_SECRET = "dev-only-secret-change-me-in-production-000"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CNNT_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    amqp_reconnect_interval: float = Field(default=2.0, gt=0)
+    prefetch_count: int = Field(default=32, ge=1, le=1000)
+    # Attempts a consumer makes before it dead-letters a message itself, with the error kept.
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    retry_backoff: float = Field(default=0.2, ge=0)
+    # Broker-side backstop (quorum queue x-delivery-limit). Queue arguments cannot change after
+    # the queue exists, so this is a constant of the topology, not an operator setting.
+    consumer_faults: str = ""
+
+    db_host: str = "127.0.0.1"
+    db_port: int = 5432
+    db_name: str = "cnnt"
+    db_admin_user: str = "postgres"
+    db_admin_password: SecretStr = SecretStr("")
+    db_role_prefix: str = "cnnt_"
+    db_service_password: SecretStr = SecretStr("cnnt")
+    db_pool_size: int = Field(default=10, ge=1)
+
+    auth_secret: SecretStr = SecretStr(DEV_SECRET)
+    auth_issuer: str = "cnnt"
+    token_ttl_hours: int = Field(default=12, ge=1)
+
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "INFO"
+
+    host: str = "127.0.0.1"
+    registration_port: int = DEFAULT_PORTS["registration"]
+    evaluation_port: int = DEFAULT_PORTS["evaluation"]
+    certification_port: int = DEFAULT_PORTS["certification"]
+    support_port: int = DEFAULT_PORTS["support"]
+
+    outbox_poll_interval: float = Field(default=1.0, gt=0)
+    outbox_batch_size: int = Field(default=200, ge=1)
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_secret(self) -> Settings:
+        if self.environment == "production" and self.auth_secret.get_secret_value() == DEV_SECRET:
+            raise ValueError("CNNT_AUTH_SECRET must be set in production")
+        if len(self.auth_secret.get_secret_value()) < 32:
+            raise ValueError("CNNT_AUTH_SECRET must be at least 32 characters")
+        return self
+
+    def role(self, service: str) -> str:
+        return f"{self.db_role_prefix}{service}"
+
+    def port(self, service: str) -> int:
+        return int(getattr(self, f"{service}_port"))
+
+    def base_url(self, service: str) -> str:
+        return f"http://{self.host}:{self.port(service)}"
+
+    def service_dsn(self, service: str) -> str:
+        """DSN of a service's own login role: it can reach only its own schema."""
+        password = quote(self.db_service_password.get_secret_value(), safe="")
+        return (
+            f"postgresql+asyncpg://{self.role(service)}:{password}"
+            f"@{self.db_host}:{self.db_port}/{self.db_name}"
+        )
+
+    def admin_dsn(self, database: str | None = None) -> str:
+        password = self.db_admin_password.get_secret_value()
+        auth = self.db_admin_user + (f":{quote(password, safe='')}" if password else "")
+        return f"postgresql://{auth}@{self.db_host}:{self.db_port}/{database or self.db_name}"
+
+    def faults(self) -> set[str]:
+        """Consumer faults switched on for tests and drills: ``queue:EventType`` items."""
+        return {item.strip() for item in self.consumer_faults.split(",") if item.strip()}
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

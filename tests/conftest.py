@@ -1,0 +1,17 @@
+"""Fixtures shared by the integration and end-to-end tests (unit tests need none of them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cnnt_shared.settings import Settings
+from tests.support.stack import private_stack
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Settings]:
+    """One private database + vhost for the whole run, with every service migrated."""
+    with private_stack() as settings:
+        yield settings

@@ -1,0 +1,88 @@
+"""Small builders that drive the registration API the way a province officer would."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from cnnt_shared.auth import Role
+from cnnt_shared.settings import Settings
+from tests.support.stack import bearer
+
+DECLARED = {
+    "self_produced": True,
+    "no_ip_infringement": True,
+    "meets_standards": True,
+    "mass_producible": True,
+}
+
+
+def ok(response: httpx.Response, status: int = 201) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def open_provincial_round(
+    client: httpx.AsyncClient, settings: Settings, province: str, year: int | None = None
+) -> dict[str, Any]:
+    headers = bearer(settings, Role.PROVINCE_OFFICER, province)
+    today = datetime.now(UTC).date()
+    body = {
+        "name": f"Bình chọn sản phẩm CNNT tiêu biểu tỉnh {province}",
+        "level": "provincial",
+        "scope_code": province,
+        "year": year or (2000 + uuid.uuid4().int % 100),
+        "opens_on": str(today - timedelta(days=1)),
+        "closes_on": str(today + timedelta(days=30)),
+    }
+    created = ok(await client.post("/api/v1/rounds", json=body, headers=headers))
+    return ok(await client.post(f"/api/v1/rounds/{created['id']}/open", headers=headers), 200)
+
+
+async def facility_with_product(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    province: str,
+    facility_name: str = "HTX Dệt thổ cẩm Đắk Lắk",
+    product_name: str = "Cà phê bột nguyên chất Buôn Ma Thuột",
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    headers = bearer(settings, Role.PROVINCE_OFFICER, province)
+    facility = ok(
+        await client.post(
+            "/api/v1/facilities",
+            json={
+                "name": facility_name,
+                "kind": "cooperative",
+                "business_code": f"MST-{uuid.uuid4().hex[:12]}",
+                "province_code": province,
+                "address": "Buôn Ma Thuột, Đắk Lắk",
+            },
+            headers=headers,
+        )
+    )
+    product = ok(
+        await client.post(
+            "/api/v1/products",
+            json={"facility_id": facility["id"], "name": product_name, "group": "agro_food"},
+            headers=headers,
+        )
+    )
+    return facility, product
+
+
+async def register(
+    client: httpx.AsyncClient, settings: Settings, province: str, round_id: str, product_id: str
+) -> httpx.Response:
+    return await client.post(
+        f"/api/v1/rounds/{round_id}/entries",
+        json={"product_id": product_id, "declarations": DECLARED},
+        headers=bearer(settings, Role.PROVINCE_OFFICER, province),
+    )
+
+
+def today() -> date:
+    return datetime.now(UTC).date()

@@ -1,0 +1,111 @@
+"""A private stack for one test run: its own database, roles and RabbitMQ vhost, cleaned up after.
+
+The settings it yields are also exported as ``CNNT_*`` environment variables, so services
+started as separate processes (``cnnt serve …``) join the same private stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+import aio_pika
+import httpx
+from asgi_lifespan import LifespanManager
+
+from cnnt_shared.auth import Role, issue_token
+from cnnt_shared.cli.services import installed_services, load_spec
+from cnnt_shared.db import bootstrap
+from cnnt_shared.db.migrations import upgrade
+from cnnt_shared.http.app import create_app
+from cnnt_shared.settings import Settings
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def private_stack(**overrides: Any) -> Iterator[Settings]:
+    run = uuid.uuid4().hex[:10]
+    vhost = f"cnnt_test_{run}"
+    env = {
+        "CNNT_ENVIRONMENT": "test",
+        "CNNT_DB_NAME": f"cnnt_test_{run}",
+        "CNNT_DB_ROLE_PREFIX": f"cnnt_t{run}_",
+        "CNNT_AMQP_URL": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+        "CNNT_AMQP_RECONNECT_INTERVAL": "0.5",
+        "CNNT_MAX_ATTEMPTS": "3",
+        "CNNT_RETRY_BACKOFF": "0.05",
+        "CNNT_OUTBOX_POLL_INTERVAL": "0.5",
+        "CNNT_LOG_FORMAT": "console",
+        **{f"CNNT_{k.upper()}": str(v) for k, v in overrides.items()},
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    settings = Settings()
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    try:
+        services = installed_services()
+        asyncio.run(bootstrap.bootstrap(settings, services))
+        for name in services:
+            asyncio.run(upgrade(settings, name))
+        yield settings
+    finally:
+        asyncio.run(bootstrap.drop(settings, installed_services()))
+        rabbitmqctl("delete_vhost", vhost)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@asynccontextmanager
+async def running_service(
+    name: str, settings: Settings, **overrides: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A service in this process (lifespan run: broker, consumers, relay) and a client to it."""
+    app = create_app(load_spec(name), settings.model_copy(update=overrides))
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{name}") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+
+
+def bearer(settings: Settings, role: Role, scope: str = "VN", subject: str | None = None) -> dict[str, str]:
+    token = issue_token(settings, subject=subject or f"{role.value}:{scope}", role=role, scope=scope)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def eventually(check: Any, timeout: float = 20.0, interval: float = 0.1) -> Any:
+    """Await ``check()`` until it returns something truthy; fail with its last value."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
+        await asyncio.sleep(interval)
+
+
+@asynccontextmanager
+async def amqp(settings: Settings) -> AsyncIterator[aio_pika.abc.AbstractChannel]:
+    connection = await aio_pika.connect(settings.amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        yield channel
+
+
+async def queue_depth(settings: Settings, name: str) -> int:
+    async with amqp(settings) as channel:
+        queue = await channel.declare_queue(name, passive=True)
+        return int(queue.declaration_result.message_count or 0)
