@@ -16,8 +16,7 @@ from faststream import AckPolicy
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.schemas import Channel
 from sqlalchemy import MetaData, Table
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from cnnt_shared.contracts import Envelope
 from cnnt_shared.db.unit_of_work import UnitOfWork

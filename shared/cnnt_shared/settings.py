@@ -20,7 +20,7 @@ DEFAULT_PORTS: dict[str, int] = {
     "certification": 8003,
     "support": 8004,
 }
-DEV_SECRET = "dev-only-secret-change-me-in-production-000"
+DEV_SECRET = "dev-only-secret-change-me-in-production-000"  # noqa: S105 - refused in production
 
 
 class Settings(BaseSettings):

@@ -10,7 +10,9 @@ from tests.support.stack import bearer, eventually, running_service
 PROVINCE = "66"  # Đắk Lắk
 
 
-async def test_an_accepted_entry_reaches_evaluation_with_its_vietnamese_names(stack: Settings) -> None:
+async def test_an_accepted_entry_reaches_evaluation_with_its_vietnamese_names(
+    stack: Settings,
+) -> None:
     async with (
         running_service("registration", stack) as registration,
         running_service("evaluation", stack) as evaluation,

@@ -80,8 +80,12 @@ async def running_service(
             yield client
 
 
-def bearer(settings: Settings, role: Role, scope: str = "VN", subject: str | None = None) -> dict[str, str]:
-    token = issue_token(settings, subject=subject or f"{role.value}:{scope}", role=role, scope=scope)
+def bearer(
+    settings: Settings, role: Role, scope: str = "VN", subject: str | None = None
+) -> dict[str, str]:
+    token = issue_token(
+        settings, subject=subject or f"{role.value}:{scope}", role=role, scope=scope
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

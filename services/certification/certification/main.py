@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cnnt_shared.service import ServiceSpec
 from certification.adapters.tables import metadata
 from certification.entrypoints.http import build_router
 from certification.entrypoints.subscribers import build_subscribers
+from cnnt_shared.service import ServiceSpec
 
 SERVICE = ServiceSpec(
     name="certification",

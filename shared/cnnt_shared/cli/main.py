@@ -6,12 +6,15 @@ import asyncio
 import signal
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from rich.console import Console
 
 from cnnt_shared.auth import Role, issue_token
+from cnnt_shared.cli import demo as demo_cycle
 from cnnt_shared.cli import runner
 from cnnt_shared.cli.services import installed_services
 from cnnt_shared.db import bootstrap as db_bootstrap
@@ -95,7 +98,9 @@ def db_drop(yes: Annotated[bool, typer.Option("--yes", help="Confirm")] = False)
 
 @app.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="registration, evaluation, certification or support")],
+    service: Annotated[
+        str, typer.Argument(help="registration, evaluation, certification or support")
+    ],
     port: Annotated[int | None, typer.Option(help="Port (default from settings)")] = None,
 ) -> None:
     """Run one service in this process: its HTTP API, consumers and outbox relay."""
@@ -107,7 +112,26 @@ def _interrupt(*_: object) -> None:
 
 
 @app.command()
-def run(services: ServicesArg = None, prepare: bool = typer.Option(True, help="Bootstrap and migrate first")) -> None:
+def health(
+    service: Annotated[str, typer.Argument(envvar="CNNT_SERVICE", help="Service to check")],
+) -> None:
+    """Exit 0 when the service on this host answers /readyz (container health check)."""
+    settings = get_settings()
+    url = f"http://127.0.0.1:{settings.port(_services([service])[0])}/readyz"
+    try:
+        response = httpx.get(url, timeout=3)
+    except httpx.HTTPError as exc:
+        typer.echo(f"{service}: unreachable ({exc})", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(response.text)
+    raise typer.Exit(0 if response.status_code == 200 else 1)
+
+
+@app.command()
+def run(
+    services: ServicesArg = None,
+    prepare: bool = typer.Option(True, help="Bootstrap and migrate first"),
+) -> None:
     """Run services, each as its own process, until Ctrl-C."""
     settings = get_settings()
     chosen = _services(services)
@@ -128,6 +152,37 @@ def run(services: ServicesArg = None, prepare: bool = typer.Option(True, help="B
         runner.stop(processes)
 
 
+@app.command()
+def demo(
+    keep_running: bool = typer.Option(True, help="Leave the services running until Ctrl-C"),
+    fresh: bool = typer.Option(True, help="Start from an empty demo database"),
+) -> None:
+    """Start all four services and drive a demo round through their HTTP APIs."""
+    # The demo has a database of its own, so it never touches real data in CNNT_DB_NAME.
+    settings = get_settings().model_copy(update={"db_name": f"{get_settings().db_name}_demo"})
+    services = installed_services()
+    if fresh:
+        asyncio.run(db_bootstrap.drop(settings, services, roles=False))
+    prepare_database(settings, services)
+    logs = Path("out/demo-logs")
+    processes = runner.spawn(services, env={"CNNT_DB_NAME": settings.db_name}, log_dir=logs)
+    console.print(f"service logs: {logs}/<service>.log")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        runner.wait_ready(services, settings, processes)
+        demo_cycle.drive(settings)
+        demo_cycle.where_to_look(settings, services)
+        if keep_running:
+            console.print("[bold]services running[/] — Ctrl-C stops them")
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+            raise typer.Exit(1)
+    except KeyboardInterrupt:
+        console.print("stopping…")
+    finally:
+        runner.stop(processes)
+
+
 @token.command("issue")
 def token_issue(
     role: Annotated[Role, typer.Option(help="Role the token carries")],
@@ -138,7 +193,11 @@ def token_issue(
     """Print a signed bearer token."""
     settings = get_settings()
     ttl = timedelta(hours=ttl_hours) if ttl_hours else None
-    typer.echo(issue_token(settings, subject=subject or f"{role.value}:{scope}", role=role, scope=scope, ttl=ttl))
+    typer.echo(
+        issue_token(
+            settings, subject=subject or f"{role.value}:{scope}", role=role, scope=scope, ttl=ttl
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -39,15 +40,26 @@ def serve(service: str, settings: Settings, port: int | None = None) -> None:
         raise SystemExit(3)
 
 
-def spawn(services: Sequence[str], env: dict[str, str] | None = None) -> list[subprocess.Popen[bytes]]:
-    """Start ``cnnt serve <service>`` for each service as a separate process."""
-    return [
-        subprocess.Popen(
-            [sys.executable, "-m", "cnnt_shared.cli.main", "serve", name],
-            env={**os.environ, **(env or {})},
+def spawn(
+    services: Sequence[str], env: dict[str, str] | None = None, log_dir: Path | None = None
+) -> list[subprocess.Popen[bytes]]:
+    """Start ``cnnt serve <service>`` for each service as a separate process, its output on
+    this terminal or, with ``log_dir``, in ``<log_dir>/<service>.log``."""
+    processes = []
+    for name in services:
+        output = None
+        if log_dir is not None:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            output = (log_dir / f"{name}.log").open("ab")
+        processes.append(
+            subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "cnnt_shared.cli.main", "serve", name],
+                env={**os.environ, **(env or {})},
+                stdout=output,
+                stderr=output,
+            )
         )
-        for name in services
-    ]
+    return processes
 
 
 def wait_ready(

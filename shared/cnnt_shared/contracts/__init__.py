@@ -44,7 +44,9 @@ INTERNAL_EVENTS: tuple[type[Envelope], ...] = (
     JudgingClosed,
     RecognitionRevoked,
 )
-ALL_EVENTS: dict[str, type[Envelope]] = {e.model_fields["event_type"].default: e for e in (*PUBLIC_EVENTS, *INTERNAL_EVENTS)}
+ALL_EVENTS: dict[str, type[Envelope]] = {
+    e.model_fields["event_type"].default: e for e in (*PUBLIC_EVENTS, *INTERNAL_EVENTS)
+}
 
 __all__ = [
     "ALL_EVENTS",
@@ -52,9 +54,9 @@ __all__ = [
     "PUBLIC_EVENTS",
     "Contract",
     "CriterionScores",
-    "Envelope",
     "EntryWithdrawn",
     "EntryWithdrawnData",
+    "Envelope",
     "FacilityRef",
     "GrantRecognition",
     "JudgingClosed",

@@ -67,5 +67,3 @@ class Envelope(Contract):
             correlation_id=correlation_id or current_correlation_id(),
             **extra,
         )
-
-

@@ -4,6 +4,7 @@ ones, but no promise to outside subscribers beyond what CONTRACTS.md says of ver
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
@@ -17,8 +18,8 @@ from cnnt_shared.contracts.vocabulary import ProductGroup
 class ResultSettings(Contract):
     """Per-round settings of DOMAIN.md "Results" (all configurable, defaults given there)."""
 
-    threshold: Score = Field(default=70, ge=0, le=100)
-    quorum: Score = Field(default=Score("0.6667"), gt=0, le=1, description="Share of the jury")
+    threshold: Score = Field(default=Decimal(70), ge=0, le=100)
+    quorum: Score = Field(default=Decimal("0.6667"), gt=0, le=1, description="Share of the jury")
     quota: int | None = Field(default=None, ge=0, description="Most recognised in the round")
     group_quotas: dict[ProductGroup, int] = Field(default_factory=dict)
     validity_years: int = Field(default=2, ge=0, description="Valid until 31 Dec of year + this")

@@ -33,9 +33,7 @@ async def bootstrap(settings: Settings, services: tuple[str, ...] = SERVICE_NAME
             # Passwords cannot be bound as parameters in DDL; quote_literal does the escaping.
             literal = await server.fetchval("SELECT quote_literal($1::text)", password)
             await server.execute(f"ALTER ROLE {_ident(role)} WITH LOGIN PASSWORD {literal}")
-        await server.execute(
-            f"REVOKE ALL ON DATABASE {_ident(settings.db_name)} FROM PUBLIC"
-        )
+        await server.execute(f"REVOKE ALL ON DATABASE {_ident(settings.db_name)} FROM PUBLIC")
         for service in services:
             await server.execute(
                 f"GRANT CONNECT, TEMPORARY ON DATABASE {_ident(settings.db_name)} "
@@ -56,14 +54,14 @@ async def bootstrap(settings: Settings, services: tuple[str, ...] = SERVICE_NAME
         await db.close()
 
 
-async def drop(settings: Settings, services: tuple[str, ...] = SERVICE_NAMES) -> None:
-    """Drop the database and the service roles (test runs and local resets)."""
+async def drop(
+    settings: Settings, services: tuple[str, ...] = SERVICE_NAMES, *, roles: bool = True
+) -> None:
+    """Drop the database and, unless told not to, the service roles (tests, local resets)."""
     server = await asyncpg.connect(settings.admin_dsn("postgres"))
     try:
-        await server.execute(
-            f"DROP DATABASE IF EXISTS {_ident(settings.db_name)} WITH (FORCE)"
-        )
-        for service in services:
+        await server.execute(f"DROP DATABASE IF EXISTS {_ident(settings.db_name)} WITH (FORCE)")
+        for service in services if roles else ():
             await server.execute(f"DROP ROLE IF EXISTS {_ident(settings.role(service))}")
     finally:
         await server.close()

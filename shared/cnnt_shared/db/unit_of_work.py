@@ -9,8 +9,7 @@ from typing import Self
 
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cnnt_shared.contracts import Envelope
 
@@ -78,9 +77,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         if self._pending:
-            await self.session.execute(
-                insert(self._outbox), [outbox_row(e) for e in self._pending]
-            )
+            await self.session.execute(insert(self._outbox), [outbox_row(e) for e in self._pending])
         await self.session.commit()
         had_events = bool(self._pending)
         self._pending = []

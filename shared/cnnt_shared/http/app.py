@@ -14,10 +14,10 @@ from fastapi import FastAPI
 from faststream.specification import AsyncAPI
 
 from cnnt_shared.db.engine import service_engine, session_factory
+from cnnt_shared.http.docs import docs_router
 from cnnt_shared.http.errors import install_error_handlers
 from cnnt_shared.http.health import health_router
 from cnnt_shared.http.middleware import FlowMiddleware
-from cnnt_shared.http.docs import docs_router
 from cnnt_shared.logging import configure_logging
 from cnnt_shared.messaging.relay import OutboxRelay
 from cnnt_shared.messaging.topology import declare_topology
@@ -45,9 +45,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         runtime = Runtime(spec, settings, engine, session_factory(engine), broker, relay)
         broker.context.set_global("runtime", runtime)
         app.state.runtime = runtime
-        app.state.asyncapi = AsyncAPI(
-            broker, title=f"{spec.title} — events", version=spec.version
-        )
+        app.state.asyncapi = AsyncAPI(broker, title=f"{spec.title} — events", version=spec.version)
         await broker.connect()
         await declare_topology(broker)
         await broker.start()

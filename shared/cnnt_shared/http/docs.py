@@ -14,9 +14,7 @@ docs_router = APIRouter(tags=["docs"])
 
 @docs_router.get("/asyncapi.json", summary="AsyncAPI 3.0 document of this service's events")
 async def asyncapi_json(request: Request) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(
-        request.app.state.asyncapi.to_specification().to_json()
-    )
+    document: dict[str, Any] = json.loads(request.app.state.asyncapi.to_specification().to_json())
     return document
 
 

@@ -26,11 +26,12 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
             async with runtime.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         checks["database"] = "ok"
-    except Exception as exc:  # readiness reports the failure instead of raising it
+    except Exception as exc:  # noqa: BLE001 - readiness reports any failure, never raises
         checks["database"] = f"error: {type(exc).__name__}"
     checks["broker"] = "ok" if await runtime.broker.ping(timeout=1) else "error: unreachable"
     checks["outbox_relay"] = (
-        "ok" if runtime.relay.running and runtime.relay.last_error is None
+        "ok"
+        if runtime.relay.running and runtime.relay.last_error is None
         else f"error: {runtime.relay.last_error or 'stopped'}"
     )
     ready = all(v == "ok" for v in checks.values())

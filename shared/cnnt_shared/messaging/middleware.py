@@ -40,6 +40,12 @@ def delivery_attempt(message: AbstractIncomingMessage) -> int:
     return int(count) + 1 if isinstance(count, int | str) else 1
 
 
+def _raw(msg: Any) -> AbstractIncomingMessage:
+    if not isinstance(msg, AbstractIncomingMessage):
+        raise TypeError(f"expected an AMQP message, got {type(msg).__name__}")
+    return msg
+
+
 def _queue_name(context: Any) -> str:
     handler = context.get("handler_")
     return str(handler.queue.name) if handler is not None else "unknown"
@@ -53,7 +59,7 @@ def consumer_middlewares(settings: Settings, service: str) -> tuple[Any, ...]:
         """Bind service, event and flow ids to the logs and to the events a handler emits."""
 
         async def on_receive(self) -> None:
-            raw: AbstractIncomingMessage = self.msg
+            raw = _raw(self.msg)
             headers = raw.headers or {}
             queue = _queue_name(self.context)
             try:
@@ -67,8 +73,9 @@ def consumer_middlewares(settings: Settings, service: str) -> tuple[Any, ...]:
                 event_type=headers.get("event_type"),
                 queue=queue,
             )
-            if f"{queue}:{headers.get('event_type')}" in faults:
-                raise ConsumerFault(f"fault switched on for {queue}:{headers.get('event_type')}")
+            fault = f"{queue}:{headers.get('event_type')!s}"
+            if fault in faults:
+                raise ConsumerFault(f"fault switched on for {fault}")
 
         async def after_processed(
             self,
@@ -86,18 +93,14 @@ def consumer_middlewares(settings: Settings, service: str) -> tuple[Any, ...]:
             exc_val: BaseException | None = None,
             exc_tb: TracebackType | None = None,
         ) -> bool | None:
-            if exc_val is None or isinstance(
-                exc_val, HandlerException | asyncio.CancelledError
-            ):
+            if exc_val is None or isinstance(exc_val, HandlerException | asyncio.CancelledError):
                 return False
-            raw: AbstractIncomingMessage = self.msg
+            raw = _raw(self.msg)
             queue = _queue_name(self.context)
             attempt = delivery_attempt(raw)
             error = f"{type(exc_val).__name__}: {exc_val}"
             if attempt < settings.max_attempts:
-                log.warning(
-                    "message_failed_will_retry", queue=queue, attempt=attempt, error=error
-                )
+                log.warning("message_failed_will_retry", queue=queue, attempt=attempt, error=error)
                 delay = min(settings.retry_backoff * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
                 await asyncio.sleep(delay)
                 return False

@@ -10,6 +10,7 @@ Published rows stay in the table as the service's event log (for history replay)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -99,17 +100,15 @@ class OutboxRelay:
                     await self._idle()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any failure: record, back off, retry
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("outbox_publish_failed", error=self.last_error, retry_in=backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
     async def _idle(self) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
-        except TimeoutError:
-            pass
         self._wake.clear()
 
     async def publish_pending(self) -> int:
@@ -133,7 +132,7 @@ class OutboxRelay:
             for row in rows:
                 try:
                     await publish_event_row(self._broker, row)
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - recorded on the row, re-raised below
                     failure = exc
                     await conn.execute(
                         update(t)

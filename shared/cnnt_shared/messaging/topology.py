@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from aio_pika import ExchangeType
-from faststream.rabbit import RabbitBroker, RabbitExchange, RabbitQueue
+from faststream import AckPolicy
+from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue, RabbitRouter
 from faststream.rabbit.schemas import QueueType
 
 from cnnt_shared.contracts import (
@@ -133,3 +134,18 @@ async def declare_topology(
             await queue.bind(events, routing_key=key)
         dlq = await broker.declare_queue(consumer.dead_letter_queue())
         await dlq.bind(dead_letter, routing_key=consumer.name)
+
+
+def subscribe(router: RabbitRouter, consumer: ConsumerQueue, description: str) -> Any:
+    """Register a subscriber on ``consumer``'s queue the one way every service does it.
+
+    NACK_ON_ERROR with the quorum queue's delivery count: a failure is retried, and the
+    dead-letter middleware dead-letters it with its reason on the last attempt.
+    """
+    return router.subscriber(
+        consumer.queue(),
+        EVENTS_EXCHANGE,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=f"{consumer.name}:consume",
+        description=description,
+    )

@@ -8,7 +8,7 @@ from faststream import Context
 from faststream.rabbit import RabbitRouter
 from pydantic import Field
 
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE, consumer_queue
+from cnnt_shared.messaging.topology import consumer_queue, subscribe
 from cnnt_shared.service import Runtime
 from evaluation.service_layer import handlers
 
@@ -20,12 +20,7 @@ RegistrationEvent = Annotated[handlers.RegistrationEvent, Field(discriminator="e
 def build_subscribers() -> RabbitRouter:
     router = RabbitRouter()
 
-    @router.subscriber(
-        REGISTRATIONS.queue(),
-        EVENTS_EXCHANGE,
-        title=f"{REGISTRATIONS.name}:consume",
-        description="Rounds and entries to judge, from registration.",
-    )
+    @subscribe(router, REGISTRATIONS, "Rounds and entries to judge, from registration.")
     async def on_registration_event(
         event: RegistrationEvent, runtime: Runtime = Context("runtime")
     ) -> None:

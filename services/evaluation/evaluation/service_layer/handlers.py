@@ -7,6 +7,7 @@ from uuid import UUID
 import structlog
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col
 
 from cnnt_shared.contracts import EntryWithdrawn, ProductRegistered, RoundClosed, RoundOpened
 from cnnt_shared.contracts.events import RoundRef
@@ -25,12 +26,15 @@ async def _know_round(uow: UnitOfWork, ref: RoundRef, name: str = "") -> None:
     )
     await uow.session.execute(
         stmt.on_conflict_do_update(
-            index_elements=[RoundRow.id], set_={"name": name} if name else {"id": stmt.excluded.id}
+            index_elements=[col(RoundRow.id)],
+            set_={"name": name} if name else {"id": stmt.excluded.id},
         )
     )
 
 
-async def apply_registration_event(uow: UnitOfWork, consumer: str, event: RegistrationEvent) -> None:
+async def apply_registration_event(
+    uow: UnitOfWork, consumer: str, event: RegistrationEvent
+) -> None:
     async with uow:
         if not await uow.first_delivery(consumer, event):
             log.info("duplicate_event_ignored", event_id=str(event.event_id))
@@ -59,13 +63,13 @@ async def apply_registration_event(uow: UnitOfWork, consumer: str, event: Regist
                 )
             case EntryWithdrawn(data=data):
                 await uow.session.execute(
-                    update(EntryRow).where(EntryRow.id == data.entry_id).values(withdrawn=True)  # type: ignore[arg-type]
+                    update(EntryRow).where(col(EntryRow.id) == data.entry_id).values(withdrawn=True)
                 )
             case RoundClosed(data=data):
                 await _know_round(uow, data.round)
                 await uow.session.execute(
                     update(RoundRow)
-                    .where(RoundRow.id == data.round.id)  # type: ignore[arg-type]
+                    .where(col(RoundRow.id) == data.round.id)
                     .values(registration_closed=True)
                 )
         await uow.commit()
@@ -74,7 +78,7 @@ async def apply_registration_event(uow: UnitOfWork, consumer: str, event: Regist
 async def list_entries(uow: UnitOfWork, round_id: UUID) -> list[EntryRow]:
     result = await uow.session.execute(
         select(EntryRow)
-        .where(EntryRow.round_id == round_id, EntryRow.withdrawn.is_(False))  # type: ignore[arg-type,attr-defined]
-        .order_by(EntryRow.registered_at)  # type: ignore[arg-type]
+        .where(col(EntryRow.round_id) == round_id, col(EntryRow.withdrawn).is_(False))
+        .order_by(col(EntryRow.registered_at))
     )
     return list(result.scalars())

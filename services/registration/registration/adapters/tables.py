@@ -58,7 +58,9 @@ class ProductRow(Table, table=True):
 
 class RoundRow(Table, table=True):
     __tablename__ = "rounds"
-    __table_args__ = (UniqueConstraint("level", "scope_code", "year", name="uq_round_level_scope_year"),)
+    __table_args__ = (
+        UniqueConstraint("level", "scope_code", "year", name="uq_round_level_scope_year"),
+    )
 
     id: UUID = Field(default_factory=uuid4, primary_key=True)
     name: str = Field(max_length=300)

@@ -27,7 +27,9 @@ class RoundStatus(StrEnum):
 DECLARATIONS: dict[str, str] = {
     "self_produced": "the product is made by the facility itself",
     "no_ip_infringement": "the product does not breach intellectual property rights",
-    "meets_standards": "the product meets quality, safety, food-hygiene and environmental standards",
+    "meets_standards": (
+        "the product meets quality, safety, food-hygiene and environmental standards"
+    ),
     "mass_producible": "the product can be mass-produced (not a one-off piece)",
 }
 
@@ -66,7 +68,8 @@ class Round:
     def check_registration_window(self, today: date) -> None:
         if self.status is not RoundStatus.OPEN:
             raise EligibilityError(
-                "round_not_open", f"the round is {self.status}, not open for registration",
+                "round_not_open",
+                f"the round is {self.status}, not open for registration",
                 field="round_id",
             )
         if not self.opens_on <= today <= self.closes_on:

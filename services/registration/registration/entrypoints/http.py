@@ -37,11 +37,15 @@ def build_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
 
     @router.post("/facilities", status_code=status.HTTP_201_CREATED, tags=["facilities"])
-    async def create_facility(body: FacilityCreate, uow: UowDep, who: CurrentPrincipal) -> FacilityPublic:
+    async def create_facility(
+        body: FacilityCreate, uow: UowDep, who: CurrentPrincipal
+    ) -> FacilityPublic:
         return FacilityPublic.model_validate(await handlers.create_facility(uow, who, body))
 
     @router.post("/products", status_code=status.HTTP_201_CREATED, tags=["products"])
-    async def create_product(body: ProductCreate, uow: UowDep, who: CurrentPrincipal) -> ProductPublic:
+    async def create_product(
+        body: ProductCreate, uow: UowDep, who: CurrentPrincipal
+    ) -> ProductPublic:
         return ProductPublic.model_validate(await handlers.create_product(uow, who, body))
 
     @router.post("/rounds", status_code=status.HTTP_201_CREATED, tags=["rounds"])

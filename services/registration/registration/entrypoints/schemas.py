@@ -33,7 +33,9 @@ class FacilityPublic(FacilityBase):
 
 
 class ProductBase(BaseModel):
-    name: str = Field(min_length=1, max_length=300, examples=["Cà phê bột nguyên chất Buôn Ma Thuột"])
+    name: str = Field(
+        min_length=1, max_length=300, examples=["Cà phê bột nguyên chất Buôn Ma Thuột"]
+    )
     group: ProductGroup
     is_set: bool = False
     description: str = Field(default="", max_length=4000)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from cnnt_shared.auth import Principal, Role
 from cnnt_shared.contracts import (
@@ -58,7 +59,9 @@ def authorise_round(principal: Principal, row: RoundRow) -> None:
         principal.require(Role.MINISTRY)
 
 
-async def create_facility(uow: UnitOfWork, principal: Principal, cmd: FacilityCreate) -> FacilityRow:
+async def create_facility(
+    uow: UnitOfWork, principal: Principal, cmd: FacilityCreate
+) -> FacilityRow:
     principal.require(Role.MINISTRY, Role.PROVINCE_OFFICER).require_province(cmd.province_code)
     row = FacilityRow(**cmd.model_dump())
     uow.session.add(row)
@@ -128,7 +131,7 @@ async def open_round(uow: UnitOfWork, principal: Principal, round_id: UUID) -> R
                     threshold=row.threshold,
                     quorum=row.quorum,
                     quota=row.quota,
-                    group_quotas=row.group_quotas,  # type: ignore[arg-type]
+                    group_quotas=row.group_quotas,
                     validity_years=row.validity_years,
                 ),
                 opened_at=datetime.now(UTC),
@@ -141,7 +144,7 @@ async def open_round(uow: UnitOfWork, principal: Principal, round_id: UUID) -> R
 
 async def _lock_round(uow: UnitOfWork, round_id: UUID) -> RoundRow:
     result = await uow.session.execute(
-        select(RoundRow).where(RoundRow.id == round_id).with_for_update()  # type: ignore[arg-type]
+        select(RoundRow).where(col(RoundRow.id) == round_id).with_for_update()
     )
     row = result.scalar_one_or_none()
     if row is None:
@@ -157,14 +160,17 @@ async def register_entry(
     facility = await _get(uow, FacilityRow, product.facility_id, "facility", "product_id")
     principal.require(Role.MINISTRY, Role.PROVINCE_OFFICER).require_province(facility.province_code)
     Round(
-        round_row.level, round_row.scope_code, round_row.year,
-        round_row.opens_on, round_row.closes_on, RoundStatus(round_row.status),
+        round_row.level,
+        round_row.scope_code,
+        round_row.year,
+        round_row.opens_on,
+        round_row.closes_on,
+        RoundStatus(round_row.status),
     ).check_registration_window(today)
     Dossier(cmd.declarations).check()
     existing = await uow.session.execute(
-        select(EntryRow.id).where(
-            EntryRow.round_id == round_id,  # type: ignore[arg-type]
-            EntryRow.product_id == product.id,  # type: ignore[arg-type]
+        select(col(EntryRow.id)).where(
+            col(EntryRow.round_id) == round_id, col(EntryRow.product_id) == product.id
         )
     )
     check_not_entered_twice(existing.first() is not None)

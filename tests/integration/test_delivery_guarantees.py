@@ -1,0 +1,220 @@
+"""CONTRACTS.md "Delivery guarantees", against the real broker and database."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import aio_pika
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from cnnt_shared.auth import Role
+from cnnt_shared.contracts import (
+    FacilityRef,
+    ProductRef,
+    ProductRegistered,
+    ProductRegisteredData,
+    RoundClosed,
+    RoundClosedData,
+    RoundRef,
+)
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
+from cnnt_shared.settings import Settings
+from tests.support.proxy import CuttableProxy
+from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
+from tests.support.stack import amqp, bearer, eventually, queue_depth, running_service
+
+PROVINCE = "66"
+
+
+async def _entries_seen_by_evaluation(client, settings: Settings, round_id: str) -> list[dict]:
+    response = await client.get(
+        f"/api/v1/rounds/{round_id}/entries", headers=bearer(settings, Role.MINISTRY)
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+def registered_event(round_id: uuid.UUID | None = None) -> ProductRegistered:
+    return ProductRegistered.new(
+        ProductRegisteredData(
+            entry_id=uuid.uuid4(),
+            round=RoundRef(
+                id=round_id or uuid.uuid4(), level="provincial", scope_code="66", year=2021
+            ),
+            product=ProductRef(
+                id=uuid.uuid4(), name="Rượu cần Buôn Đôn", group="agro_food", is_set=False
+            ),
+            facility=FacilityRef(
+                id=uuid.uuid4(),
+                name="Cơ sở Ama Kông",
+                kind="household_business",
+                province_code="66",
+                current_province_code="66",
+            ),
+            registered_at=datetime.now(UTC),
+        )
+    )
+
+
+async def publish(
+    settings: Settings,
+    event: ProductRegistered | RoundClosed | None = None,
+    *,
+    body: bytes | None = None,
+    routing_key: str | None = None,
+    message_id: str | None = None,
+) -> None:
+    async with amqp(settings) as channel:
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+        await exchange.publish(
+            aio_pika.Message(
+                body if body is not None else event.model_dump_json().encode(),  # type: ignore[union-attr]
+                message_id=message_id or (str(event.event_id) if event else str(uuid.uuid4())),
+                correlation_id=str(event.correlation_id) if event else str(uuid.uuid4()),
+                content_type="application/json",
+                headers={"event_type": event.event_type if event else "ProductRegistered"},
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=routing_key
+            or (event.routing_key() if event else ProductRegistered.routing_key()),
+        )
+
+
+async def test_http_succeeds_while_the_broker_is_down_and_the_event_arrives_once_after(
+    stack: Settings,
+) -> None:
+    proxy = CuttableProxy()
+    await proxy.start()
+    via_proxy = stack.amqp_url.replace(":5672/", f":{proxy.port}/")
+    async with (
+        running_service("registration", stack, amqp_url=via_proxy) as registration,
+        running_service("evaluation", stack) as evaluation,
+    ):
+        round_ = await open_provincial_round(registration, stack, PROVINCE)
+        _, product = await facility_with_product(registration, stack, PROVINCE)
+        await eventually(lambda: _ready(registration))
+
+        await proxy.cut()
+        entry = ok(await register(registration, stack, PROVINCE, round_["id"], product["id"]))
+        readiness = await registration.get("/readyz")
+        assert readiness.status_code == 503
+        assert await _entries_seen_by_evaluation(evaluation, stack, round_["id"]) == []
+
+        await proxy.restore()
+        seen = await eventually(
+            lambda: _entries_seen_by_evaluation(evaluation, stack, round_["id"])
+        )
+        assert [e["id"] for e in seen] == [entry["id"]]
+        await eventually(lambda: _ready(registration))
+        event_id = await scalar(
+            stack,
+            "registration",
+            "SELECT event_id FROM registration.outbox WHERE payload->'data'->>'entry_id' = :e",
+            e=entry["id"],
+        )
+        applied = await scalar(
+            stack,
+            "evaluation",
+            "SELECT count(*) FROM evaluation.inbox WHERE event_id = :id",
+            id=event_id,
+        )
+        assert applied == 1
+    await proxy.cut()
+
+
+async def _ready(client) -> bool:
+    return (await client.get("/readyz")).status_code == 200
+
+
+async def scalar(settings: Settings, service: str, sql: str, **params: object) -> object:
+    """Read one value as the service's own role (the only role that can see its schema)."""
+    engine = create_async_engine(settings.service_dsn(service))
+    try:
+        async with engine.connect() as conn:
+            return await conn.scalar(text(sql).bindparams(**params))
+    finally:
+        await engine.dispose()
+
+
+async def test_the_same_event_delivered_twice_is_applied_once(stack: Settings) -> None:
+    event = registered_event()
+    # A redelivery is recognised by its event id alone: a copy whose body differs must not
+    # create a second entry either (the entry insert by itself would happily take it).
+    altered = event.model_copy(
+        update={"data": event.data.model_copy(update={"entry_id": uuid.uuid4()})}
+    )
+    async with running_service("evaluation", stack) as evaluation:
+        await publish(stack, event)
+        await publish(stack, event)
+        await publish(stack, altered)
+        await eventually(lambda: _queue_empty(stack, "evaluation.registrations"))
+        seen = await _entries_seen_by_evaluation(evaluation, stack, str(event.data.round.id))
+    assert [e["id"] for e in seen] == [str(event.data.entry_id)]
+    applied = await scalar(
+        stack,
+        "evaluation",
+        "SELECT count(*) FROM evaluation.inbox WHERE event_id = :id",
+        id=event.event_id,
+    )
+    assert applied == 1
+
+
+async def _queue_empty(settings: Settings, queue: str) -> bool:
+    return bool(await queue_depth(settings, queue) == 0)
+
+
+async def _dead_letters(
+    settings: Settings, queue: str, expected: int
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
+    """Take ``expected`` messages from ``queue``'s dead-letter queue (and put them back)."""
+    async with amqp(settings) as channel:
+        dlq = await channel.declare_queue(f"{queue}.dlq", passive=True)
+        got: list[aio_pika.abc.AbstractIncomingMessage] = []
+        while len(got) < expected and (message := await dlq.get(fail=False, no_ack=False)):
+            got.append(message)
+        for message in got:
+            await message.nack(requeue=True)
+        return got
+
+
+async def test_poison_messages_are_dead_lettered_with_their_reason_while_others_flow(
+    stack: Settings,
+) -> None:
+    queue = "evaluation.registrations"
+    round_id = uuid.uuid4()
+    closed = RoundClosed.new(
+        RoundClosedData(
+            round=RoundRef(id=round_id, level="provincial", scope_code="66", year=2019),
+            entries=3,
+            closed_at=datetime.now(UTC),
+        )
+    )
+    good = registered_event(round_id)
+    async with running_service(
+        "evaluation", stack, consumer_faults=f"{queue}:RoundClosed"
+    ) as evaluation:
+        await publish(stack, body=b'{"event_type": "ProductRegistered", "data": {"entry_id": 7}}')
+        await publish(stack, closed)  # its handler always fails while the fault is on
+        await publish(stack, good)
+        seen = await eventually(
+            lambda: _entries_seen_by_evaluation(evaluation, stack, str(round_id))
+        )
+        assert [e["id"] for e in seen] == [str(good.data.entry_id)]
+        await eventually(lambda: _dlq_depth_is(stack, queue, 2))
+
+    letters = {m.headers["x-cnnt-error-type"]: m for m in await _dead_letters(stack, queue, 2)}
+    assert set(letters) == {"ValidationError", "ConsumerFault"}
+    for message in letters.values():
+        assert message.headers["x-cnnt-attempts"] == stack.max_attempts
+        assert message.headers["x-cnnt-original-queue"] == queue
+    assert "entry_id" in str(letters["ValidationError"].headers["x-cnnt-reason"])
+    assert letters["ConsumerFault"].message_id == str(closed.event_id)
+    assert json.loads(letters["ConsumerFault"].body)["event_type"] == "RoundClosed"
+    assert await queue_depth(stack, queue) == 0
+
+
+async def _dlq_depth_is(settings: Settings, queue: str, depth: int) -> bool:
+    return await queue_depth(settings, f"{queue}.dlq") == depth

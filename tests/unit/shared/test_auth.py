@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cnnt_shared.auth import Role, issue_token, read_token
+from cnnt_shared.errors import Forbidden, Unauthorized
+from cnnt_shared.settings import Settings
+
+SETTINGS = Settings(auth_secret="x" * 40)
+
+
+def test_a_token_carries_its_role_and_scope() -> None:
+    principal = read_token(
+        SETTINGS, issue_token(SETTINGS, subject="sct-66", role=Role.PROVINCE_OFFICER, scope="66")
+    )
+    assert (principal.subject, principal.role, principal.scope) == (
+        "sct-66",
+        Role.PROVINCE_OFFICER,
+        "66",
+    )
+
+
+def test_an_expired_token_is_refused() -> None:
+    token = issue_token(
+        SETTINGS, subject="a", role=Role.MINISTRY, scope="VN", ttl=timedelta(seconds=-1)
+    )
+    with pytest.raises(Unauthorized) as caught:
+        read_token(SETTINGS, token)
+    assert caught.value.code == "token_expired"
+
+
+def test_a_token_signed_with_another_secret_is_refused() -> None:
+    other = Settings(auth_secret="y" * 40)
+    with pytest.raises(Unauthorized) as caught:
+        read_token(SETTINGS, issue_token(other, subject="a", role=Role.MINISTRY, scope="VN"))
+    assert caught.value.code == "token_invalid"
+
+
+def test_a_province_officer_acts_only_in_their_province() -> None:
+    officer = read_token(
+        SETTINGS, issue_token(SETTINGS, subject="a", role=Role.PROVINCE_OFFICER, scope="66")
+    )
+    officer.require_province("66")
+    with pytest.raises(Forbidden) as caught:
+        officer.require_province("01")
+    assert caught.value.code == "province_out_of_scope"
+
+
+def test_a_judge_cannot_act_as_ministry() -> None:
+    judge = read_token(
+        SETTINGS, issue_token(SETTINGS, subject="j", role=Role.JUDGE, scope="judge-1")
+    )
+    with pytest.raises(Forbidden):
+        judge.require(Role.MINISTRY)
+
+
+def test_production_refuses_the_development_secret() -> None:
+    with pytest.raises(ValueError, match="CNNT_AUTH_SECRET"):
+        Settings(environment="production")
