@@ -7,7 +7,7 @@ generic — broker, topology, relay, health, errors, docs — is built from it b
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -106,3 +106,12 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def _unit_of_work(runtime: RuntimeDep) -> AsyncIterator[UnitOfWork]:
+    async with runtime.uow() as uow:
+        yield uow
+
+
+UowDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
+"""One unit of work per request: a route's handler commits it, or nothing is written."""

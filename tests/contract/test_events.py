@@ -39,10 +39,10 @@ FACILITY = FacilityRef(
     id=uuid.uuid4(),
     name="HTX Dệt thổ cẩm Đắk Lắk",
     kind="cooperative",
-    province_code="06",
-    current_province_code="19",
+    province_code="bac-kan",
+    current_province_code="thai-nguyen",
 )
-ROUND = RoundRef(id=uuid.uuid4(), level="provincial", scope_code="66", year=2021)
+ROUND = RoundRef(id=uuid.uuid4(), level="provincial", scope_code="dak-lak", year=2021)
 
 
 def samples() -> list[ProductRegistered | ScoreSubmitted | ProductRecognized | SupportGranted]:
@@ -74,7 +74,7 @@ def samples() -> list[ProductRegistered | ScoreSubmitted | ProductRecognized | S
             ProductRecognizedData(
                 certificate_number="66-2021-001",
                 level="provincial",
-                scope_code="66",
+                scope_code="dak-lak",
                 year=2021,
                 round_id=ROUND.id,
                 entry_id=uuid.uuid4(),

@@ -26,7 +26,7 @@ from tests.support.proxy import CuttableProxy
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 from tests.support.stack import amqp, bearer, eventually, queue_depth, running_service
 
-PROVINCE = "66"
+PROVINCE = "dak-lak"
 
 
 async def _entries_seen_by_evaluation(client, settings: Settings, round_id: str) -> list[dict]:
@@ -42,7 +42,7 @@ def registered_event(round_id: uuid.UUID | None = None) -> ProductRegistered:
         ProductRegisteredData(
             entry_id=uuid.uuid4(),
             round=RoundRef(
-                id=round_id or uuid.uuid4(), level="provincial", scope_code="66", year=2021
+                id=round_id or uuid.uuid4(), level="provincial", scope_code="dak-lak", year=2021
             ),
             product=ProductRef(
                 id=uuid.uuid4(), name="Rượu cần Buôn Đôn", group="agro_food", is_set=False
@@ -51,8 +51,8 @@ def registered_event(round_id: uuid.UUID | None = None) -> ProductRegistered:
                 id=uuid.uuid4(),
                 name="Cơ sở Ama Kông",
                 kind="household_business",
-                province_code="66",
-                current_province_code="66",
+                province_code="dak-lak",
+                current_province_code="dak-lak",
             ),
             registered_at=datetime.now(UTC),
         )
@@ -187,7 +187,7 @@ async def test_poison_messages_are_dead_lettered_with_their_reason_while_others_
     round_id = uuid.uuid4()
     closed = RoundClosed.new(
         RoundClosedData(
-            round=RoundRef(id=round_id, level="provincial", scope_code="66", year=2019),
+            round=RoundRef(id=round_id, level="provincial", scope_code="dak-lak", year=2019),
             entries=3,
             closed_at=datetime.now(UTC),
         )

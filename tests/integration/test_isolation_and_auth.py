@@ -27,7 +27,7 @@ FACILITY = {
     "name": "Cơ sở mây tre đan Phú Vinh",
     "kind": "household_business",
     "business_code": "8765432100",
-    "province_code": "01",
+    "province_code": "ha-noi",
 }
 
 
@@ -44,17 +44,21 @@ async def test_no_token_is_401_and_another_provinces_token_is_403(stack: Setting
         assert forged.json()["error"]["code"] == "token_invalid"
 
         elsewhere = await registration.post(
-            "/api/v1/facilities", json=FACILITY, headers=bearer(stack, Role.PROVINCE_OFFICER, "66")
+            "/api/v1/facilities",
+            json=FACILITY,
+            headers=bearer(stack, Role.PROVINCE_OFFICER, "dak-lak"),
         )
         assert elsewhere.status_code == 403
         assert elsewhere.json()["error"] == {
             "code": "province_out_of_scope",
-            "message": "a token scoped to '66' cannot act on province '01'",
+            "message": "a token scoped to 'dak-lak' cannot act on province 'ha-noi'",
             "field": "province_code",
         }
 
         own = await registration.post(
-            "/api/v1/facilities", json=FACILITY, headers=bearer(stack, Role.PROVINCE_OFFICER, "01")
+            "/api/v1/facilities",
+            json=FACILITY,
+            headers=bearer(stack, Role.PROVINCE_OFFICER, "ha-noi"),
         )
         assert own.status_code == 201, own.text
         assert own.json()["name"] == FACILITY["name"]

@@ -24,7 +24,7 @@ console = Console()
 DECLARED = dict.fromkeys(
     ("self_produced", "no_ip_infringement", "meets_standards", "mass_producible"), True
 )
-DAK_LAK = "66"
+DAK_LAK = "dak-lak"
 PRODUCTS = [
     ("HTX Nông nghiệp Công bằng Ea Kiết", "Cà phê bột nguyên chất Buôn Ma Thuột", "agro_food"),
     ("HTX Dệt thổ cẩm Đắk Lắk", "Khăn thổ cẩm Ê Đê", "handicraft"),

@@ -3,15 +3,18 @@ together or not at all (STYLE.md rule 4)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Self
 
+import structlog
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cnnt_shared.contracts import Envelope
+
+log = structlog.get_logger("cnnt.inbox")
 
 
 def outbox_row(event: Envelope) -> dict[str, object]:
@@ -83,3 +86,20 @@ class UnitOfWork:
         self._pending = []
         if had_events:
             self._on_commit()
+
+
+async def apply_once(
+    uow: UnitOfWork,
+    consumer: str,
+    event: Envelope,
+    effect: Callable[[UnitOfWork], Awaitable[None]],
+) -> bool:
+    """Run a consumer's ``effect`` for ``event`` at most once, inbox row and effect (and any
+    events it emits) in one transaction. Returns False for a redelivery, which changes nothing."""
+    async with uow:
+        if not await uow.first_delivery(consumer, event):
+            log.info("duplicate_event_ignored", consumer=consumer, event_id=str(event.event_id))
+            return False
+        await effect(uow)
+        await uow.commit()
+        return True

@@ -17,7 +17,7 @@ from registration.domain.model import (
 
 
 def a_round(status: RoundStatus = RoundStatus.OPEN) -> Round:
-    return Round(Level.PROVINCIAL, "66", 2021, date(2021, 3, 1), date(2021, 4, 30), status)
+    return Round(Level.PROVINCIAL, "dak-lak", 2021, date(2021, 3, 1), date(2021, 4, 30), status)
 
 
 def test_registration_is_accepted_inside_the_window_of_an_open_round() -> None:
@@ -73,5 +73,5 @@ def test_a_round_opens_once_and_closes_once() -> None:
 
 def test_a_national_round_has_the_nation_as_scope() -> None:
     with pytest.raises(DomainError) as caught:
-        Round(Level.NATIONAL, "66", 2021, date(2021, 3, 1), date(2021, 4, 1))
+        Round(Level.NATIONAL, "dak-lak", 2021, date(2021, 3, 1), date(2021, 4, 1))
     assert caught.value.code == "scope_mismatch"

@@ -13,12 +13,13 @@ SETTINGS = Settings(auth_secret="x" * 40)
 
 def test_a_token_carries_its_role_and_scope() -> None:
     principal = read_token(
-        SETTINGS, issue_token(SETTINGS, subject="sct-66", role=Role.PROVINCE_OFFICER, scope="66")
+        SETTINGS,
+        issue_token(SETTINGS, subject="sct-66", role=Role.PROVINCE_OFFICER, scope="dak-lak"),
     )
     assert (principal.subject, principal.role, principal.scope) == (
         "sct-66",
         Role.PROVINCE_OFFICER,
-        "66",
+        "dak-lak",
     )
 
 
@@ -40,11 +41,11 @@ def test_a_token_signed_with_another_secret_is_refused() -> None:
 
 def test_a_province_officer_acts_only_in_their_province() -> None:
     officer = read_token(
-        SETTINGS, issue_token(SETTINGS, subject="a", role=Role.PROVINCE_OFFICER, scope="66")
+        SETTINGS, issue_token(SETTINGS, subject="a", role=Role.PROVINCE_OFFICER, scope="dak-lak")
     )
-    officer.require_province("66")
+    officer.require_province("dak-lak")
     with pytest.raises(Forbidden) as caught:
-        officer.require_province("01")
+        officer.require_province("ha-noi")
     assert caught.value.code == "province_out_of_scope"
 
 

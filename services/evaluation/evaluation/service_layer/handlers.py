@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import structlog
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
 from cnnt_shared.contracts import EntryWithdrawn, ProductRegistered, RoundClosed, RoundOpened
 from cnnt_shared.contracts.events import RoundRef
-from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
 from evaluation.adapters.tables import EntryRow, RoundRow
-
-log = structlog.get_logger("evaluation")
 
 RegistrationEvent = RoundOpened | ProductRegistered | EntryWithdrawn | RoundClosed
 
@@ -35,44 +32,43 @@ async def _know_round(uow: UnitOfWork, ref: RoundRef, name: str = "") -> None:
 async def apply_registration_event(
     uow: UnitOfWork, consumer: str, event: RegistrationEvent
 ) -> None:
-    async with uow:
-        if not await uow.first_delivery(consumer, event):
-            log.info("duplicate_event_ignored", event_id=str(event.event_id))
-            return
-        match event:
-            case RoundOpened(data=data):
-                await _know_round(uow, data.round, data.name)
-            case ProductRegistered(data=data):
-                await _know_round(uow, data.round)
-                await uow.session.execute(
-                    insert(EntryRow)
-                    .values(
-                        id=data.entry_id,
-                        round_id=data.round.id,
-                        product_id=data.product.id,
-                        product_name=data.product.name,
-                        product_group=data.product.group,
-                        is_set=data.product.is_set,
-                        facility_id=data.facility.id,
-                        facility_name=data.facility.name,
-                        facility_kind=data.facility.kind,
-                        province_code=data.facility.province_code,
-                        registered_at=data.registered_at,
-                    )
-                    .on_conflict_do_nothing()
+    await apply_once(uow, consumer, event, lambda u: _apply(u, event))
+
+
+async def _apply(uow: UnitOfWork, event: RegistrationEvent) -> None:
+    match event:
+        case RoundOpened(data=data):
+            await _know_round(uow, data.round, data.name)
+        case ProductRegistered(data=data):
+            await _know_round(uow, data.round)
+            await uow.session.execute(
+                insert(EntryRow)
+                .values(
+                    id=data.entry_id,
+                    round_id=data.round.id,
+                    product_id=data.product.id,
+                    product_name=data.product.name,
+                    product_group=data.product.group,
+                    is_set=data.product.is_set,
+                    facility_id=data.facility.id,
+                    facility_name=data.facility.name,
+                    facility_kind=data.facility.kind,
+                    province_code=data.facility.province_code,
+                    registered_at=data.registered_at,
                 )
-            case EntryWithdrawn(data=data):
-                await uow.session.execute(
-                    update(EntryRow).where(col(EntryRow.id) == data.entry_id).values(withdrawn=True)
-                )
-            case RoundClosed(data=data):
-                await _know_round(uow, data.round)
-                await uow.session.execute(
-                    update(RoundRow)
-                    .where(col(RoundRow.id) == data.round.id)
-                    .values(registration_closed=True)
-                )
-        await uow.commit()
+                .on_conflict_do_nothing()
+            )
+        case EntryWithdrawn(data=data):
+            await uow.session.execute(
+                update(EntryRow).where(col(EntryRow.id) == data.entry_id).values(withdrawn=True)
+            )
+        case RoundClosed(data=data):
+            await _know_round(uow, data.round)
+            await uow.session.execute(
+                update(RoundRow)
+                .where(col(RoundRow.id) == data.round.id)
+                .values(registration_closed=True)
+            )
 
 
 async def list_entries(uow: UnitOfWork, round_id: UUID) -> list[EntryRow]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 
 from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.service import RuntimeDep
+from cnnt_shared.service import UowDep
 from registration.entrypoints.schemas import (
     EntryCreate,
     EntryPublic,
@@ -23,14 +20,6 @@ from registration.entrypoints.schemas import (
     RoundPublic,
 )
 from registration.service_layer import handlers
-
-
-async def _uow(runtime: RuntimeDep) -> AsyncIterator[UnitOfWork]:
-    async with runtime.uow() as uow:
-        yield uow
-
-
-UowDep = Annotated[UnitOfWork, Depends(_uow)]
 
 
 def build_router() -> APIRouter:
