@@ -6,7 +6,7 @@ export UV_PYTHON_DOWNLOADS ?= never
 COMPOSE ?= docker compose -f deploy/docker-compose.yml --env-file deploy/.env.example
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint format bench up down compose-check clean-demo
+.PHONY: install run demo test lint format bench up down compose-check asyncapi
 
 install: ## Create .venv with every service and the dev tools, exactly as locked
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -34,6 +34,9 @@ format: install
 bench: install ## Placeholder until the benchmark issue: says so and exits non-zero
 	@echo "make bench: the benchmark (issue 'Benchmark: the pipeline against the raw floor') is not built yet" >&2
 	@exit 2
+
+asyncapi: install ## Export the AsyncAPI document of all services to deploy/asyncapi/
+	$(UV) run cnnt asyncapi export
 
 up: ## Build the image and start the stack with docker compose
 	$(COMPOSE) up -d --build

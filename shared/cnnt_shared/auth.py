@@ -1,88 +1,27 @@
-"""Bearer tokens for the HTTP APIs: signed (HS256) JWTs carrying a role and a scope.
+"""The HTTP side of authentication: a FastAPI dependency that reads the bearer token.
 
-The scope is what the role acts on: a province code for a province officer, a judge id for a
-judge, a province code or ``VN`` for a support officer. Ministry, certifier and operator tokens
-may carry ``VN``.
+Tokens themselves (roles, scopes, signing) are in ``cnnt_shared.tokens``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Annotated
 
-import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ValidationError
 
-from cnnt_shared.errors import Forbidden, Unauthorized
+from cnnt_shared.errors import Unauthorized
 from cnnt_shared.settings import Settings
+from cnnt_shared.tokens import Principal, Role, issue_token, read_token
 
-
-class Role(StrEnum):
-    MINISTRY = "ministry"
-    PROVINCE_OFFICER = "province_officer"
-    JUDGE = "judge"
-    CERTIFIER = "certifier"
-    SUPPORT_OFFICER = "support_officer"
-    OPERATOR = "operator"
-
-
-class Principal(BaseModel):
-    subject: str
-    role: Role
-    scope: str
-
-    def require(self, *roles: Role) -> Principal:
-        if self.role not in roles:
-            allowed = ", ".join(r.value for r in roles)
-            raise Forbidden("role_not_allowed", f"this action needs one of the roles: {allowed}")
-        return self
-
-    def require_province(self, province_code: str, *, field: str = "province_code") -> Principal:
-        """A province officer acts only in their own province; the ministry acts everywhere."""
-        if self.role is Role.MINISTRY:
-            return self
-        if self.role is Role.PROVINCE_OFFICER and self.scope == province_code:
-            return self
-        raise Forbidden(
-            "province_out_of_scope",
-            f"a token scoped to {self.scope!r} cannot act on province {province_code!r}",
-            field=field,
-        )
-
-
-def issue_token(
-    settings: Settings, *, subject: str, role: Role, scope: str, ttl: timedelta | None = None
-) -> str:
-    now = datetime.now(UTC)
-    claims = {
-        "sub": subject,
-        "role": role.value,
-        "scope": scope,
-        "iss": settings.auth_issuer,
-        "iat": now,
-        "exp": now + (ttl or timedelta(hours=settings.token_ttl_hours)),
-    }
-    return jwt.encode(claims, settings.auth_secret.get_secret_value(), algorithm="HS256")
-
-
-def read_token(settings: Settings, token: str) -> Principal:
-    try:
-        claims = jwt.decode(
-            token,
-            settings.auth_secret.get_secret_value(),
-            algorithms=["HS256"],
-            issuer=settings.auth_issuer,
-            options={"require": ["exp", "sub", "iss"]},
-        )
-        return Principal(subject=claims["sub"], role=claims["role"], scope=claims["scope"])
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("token_expired", "the bearer token has expired") from exc
-    except (jwt.InvalidTokenError, KeyError, ValidationError) as exc:
-        raise Unauthorized("token_invalid", f"the bearer token is not valid: {exc}") from exc
-
+__all__ = [
+    "CurrentPrincipal",
+    "Principal",
+    "Role",
+    "current_principal",
+    "issue_token",
+    "read_token",
+]
 
 _bearer = HTTPBearer(auto_error=False, description="A token issued by `cnnt token issue`")
 

@@ -23,6 +23,7 @@ from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.messaging.middleware import consumer_middlewares
 from cnnt_shared.messaging.relay import OutboxRelay
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE
+from cnnt_shared.metrics import Metrics
 from cnnt_shared.settings import Settings
 
 
@@ -47,7 +48,9 @@ class ServiceSpec:
         return self.metadata.tables[f"{self.name}.{name}"]
 
 
-def build_broker(spec: ServiceSpec, settings: Settings) -> RabbitBroker:
+def build_broker(
+    spec: ServiceSpec, settings: Settings, metrics: Metrics | None = None
+) -> RabbitBroker:
     """The service's broker with its subscribers and documented publishers; not connected."""
     broker = RabbitBroker(
         settings.amqp_url,
@@ -58,7 +61,7 @@ def build_broker(spec: ServiceSpec, settings: Settings) -> RabbitBroker:
         ),
         reconnect_interval=settings.amqp_reconnect_interval,
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        middlewares=consumer_middlewares(settings, spec.name),
+        middlewares=consumer_middlewares(settings, spec.name, metrics),
         logger=logging.getLogger(f"cnnt.{spec.name}.broker"),
         # Per-message "Received"/"Processed" lines only at DEBUG; failures are logged anyway.
         log_level=logging.DEBUG,
@@ -90,6 +93,7 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     broker: RabbitBroker
     relay: OutboxRelay
+    metrics: Metrics
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(

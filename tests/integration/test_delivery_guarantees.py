@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import aio_pika
 from sqlalchemy import text
@@ -129,7 +130,7 @@ async def _ready(client) -> bool:
     return (await client.get("/readyz")).status_code == 200
 
 
-async def scalar(settings: Settings, service: str, sql: str, **params: object) -> object:
+async def scalar(settings: Settings, service: str, sql: str, **params: object) -> Any:
     """Read one value as the service's own role (the only role that can see its schema)."""
     engine = create_async_engine(settings.service_dsn(service))
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -19,7 +20,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from cnnt_shared.auth import Role, issue_token
-from cnnt_shared.cli.services import installed_services, load_spec
+from cnnt_shared.cli.services import components, load_spec
 from cnnt_shared.db import bootstrap
 from cnnt_shared.db.migrations import upgrade
 from cnnt_shared.http.app import create_app
@@ -52,13 +53,12 @@ def private_stack(**overrides: Any) -> Iterator[Settings]:
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     try:
-        services = installed_services()
-        asyncio.run(bootstrap.bootstrap(settings, services))
-        for name in services:
+        asyncio.run(bootstrap.bootstrap(settings, components()))
+        for name in components():
             asyncio.run(upgrade(settings, name))
         yield settings
     finally:
-        asyncio.run(bootstrap.drop(settings, installed_services()))
+        asyncio.run(bootstrap.drop(settings, components()))
         rabbitmqctl("delete_vhost", vhost)
         for k, v in saved.items():
             if v is None:
@@ -113,3 +113,23 @@ async def queue_depth(settings: Settings, name: str) -> int:
     async with amqp(settings) as channel:
         queue = await channel.declare_queue(name, passive=True)
         return int(queue.declaration_result.message_count or 0)
+
+
+async def start_cli(*args: str) -> asyncio.subprocess.Process:
+    """``cnnt …`` as a separate process, in this test run's private stack (environment)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cnnt_shared.cli.main",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+async def cli(*args: str, timeout: float = 120) -> str:
+    process = await start_cli(*args)
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode == 0, f"cnnt {' '.join(args)} failed:\n{err.decode()[-3000:]}"
+    return out.decode()

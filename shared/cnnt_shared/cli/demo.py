@@ -16,8 +16,8 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from cnnt_shared.auth import Role, issue_token
 from cnnt_shared.settings import Settings
+from cnnt_shared.tokens import Role, issue_token
 
 console = Console()
 
@@ -94,7 +94,7 @@ def drive(settings: Settings) -> None:
                 )
             )
         status.update("waiting for evaluation to receive the entries (ProductRegistered)")
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         seen: list[dict[str, Any]] = []
         while len(seen) < len(entries) and time.monotonic() < deadline:
             seen = judge_view.get(f"/api/v1/rounds/{round_['id']}/entries")

@@ -13,19 +13,25 @@ import httpx
 import typer
 from rich.console import Console
 
-from cnnt_shared.auth import Role, issue_token
-from cnnt_shared.cli import demo as demo_cycle
-from cnnt_shared.cli import runner
-from cnnt_shared.cli.services import installed_services
+from cnnt_shared.cli.services import components, installed_services
 from cnnt_shared.db import bootstrap as db_bootstrap
-from cnnt_shared.db.migrations import autogenerate, upgrade
+from cnnt_shared.ops.cli import dlq_app, replay_app
 from cnnt_shared.settings import Settings, get_settings
+from cnnt_shared.tokens import Role, issue_token
+
+# Commands import what only they need (web server, migrations, service packages) when they run:
+# a support engineer's `cnnt dlq list` should not pay for loading every service.
+ASYNCAPI_PATH = Path("deploy/asyncapi/cnnt-events.json")
 
 app = typer.Typer(help="CNNT recognition platform", no_args_is_help=True)
 db = typer.Typer(help="Database: roles, schemas, migrations", no_args_is_help=True)
 token = typer.Typer(help="Bearer tokens for the HTTP APIs", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(token, name="token")
+app.add_typer(dlq_app, name="dlq")
+app.add_typer(replay_app, name="replay")
+asyncapi_app = typer.Typer(help="The AsyncAPI document of all services", no_args_is_help=True)
+app.add_typer(asyncapi_app, name="asyncapi")
 console = Console(stderr=True)
 
 ServicesArg = Annotated[
@@ -43,9 +49,12 @@ def _services(names: list[str] | None) -> tuple[str, ...]:
 
 
 def prepare_database(settings: Settings, services: tuple[str, ...]) -> None:
+    from cnnt_shared.db.migrations import upgrade
+
     console.print(f"[bold]database[/] {settings.db_name} on {settings.db_host}:{settings.db_port}")
-    asyncio.run(db_bootstrap.bootstrap(settings, services))
-    for name in services:
+    names = (*services, "operations")
+    asyncio.run(db_bootstrap.bootstrap(settings, names))
+    for name in names:
         asyncio.run(upgrade(settings, name))
         console.print(f"  [green]✓[/] {name}: schema and migrations up to date")
 
@@ -54,15 +63,17 @@ def prepare_database(settings: Settings, services: tuple[str, ...]) -> None:
 def db_bootstrap_cmd() -> None:
     """Create the database, a login role and a schema per service (idempotent)."""
     settings = get_settings()
-    asyncio.run(db_bootstrap.bootstrap(settings, installed_services()))
+    asyncio.run(db_bootstrap.bootstrap(settings, components()))
     console.print("[green]✓[/] roles and schemas ready")
 
 
 @db.command("migrate")
 def db_migrate(services: ServicesArg = None) -> None:
     """Run each service's Alembic migrations, as that service's own role."""
+    from cnnt_shared.db.migrations import upgrade
+
     settings = get_settings()
-    for name in _services(services):
+    for name in (*_services(services), *(() if services else ("operations",))):
         asyncio.run(upgrade(settings, name))
         console.print(f"[green]✓[/] {name} migrated")
 
@@ -79,8 +90,10 @@ def db_revision(
     message: Annotated[str, typer.Option("-m", "--message", help="What the revision does")],
 ) -> None:
     """Write a new migration from the difference between a service's tables and the database."""
+    from cnnt_shared.db.migrations import autogenerate, upgrade
+
     settings = get_settings()
-    name = _services([service])[0]
+    name = service if service == "operations" else _services([service])[0]
     asyncio.run(db_bootstrap.bootstrap(settings, (name,)))
     asyncio.run(upgrade(settings, name))
     asyncio.run(autogenerate(settings, name, message))
@@ -92,7 +105,7 @@ def db_drop(yes: Annotated[bool, typer.Option("--yes", help="Confirm")] = False)
     settings = get_settings()
     if not yes:
         typer.confirm(f"Drop database {settings.db_name} and its roles?", abort=True)
-    asyncio.run(db_bootstrap.drop(settings, installed_services()))
+    asyncio.run(db_bootstrap.drop(settings, components()))
     console.print("[green]✓[/] dropped")
 
 
@@ -104,6 +117,8 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default from settings)")] = None,
 ) -> None:
     """Run one service in this process: its HTTP API, consumers and outbox relay."""
+    from cnnt_shared.cli import runner
+
     runner.serve(_services([service])[0], get_settings(), port)
 
 
@@ -133,6 +148,8 @@ def run(
     prepare: bool = typer.Option(True, help="Bootstrap and migrate first"),
 ) -> None:
     """Run services, each as its own process, until Ctrl-C."""
+    from cnnt_shared.cli import runner
+
     settings = get_settings()
     chosen = _services(services)
     if prepare:
@@ -158,11 +175,14 @@ def demo(
     fresh: bool = typer.Option(True, help="Start from an empty demo database"),
 ) -> None:
     """Start all four services and drive a demo round through their HTTP APIs."""
+    from cnnt_shared.cli import demo as demo_cycle
+    from cnnt_shared.cli import runner
+
     # The demo has a database of its own, so it never touches real data in CNNT_DB_NAME.
     settings = get_settings().model_copy(update={"db_name": f"{get_settings().db_name}_demo"})
     services = installed_services()
     if fresh:
-        asyncio.run(db_bootstrap.drop(settings, services, roles=False))
+        asyncio.run(db_bootstrap.drop(settings, components(), roles=False))
     prepare_database(settings, services)
     logs = Path("out/demo-logs")
     processes = runner.spawn(services, env={"CNNT_DB_NAME": settings.db_name}, log_dir=logs)
@@ -181,6 +201,37 @@ def demo(
         console.print("stopping…")
     finally:
         runner.stop(processes)
+
+
+@asyncapi_app.command("export")
+def asyncapi_export(
+    out: Annotated[Path, typer.Option(help="Where to write it")] = ASYNCAPI_PATH,
+    check: Annotated[bool, typer.Option(help="Fail if the file is not up to date")] = False,
+) -> None:
+    """Write the platform's AsyncAPI document (every service's events) as JSON."""
+    from cnnt_shared.cli import asyncapi
+
+    text = asyncapi.render(asyncapi.platform_document(get_settings()))
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            console.print(f"[red]{out} is out of date[/]: run `make asyncapi`")
+            raise typer.Exit(1)
+        console.print(f"[green]✓[/] {out} is up to date")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"[green]✓[/] wrote {out}")
+
+
+@asyncapi_app.command("serve")
+def asyncapi_serve(port: Annotated[int, typer.Option(help="Port")] = 8010) -> None:
+    """Serve the platform's AsyncAPI page and JSON over HTTP."""
+    import uvicorn
+
+    from cnnt_shared.cli import asyncapi
+
+    settings = get_settings()
+    uvicorn.run(asyncapi.docs_app(settings), host=settings.host, port=port, log_config=None)
 
 
 @token.command("issue")

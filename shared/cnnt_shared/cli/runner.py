@@ -66,7 +66,7 @@ def wait_ready(
     services: Sequence[str],
     settings: Settings,
     processes: Sequence[subprocess.Popen[bytes]] = (),
-    timeout: float = 60.0,
+    timeout: float = 120.0,
 ) -> None:
     deadline = time.monotonic() + timeout
     pending = list(services)

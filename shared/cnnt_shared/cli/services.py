@@ -7,12 +7,16 @@ The platform tools never import a service by name: each service package declares
 from __future__ import annotations
 
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
-from cnnt_shared.service import ServiceSpec
+if TYPE_CHECKING:
+    from cnnt_shared.service import ServiceSpec
 from cnnt_shared.settings import SERVICE_NAMES
 
 
 def load_spec(name: str) -> ServiceSpec:
+    from cnnt_shared.service import ServiceSpec
+
     for ep in entry_points(group="cnnt.services"):
         if ep.name == name:
             spec = ep.load()
@@ -25,3 +29,8 @@ def load_spec(name: str) -> ServiceSpec:
 def installed_services() -> tuple[str, ...]:
     found = {ep.name for ep in entry_points(group="cnnt.services")}
     return tuple(name for name in SERVICE_NAMES if name in found)
+
+
+def components() -> tuple[str, ...]:
+    """Everything that owns a schema and a role: the installed services and operations."""
+    return (*installed_services(), "operations")

@@ -43,9 +43,14 @@ def run_env(metadata: MetaData, schema: str) -> None:
         context.run_migrations()
 
 
-def alembic_config(service: str) -> Config:
+# Components whose migrations are not in ``<name>.migrations``.
+MIGRATION_PACKAGES = {"operations": "cnnt_shared.ops:migrations"}
+
+
+def alembic_config(component: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", f"{service}:migrations")
+    location = MIGRATION_PACKAGES.get(component, f"{component}:migrations")
+    config.set_main_option("script_location", location)
     return config
 
 

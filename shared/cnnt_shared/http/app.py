@@ -17,10 +17,13 @@ from cnnt_shared.db.engine import service_engine, session_factory
 from cnnt_shared.http.docs import docs_router
 from cnnt_shared.http.errors import install_error_handlers
 from cnnt_shared.http.health import health_router
+from cnnt_shared.http.metrics import metrics_router
 from cnnt_shared.http.middleware import FlowMiddleware
+from cnnt_shared.http.ops import ops_router
 from cnnt_shared.logging import configure_logging
 from cnnt_shared.messaging.relay import OutboxRelay
 from cnnt_shared.messaging.topology import declare_topology
+from cnnt_shared.metrics import Metrics
 from cnnt_shared.service import Runtime, ServiceSpec, build_broker
 from cnnt_shared.settings import Settings, get_settings
 
@@ -29,20 +32,22 @@ log = structlog.get_logger("cnnt.app")
 
 def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    metrics = Metrics(spec.name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_format, settings.log_level, spec.name)
         engine = service_engine(settings, spec.name)
-        broker = build_broker(spec, settings)
+        broker = build_broker(spec, settings, metrics)
         relay = OutboxRelay(
             engine,
             spec.table("outbox"),
             broker,
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval,
+            metrics=metrics,
         )
-        runtime = Runtime(spec, settings, engine, session_factory(engine), broker, relay)
+        runtime = Runtime(spec, settings, engine, session_factory(engine), broker, relay, metrics)
         broker.context.set_global("runtime", runtime)
         app.state.runtime = runtime
         app.state.asyncapi = AsyncAPI(broker, title=f"{spec.title} — events", version=spec.version)
@@ -68,9 +73,11 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.spec = spec
-    app.add_middleware(FlowMiddleware, service=spec.name)
+    app.add_middleware(FlowMiddleware, service=spec.name, metrics=metrics)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(docs_router)
+    app.include_router(metrics_router)
+    app.include_router(ops_router)
     app.include_router(spec.api())
     return app

@@ -10,6 +10,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cnnt_shared.context import bind_flow, clear_flow
+from cnnt_shared.metrics import Metrics
 
 log = structlog.get_logger("cnnt.http")
 
@@ -17,9 +18,10 @@ HEADER = b"x-correlation-id"
 
 
 class FlowMiddleware:
-    def __init__(self, app: ASGIApp, service: str) -> None:
+    def __init__(self, app: ASGIApp, service: str, metrics: Metrics) -> None:
         self.app = app
         self.service = service
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,13 +43,18 @@ class FlowMiddleware:
         try:
             await self.app(scope, receive, send_with_header)
         finally:
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.http_latency.labels(
+                self.service, scope["method"], route, str(status)
+            ).observe(elapsed)
             if scope["path"] not in ("/healthz", "/readyz", "/metrics"):
                 log.info(
                     "http_request",
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                    duration_ms=round(elapsed * 1000, 1),
                 )
             clear_flow()
 

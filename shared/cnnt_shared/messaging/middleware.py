@@ -10,6 +10,7 @@ as usual and the queue's ``x-delivery-limit`` dead-letters it on the broker side
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -22,11 +23,13 @@ from faststream.exceptions import HandlerException
 
 from cnnt_shared.context import bind_flow, clear_flow
 from cnnt_shared.messaging.topology import DEAD_LETTER_EXCHANGE_NAME
+from cnnt_shared.metrics import Metrics
 from cnnt_shared.settings import Settings
 
 log = structlog.get_logger("cnnt.messaging")
 
 MAX_BACKOFF_SECONDS = 5.0
+FIRST_FAILURES_KEPT = 10_000
 ERROR_HEADER_LIMIT = 2000
 
 
@@ -46,14 +49,24 @@ def _raw(msg: Any) -> AbstractIncomingMessage:
     return msg
 
 
+def _event_type(raw: AbstractIncomingMessage) -> str:
+    return str((raw.headers or {}).get("event_type") or raw.type or "unknown")
+
+
 def _queue_name(context: Any) -> str:
     handler = context.get("handler_")
     return str(handler.queue.name) if handler is not None else "unknown"
 
 
-def consumer_middlewares(settings: Settings, service: str) -> tuple[Any, ...]:
+def consumer_middlewares(
+    settings: Settings, service: str, metrics: Metrics | None = None
+) -> tuple[Any, ...]:
     """The middlewares each service's broker applies, bound to the service's settings."""
     faults = settings.faults()
+    counters = metrics or Metrics(service)
+    # When each failing message first failed, for the dead letter's record (this process only:
+    # a redelivery handled by another instance falls back to the last failure's time).
+    first_failures: OrderedDict[str, datetime] = OrderedDict()
 
     class FlowContext(BaseMiddleware):
         """Bind service, event and flow ids to the logs and to the events a handler emits."""
@@ -83,6 +96,9 @@ def consumer_middlewares(settings: Settings, service: str) -> tuple[Any, ...]:
             exc_val: BaseException | None = None,
             exc_tb: TracebackType | None = None,
         ) -> bool | None:
+            raw = _raw(self.msg)
+            labels = (service, _queue_name(self.context), _event_type(raw))
+            (counters.failed if exc_val is not None else counters.consumed).labels(*labels).inc()
             clear_flow()
             return False
 
@@ -99,17 +115,22 @@ def consumer_middlewares(settings: Settings, service: str) -> tuple[Any, ...]:
             queue = _queue_name(self.context)
             attempt = delivery_attempt(raw)
             error = f"{type(exc_val).__name__}: {exc_val}"
+            first_failures.setdefault(str(raw.message_id), datetime.now(UTC))
+            while len(first_failures) > FIRST_FAILURES_KEPT:
+                first_failures.popitem(last=False)
             if attempt < settings.max_attempts:
                 log.warning("message_failed_will_retry", queue=queue, attempt=attempt, error=error)
                 delay = min(settings.retry_backoff * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
                 await asyncio.sleep(delay)
                 return False
             try:
-                await _dead_letter(self.context.get("broker"), raw, queue, attempt, exc_val)
+                first = first_failures.pop(str(raw.message_id), None)
+                await _dead_letter(self.context.get("broker"), raw, queue, attempt, exc_val, first)
             except Exception:
                 log.exception("dead_letter_publish_failed", queue=queue, attempt=attempt)
                 return False
             log.error("message_dead_lettered", queue=queue, attempt=attempt, error=error)
+            counters.dead_lettered.labels(service, queue, _event_type(raw)).inc()
             return True  # the original is acked only now that the dead letter is confirmed
 
     # The dead-letter middleware is outermost of ours, so it also sees a fault raised on receive.
@@ -117,9 +138,15 @@ def consumer_middlewares(settings: Settings, service: str) -> tuple[Any, ...]:
 
 
 async def _dead_letter(
-    broker: Any, raw: AbstractIncomingMessage, queue: str, attempt: int, exc: BaseException
+    broker: Any,
+    raw: AbstractIncomingMessage,
+    queue: str,
+    attempt: int,
+    exc: BaseException,
+    first_failed_at: datetime | None,
 ) -> None:
-    headers = dict(raw.headers or {})
+    headers = {k: v for k, v in (raw.headers or {}).items() if k != "x-delivery-count"}
+    now = datetime.now(UTC)
     headers.update(
         {
             "x-cnnt-reason": f"{type(exc).__name__}: {exc}"[:ERROR_HEADER_LIMIT],
@@ -128,7 +155,8 @@ async def _dead_letter(
             "x-cnnt-original-queue": queue,
             "x-cnnt-original-exchange": raw.exchange or "",
             "x-cnnt-original-routing-key": raw.routing_key or "",
-            "x-cnnt-failed-at": datetime.now(UTC).isoformat(),
+            "x-cnnt-failed-at": now.isoformat(),
+            "x-cnnt-first-failed-at": (first_failed_at or now).isoformat(),
         }
     )
     # Routed by the direct dead-letter exchange to ``<queue>.dlq``; awaits the broker's confirm.

@@ -21,6 +21,7 @@ from sqlalchemy import Row, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE
+from cnnt_shared.metrics import Metrics
 
 log = structlog.get_logger("cnnt.outbox")
 
@@ -63,6 +64,7 @@ class OutboxRelay:
         *,
         batch_size: int = 200,
         poll_interval: float = 1.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self._engine = engine
         self._outbox = outbox
@@ -72,6 +74,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.last_error: str | None = None
+        self._metrics = metrics
 
     def wake(self) -> None:
         self._wake.set()
@@ -141,6 +144,8 @@ class OutboxRelay:
                     )
                     break
                 done.append(row.event_id)
+                if self._metrics is not None:
+                    self._metrics.published.labels(self._metrics.service, row.event_type).inc()
             if done:
                 await conn.execute(
                     update(t)

@@ -1,0 +1,49 @@
+"""Tables of the operations component, in the ``operations`` schema."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+SCHEMA = "operations"
+metadata = MetaData(schema=SCHEMA)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("filters", JSONB, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
+)
+
+archived_messages = Table(
+    "archived_messages",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("queue", String(200), nullable=False),
+    Column("message_id", String(200), nullable=False),
+    Column("event_type", String(80), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("headers", JSONB, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("archived_by", String(200), nullable=False),
+    Column("archived_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("queue", "message_id", name="uq_archived_queue_message"),
+)

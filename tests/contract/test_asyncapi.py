@@ -1,0 +1,41 @@
+"""The AsyncAPI document ministry systems read: in the repository, in sync, complete."""
+
+from __future__ import annotations
+
+import json
+
+from cnnt_shared.cli.asyncapi import platform_document, render
+from cnnt_shared.cli.main import ASYNCAPI_PATH
+from cnnt_shared.contracts import PUBLIC_EVENTS
+from cnnt_shared.settings import Settings
+
+
+def test_the_exported_asyncapi_file_is_up_to_date() -> None:
+    assert ASYNCAPI_PATH.read_text(encoding="utf-8") == render(platform_document(Settings())), (
+        "deploy/asyncapi/cnnt-events.json is stale: run `make asyncapi`"
+    )
+
+
+def test_the_exported_file_lists_the_four_public_events_with_their_payload_schemas() -> None:
+    document = json.loads(ASYNCAPI_PATH.read_text(encoding="utf-8"))
+    channels = document["channels"]
+    schemas = document["components"]["schemas"]
+    for event in PUBLIC_EVENTS:
+        key = event.routing_key()
+        channel = channels[f"{key}:publish"]
+        assert channel["address"] == key
+        assert channel["bindings"]["amqp"]["exchange"]["name"] == "cnnt.events"
+        name = event.model_fields["event_type"].default
+        schema = schemas[name]
+        assert {
+            "event_id",
+            "event_type",
+            "event_version",
+            "occurred_at",
+            "producer",
+            "correlation_id",
+            "data",
+        } <= set(schema["properties"])
+        assert schema["required"]
+        data_ref = schema["properties"]["data"]["$ref"].rsplit("/", 1)[-1]
+        assert schemas[data_ref]["properties"], f"{name} data has no fields"

@@ -1,0 +1,74 @@
+"""Services as separate processes (``cnnt serve <name>``), the way compose and ``make run``
+start them, on free ports of this machine and in this test run's private stack."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+
+from cnnt_shared.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@asynccontextmanager
+async def serving(*names: str, extra_env: dict[str, str] | None = None) -> AsyncIterator[Settings]:
+    """Start the services; yield settings whose ports reach them (also exported to the
+    environment, so a ``cnnt`` command run meanwhile finds them)."""
+    ports = {f"CNNT_{name.upper()}_PORT": str(free_port()) for name in names}
+    saved = {k: os.environ.get(k) for k in ports}
+    os.environ.update(ports)
+    settings = Settings()
+    processes = [
+        subprocess.Popen(  # noqa: ASYNC220 - started once, then polled without blocking
+            [sys.executable, "-m", "cnnt_shared.cli.main", "serve", name],
+            env={**os.environ, **(extra_env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name in names
+    ]
+    try:
+        async with httpx.AsyncClient(timeout=2) as client:
+            for name in names:
+                await _ready(client, f"{settings.base_url(name)}/readyz", processes)
+        yield settings
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+async def _ready(
+    client: httpx.AsyncClient, url: str, processes: list[subprocess.Popen[bytes]]
+) -> None:
+    for _ in range(300):
+        if any(p.poll() is not None for p in processes):
+            raise RuntimeError(f"a service exited before it was ready ({url})")
+        try:
+            if (await client.get(url)).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"{url} not ready after 60s")
