@@ -122,6 +122,7 @@ async def start_cli(*args: str) -> asyncio.subprocess.Process:
         "-m",
         "cnnt_shared.cli.main",
         *args,
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "COLUMNS": "200"},

@@ -153,3 +153,21 @@ async def test_archive_keeps_dead_letters_in_the_database_with_who_and_when(
         "SELECT count FROM operations.audit_log WHERE action = 'dlq_archive' AND actor = 'ops-2'",
     )
     assert audit == 3
+
+
+async def test_purge_empties_a_dead_letter_queue_after_confirmation_and_is_audited(
+    stack: Settings,
+) -> None:
+    await _fail(stack, 2)
+    refused = await start_cli("dlq", "purge", QUEUE)  # asks for confirmation; no answer: abort
+    await refused.communicate(b"n\n")
+    assert refused.returncode != 0
+    assert await queue_depth(stack, f"{QUEUE}.dlq") >= 2
+    await cli("dlq", "purge", QUEUE, "--yes", "--actor", "ops-3")
+    assert await queue_depth(stack, f"{QUEUE}.dlq") == 0
+    audit = await scalar(
+        stack,
+        "operations",
+        "SELECT count FROM operations.audit_log WHERE action = 'dlq_purge' AND actor = 'ops-3'",
+    )
+    assert audit >= 2
