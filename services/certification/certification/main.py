@@ -5,6 +5,7 @@ from __future__ import annotations
 from certification.adapters.tables import metadata
 from certification.entrypoints.http import build_router
 from certification.entrypoints.subscribers import build_subscribers
+from cnnt_shared.contracts import ProductRecognized, RecognitionRevoked
 from cnnt_shared.service import ServiceSpec
 
 SERVICE = ServiceSpec(
@@ -14,4 +15,5 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     api=build_router,
     subscribers=build_subscribers,
+    publishes=(ProductRecognized, RecognitionRevoked),
 )

@@ -1,0 +1,187 @@
+"""Decisions of the certifying authority: confirming a round's results (issuing certificates)
+and revoking a certificate. Each is one transaction holding a row lock on what it changes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from sqlalchemy import insert as plain_insert
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col
+
+from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow, ResultRow, RoundRow
+from certification.domain import decisions as rules
+from certification.domain.decisions import DecisionKind, RoundIdentity
+from certification.domain.results import CRITERIA, Outcome, Reason
+from certification.service_layer.access import require_authority
+from certification.service_layer.announcements import recognized
+from certification.service_layer.results import compute, entries_of, load_round, rules_of
+from cnnt_shared.auth import Principal
+from cnnt_shared.contracts import RecognitionRevoked, RecognitionRevokedData
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import Conflict, NotFound
+
+
+@dataclass(frozen=True)
+class Decide:
+    """Confirm a round's results (Quyết định công nhận), declining some passed entries."""
+
+    number: str
+    decided_on: date
+    exclusions: dict[UUID, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Revoke:
+    """Revoke a certificate (Quyết định thu hồi) with the reason."""
+
+    number: str
+    decided_on: date
+    reason: str
+
+
+async def _record(
+    uow: UnitOfWork,
+    who: Principal,
+    round_id: UUID,
+    kind: DecisionKind,
+    number: str,
+    decided_on: date,
+    reason: str = "",
+) -> DecisionRow:
+    decision = DecisionRow(
+        id=uuid.uuid4(),
+        round_id=round_id,
+        kind=kind,
+        number=number.strip(),
+        decided_on=decided_on,
+        reason=reason,
+        decided_by=who.subject,
+        recorded_at=datetime.now(UTC),
+    )
+    claimed = await uow.session.execute(
+        insert(DecisionRow)
+        .values(**decision.model_dump())
+        .on_conflict_do_nothing()
+        .returning(col(DecisionRow.id))
+    )
+    if claimed.first() is None:
+        raise Conflict(
+            "decision_number_taken", f"decision {number!r} is already recorded", field="number"
+        )
+    return decision
+
+
+async def confirm_results(
+    uow: UnitOfWork, who: Principal, round_id: UUID, command: Decide
+) -> tuple[DecisionRow, list[str]]:
+    round_ = await load_round(uow, round_id, lock=True)
+    require_authority(who, round_)
+    rules.check_not_decided(round_.decision_id is not None)
+    settings, result_rules = await rules_of(uow, round_)
+    results = await compute(uow, round_id, result_rules)
+    identity = RoundIdentity(round_.level, round_.scope_code, round_.year)
+    issues = rules.issue_certificates(
+        identity,
+        results,
+        command.exclusions,
+        issued_before=round_.certificates_issued,
+        validity_years=settings.validity_years,
+    )
+    decision = await _record(
+        uow, who, round_id, DecisionKind.CONFIRMATION, command.number, command.decided_on
+    )
+    snapshot = []
+    for position, r in enumerate(results):
+        declined = r.entry_id in command.exclusions
+        snapshot.append(
+            {
+                "round_id": round_id,
+                "entry_id": r.entry_id,
+                "decision_id": decision.id,
+                "position": position,
+                "rank": r.rank,
+                "judges": r.judges,
+                "mean": r.published_mean,
+                **{c: r.published_criterion(c) for c in CRITERIA},
+                "outcome": Outcome.NOT_RECOGNISED if declined else r.outcome,
+                "reason": Reason.DECLINED if declined else r.reason,
+                "note": command.exclusions.get(r.entry_id, ""),
+            }
+        )
+    if snapshot:
+        await uow.session.execute(plain_insert(ResultRow), snapshot)
+    entries = await entries_of(uow, round_id)
+    now = datetime.now(UTC)
+    for i, issue in enumerate(issues, round_.certificates_issued + 1):
+        recognition = RecognitionRow(
+            certificate_number=issue.certificate_number,
+            round_id=round_id,
+            sequence=i,
+            entry_id=issue.result.entry_id,
+            decision_id=decision.id,
+            rank=issue.rank,
+            mean=issue.mean,
+            valid_until=issue.valid_until,
+            recognized_at=now,
+        )
+        uow.session.add(recognition)
+        uow.emit(recognized(round_, entries[recognition.entry_id], recognition, decision))
+    await uow.session.execute(
+        update(RoundRow)
+        .where(col(RoundRow.id) == round_id)
+        .values(
+            decision_id=decision.id, certificates_issued=round_.certificates_issued + len(issues)
+        )
+    )
+    await uow.commit()
+    return decision, [issue.certificate_number for issue in issues]
+
+
+async def revoke_certificate(
+    uow: UnitOfWork, who: Principal, certificate_number: str, command: Revoke
+) -> DecisionRow:
+    recognition = (
+        await uow.session.execute(
+            select(RecognitionRow)
+            .where(col(RecognitionRow.certificate_number) == certificate_number)
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if recognition is None:
+        raise NotFound("certificate_unknown", f"no certificate {certificate_number!r}")
+    round_ = await load_round(uow, recognition.round_id)
+    require_authority(who, round_)
+    rules.check_revocable(recognition.revoked_by is not None, command.reason)
+    decision = await _record(
+        uow,
+        who,
+        round_.id,
+        DecisionKind.REVOCATION,
+        command.number,
+        command.decided_on,
+        command.reason,
+    )
+    recognition.revoked_by = decision.id
+    entry = await uow.session.get(EntryRow, recognition.entry_id)
+    assert entry is not None
+    uow.emit(
+        RecognitionRevoked.new(
+            RecognitionRevokedData(
+                certificate_number=certificate_number,
+                round_id=round_.id,
+                entry_id=entry.id,
+                product_id=entry.product_id,
+                facility_id=entry.facility_id,
+                decision_number=decision.number,
+                reason=command.reason,
+                revoked_at=decision.recorded_at,
+            )
+        )
+    )
+    await uow.commit()
+    return decision
