@@ -1,0 +1,113 @@
+"""Decisions and certificates: which entries get one, their numbers, validity and status."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from fractions import Fraction
+
+import pytest
+
+from certification.domain.decisions import (
+    CertificateStatus,
+    RoundIdentity,
+    certificate_number,
+    certificate_status,
+    check_not_decided,
+    check_revocable,
+    issue_certificates,
+    valid_until,
+)
+from certification.domain.results import Outcome, Reason, Result
+from cnnt_shared.contracts.vocabulary import Level, ProductGroup
+from cnnt_shared.errors import Conflict, DomainError
+
+ROUND = RoundIdentity(Level.PROVINCIAL, "dak-lak", 2021)
+
+
+def result(rank: int | None, outcome: Outcome, reason: Reason | None = None) -> Result:
+    mean = Fraction(80 - (rank or 0))
+    return Result(uuid.uuid4(), ProductGroup.AGRO_FOOD, 3, mean, {}, rank, outcome, reason)
+
+
+def test_certificate_numbers_name_scope_year_and_level() -> None:
+    assert certificate_number(ROUND, 7) == "DAK-LAK-2021-P-007"
+    national = RoundIdentity(Level.NATIONAL, "VN", 2019)
+    assert certificate_number(national, 12) == "VN-2019-N-012"
+
+
+def test_certificates_go_to_passed_entries_in_rank_order_without_gaps() -> None:
+    passed = [result(2, Outcome.RECOGNISED), result(1, Outcome.RECOGNISED)]
+    below = result(3, Outcome.NOT_RECOGNISED, Reason.BELOW_THRESHOLD)
+    issues = issue_certificates(ROUND, [*passed, below], {}, issued_before=0, validity_years=2)
+    assert [i.certificate_number for i in issues] == ["DAK-LAK-2021-P-001", "DAK-LAK-2021-P-002"]
+    assert [i.rank for i in issues] == [1, 2]
+    assert {i.valid_until for i in issues} == {date(2023, 12, 31)}
+
+
+def test_a_declined_entry_gets_no_certificate_and_the_numbers_close_up() -> None:
+    first, second, third = (result(n, Outcome.RECOGNISED) for n in (1, 2, 3))
+    issues = issue_certificates(
+        ROUND,
+        [first, second, third],
+        {second.entry_id: "hồ sơ chưa đầy đủ"},
+        issued_before=0,
+        validity_years=2,
+    )
+    assert [(i.result.entry_id, i.certificate_number) for i in issues] == [
+        (first.entry_id, "DAK-LAK-2021-P-001"),
+        (third.entry_id, "DAK-LAK-2021-P-002"),
+    ]
+
+
+def test_numbering_continues_after_the_certificates_already_issued() -> None:
+    issues = issue_certificates(
+        ROUND, [result(1, Outcome.RECOGNISED)], {}, issued_before=4, validity_years=2
+    )
+    assert issues[0].certificate_number == "DAK-LAK-2021-P-005"
+
+
+def test_only_an_entry_that_passed_can_be_declined() -> None:
+    below = result(1, Outcome.NOT_RECOGNISED, Reason.BELOW_THRESHOLD)
+    with pytest.raises(DomainError) as caught:
+        issue_certificates(ROUND, [below], {below.entry_id: "x"}, issued_before=0, validity_years=2)
+    assert (caught.value.code, caught.value.field) == ("exclusion_not_recognised", "exclusions")
+
+
+def test_validity_runs_to_the_end_of_the_year_of_the_next_round() -> None:
+    assert valid_until(2021, 2) == date(2023, 12, 31)
+    assert valid_until(2021, 0) == date(2021, 12, 31)
+
+
+def test_a_round_is_confirmed_once() -> None:
+    check_not_decided(False)
+    with pytest.raises(Conflict) as caught:
+        check_not_decided(True)
+    assert caught.value.code == "round_already_decided"
+
+
+def test_a_certificate_is_revoked_once_and_with_a_reason() -> None:
+    with pytest.raises(Conflict) as caught:
+        check_revocable(True, "vi phạm")
+    assert caught.value.code == "certificate_already_revoked"
+    with pytest.raises(DomainError) as missing:
+        check_revocable(False, "  ")
+    assert missing.value.code == "revocation_reason_missing"
+
+
+@pytest.mark.parametrize(
+    ("known", "revoked", "until", "status"),
+    [
+        (False, False, None, CertificateStatus.UNKNOWN),
+        (True, True, date(2030, 12, 31), CertificateStatus.REVOKED),
+        (True, False, date(2023, 12, 31), CertificateStatus.EXPIRED),
+        (True, False, date(2024, 12, 31), CertificateStatus.VALID),
+    ],
+)
+def test_verification_reports_the_certificates_status(
+    known: bool, revoked: bool, until: date | None, status: CertificateStatus
+) -> None:
+    today = date(2024, 12, 31)  # the last day of validity still counts
+    assert (
+        certificate_status(known=known, revoked=revoked, valid_until=until, today=today) is status
+    )
