@@ -130,14 +130,24 @@ class ResultRow(Table, table=True):
     note: str = Field(default="", max_length=2000)
 
 
+class CertificateSeriesRow(Table, table=True):
+    """The counter of a certificate series; locked by the decision that takes numbers."""
+
+    __tablename__ = "certificate_series"
+
+    series: str = Field(primary_key=True, max_length=100)
+    issued: int = 0
+
+
 class RecognitionRow(Table, table=True):
     """A recognition and its certificate (giấy chứng nhận)."""
 
     __tablename__ = "recognitions"
-    __table_args__ = (UniqueConstraint("round_id", "sequence"),)
+    __table_args__ = (UniqueConstraint("series", "sequence"),)
 
     certificate_number: str = Field(primary_key=True, max_length=100)
     round_id: UUID = Field(index=True)
+    series: str = Field(max_length=100)
     sequence: int
     entry_id: UUID = Field(unique=True)
     decision_id: UUID

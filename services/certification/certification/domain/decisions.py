@@ -54,10 +54,17 @@ class Issue:
         return self.result.published_mean
 
 
+def certificate_series(round_: RoundIdentity) -> str:
+    """The numbering series of a round's certificates: ``<SCOPE>-<year>-<level initial>``.
+
+    Rounds of the same scope, year and level share a series, so numbers stay unique.
+    """
+    return f"{round_.scope_code.upper()}-{round_.year}-{round_.level.value[0].upper()}"
+
+
 def certificate_number(round_: RoundIdentity, sequence: int) -> str:
-    """``<SCOPE>-<year>-<level initial>-<NNN>``, e.g. ``DAK-LAK-2021-P-001``."""
-    initial = round_.level.value[0].upper()
-    return f"{round_.scope_code.upper()}-{round_.year}-{initial}-{sequence:03d}"
+    """The series and a three-digit sequence, e.g. ``DAK-LAK-2021-P-001``."""
+    return f"{certificate_series(round_)}-{sequence:03d}"
 
 
 def valid_until(year: int, validity_years: int) -> date:
@@ -82,7 +89,7 @@ def issue_certificates(
     validity_years: int,
 ) -> list[Issue]:
     """Certificates for every entry that passed and is not excluded, numbered in rank order
-    after the ``issued_before`` certificates the round already has (gap-free)."""
+    right after the ``issued_before`` certificates of the series (gap-free)."""
     passed = {r.entry_id for r in results if r.outcome is Outcome.RECOGNISED}
     for entry_id, reason in exclusions.items():
         if entry_id not in passed:

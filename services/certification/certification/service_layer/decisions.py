@@ -13,7 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
-from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow, ResultRow, RoundRow
+from certification.adapters.tables import (
+    CertificateSeriesRow,
+    DecisionRow,
+    EntryRow,
+    RecognitionRow,
+    ResultRow,
+    RoundRow,
+)
 from certification.domain import decisions as rules
 from certification.domain.decisions import DecisionKind, RoundIdentity
 from certification.domain.results import CRITERIA, Outcome, Reason
@@ -76,6 +83,19 @@ async def _record(
     return decision
 
 
+async def _lock_series(uow: UnitOfWork, series: str) -> CertificateSeriesRow:
+    await uow.session.execute(
+        insert(CertificateSeriesRow).values(series=series, issued=0).on_conflict_do_nothing()
+    )
+    locked = await uow.session.execute(
+        select(CertificateSeriesRow)
+        .where(col(CertificateSeriesRow.series) == series)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return locked.scalar_one()
+
+
 async def confirm_results(
     uow: UnitOfWork, who: Principal, round_id: UUID, command: Decide
 ) -> tuple[DecisionRow, list[str]]:
@@ -85,11 +105,12 @@ async def confirm_results(
     settings, result_rules = await rules_of(uow, round_)
     results = await compute(uow, round_id, result_rules)
     identity = RoundIdentity(round_.level, round_.scope_code, round_.year)
+    series = await _lock_series(uow, rules.certificate_series(identity))
     issues = rules.issue_certificates(
         identity,
         results,
         command.exclusions,
-        issued_before=round_.certificates_issued,
+        issued_before=series.issued,
         validity_years=settings.validity_years,
     )
     decision = await _record(
@@ -117,10 +138,11 @@ async def confirm_results(
         await uow.session.execute(plain_insert(ResultRow), snapshot)
     entries = await entries_of(uow, round_id)
     now = datetime.now(UTC)
-    for i, issue in enumerate(issues, round_.certificates_issued + 1):
+    for i, issue in enumerate(issues, series.issued + 1):
         recognition = RecognitionRow(
             certificate_number=issue.certificate_number,
             round_id=round_id,
+            series=series.series,
             sequence=i,
             entry_id=issue.result.entry_id,
             decision_id=decision.id,
@@ -131,6 +153,7 @@ async def confirm_results(
         )
         uow.session.add(recognition)
         uow.emit(recognized(round_, entries[recognition.entry_id], recognition, decision))
+    series.issued += len(issues)
     await uow.session.execute(
         update(RoundRow)
         .where(col(RoundRow.id) == round_id)
