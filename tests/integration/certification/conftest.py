@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import aio_pika
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from cnnt_shared.auth import Role
 from cnnt_shared.contracts import (
@@ -70,8 +72,8 @@ async def publish(settings: Settings, *events: Envelope) -> None:
             )
 
 
-def _messages(settings: Settings, queue: str) -> int:
-    """Ready plus unacknowledged messages: zero once every delivery has been handled."""
+def _messages(settings: Settings) -> dict[str, int]:
+    """Ready plus unacknowledged messages per queue: zero once every delivery is handled."""
     vhost = urlsplit(settings.amqp_url).path.lstrip("/")
     out = subprocess.run(
         ["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "messages", "--no-table-headers"],
@@ -80,16 +82,34 @@ def _messages(settings: Settings, queue: str) -> int:
         text=True,
         timeout=60,
     ).stdout
-    counts = dict(line.split("\t") for line in out.strip().splitlines() if "\t" in line)
-    return int(counts.get(queue, "0"))
+    rows = (line.split("\t") for line in out.strip().splitlines() if "\t" in line)
+    return {name: int(count) for name, count in rows}
 
 
 async def settled(settings: Settings, *queues: str) -> None:
+    """Wait until the queues hold no message, delivered or not (rabbitmqctl: slow, use once)."""
+
     async def empty() -> bool:
-        counts = [await asyncio.to_thread(_messages, settings, q) for q in queues]
-        return all(c == 0 for c in counts)
+        counts = await asyncio.to_thread(_messages, settings)
+        return all(counts.get(q, 0) == 0 for q in queues)
 
     await eventually(empty, timeout=30, interval=0.3)
+
+
+async def handled(settings: Settings, *events: Envelope) -> None:
+    """Wait until certification's inbox holds every one of ``events``."""
+    ids = [e.event_id for e in events]
+    engine = create_async_engine(settings.service_dsn("certification"))
+    query = text("SELECT count(*) FROM certification.inbox WHERE event_id = ANY(:ids)")
+
+    async def all_in() -> bool:
+        async with engine.connect() as conn:
+            return bool(await conn.scalar(query.bindparams(ids=ids)) == len(ids))
+
+    try:
+        await eventually(all_in, timeout=30)
+    finally:
+        await engine.dispose()
 
 
 @dataclass
@@ -198,7 +218,7 @@ async def publish_round(
     """Publish the round's events and wait until certification has taken all of them in."""
     await publish(settings, judged.opening, *judged.entries)
     await publish(settings, *judged.sheets, judged.closing)
-    await settled(settings, "certification.registrations", "certification.scores")
+    await handled(settings, judged.opening, *judged.entries, *judged.sheets, judged.closing)
     seen = await eventually(lambda: preview(client, settings, judged.id))
     assert len(seen["results"]) == len(judged.entries)
     return dict(seen)

@@ -14,6 +14,7 @@ from cnnt_shared.settings import Settings
 from tests.integration.certification.conftest import (
     PROVINCE,
     decide,
+    handled,
     judged_round,
     preview,
     publish,
@@ -65,7 +66,7 @@ async def test_the_latest_revision_counts_even_when_an_older_one_arrives_later(
     revised = sheet_event(judged.id, entry_id, judge, (39, 39, 10, 10), revision=2)
     stale = sheet_event(judged.id, entry_id, judge, (10, 10, 2, 2), revision=1)
     await publish(stack, revised, stale)  # the stale copy has a fresh event id: only the
-    await settled(stack, "certification.scores")  # revision number can stop it
+    await handled(stack, revised, stale)  # revision number can stop it
     rows = (await preview(certification, stack, judged.id))["results"]
     assert rows[0]["mean"] == "82.00"  # (98 + 74 + 74) / 3, not (24 + 74 + 74) / 3
 
@@ -87,6 +88,7 @@ async def test_replaying_every_score_twice_changes_no_result_and_issues_no_certi
         await publish(stack, *judged.sheets, *judged.sheets)  # the same events, twice
         fresh = [s.model_copy(update={"event_id": uuid.uuid4()}) for s in judged.sheets]
         await publish(stack, *fresh)  # and a replay that arrives with new event ids
+        await handled(stack, *fresh)
         await settled(stack, "certification.scores")
 
         assert await _results(certification, stack, judged.id) == before
@@ -107,7 +109,7 @@ async def test_replaying_every_score_twice_changes_no_result_and_issues_no_certi
 
 async def _next(queue: aio_pika.abc.AbstractQueue) -> aio_pika.abc.AbstractIncomingMessage | None:
     try:
-        return await eventually(lambda: queue.get(fail=False, no_ack=True), timeout=3)
+        return await eventually(lambda: queue.get(fail=False, no_ack=True), timeout=1.5)
     except AssertionError:
         return None
 
