@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import subprocess
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -159,7 +159,7 @@ def sheet_event(
 
 
 def judged_round(
-    scores: list[tuple[float, float, float, float]],
+    scores: Sequence[tuple[float, float, float, float]],
     *,
     jury_size: int = 3,
     settings: ResultSettings | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from decimal import Decimal
 
 import aio_pika
 import httpx
@@ -95,14 +96,14 @@ async def test_replaying_every_score_twice_changes_no_result_and_issues_no_certi
         again = await decide(certification, stack, judged.id, "9999/QĐ-UBND")
         assert again.status_code == 409
         assert again.json()["error"]["code"] == "round_already_decided"
-        messages = []
+        messages: list[ProductRecognized] = []
         while len(messages) < 10 and (message := await _next(announced)):
             messages.append(ProductRecognized.model_validate_json(message.body))
     assert sorted(m.data.certificate_number for m in messages) == issued
     first = min(messages, key=lambda m: m.data.rank)
     assert (first.data.product.name, first.data.mean_score) == (
         "Cà phê bột nguyên chất Buôn Ma Thuột",
-        88,
+        Decimal("88.00"),
     )
     assert first.data.valid_until.isoformat() == f"{judged.year + 2}-12-31"
 

@@ -16,7 +16,7 @@ from certification.entrypoints.schemas import (
     RevocationCreate,
 )
 from certification.entrypoints.verification import verification_public
-from certification.service_layer import certificates, decisions, results
+from certification.service_layer import certificates, decisions, results, revocations
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
 from cnnt_shared.service import RuntimeDep, UowDep
@@ -104,9 +104,9 @@ def build_router() -> APIRouter:
         number: str, body: RevocationCreate, uow: UowDep, who: CurrentPrincipal
     ) -> DecisionPublic:
         """Revoke a certificate by a new recorded decision (Quyết định thu hồi)."""
-        command = decisions.Revoke(body.number, body.decided_on, body.reason)
+        command = revocations.Revoke(body.number, body.decided_on, body.reason)
         return DecisionPublic.model_validate(
-            await decisions.revoke_certificate(uow, who, number, command)
+            await revocations.revoke_certificate(uow, who, number, command)
         )
 
     @router.get("/certificates/{number}/pdf", tags=["certificates"])

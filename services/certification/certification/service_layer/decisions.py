@@ -1,9 +1,8 @@
-"""Decisions of the certifying authority: confirming a round's results (issuing certificates)
-and revoking a certificate. Each is one transaction holding a row lock on what it changes."""
+"""Confirming a round's results (Quyết định công nhận): one transaction that locks the round
+and its certificate series, publishes the results and issues the certificates."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -16,7 +15,6 @@ from sqlmodel import col
 from certification.adapters.tables import (
     CertificateSeriesRow,
     DecisionRow,
-    EntryRow,
     RecognitionRow,
     ResultRow,
     RoundRow,
@@ -26,11 +24,10 @@ from certification.domain.decisions import DecisionKind, RoundIdentity
 from certification.domain.results import CRITERIA, Outcome, Reason
 from certification.service_layer.access import require_authority
 from certification.service_layer.announcements import recognized
+from certification.service_layer.decision_log import record_decision
 from certification.service_layer.results import compute, entries_of, load_round, rules_of
 from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import RecognitionRevoked, RecognitionRevokedData
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)
@@ -40,47 +37,6 @@ class Decide:
     number: str
     decided_on: date
     exclusions: dict[UUID, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Revoke:
-    """Revoke a certificate (Quyết định thu hồi) with the reason."""
-
-    number: str
-    decided_on: date
-    reason: str
-
-
-async def _record(
-    uow: UnitOfWork,
-    who: Principal,
-    round_id: UUID,
-    kind: DecisionKind,
-    number: str,
-    decided_on: date,
-    reason: str = "",
-) -> DecisionRow:
-    decision = DecisionRow(
-        id=uuid.uuid4(),
-        round_id=round_id,
-        kind=kind,
-        number=number.strip(),
-        decided_on=decided_on,
-        reason=reason,
-        decided_by=who.subject,
-        recorded_at=datetime.now(UTC),
-    )
-    claimed = await uow.session.execute(
-        insert(DecisionRow)
-        .values(**decision.model_dump())
-        .on_conflict_do_nothing()
-        .returning(col(DecisionRow.id))
-    )
-    if claimed.first() is None:
-        raise Conflict(
-            "decision_number_taken", f"decision {number!r} is already recorded", field="number"
-        )
-    return decision
 
 
 async def _lock_series(uow: UnitOfWork, series: str) -> CertificateSeriesRow:
@@ -113,7 +69,7 @@ async def confirm_results(
         issued_before=series.issued,
         validity_years=settings.validity_years,
     )
-    decision = await _record(
+    decision = await record_decision(
         uow, who, round_id, DecisionKind.CONFIRMATION, command.number, command.decided_on
     )
     snapshot = []
@@ -163,48 +119,3 @@ async def confirm_results(
     )
     await uow.commit()
     return decision, [issue.certificate_number for issue in issues]
-
-
-async def revoke_certificate(
-    uow: UnitOfWork, who: Principal, certificate_number: str, command: Revoke
-) -> DecisionRow:
-    recognition = (
-        await uow.session.execute(
-            select(RecognitionRow)
-            .where(col(RecognitionRow.certificate_number) == certificate_number)
-            .with_for_update()
-        )
-    ).scalar_one_or_none()
-    if recognition is None:
-        raise NotFound("certificate_unknown", f"no certificate {certificate_number!r}")
-    round_ = await load_round(uow, recognition.round_id)
-    require_authority(who, round_)
-    rules.check_revocable(recognition.revoked_by is not None, command.reason)
-    decision = await _record(
-        uow,
-        who,
-        round_.id,
-        DecisionKind.REVOCATION,
-        command.number,
-        command.decided_on,
-        command.reason,
-    )
-    recognition.revoked_by = decision.id
-    entry = await uow.session.get(EntryRow, recognition.entry_id)
-    assert entry is not None
-    uow.emit(
-        RecognitionRevoked.new(
-            RecognitionRevokedData(
-                certificate_number=certificate_number,
-                round_id=round_.id,
-                entry_id=entry.id,
-                product_id=entry.product_id,
-                facility_id=entry.facility_id,
-                decision_number=decision.number,
-                reason=command.reason,
-                revoked_at=decision.recorded_at,
-            )
-        )
-    )
-    await uow.commit()
-    return decision
