@@ -186,7 +186,47 @@ async def test_a_second_round_of_the_same_scope_and_year_continues_the_numbering
     second = judged_round(SCORES[2:4], year=first.year)
     await publish_round(certification, stack, first)
     await publish_round(certification, stack, second)
-    one = await decide(certification, stack, first.id, f"{uuid.uuid4().hex[:6]}/QĐ")
+    number = f"{uuid.uuid4().hex[:6]}/QĐ"
+    one = await decide(certification, stack, first.id, number)
+    taken = await decide(certification, stack, second.id, number)  # same authority and year
+    assert taken.json()["error"]["code"] == "decision_number_taken"
     two = await decide(certification, stack, second.id, f"{uuid.uuid4().hex[:6]}/QĐ")
     assert one.json()["certificates"] == first.numbers(1, 2)
     assert two.json()["certificates"] == first.numbers(3, 4)
+
+
+async def test_a_correction_is_a_new_decision_that_recognises_entries_left_out(
+    stack: Settings, certification: httpx.AsyncClient
+) -> None:
+    judged = judged_round(SCORES, settings=ResultSettings(quota=3))
+    rows = (await publish_round(certification, stack, judged))["results"]
+    declined, outside = rows[1]["entry_id"], rows[3]["entry_id"]
+    assert rows[3]["reason"] == "outside_quota"
+    exclusion = [{"entry_id": declined, "reason": "Hồ sơ thiếu giấy chứng nhận an toàn thực phẩm"}]
+    confirmed = await decide(certification, stack, judged.id, "300/QĐ-UBND", exclusion)
+    assert confirmed.json()["certificates"] == judged.numbers(1, 2)
+    reason = "Cơ sở đã bổ sung hồ sơ; Hội đồng đề nghị công nhận bổ sung"
+    body = {
+        "number": "301/QĐ-UBND",
+        "decided_on": "2021-09-20",
+        "reason": reason,
+        "recognise": [outside, declined],
+    }
+    url = f"/api/v1/rounds/{judged.id}/corrections"
+    headers = bearer(stack, Role.CERTIFIER, PROVINCE)
+    corrected = await certification.post(url, json=body, headers=headers)
+    assert corrected.status_code == 201, corrected.text
+    assert corrected.json()["certificates"] == judged.numbers(3, 4)
+    published = {r["entry_id"]: r for r in await _results(certification, stack, judged.id)}
+    assert published[declined]["outcome"] == "recognised"
+    assert published[declined]["certificate_number"] == judged.numbers(3)[0]
+    assert published[outside]["note"] == f"Quyết định 301/QĐ-UBND: {reason}"
+    again = await certification.post(url, json={**body, "number": "302/QĐ-UBND"}, headers=headers)
+    assert again.json()["error"]["code"] == "correction_not_allowed"
+    decisions = await certification.get(
+        f"/api/v1/rounds/{judged.id}/decisions", headers=bearer(stack, Role.MINISTRY)
+    )
+    assert [(d["kind"], d["number"]) for d in decisions.json()] == [
+        ("confirmation", "300/QĐ-UBND"),
+        ("correction", "301/QĐ-UBND"),
+    ]

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
-from certification.domain.decisions import (
+from certification.domain.certificates import (
     CertificateStatus,
     RoundIdentity,
     certificate_number,
     certificate_status,
+    valid_until,
+)
+from certification.domain.decisions import (
+    PublishedResult,
     check_not_decided,
     check_revocable,
+    correction_issues,
     issue_certificates,
-    valid_until,
+    issuing_authority,
 )
 from certification.domain.results import Outcome, Reason, Result
 from cnnt_shared.contracts.vocabulary import Level, ProductGroup
@@ -54,7 +60,7 @@ def test_a_declined_entry_gets_no_certificate_and_the_numbers_close_up() -> None
         issued_before=0,
         validity_years=2,
     )
-    assert [(i.result.entry_id, i.certificate_number) for i in issues] == [
+    assert [(i.entry_id, i.certificate_number) for i in issues] == [
         (first.entry_id, "DAK-LAK-2021-P-001"),
         (third.entry_id, "DAK-LAK-2021-P-002"),
     ]
@@ -111,3 +117,58 @@ def test_verification_reports_the_certificates_status(
     assert (
         certificate_status(known=known, revoked=revoked, valid_until=until, today=today) is status
     )
+
+
+def _published(rank: int, reason: Reason | None) -> PublishedResult:
+    outcome = Outcome.RECOGNISED if reason is None else Outcome.NOT_RECOGNISED
+    return PublishedResult(uuid.uuid4(), rank, Decimal(90 - rank), outcome, reason)
+
+
+def test_a_correction_recognises_a_declined_or_out_of_quota_entry_with_the_next_number() -> None:
+    declined, outside = _published(2, Reason.DECLINED), _published(3, Reason.OUTSIDE_QUOTA)
+    lines = {p.entry_id: p for p in (declined, outside)}
+    issues = correction_issues(
+        ROUND,
+        lines,
+        [outside.entry_id, declined.entry_id],
+        "khiếu nại được chấp nhận",
+        issued_before=5,
+        validity_years=2,
+    )
+    assert [(i.entry_id, i.certificate_number) for i in issues] == [
+        (declined.entry_id, "DAK-LAK-2021-P-006"),
+        (outside.entry_id, "DAK-LAK-2021-P-007"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "reason", [None, Reason.BELOW_THRESHOLD, Reason.NO_QUORUM, Reason.WITHDRAWN]
+)
+def test_a_correction_cannot_recognise_an_entry_that_did_not_pass_or_already_is(
+    reason: Reason | None,
+) -> None:
+    line = _published(1, reason)
+    with pytest.raises(DomainError) as caught:
+        correction_issues(
+            ROUND,
+            {line.entry_id: line},
+            [line.entry_id],
+            "lý do",
+            issued_before=0,
+            validity_years=2,
+        )
+    assert (caught.value.code, caught.value.field) == ("correction_not_allowed", "recognise")
+
+
+def test_a_correction_needs_a_reason() -> None:
+    line = _published(2, Reason.DECLINED)
+    with pytest.raises(DomainError) as caught:
+        correction_issues(
+            ROUND, {line.entry_id: line}, [line.entry_id], " ", issued_before=0, validity_years=2
+        )
+    assert caught.value.code == "correction_reason_missing"
+
+
+def test_the_province_decides_its_rounds_and_the_ministry_the_others() -> None:
+    assert issuing_authority(ROUND) == "dak-lak"
+    assert issuing_authority(RoundIdentity(Level.REGIONAL, "central_highlands", 2020)) == "VN"

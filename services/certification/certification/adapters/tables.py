@@ -98,11 +98,16 @@ class DecisionRow(Table, table=True):
     """A recorded decision (quyết định) of the certifying authority."""
 
     __tablename__ = "decisions"
+    # Numbers restart each year at each authority: 123/QĐ-UBND of Đắk Lắk in 2021 is not
+    # 123/QĐ-UBND of Đồng Tháp, nor of Đắk Lắk in 2022.
+    __table_args__ = (UniqueConstraint("authority", "year", "number"),)
 
     id: UUID = Field(primary_key=True)
     round_id: UUID = Field(index=True)
     kind: DecisionKind = Field(sa_type=enum_type(DecisionKind))
-    number: str = Field(max_length=100, unique=True)
+    authority: str = Field(max_length=40, description="Province code, or VN for the ministry")
+    year: int
+    number: str = Field(max_length=100)
     decided_on: date
     reason: str = Field(default="", max_length=2000)
     decided_by: str = Field(max_length=200)

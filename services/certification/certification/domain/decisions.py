@@ -1,6 +1,5 @@
-"""Decisions (quyết định) of the certifying authority and the certificates (giấy chứng nhận)
-they issue: which entries are recognised, their certificate numbers and validity, and what a
-verification reports."""
+"""Decisions (quyết định) of the certifying authority: which entries a confirmation or a
+correction recognises, in which order they are numbered, and when a decision is refused."""
 
 from __future__ import annotations
 
@@ -11,65 +10,52 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from certification.domain.results import Outcome, Result
-from cnnt_shared.contracts.vocabulary import Level
+from certification.domain.certificates import RoundIdentity, certificate_number, valid_until
+from certification.domain.results import Outcome, Reason, Result
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level
 from cnnt_shared.errors import Conflict, DomainError
 
 
 class DecisionKind(StrEnum):
     CONFIRMATION = "confirmation"  # confirms a round's results and issues certificates
     REVOCATION = "revocation"  # revokes one certificate
+    CORRECTION = "correction"  # recognises entries the confirmation left out
 
 
-class CertificateStatus(StrEnum):
-    VALID = "valid"
-    REVOKED = "revoked"
-    EXPIRED = "expired"
-    UNKNOWN = "unknown"
+def issuing_authority(round_: RoundIdentity) -> str:
+    """Who decides: the province (UBND tỉnh) for its rounds, the ministry (VN) for the others."""
+    return round_.scope_code if round_.level is Level.PROVINCIAL else NATION_SCOPE
 
 
 @dataclass(frozen=True)
-class RoundIdentity:
-    level: Level
-    scope_code: str
-    year: int
+class Pick:
+    """An entry chosen for recognition, with its published rank and mean."""
+
+    entry_id: UUID
+    rank: int
+    mean: Decimal
 
 
 @dataclass(frozen=True)
 class Issue:
-    """A recognition the decision creates: an entry, its rank and its certificate."""
+    """A recognition a decision creates: an entry, its rank and its certificate."""
 
-    result: Result
+    entry_id: UUID
+    rank: int
+    mean: Decimal
     certificate_number: str
     valid_until: date
 
-    @property
-    def rank(self) -> int:
-        assert self.result.rank is not None, "only ranked entries are recognised"
-        return self.result.rank
 
-    @property
-    def mean(self) -> Decimal:
-        assert self.result.published_mean is not None, "only scored entries are recognised"
-        return self.result.published_mean
+@dataclass(frozen=True)
+class PublishedResult:
+    """An entry's line in the results a confirming decision published."""
 
-
-def certificate_series(round_: RoundIdentity) -> str:
-    """The numbering series of a round's certificates: ``<SCOPE>-<year>-<level initial>``.
-
-    Rounds of the same scope, year and level share a series, so numbers stay unique.
-    """
-    return f"{round_.scope_code.upper()}-{round_.year}-{round_.level.value[0].upper()}"
-
-
-def certificate_number(round_: RoundIdentity, sequence: int) -> str:
-    """The series and a three-digit sequence, e.g. ``DAK-LAK-2021-P-001``."""
-    return f"{certificate_series(round_)}-{sequence:03d}"
-
-
-def valid_until(year: int, validity_years: int) -> date:
-    """Valid until 31 December of the round's year plus the round's validity period."""
-    return date(year + validity_years, 12, 31)
+    entry_id: UUID
+    rank: int | None
+    mean: Decimal | None
+    outcome: Outcome
+    reason: Reason | None
 
 
 def check_not_decided(decided: bool) -> None:
@@ -103,26 +89,59 @@ def issue_certificates(
                 "exclusion_reason_missing", "each exclusion needs a reason", field="exclusions"
             )
     chosen = [
-        r for r in results if r.outcome is Outcome.RECOGNISED and r.entry_id not in exclusions
+        Pick(r.entry_id, r.rank, r.published_mean)
+        for r in results
+        if r.outcome is Outcome.RECOGNISED
+        and r.entry_id not in exclusions
+        and r.rank is not None
+        and r.published_mean is not None
     ]
-    chosen.sort(key=lambda r: r.rank or 0)
+    return number_issues(round_, chosen, issued_before, validity_years)
+
+
+def number_issues(
+    round_: RoundIdentity, chosen: Sequence[Pick], issued_before: int, validity_years: int
+) -> list[Issue]:
+    """Certificate numbers in rank order, right after the series' last one: no gap."""
     until = valid_until(round_.year, validity_years)
+    ordered = sorted(chosen, key=lambda p: p.rank)
     return [
-        Issue(r, certificate_number(round_, issued_before + i), until)
-        for i, r in enumerate(chosen, 1)
+        Issue(p.entry_id, p.rank, p.mean, certificate_number(round_, issued_before + i), until)
+        for i, p in enumerate(ordered, 1)
     ]
 
 
-def certificate_status(
-    *, known: bool, revoked: bool, valid_until: date | None, today: date
-) -> CertificateStatus:
-    if not known:
-        return CertificateStatus.UNKNOWN
-    if revoked:
-        return CertificateStatus.REVOKED
-    if valid_until is not None and today > valid_until:
-        return CertificateStatus.EXPIRED
-    return CertificateStatus.VALID
+CORRECTABLE = {Reason.DECLINED, Reason.OUTSIDE_QUOTA}
+
+
+def correction_issues(
+    round_: RoundIdentity,
+    published: Mapping[UUID, PublishedResult],
+    recognise: Sequence[UUID],
+    reason: str,
+    *,
+    issued_before: int,
+    validity_years: int,
+) -> list[Issue]:
+    """A correction (quyết định điều chỉnh) recognises entries the published results left out
+    although they reached the threshold with a quorum: declined, or outside the quota."""
+    if not reason.strip():
+        raise DomainError(
+            "correction_reason_missing", "a correction needs a reason", field="reason"
+        )
+    if not recognise:
+        raise DomainError("correction_empty", "name the entries to recognise", field="recognise")
+    chosen = []
+    for entry_id in dict.fromkeys(recognise):
+        line = published.get(entry_id)
+        if line is None or line.reason not in CORRECTABLE or line.rank is None or not line.mean:
+            raise DomainError(
+                "correction_not_allowed",
+                f"entry {entry_id} did not pass with a quorum, or is already recognised",
+                field="recognise",
+            )
+        chosen.append(Pick(entry_id, line.rank, line.mean))
+    return number_issues(round_, chosen, issued_before, validity_years)
 
 
 def check_revocable(revoked: bool, reason: str) -> None:

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from certification.entrypoints.schemas import (
+    CorrectionCreate,
     DecisionCreate,
     DecisionIssued,
     DecisionPublic,
@@ -16,7 +17,13 @@ from certification.entrypoints.schemas import (
     RevocationCreate,
 )
 from certification.entrypoints.verification import verification_public
-from certification.service_layer import certificates, decisions, results, revocations
+from certification.service_layer import (
+    certificates,
+    corrections,
+    decisions,
+    results,
+    revocations,
+)
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
 from cnnt_shared.service import RuntimeDep, UowDep
@@ -96,6 +103,16 @@ def build_router() -> APIRouter:
         return DecisionIssued(
             **DecisionPublic.model_validate(decision).model_dump(), certificates=numbers
         )
+
+    @router.post("/rounds/{round_id}/corrections", status_code=201, tags=["decisions"])
+    async def correct(
+        round_id: UUID, body: CorrectionCreate, uow: UowDep, who: CurrentPrincipal
+    ) -> DecisionIssued:
+        """Recognise entries the confirmed results left out, by a new recorded decision."""
+        command = corrections.Correct(body.number, body.decided_on, body.reason, body.recognise)
+        decision, numbers = await corrections.correct_results(uow, who, round_id, command)
+        issued = DecisionPublic.model_validate(decision).model_dump()
+        return DecisionIssued(**issued, certificates=numbers)
 
     @router.post(
         "/certificates/{number}/revocation", status_code=status.HTTP_201_CREATED, tags=["decisions"]

@@ -8,7 +8,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from certification.domain.decisions import CertificateStatus, DecisionKind
+from certification.domain.certificates import CertificateStatus
+from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
 from cnnt_shared.contracts import ResultSettings
 from cnnt_shared.contracts.vocabulary import Level, ProductGroup
@@ -77,6 +78,15 @@ class DecisionCreate(BaseModel):
 
 class DecisionIssued(DecisionPublic):
     certificates: list[str]
+
+
+class CorrectionCreate(BaseModel):
+    """Correct confirmed results (Quyết định điều chỉnh): recognise entries left out."""
+
+    number: str = Field(min_length=1, max_length=100)
+    decided_on: date
+    reason: str = Field(min_length=1, max_length=2000)
+    recognise: list[UUID] = Field(min_length=1, description="Entries that passed but were left out")
 
 
 class RevocationCreate(BaseModel):

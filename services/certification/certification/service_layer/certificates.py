@@ -10,7 +10,7 @@ from sqlmodel import col
 
 from certification.adapters.certificate_pdf import CertificateText, render_certificate
 from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow, RoundRow
-from certification.domain.decisions import CertificateStatus, certificate_status
+from certification.domain.certificates import CertificateStatus, certificate_status
 from certification.service_layer.access import require_reader
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region

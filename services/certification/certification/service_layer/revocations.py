@@ -48,7 +48,7 @@ async def revoke_certificate(
     decision = await record_decision(
         uow,
         who,
-        round_.id,
+        round_,
         DecisionKind.REVOCATION,
         command.number,
         command.decided_on,

@@ -1,8 +1,8 @@
 """create certification schema
 
-Revision ID: b44e33bcf60f
+Revision ID: ccbd85795872
 Revises: 
-Create Date: 2026-11-22 00:31:52.376912
+Create Date: 2026-11-22 00:43:07.083887
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = 'b44e33bcf60f'
+revision: str = 'ccbd85795872'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -29,14 +29,16 @@ def upgrade() -> None:
     op.create_table('decisions',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('round_id', sa.Uuid(), nullable=False),
-    sa.Column('kind', sa.Enum('confirmation', 'revocation', name='decisionkind_value', native_enum=False, create_constraint=True, length=40, schema='certification'), nullable=False),
+    sa.Column('kind', sa.Enum('confirmation', 'revocation', 'correction', name='decisionkind_value', native_enum=False, create_constraint=True, length=40, schema='certification'), nullable=False),
+    sa.Column('authority', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('decided_on', sa.Date(), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('decided_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('number'),
+    sa.UniqueConstraint('authority', 'year', 'number'),
     schema='certification'
     )
     op.create_index(op.f('ix_certification_decisions_round_id'), 'decisions', ['round_id'], unique=False, schema='certification')
