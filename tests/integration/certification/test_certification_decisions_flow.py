@@ -230,3 +230,17 @@ async def test_a_correction_is_a_new_decision_that_recognises_entries_left_out(
         ("confirmation", "300/QĐ-UBND"),
         ("correction", "301/QĐ-UBND"),
     ]
+
+
+async def test_there_are_no_results_to_preview_or_decide_before_judging_closes(
+    stack: Settings, certification: httpx.AsyncClient
+) -> None:
+    judged = judged_round(SCORES[:2])
+    await publish(stack, judged.opening, *judged.entries, *judged.sheets)
+    await handled(stack, judged.opening, *judged.entries, *judged.sheets)
+    response = await certification.get(
+        f"/api/v1/rounds/{judged.id}/preview", headers=bearer(stack, Role.MINISTRY)
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "judging_not_closed")
+    refused = await decide(certification, stack, judged.id, f"{uuid.uuid4().hex[:6]}/QĐ")
+    assert refused.json()["error"]["code"] == "judging_not_closed"

@@ -129,3 +129,4 @@ async def test_results_export_as_csv_and_xlsx_with_vietnamese_intact(
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert [v[1] for v in values] == [r["Sản phẩm (product)"] for r in rows]
     assert [v[0] for v in values] == [1, 2, 3]
+    assert [v[6] for v in values] == [88, 83, 50]  # means as numbers, not text

@@ -134,7 +134,7 @@ def correction_issues(
     chosen = []
     for entry_id in dict.fromkeys(recognise):
         line = published.get(entry_id)
-        if line is None or line.reason not in CORRECTABLE or line.rank is None or not line.mean:
+        if line is None or line.reason not in CORRECTABLE or line.rank is None or line.mean is None:
             raise DomainError(
                 "correction_not_allowed",
                 f"entry {entry_id} did not pass with a quorum, or is already recognised",

@@ -80,7 +80,9 @@ def build_router() -> APIRouter:
         """Rank, mean, per-criterion means, outcome and reason of every entry."""
         async with runtime.uow() as uow:
             found = await results.round_results(uow, who, round_id)
-        rows = [ResultLine.model_validate(row).model_dump(mode="json") for row in found.rows]
+        # Spreadsheets get numbers; JSON and CSV get the exact two-place text ("70.00").
+        mode = "python" if format is ExportFormat.XLSX else "json"
+        rows = [ResultLine.model_validate(row).model_dump(mode=mode) for row in found.rows]
         name = f"results-{found.round.scope_code}-{found.round.year}-{found.round.level.value}"
         return table_response(RESULT_COLUMNS, rows, format, name)
 
