@@ -2,6 +2,8 @@
 
 The font is DejaVu Sans as matplotlib ships it, embedded (subset) in the file: it covers
 Vietnamese, and the PDF renders the same on any machine with no system font involved.
+fpdf2 and matplotlib are imported when a certificate is first rendered, not when the service
+starts: together they add seconds to every start-up on a small machine.
 """
 
 from __future__ import annotations
@@ -10,10 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-
-import matplotlib
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 FONT = "DejaVu"
 
@@ -34,6 +32,8 @@ class CertificateText:
 
 @cache
 def _fonts() -> tuple[Path, Path]:
+    import matplotlib
+
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
 
@@ -43,6 +43,9 @@ def _vn_date(day: date) -> str:
 
 
 def render_certificate(text: CertificateText) -> bytes:
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
     regular, bold = _fonts()
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_title(f"Giấy chứng nhận {text.certificate_number}")
