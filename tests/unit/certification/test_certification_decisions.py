@@ -20,6 +20,7 @@ from certification.domain.decisions import (
     PublishedResult,
     check_not_decided,
     check_revocable,
+    confirmed_line,
     correction_issues,
     issue_certificates,
     issuing_authority,
@@ -172,3 +173,14 @@ def test_a_correction_needs_a_reason() -> None:
 def test_the_province_decides_its_rounds_and_the_ministry_the_others() -> None:
     assert issuing_authority(ROUND) == "dak-lak"
     assert issuing_authority(RoundIdentity(Level.REGIONAL, "central_highlands", 2020)) == "VN"
+
+
+def test_a_confirmation_publishes_a_declined_entry_with_the_councils_reason() -> None:
+    passed, other = result(1, Outcome.RECOGNISED), result(2, Outcome.RECOGNISED)
+    exclusions = {passed.entry_id: "chưa đạt tiêu chí nhãn mác"}
+    assert confirmed_line(passed, exclusions) == (
+        Outcome.NOT_RECOGNISED,
+        Reason.DECLINED,
+        "chưa đạt tiêu chí nhãn mác",
+    )
+    assert confirmed_line(other, exclusions) == (Outcome.RECOGNISED, None, "")

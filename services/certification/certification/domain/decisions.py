@@ -99,6 +99,16 @@ def issue_certificates(
     return number_issues(round_, chosen, issued_before, validity_years)
 
 
+def confirmed_line(
+    result: Result, exclusions: Mapping[UUID, str]
+) -> tuple[Outcome, Reason | None, str]:
+    """The outcome, reason and note a confirmation publishes for an entry: a declined entry is
+    not recognised, with the council's reason as the note."""
+    if result.entry_id in exclusions:
+        return Outcome.NOT_RECOGNISED, Reason.DECLINED, exclusions[result.entry_id]
+    return result.outcome, result.reason, ""
+
+
 def number_issues(
     round_: RoundIdentity, chosen: Sequence[Pick], issued_before: int, validity_years: int
 ) -> list[Issue]:

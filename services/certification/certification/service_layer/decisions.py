@@ -19,7 +19,7 @@ from certification.adapters.tables import (
 from certification.domain import decisions as rules
 from certification.domain.certificates import RoundIdentity, certificate_series
 from certification.domain.decisions import DecisionKind
-from certification.domain.results import CRITERIA, Outcome, Reason
+from certification.domain.results import CRITERIA
 from certification.service_layer.access import require_authority
 from certification.service_layer.decision_log import (
     issue_recognitions,
@@ -62,7 +62,7 @@ async def confirm_results(
     )
     snapshot = []
     for position, r in enumerate(results):
-        declined = r.entry_id in command.exclusions
+        outcome, reason, note = rules.confirmed_line(r, command.exclusions)
         snapshot.append(
             {
                 "round_id": round_id,
@@ -73,9 +73,9 @@ async def confirm_results(
                 "judges": r.judges,
                 "mean": r.published_mean,
                 **{c: r.published_criterion(c) for c in CRITERIA},
-                "outcome": Outcome.NOT_RECOGNISED if declined else r.outcome,
-                "reason": Reason.DECLINED if declined else r.reason,
-                "note": command.exclusions.get(r.entry_id, ""),
+                "outcome": outcome,
+                "reason": reason,
+                "note": note,
             }
         )
     if snapshot:
