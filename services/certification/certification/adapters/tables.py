@@ -2,17 +2,162 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import registry
-from sqlmodel import SQLModel
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
+from sqlalchemy import DateTime, MetaData, Numeric, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from certification.domain.decisions import DecisionKind
+from certification.domain.results import Outcome, Reason
+from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
 from cnnt_shared.db.tables import inbox_table, outbox_table
+from cnnt_shared.db.types import enum_type
 
 SCHEMA = "certification"
 metadata = MetaData(schema=SCHEMA)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 
+SCORE = Numeric(5, 1)
+MEAN = Numeric(6, 2)
+
 
 class Table(SQLModel, registry=registry(metadata=metadata)):
     pass
+
+
+class RoundRow(Table, table=True):
+    """A round as registration announced it, with its certificate counter."""
+
+    __tablename__ = "rounds"
+
+    id: UUID = Field(primary_key=True)
+    level: Level = Field(sa_type=enum_type(Level))
+    scope_code: str = Field(max_length=40)
+    year: int
+    name: str = Field(default="", max_length=300)
+    settings: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    registration_closed: bool = False
+    decision_id: UUID | None = None
+    certificates_issued: int = 0
+
+
+class JudgingRow(Table, table=True):
+    """Judging closed for a round (JudgingClosed), with the jury size the quorum applies to."""
+
+    __tablename__ = "judging"
+
+    round_id: UUID = Field(primary_key=True)
+    jury_size: int
+    closed_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class EntryRow(Table, table=True):
+    """An entry, known only from ProductRegistered / EntryWithdrawn."""
+
+    __tablename__ = "entries"
+
+    id: UUID = Field(primary_key=True)
+    round_id: UUID = Field(index=True)
+    product_id: UUID
+    product_name: str = Field(max_length=300)
+    product_group: ProductGroup = Field(sa_type=enum_type(ProductGroup))
+    is_set: bool = False
+    facility_id: UUID
+    facility_name: str = Field(max_length=300)
+    facility_kind: FacilityKind = Field(sa_type=enum_type(FacilityKind))
+    province_code: str = Field(max_length=40)
+    current_province_code: str = Field(max_length=40)
+    registered_at: datetime = Field(sa_type=DateTime(timezone=True))
+    withdrawn: bool = False
+
+
+class SheetRow(Table, table=True):
+    """The tally: each member's latest revision of their sheet for an entry."""
+
+    __tablename__ = "sheets"
+
+    entry_id: UUID = Field(primary_key=True)
+    judge_id: UUID = Field(primary_key=True)
+    round_id: UUID = Field(index=True)
+    sheet_id: UUID
+    revision: int
+    market: Decimal = Field(sa_type=SCORE)
+    technical: Decimal = Field(sa_type=SCORE)
+    culture: Decimal = Field(sa_type=SCORE)
+    other: Decimal = Field(sa_type=SCORE)
+    submitted_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class DecisionRow(Table, table=True):
+    """A recorded decision (quyết định) of the certifying authority."""
+
+    __tablename__ = "decisions"
+    # Numbers restart each year at each authority: 123/QĐ-UBND of Đắk Lắk in 2021 is not
+    # 123/QĐ-UBND of Đồng Tháp, nor of Đắk Lắk in 2022.
+    __table_args__ = (UniqueConstraint("authority", "year", "number"),)
+
+    id: UUID = Field(primary_key=True)
+    round_id: UUID = Field(index=True)
+    kind: DecisionKind = Field(sa_type=enum_type(DecisionKind))
+    authority: str = Field(max_length=40, description="Province code, or VN for the ministry")
+    year: int
+    number: str = Field(max_length=100)
+    decided_on: date
+    reason: str = Field(default="", max_length=2000)
+    decided_by: str = Field(max_length=200)
+    recorded_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class ResultRow(Table, table=True):
+    """A round's results as the confirming decision published them; they never change."""
+
+    __tablename__ = "results"
+
+    round_id: UUID = Field(primary_key=True)
+    entry_id: UUID = Field(primary_key=True)
+    decision_id: UUID
+    position: int
+    rank: int | None = None
+    judges: int
+    mean: Decimal | None = Field(default=None, sa_type=MEAN)
+    market: Decimal | None = Field(default=None, sa_type=MEAN)
+    technical: Decimal | None = Field(default=None, sa_type=MEAN)
+    culture: Decimal | None = Field(default=None, sa_type=MEAN)
+    other: Decimal | None = Field(default=None, sa_type=MEAN)
+    outcome: Outcome = Field(sa_type=enum_type(Outcome))
+    reason: Reason | None = Field(default=None, sa_type=enum_type(Reason))
+    note: str = Field(default="", max_length=2000)
+
+
+class CertificateSeriesRow(Table, table=True):
+    """The counter of a certificate series; locked by the decision that takes numbers."""
+
+    __tablename__ = "certificate_series"
+
+    series: str = Field(primary_key=True, max_length=100)
+    issued: int = 0
+
+
+class RecognitionRow(Table, table=True):
+    """A recognition and its certificate (giấy chứng nhận)."""
+
+    __tablename__ = "recognitions"
+    __table_args__ = (UniqueConstraint("series", "sequence"),)
+
+    certificate_number: str = Field(primary_key=True, max_length=100)
+    round_id: UUID = Field(index=True)
+    series: str = Field(max_length=100)
+    sequence: int
+    entry_id: UUID = Field(unique=True)
+    decision_id: UUID
+    rank: int
+    mean: Decimal = Field(sa_type=MEAN)
+    valid_until: date
+    recognized_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_by: UUID | None = None

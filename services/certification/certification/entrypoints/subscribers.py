@@ -1,9 +1,35 @@
-"""Certification's consumers."""
+"""Certification's consumers: thin — parse, call one handler."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from faststream import Context
 from faststream.rabbit import RabbitRouter
+from pydantic import Field
+
+from certification.service_layer import intake
+from cnnt_shared.messaging.topology import consumer_queue, subscribe
+from cnnt_shared.service import Runtime
+
+REGISTRATIONS = consumer_queue("certification.registrations")
+SCORES = consumer_queue("certification.scores")
+
+RegistrationEvent = Annotated[intake.RegistrationEvent, Field(discriminator="event_type")]
+ScoreEvent = Annotated[intake.ScoreEvent, Field(discriminator="event_type")]
 
 
 def build_subscribers() -> RabbitRouter:
-    return RabbitRouter()
+    router = RabbitRouter()
+
+    @subscribe(router, REGISTRATIONS, "Rounds (with their result settings) and entries.")
+    async def on_registration_event(
+        event: RegistrationEvent, runtime: Runtime = Context("runtime")
+    ) -> None:
+        await intake.apply_registration_event(runtime.uow(), REGISTRATIONS.name, event)
+
+    @subscribe(router, SCORES, "Score sheets (the tally) and the close of judging.")
+    async def on_score_event(event: ScoreEvent, runtime: Runtime = Context("runtime")) -> None:
+        await intake.apply_score_event(runtime.uow(), SCORES.name, event)
+
+    return router

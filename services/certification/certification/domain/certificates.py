@@ -1,0 +1,53 @@
+"""Certificates (giấy chứng nhận): their numbers, validity and what a verification reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from cnnt_shared.contracts.vocabulary import Level
+
+
+class CertificateStatus(StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class RoundIdentity:
+    level: Level
+    scope_code: str
+    year: int
+
+
+def certificate_series(round_: RoundIdentity) -> str:
+    """The numbering series of a round's certificates: ``<SCOPE>-<year>-<level initial>``.
+
+    Rounds of the same scope, year and level share a series, so numbers stay unique.
+    """
+    return f"{round_.scope_code.upper()}-{round_.year}-{round_.level.value[0].upper()}"
+
+
+def certificate_number(round_: RoundIdentity, sequence: int) -> str:
+    """The series and a three-digit sequence, e.g. ``DAK-LAK-2021-P-001``."""
+    return f"{certificate_series(round_)}-{sequence:03d}"
+
+
+def valid_until(year: int, validity_years: int) -> date:
+    """Valid until 31 December of the round's year plus the round's validity period."""
+    return date(year + validity_years, 12, 31)
+
+
+def certificate_status(
+    *, known: bool, revoked: bool, valid_until: date | None, today: date
+) -> CertificateStatus:
+    if not known:
+        return CertificateStatus.UNKNOWN
+    if revoked:
+        return CertificateStatus.REVOKED
+    if valid_until is not None and today > valid_until:
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID

@@ -1,0 +1,163 @@
+"""Decisions (quyết định) of the certifying authority: which entries a confirmation or a
+correction recognises, in which order they are numbered, and when a decision is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from certification.domain.certificates import RoundIdentity, certificate_number, valid_until
+from certification.domain.results import Outcome, Reason, Result
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level
+from cnnt_shared.errors import Conflict, DomainError
+
+
+class DecisionKind(StrEnum):
+    CONFIRMATION = "confirmation"  # confirms a round's results and issues certificates
+    REVOCATION = "revocation"  # revokes one certificate
+    CORRECTION = "correction"  # recognises entries the confirmation left out
+
+
+def issuing_authority(round_: RoundIdentity) -> str:
+    """Who decides: the province (UBND tỉnh) for its rounds, the ministry (VN) for the others."""
+    return round_.scope_code if round_.level is Level.PROVINCIAL else NATION_SCOPE
+
+
+@dataclass(frozen=True)
+class Pick:
+    """An entry chosen for recognition, with its published rank and mean."""
+
+    entry_id: UUID
+    rank: int
+    mean: Decimal
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A recognition a decision creates: an entry, its rank and its certificate."""
+
+    entry_id: UUID
+    rank: int
+    mean: Decimal
+    certificate_number: str
+    valid_until: date
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    """An entry's line in the results a confirming decision published."""
+
+    entry_id: UUID
+    rank: int | None
+    mean: Decimal | None
+    outcome: Outcome
+    reason: Reason | None
+
+
+def check_not_decided(decided: bool) -> None:
+    if decided:
+        raise Conflict(
+            "round_already_decided",
+            "this round's results were already confirmed; correct them with a new decision",
+        )
+
+
+def issue_certificates(
+    round_: RoundIdentity,
+    results: Sequence[Result],
+    exclusions: Mapping[UUID, str],
+    *,
+    issued_before: int,
+    validity_years: int,
+) -> list[Issue]:
+    """Certificates for every entry that passed and is not excluded, numbered in rank order
+    right after the ``issued_before`` certificates of the series (gap-free)."""
+    passed = {r.entry_id for r in results if r.outcome is Outcome.RECOGNISED}
+    for entry_id, reason in exclusions.items():
+        if entry_id not in passed:
+            raise DomainError(
+                "exclusion_not_recognised",
+                f"entry {entry_id} is not among the entries the results recognise",
+                field="exclusions",
+            )
+        if not reason.strip():
+            raise DomainError(
+                "exclusion_reason_missing", "each exclusion needs a reason", field="exclusions"
+            )
+    chosen = [
+        Pick(r.entry_id, r.rank, r.published_mean)
+        for r in results
+        if r.outcome is Outcome.RECOGNISED
+        and r.entry_id not in exclusions
+        and r.rank is not None
+        and r.published_mean is not None
+    ]
+    return number_issues(round_, chosen, issued_before, validity_years)
+
+
+def confirmed_line(
+    result: Result, exclusions: Mapping[UUID, str]
+) -> tuple[Outcome, Reason | None, str]:
+    """The outcome, reason and note a confirmation publishes for an entry: a declined entry is
+    not recognised, with the council's reason as the note."""
+    if result.entry_id in exclusions:
+        return Outcome.NOT_RECOGNISED, Reason.DECLINED, exclusions[result.entry_id]
+    return result.outcome, result.reason, ""
+
+
+def number_issues(
+    round_: RoundIdentity, chosen: Sequence[Pick], issued_before: int, validity_years: int
+) -> list[Issue]:
+    """Certificate numbers in rank order, right after the series' last one: no gap."""
+    until = valid_until(round_.year, validity_years)
+    ordered = sorted(chosen, key=lambda p: p.rank)
+    return [
+        Issue(p.entry_id, p.rank, p.mean, certificate_number(round_, issued_before + i), until)
+        for i, p in enumerate(ordered, 1)
+    ]
+
+
+CORRECTABLE = {Reason.DECLINED, Reason.OUTSIDE_QUOTA}
+
+
+def correction_issues(
+    round_: RoundIdentity,
+    published: Mapping[UUID, PublishedResult],
+    recognise: Sequence[UUID],
+    reason: str,
+    *,
+    issued_before: int,
+    validity_years: int,
+) -> list[Issue]:
+    """A correction (quyết định điều chỉnh) recognises entries the published results left out
+    although they reached the threshold with a quorum: declined, or outside the quota."""
+    if not reason.strip():
+        raise DomainError(
+            "correction_reason_missing", "a correction needs a reason", field="reason"
+        )
+    if not recognise:
+        raise DomainError("correction_empty", "name the entries to recognise", field="recognise")
+    chosen = []
+    for entry_id in dict.fromkeys(recognise):
+        line = published.get(entry_id)
+        if line is None or line.reason not in CORRECTABLE or line.rank is None or line.mean is None:
+            raise DomainError(
+                "correction_not_allowed",
+                f"entry {entry_id} did not pass with a quorum, or is already recognised",
+                field="recognise",
+            )
+        chosen.append(Pick(entry_id, line.rank, line.mean))
+    return number_issues(round_, chosen, issued_before, validity_years)
+
+
+def check_revocable(revoked: bool, reason: str) -> None:
+    if revoked:
+        raise Conflict("certificate_already_revoked", "this certificate is already revoked")
+    if not reason.strip():
+        raise DomainError(
+            "revocation_reason_missing", "a revocation needs a reason", field="reason"
+        )

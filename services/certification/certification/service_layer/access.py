@@ -1,0 +1,36 @@
+"""Who may read a round's results and who may decide on them."""
+
+from __future__ import annotations
+
+from certification.adapters.tables import RoundRow
+from cnnt_shared.auth import Principal, Role
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level
+from cnnt_shared.errors import Forbidden
+
+
+def _covers(who: Principal, round_: RoundRow) -> bool:
+    own_province = round_.level is Level.PROVINCIAL and who.scope == round_.scope_code
+    return who.scope == NATION_SCOPE or own_province
+
+
+def require_authority(who: Principal, round_: RoundRow) -> None:
+    """The certifying authority: the province's for provincial rounds (UBND tỉnh), the
+    ministry's (Bộ Công Thương) for every round."""
+    who.require(Role.CERTIFIER, Role.MINISTRY)
+    if who.role is Role.CERTIFIER and not _covers(who, round_):
+        raise Forbidden(
+            "authority_out_of_scope",
+            f"a certifier for {who.scope!r} cannot decide on a round of {round_.scope_code!r}",
+            field="round_id",
+        )
+
+
+def require_reader(who: Principal, round_: RoundRow) -> None:
+    """The authority, and the officers of the province whose round it is."""
+    who.require(Role.CERTIFIER, Role.MINISTRY, Role.PROVINCE_OFFICER)
+    if who.role is not Role.MINISTRY and not _covers(who, round_):
+        raise Forbidden(
+            "round_out_of_scope",
+            f"a token scoped to {who.scope!r} cannot read a round of {round_.scope_code!r}",
+            field="round_id",
+        )

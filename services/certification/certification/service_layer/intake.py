@@ -1,0 +1,132 @@
+"""What certification learns from other services: rounds and entries (registration) and the
+tally of score sheets (evaluation). Every effect is idempotent on its own as well as behind
+the inbox, so a replay with fresh event ids changes nothing either."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col
+
+from certification.adapters.tables import EntryRow, JudgingRow, RoundRow, SheetRow
+from cnnt_shared.contracts import (
+    EntryWithdrawn,
+    JudgingClosed,
+    ProductRegistered,
+    ResultSettings,
+    RoundClosed,
+    RoundOpened,
+    ScoreSubmitted,
+)
+from cnnt_shared.contracts.events import RoundRef
+from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
+
+RegistrationEvent = RoundOpened | ProductRegistered | EntryWithdrawn | RoundClosed
+ScoreEvent = ScoreSubmitted | JudgingClosed
+
+
+async def _know_round(
+    uow: UnitOfWork, ref: RoundRef, name: str = "", settings: ResultSettings | None = None
+) -> None:
+    # Events may arrive out of order (an entry before its round's opening): upsert either way.
+    values = {"level": ref.level, "scope_code": ref.scope_code, "year": ref.year}
+    stmt = insert(RoundRow).values(
+        id=ref.id,
+        name=name,
+        settings=(settings or ResultSettings()).model_dump(mode="json"),
+        **values,
+    )
+    known = {"name": name, "settings": stmt.excluded.settings} if settings else {}
+    await uow.session.execute(
+        stmt.on_conflict_do_update(index_elements=[col(RoundRow.id)], set_={**values, **known})
+    )
+
+
+async def apply_registration_event(
+    uow: UnitOfWork, consumer: str, event: RegistrationEvent
+) -> None:
+    await apply_once(uow, consumer, event, lambda u: _apply_registration(u, event))
+
+
+async def _apply_registration(uow: UnitOfWork, event: RegistrationEvent) -> None:
+    match event:
+        case RoundOpened(data=data):
+            await _know_round(uow, data.round, data.name, data.settings)
+        case ProductRegistered(data=data):
+            await _know_round(uow, data.round)
+            await uow.session.execute(
+                insert(EntryRow)
+                .values(
+                    id=data.entry_id,
+                    round_id=data.round.id,
+                    product_id=data.product.id,
+                    product_name=data.product.name,
+                    product_group=data.product.group,
+                    is_set=data.product.is_set,
+                    facility_id=data.facility.id,
+                    facility_name=data.facility.name,
+                    facility_kind=data.facility.kind,
+                    province_code=data.facility.province_code,
+                    current_province_code=data.facility.current_province_code,
+                    registered_at=data.registered_at,
+                )
+                .on_conflict_do_nothing()
+            )
+        case EntryWithdrawn(data=data):
+            await uow.session.execute(
+                update(EntryRow).where(col(EntryRow.id) == data.entry_id).values(withdrawn=True)
+            )
+        case RoundClosed(data=data):
+            await _know_round(uow, data.round)
+            await uow.session.execute(
+                update(RoundRow)
+                .where(col(RoundRow.id) == data.round.id)
+                .values(registration_closed=True)
+            )
+
+
+async def apply_score_event(uow: UnitOfWork, consumer: str, event: ScoreEvent) -> None:
+    await apply_once(uow, consumer, event, lambda u: _apply_score(u, event))
+
+
+async def _apply_score(uow: UnitOfWork, event: ScoreEvent) -> None:
+    match event:
+        case ScoreSubmitted(data=data):
+            stmt = insert(SheetRow).values(
+                entry_id=data.entry_id,
+                judge_id=data.judge_id,
+                round_id=data.round_id,
+                sheet_id=data.sheet_id,
+                revision=data.revision,
+                market=data.scores.market,
+                technical=data.scores.technical,
+                culture=data.scores.culture,
+                other=data.scores.other,
+                submitted_at=data.submitted_at,
+            )
+            # The latest revision counts: an older one arriving late never overwrites it.
+            changed = ("sheet_id", "revision", "market", "technical", "culture", "other")
+            await uow.session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[col(SheetRow.entry_id), col(SheetRow.judge_id)],
+                    set_={
+                        **{c: stmt.excluded[c] for c in changed},
+                        "submitted_at": stmt.excluded.submitted_at,
+                    },
+                    where=col(SheetRow.revision) < stmt.excluded.revision,
+                )
+            )
+        case JudgingClosed(data=data):
+            # Kept apart from the round, so it holds even if it overtakes the round's opening.
+            stmt = insert(JudgingRow).values(
+                round_id=data.round_id, jury_size=data.jury_size, closed_at=data.closed_at
+            )
+            await uow.session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[col(JudgingRow.round_id)],
+                    set_={
+                        "jury_size": stmt.excluded.jury_size,
+                        "closed_at": stmt.excluded.closed_at,
+                    },
+                )
+            )

@@ -1,0 +1,75 @@
+"""Revoking a certificate (Quyết định thu hồi): a new recorded decision with its reason,
+announced by RecognitionRevoked. The recognition row is locked, so it is revoked once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow
+from certification.domain import decisions as rules
+from certification.domain.decisions import DecisionKind
+from certification.service_layer.access import require_authority
+from certification.service_layer.decision_log import record_decision
+from certification.service_layer.results import load_round
+from cnnt_shared.auth import Principal
+from cnnt_shared.contracts import RecognitionRevoked, RecognitionRevokedData
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Revoke:
+    """Revoke a certificate (Quyết định thu hồi) with the reason."""
+
+    number: str
+    decided_on: date
+    reason: str
+
+
+async def revoke_certificate(
+    uow: UnitOfWork, who: Principal, certificate_number: str, command: Revoke
+) -> DecisionRow:
+    recognition = (
+        await uow.session.execute(
+            select(RecognitionRow)
+            .where(col(RecognitionRow.certificate_number) == certificate_number)
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if recognition is None:
+        raise NotFound("certificate_unknown", f"no certificate {certificate_number!r}")
+    round_ = await load_round(uow, recognition.round_id)
+    require_authority(who, round_)
+    rules.check_revocable(recognition.revoked_by is not None, command.reason)
+    decision = await record_decision(
+        uow,
+        who,
+        round_,
+        DecisionKind.REVOCATION,
+        command.number,
+        command.decided_on,
+        command.reason,
+    )
+    recognition.revoked_by = decision.id
+    entry = await uow.session.get(EntryRow, recognition.entry_id)
+    assert entry is not None
+    uow.emit(
+        RecognitionRevoked.new(
+            RecognitionRevokedData(
+                certificate_number=certificate_number,
+                round_id=round_.id,
+                entry_id=entry.id,
+                product_id=entry.product_id,
+                facility_id=entry.facility_id,
+                decision_number=decision.number,
+                reason=command.reason,
+                revoked_at=decision.recorded_at,
+            )
+        )
+    )
+    await uow.commit()
+    return decision
