@@ -1,0 +1,184 @@
+"""Use cases of the score sheet: submitting (or revising) one, and reading its history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from cnnt_shared.auth import Principal, Role
+from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import Conflict, NotFound
+from evaluation.adapters.tables import (
+    ConflictRow,
+    EntryRow,
+    JuryMemberRow,
+    RecusalRow,
+    ScoreSheetRow,
+    SheetRevisionRow,
+)
+from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
+from evaluation.domain.score_sheet import Scores, next_revision
+from evaluation.entrypoints.schemas import SheetSubmit
+from evaluation.service_layer.common import acting_member, authorise_organiser, get_round
+
+
+def _key_reused() -> Conflict:
+    return Conflict(
+        "idempotency_key_reused",
+        "this request id was already used for a different sheet submission",
+        field="request_id",
+    )
+
+
+async def _scorer(uow: UnitOfWork, member: JuryMemberRow) -> Scorer:
+    facilities = await uow.session.execute(
+        select(col(ConflictRow.facility_id)).where(col(ConflictRow.member_id) == member.id)
+    )
+    entries = await uow.session.execute(
+        select(col(RecusalRow.entry_id)).where(col(RecusalRow.member_id) == member.id)
+    )
+    return Scorer(
+        member.id, member.round_id, frozenset(facilities.scalars()), frozenset(entries.scalars())
+    )
+
+
+async def _locked_sheet(uow: UnitOfWork, member: JuryMemberRow, entry_id: UUID) -> ScoreSheetRow:
+    """The member's sheet for the entry, created if new, locked until commit: concurrent
+    submissions of one sheet take turns, so revision numbers never collide."""
+    await uow.session.execute(
+        insert(ScoreSheetRow)
+        .values(id=uuid4(), round_id=member.round_id, entry_id=entry_id, member_id=member.id)
+        .on_conflict_do_nothing(constraint="uq_score_sheets_entry_member")
+    )
+    result = await uow.session.execute(
+        select(ScoreSheetRow)
+        .where(col(ScoreSheetRow.entry_id) == entry_id, col(ScoreSheetRow.member_id) == member.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one()
+
+
+async def _replay(
+    uow: UnitOfWork, member: JuryMemberRow, request_id: str, cmd: SheetSubmit, scores: Scores
+) -> SheetRevisionRow | None:
+    prior = (
+        await uow.session.execute(
+            select(SheetRevisionRow).where(
+                col(SheetRevisionRow.member_id) == member.id,
+                col(SheetRevisionRow.request_id) == request_id,
+            )
+        )
+    ).scalar_one_or_none()
+    if prior is None:
+        return None
+    same = (
+        prior.entry_id == cmd.entry_id
+        and prior.comment == cmd.comment
+        and all(getattr(prior, c) == v for c, v in scores.as_dict().items())
+    )
+    if not same:
+        raise _key_reused()
+    return prior
+
+
+async def submit_sheet(
+    uow: UnitOfWork, who: Principal, cmd: SheetSubmit, request_id: str | None
+) -> tuple[SheetRevisionRow, bool]:
+    """Record a new revision of the member's sheet for the entry and announce it. Returns the
+    revision and whether it is new (False: a retried request, answered with what it stored)."""
+    scores = Scores.of(cmd.scores.model_dump())
+    member = await acting_member(uow, who)
+    if request_id is not None:  # a retry of a stored submission is answered even after closing
+        prior = await _replay(uow, member, request_id, cmd, scores)
+        if prior is not None:
+            return prior, False
+    round_ = await get_round(uow, member.round_id, lock="share")  # closing waits for us
+    entry = await uow.session.get(EntryRow, cmd.entry_id)
+    if entry is None:
+        raise NotFound(
+            "entry_not_found", f"evaluation knows no entry {cmd.entry_id}", field="entry_id"
+        )
+    check_may_score(
+        await _scorer(uow, member),
+        EntryToScore(entry.id, entry.round_id, entry.facility_id, entry.withdrawn),
+        judging_is_closed=round_.judging_closed_at is not None,
+    )
+    sheet = await _locked_sheet(uow, member, entry.id)
+    if request_id is not None:  # a concurrent twin may have committed while we waited
+        prior = await _replay(uow, member, request_id, cmd, scores)
+        if prior is not None:
+            return prior, False
+    now = datetime.now(UTC)
+    revision = SheetRevisionRow(
+        sheet_id=sheet.id,
+        revision=next_revision(sheet.revision),
+        round_id=round_.id,
+        entry_id=entry.id,
+        member_id=member.id,
+        **scores.as_dict(),
+        total=scores.total,
+        comment=cmd.comment,
+        request_id=request_id,
+        event_id=uuid4(),
+        submitted_at=now,
+    )
+    sheet.revision = revision.revision
+    sheet.market, sheet.technical = scores.market, scores.technical
+    sheet.culture, sheet.other, sheet.total = scores.culture, scores.other, scores.total
+    sheet.comment, sheet.submitted_at = cmd.comment, now
+    uow.session.add(revision)
+    uow.emit(
+        ScoreSubmitted.new(
+            ScoreSubmittedData(
+                sheet_id=sheet.id,
+                revision=revision.revision,
+                entry_id=entry.id,
+                round_id=round_.id,
+                judge_id=member.id,
+                scores=CriterionScores(**scores.as_dict()),
+                total=scores.total,
+                submitted_at=now,
+            ),
+            event_id=revision.event_id,
+        )
+    )
+    try:
+        await uow.commit()
+    except IntegrityError as exc:  # the same request id, concurrently, for another entry
+        raise _key_reused() from exc
+    return revision, True
+
+
+async def sheet_history(
+    uow: UnitOfWork, who: Principal, round_id: UUID, entry_id: UUID
+) -> list[list[SheetRevisionRow]]:
+    """Every sheet of the entry with all its revisions, oldest first. A judge who is not the
+    chair sees only their own sheet."""
+    round_ = await get_round(uow, round_id)
+    stmt = select(SheetRevisionRow).where(
+        col(SheetRevisionRow.round_id) == round_id, col(SheetRevisionRow.entry_id) == entry_id
+    )
+    if who.role is Role.JUDGE:
+        member = await acting_member(uow, who)
+        if member.round_id != round_id:
+            raise not_a_member()
+        if not member.is_chair:
+            stmt = stmt.where(col(SheetRevisionRow.member_id) == member.id)
+    else:
+        authorise_organiser(who, round_)
+    rows = (
+        await uow.session.execute(
+            stmt.order_by(col(SheetRevisionRow.member_id), col(SheetRevisionRow.revision))
+        )
+    ).scalars()
+    sheets: dict[UUID, list[SheetRevisionRow]] = {}
+    for row in rows:
+        sheets.setdefault(row.sheet_id, []).append(row)
+    return list(sheets.values())
