@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
@@ -36,33 +36,45 @@ def _key_reused() -> Conflict:
     )
 
 
-async def _scorer(uow: UnitOfWork, member: JuryMemberRow) -> Scorer:
-    facilities = await uow.session.execute(
-        select(col(ConflictRow.facility_id)).where(col(ConflictRow.member_id) == member.id)
+async def _scorer(uow: UnitOfWork, member: JuryMemberRow, entry: EntryRow) -> Scorer:
+    """The member with what bars them from this entry (one query: conflict? recusal?)."""
+    conflicted = (
+        select(col(ConflictRow.facility_id))
+        .where(
+            col(ConflictRow.member_id) == member.id,
+            col(ConflictRow.facility_id) == entry.facility_id,
+        )
+        .exists()
     )
-    entries = await uow.session.execute(
-        select(col(RecusalRow.entry_id)).where(col(RecusalRow.member_id) == member.id)
+    recused = (
+        select(col(RecusalRow.entry_id))
+        .where(col(RecusalRow.member_id) == member.id, col(RecusalRow.entry_id) == entry.id)
+        .exists()
     )
+    is_conflicted, is_recused = (await uow.session.execute(select(conflicted, recused))).one()
     return Scorer(
-        member.id, member.round_id, frozenset(facilities.scalars()), frozenset(entries.scalars())
+        member.id,
+        member.round_id,
+        frozenset({entry.facility_id}) if is_conflicted else frozenset(),
+        frozenset({entry.id}) if is_recused else frozenset(),
     )
 
 
-async def _locked_sheet(uow: UnitOfWork, member: JuryMemberRow, entry_id: UUID) -> ScoreSheetRow:
-    """The member's sheet for the entry, created if new, locked until commit: concurrent
-    submissions of one sheet take turns, so revision numbers never collide."""
-    await uow.session.execute(
-        insert(ScoreSheetRow)
-        .values(id=uuid4(), round_id=member.round_id, entry_id=entry_id, member_id=member.id)
-        .on_conflict_do_nothing(constraint="uq_score_sheets_entry_member")
+async def _locked_sheet(uow: UnitOfWork, member: JuryMemberRow, entry_id: UUID) -> tuple[UUID, int]:
+    """The member's sheet for the entry (id, latest revision), created if new and locked until
+    commit: concurrent submissions of one sheet take turns, so revisions never collide."""
+    stmt = insert(ScoreSheetRow).values(
+        id=uuid4(), round_id=member.round_id, entry_id=entry_id, member_id=member.id
     )
+    # DO UPDATE (unlike DO NOTHING) locks the existing row and returns it in one round trip.
     result = await uow.session.execute(
-        select(ScoreSheetRow)
-        .where(col(ScoreSheetRow.entry_id) == entry_id, col(ScoreSheetRow.member_id) == member.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        stmt.on_conflict_do_update(
+            constraint="uq_score_sheets_entry_member",
+            set_={"revision": col(ScoreSheetRow.revision)},
+        ).returning(col(ScoreSheetRow.id), col(ScoreSheetRow.revision))
     )
-    return result.scalar_one()
+    sheet_id, revision = result.one()
+    return sheet_id, revision
 
 
 async def _replay(
@@ -106,19 +118,19 @@ async def submit_sheet(
             "entry_not_found", f"evaluation knows no entry {cmd.entry_id}", field="entry_id"
         )
     check_may_score(
-        await _scorer(uow, member),
+        await _scorer(uow, member, entry),
         EntryToScore(entry.id, entry.round_id, entry.facility_id, entry.withdrawn),
         judging_is_closed=round_.judging_closed_at is not None,
     )
-    sheet = await _locked_sheet(uow, member, entry.id)
-    if request_id is not None:  # a concurrent twin may have committed while we waited
+    sheet_id, latest = await _locked_sheet(uow, member, entry.id)
+    if request_id is not None and latest > 0:  # a concurrent twin may have committed meanwhile
         prior = await _replay(uow, member, request_id, cmd, scores)
         if prior is not None:
             return prior, False
     now = datetime.now(UTC)
     revision = SheetRevisionRow(
-        sheet_id=sheet.id,
-        revision=next_revision(sheet.revision),
+        sheet_id=sheet_id,
+        revision=next_revision(latest),
         round_id=round_.id,
         entry_id=entry.id,
         member_id=member.id,
@@ -129,15 +141,22 @@ async def submit_sheet(
         event_id=uuid4(),
         submitted_at=now,
     )
-    sheet.revision = revision.revision
-    sheet.market, sheet.technical = scores.market, scores.technical
-    sheet.culture, sheet.other, sheet.total = scores.culture, scores.other, scores.total
-    sheet.comment, sheet.submitted_at = cmd.comment, now
     uow.session.add(revision)
+    await uow.session.execute(
+        update(ScoreSheetRow)
+        .where(col(ScoreSheetRow.id) == sheet_id)
+        .values(
+            revision=revision.revision,
+            **scores.as_dict(),
+            total=scores.total,
+            comment=cmd.comment,
+            submitted_at=now,
+        )
+    )
     uow.emit(
         ScoreSubmitted.new(
             ScoreSubmittedData(
-                sheet_id=sheet.id,
+                sheet_id=sheet_id,
                 revision=revision.revision,
                 entry_id=entry.id,
                 round_id=round_.id,
