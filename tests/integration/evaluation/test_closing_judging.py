@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -14,8 +15,8 @@ from cnnt_shared.settings import Settings
 from tests.support.judging import JudgedRound, judged_round, scalar
 from tests.support.stack import amqp, bearer, eventually, running_service
 
-LOW = {"market": 30, "technical": 30, "culture": 5, "other": 5}  # 70
-HIGH = {"market": 38, "technical": 35, "culture": 9, "other": 8.5}  # 90.5
+LOW: dict[str, Any] = {"market": 30, "technical": 30, "culture": 5, "other": 5}  # 70
+HIGH: dict[str, Any] = {"market": 38, "technical": 35, "culture": 9, "other": 8.5}  # 90.5
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from evaluation.entrypoints.schemas import (
     SheetRevisionPublic,
     SheetSubmit,
 )
-from evaluation.service_layer import handlers, jury, progress, scoring
+from evaluation.service_layer import handlers, judging, jury, progress, scoring
 
 IdempotencyKey = Annotated[
     str | None,
@@ -102,7 +102,7 @@ def build_router() -> APIRouter:
     async def sheet_history(
         round_id: UUID, entry_id: UUID, uow: UowDep, who: CurrentPrincipal
     ) -> list[SheetHistory]:
-        sheets = await scoring.sheet_history(uow, who, round_id, entry_id)
+        sheets = await progress.sheet_history(uow, who, round_id, entry_id)
         return [
             SheetHistory(
                 sheet_id=revs[-1].sheet_id,
@@ -125,12 +125,12 @@ def build_router() -> APIRouter:
     async def configure(
         round_id: UUID, body: JudgingSettings, uow: UowDep, who: CurrentPrincipal
     ) -> JudgingPublic:
-        return JudgingPublic.model_validate(await jury.configure(uow, who, round_id, body))
+        return JudgingPublic.model_validate(await judging.configure(uow, who, round_id, body))
 
     @router.post("/rounds/{round_id}/close-judging", tags=["judging"])
     async def close_judging(
         round_id: UUID, body: CloseJudging, uow: UowDep, who: CurrentPrincipal
     ) -> JudgingPublic:
-        return JudgingPublic.model_validate(await jury.close_judging(uow, who, round_id, body))
+        return JudgingPublic.model_validate(await judging.close_judging(uow, who, round_id, body))
 
     return router

@@ -20,7 +20,7 @@ from evaluation.adapters.tables import (
     RoundRow,
     ScoreSheetRow,
 )
-from evaluation.domain.jury import not_a_member
+from evaluation.domain.jury import judging_closed, not_a_member
 from evaluation.domain.progress import Assignment, Progress, progress
 
 
@@ -37,6 +37,11 @@ async def get_round(uow: UnitOfWork, round_id: UUID, *, lock: str | None = None)
     if row is None:
         raise round_not_found(round_id)
     return row
+
+
+def ensure_judging_open(round_: RoundRow) -> None:
+    if round_.judging_closed_at is not None:
+        raise judging_closed()
 
 
 def is_organiser(principal: Principal, round_: RoundRow) -> bool:

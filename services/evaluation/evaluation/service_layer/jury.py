@@ -1,4 +1,4 @@
-"""Use cases of the jury: forming it, conflicts of interest, recusals, settings, closing."""
+"""Use cases of the jury: forming it, conflicts of interest (xung đột lợi ích), recusals."""
 
 from __future__ import annotations
 
@@ -10,25 +10,18 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
 from cnnt_shared.auth import Principal, Role
-from cnnt_shared.contracts import JudgingClosed, JudgingClosedData
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, DomainError, NotFound
-from evaluation.adapters.tables import ConflictRow, EntryRow, JuryMemberRow, RecusalRow, RoundRow
+from cnnt_shared.errors import Conflict, NotFound
+from evaluation.adapters.tables import ConflictRow, EntryRow, JuryMemberRow, RecusalRow
 from evaluation.domain.jury import (
-    Closing,
     MemberDraft,
     check_chair,
     check_jury,
-    check_may_close,
     check_recusal_reason,
-    judging_closed,
     not_a_member,
 )
-from evaluation.domain.score_sheet import check_spread_threshold
 from evaluation.entrypoints.schemas import (
-    CloseJudging,
     ConflictCreate,
-    JudgingSettings,
     JuryCreate,
     MemberCreate,
     RecusalCreate,
@@ -36,15 +29,10 @@ from evaluation.entrypoints.schemas import (
 from evaluation.service_layer.common import (
     acting_member,
     authorise_organiser,
+    ensure_judging_open,
     get_round,
     jury_of,
-    round_progress,
 )
-
-
-def _open(round_: RoundRow) -> None:
-    if round_.judging_closed_at is not None:
-        raise judging_closed()
 
 
 def _member(round_id: UUID, m: MemberCreate, who: Principal, now: datetime) -> JuryMemberRow:
@@ -58,7 +46,7 @@ async def form_jury(
 ) -> list[JuryMemberRow]:
     round_ = await get_round(uow, round_id, lock="update")
     authorise_organiser(who, round_)
-    _open(round_)
+    ensure_judging_open(round_)
     check_jury([MemberDraft(m.name, m.title, m.organisation, m.is_chair) for m in cmd.members])
     if await jury_of(uow, round_id):  # the round lock makes this check-then-insert safe
         raise Conflict("jury_exists", "this round already has a jury", field="round_id")
@@ -74,7 +62,7 @@ async def add_member(
 ) -> JuryMemberRow:
     round_ = await get_round(uow, round_id, lock="update")
     authorise_organiser(who, round_)
-    _open(round_)
+    ensure_judging_open(round_)
     if not await jury_of(uow, round_id):
         raise NotFound("jury_missing", "form the jury (with its chair) first", field="round_id")
     if cmd.is_chair:
@@ -106,7 +94,7 @@ async def recuse(uow: UnitOfWork, who: Principal, cmd: RecusalCreate) -> Recusal
     check_chair(chair.is_chair)
     reason = check_recusal_reason(cmd.reason)
     round_ = await get_round(uow, chair.round_id, lock="share")
-    _open(round_)
+    ensure_judging_open(round_)
     member = await uow.session.get(JuryMemberRow, cmd.member_id)
     if member is None or member.round_id != chair.round_id:
         raise NotFound("member_not_in_jury", "no such member in this jury", field="member_id")
@@ -148,64 +136,3 @@ async def jury_view(
     )
     recusals = await session.execute(select(RecusalRow).where(col(RecusalRow.member_id).in_(ids)))
     return members, list(conflicts.scalars()), list(recusals.scalars())
-
-
-async def _organiser_or_chair(uow: UnitOfWork, who: Principal, round_: RoundRow) -> bool:
-    """True when the chair acts; an organiser acts otherwise; anyone else is refused."""
-    if who.role is Role.JUDGE:
-        member = await acting_member(uow, who)
-        if member.round_id != round_.id:
-            check_chair(False)
-        check_chair(member.is_chair)
-        return True
-    authorise_organiser(who, round_)
-    return False
-
-
-async def configure(
-    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: JudgingSettings
-) -> RoundRow:
-    round_ = await get_round(uow, round_id, lock="update")
-    await _organiser_or_chair(uow, who, round_)
-    _open(round_)
-    round_.spread_threshold = check_spread_threshold(cmd.spread_threshold)
-    await uow.commit()
-    return round_
-
-
-async def close_judging(
-    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: CloseJudging
-) -> RoundRow:
-    round_ = await get_round(uow, round_id, lock="update")
-    by_chair = await _organiser_or_chair(uow, who, round_)
-    if not by_chair:
-        who.require(Role.MINISTRY)
-    snapshot, _, members = await round_progress(uow, round_)
-    overridden = check_may_close(
-        Closing(by_chair=by_chair, override=cmd.override, reason=cmd.reason),
-        open_flags=snapshot.open_flags,
-        already_closed=round_.judging_closed_at is not None,
-    )
-    if not members:
-        raise DomainError(
-            "jury_missing", "a round without a jury cannot close judging", field="round_id"
-        )
-    now = datetime.now(UTC)
-    round_.judging_closed_at = now
-    round_.judging_closed_by = who.subject
-    round_.overridden_flags = overridden
-    if overridden:
-        round_.override_by = who.subject
-        round_.override_reason = cmd.reason.strip()
-    uow.emit(
-        JudgingClosed.new(
-            JudgingClosedData(
-                round_id=round_.id,
-                jury_size=len(members),
-                overridden_flags=overridden,
-                closed_at=now,
-            )
-        )
-    )
-    await uow.commit()
-    return round_

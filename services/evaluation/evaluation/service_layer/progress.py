@@ -1,12 +1,15 @@
-"""Use cases reading the jury's progress: a member's worklist, the round's progress."""
+"""Reading use cases: a member's worklist, the round's progress, a sheet's history."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from cnnt_shared.auth import Principal, Role
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from evaluation.adapters.tables import EntryRow
+from evaluation.adapters.tables import EntryRow, SheetRevisionRow
 from evaluation.domain.jury import not_a_member
 from evaluation.entrypoints.schemas import (
     EntryProgressPublic,
@@ -72,3 +75,31 @@ async def jury_progress(uow: UnitOfWork, who: Principal, round_id: UUID) -> Prog
             for m in snapshot.members
         ],
     )
+
+
+async def sheet_history(
+    uow: UnitOfWork, who: Principal, round_id: UUID, entry_id: UUID
+) -> list[list[SheetRevisionRow]]:
+    """Every sheet of the entry with all its revisions, oldest first. A judge who is not the
+    chair sees only their own sheet."""
+    round_ = await get_round(uow, round_id)
+    stmt = select(SheetRevisionRow).where(
+        col(SheetRevisionRow.round_id) == round_id, col(SheetRevisionRow.entry_id) == entry_id
+    )
+    if who.role is Role.JUDGE:
+        member = await acting_member(uow, who)
+        if member.round_id != round_id:
+            raise not_a_member()
+        if not member.is_chair:
+            stmt = stmt.where(col(SheetRevisionRow.member_id) == member.id)
+    else:
+        authorise_organiser(who, round_)
+    rows = (
+        await uow.session.execute(
+            stmt.order_by(col(SheetRevisionRow.member_id), col(SheetRevisionRow.revision))
+        )
+    ).scalars()
+    sheets: dict[UUID, list[SheetRevisionRow]] = {}
+    for row in rows:
+        sheets.setdefault(row.sheet_id, []).append(row)
+    return list(sheets.values())

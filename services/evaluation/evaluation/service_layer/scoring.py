@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal, Role
+from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
@@ -22,10 +22,10 @@ from evaluation.adapters.tables import (
     ScoreSheetRow,
     SheetRevisionRow,
 )
-from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
+from evaluation.domain.jury import EntryToScore, Scorer, check_may_score
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.entrypoints.schemas import SheetSubmit
-from evaluation.service_layer.common import acting_member, authorise_organiser, get_round
+from evaluation.service_layer.common import acting_member, get_round
 
 
 def _key_reused() -> Conflict:
@@ -173,31 +173,3 @@ async def submit_sheet(
     except IntegrityError as exc:  # the same request id, concurrently, for another entry
         raise _key_reused() from exc
     return revision, True
-
-
-async def sheet_history(
-    uow: UnitOfWork, who: Principal, round_id: UUID, entry_id: UUID
-) -> list[list[SheetRevisionRow]]:
-    """Every sheet of the entry with all its revisions, oldest first. A judge who is not the
-    chair sees only their own sheet."""
-    round_ = await get_round(uow, round_id)
-    stmt = select(SheetRevisionRow).where(
-        col(SheetRevisionRow.round_id) == round_id, col(SheetRevisionRow.entry_id) == entry_id
-    )
-    if who.role is Role.JUDGE:
-        member = await acting_member(uow, who)
-        if member.round_id != round_id:
-            raise not_a_member()
-        if not member.is_chair:
-            stmt = stmt.where(col(SheetRevisionRow.member_id) == member.id)
-    else:
-        authorise_organiser(who, round_)
-    rows = (
-        await uow.session.execute(
-            stmt.order_by(col(SheetRevisionRow.member_id), col(SheetRevisionRow.revision))
-        )
-    ).scalars()
-    sheets: dict[UUID, list[SheetRevisionRow]] = {}
-    for row in rows:
-        sheets.setdefault(row.sheet_id, []).append(row)
-    return list(sheets.values())
