@@ -153,6 +153,8 @@ async def test_every_submission_is_refused_once_judging_closes(
     for member, entry in [(judged.members[0], 0), (judged.members[1], 1)]:
         refused(await judged.submit(member, judged.entry_ids[entry]), 409, "judging_closed", None)
     assert await stored(stack, judged.id) == before == (1, 1, 1)
+    worklist = await judged.client.get("/api/v1/worklist", headers=judged.judge(judged.members[1]))
+    assert worklist.json() == []
     # A retry of what was stored before closing still gets its answer, and changes nothing.
     retry = await judged.submit(judged.members[0], judged.entry_ids[0], key="lan-1")
     assert (retry.status_code, retry.json()["revision"]) == (200, 1)
@@ -204,6 +206,15 @@ async def test_a_retried_submission_returns_the_same_revision_and_emits_nothing_
     reused = await judged.submit(member, entry, {**GOOD, "market": 20}, key="phieu-42")
     refused(reused, 409, "idempotency_key_reused", "request_id")
     assert await stored(stack, judged.id) == (1, 1, 1)
+    # The request id may also travel in the body (a client that cannot set headers).
+    body = {"entry_id": entry, "scores": GOOD, "request_id": "phiếu-chấm-lần-2"}
+    sent = [
+        await judged.client.post("/api/v1/score-sheets", json=body, headers=judged.judge(member))
+        for _ in range(2)
+    ]
+    assert [(r.status_code, r.json()["revision"]) for r in sent] == [(201, 2), (200, 2)]
+    assert sent[1].json()["request_id"] == "phiếu-chấm-lần-2"
+    assert await stored(stack, judged.id) == (1, 2, 2)
 
 
 async def test_the_worklist_leaves_out_scored_conflicted_recused_and_withdrawn_entries(

@@ -26,9 +26,12 @@ from evaluation.service_layer.common import (
 
 async def worklist(uow: UnitOfWork, who: Principal) -> list[EntryRow]:
     """The entries the member still has to score: standing entries of their round that they
-    have no sheet for, less those of facilities they declared and those they were recused from."""
+    have no sheet for, less those of facilities they declared and those they were recused from;
+    none once judging has closed."""
     member = await acting_member(uow, who)
     round_ = await get_round(uow, member.round_id)
+    if round_.judging_closed_at is not None:  # nothing is left to score once judging closes
+        return []
     snapshot, entries, _ = await round_progress(uow, round_)
     mine = next(m for m in snapshot.members if m.member_id == member.id)
     to_score = set(mine.to_score)
