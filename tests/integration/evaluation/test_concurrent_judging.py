@@ -10,6 +10,7 @@ from typing import Any
 import aio_pika
 import httpx
 
+from cnnt_shared.auth import Role
 from cnnt_shared.contracts import ScoreSubmitted
 from cnnt_shared.settings import Settings
 from tests.support.judging import (
@@ -20,7 +21,7 @@ from tests.support.judging import (
     registrations_drained,
     scalar,
 )
-from tests.support.stack import amqp, eventually, running_service
+from tests.support.stack import amqp, bearer, eventually, running_service
 
 MEMBERS, ENTRIES = 7, 60
 
@@ -173,3 +174,42 @@ async def test_concurrent_revisions_of_one_sheet_are_numbered_without_gaps_or_tw
         [sheet] = history.json()
         assert sheet["latest"]["revision"] == 10
         assert [r["revision"] for r in sheet["revisions"]] == list(range(1, 11))
+
+
+async def test_closing_while_sheets_arrive_leaves_no_sheet_after_the_close(
+    stack: Settings,
+) -> None:
+    async with running_service("evaluation", stack) as evaluation:
+        judged = await judged_round(evaluation, stack, entries=10)
+        await judged.form_jury(MEMBERS)
+        submissions = [
+            judged.submit(judged.members[m], judged.entry_ids[e], scores_for(m, e))
+            for e in range(10)
+            for m in range(MEMBERS)
+        ]
+        close = evaluation.post(
+            f"/api/v1/rounds/{judged.id}/close-judging",
+            json={},
+            headers=bearer(stack, Role.MINISTRY),
+        )
+        answers = await asyncio.gather(*submissions[:35], close, *submissions[35:])
+        closed = answers.pop(35)
+        assert closed.status_code == 200, closed.text
+        statuses = [r.status_code for r in answers]
+        assert set(statuses) <= {201, 409}
+        assert all(
+            r.json()["error"]["code"] == "judging_closed" for r in answers if r.status_code == 409
+        )
+        stored = await counts(stack, judged.id)
+        assert stored["revisions"] == stored["events"] == statuses.count(201)
+        # Every accepted sheet was announced before the closing: certification, reading in
+        # order, never sees a score for a round whose judging it already saw closed.
+        late = await scalar(
+            stack,
+            "SELECT count(*) FROM evaluation.outbox s, evaluation.outbox c"
+            " WHERE s.event_type = 'ScoreSubmitted' AND c.event_type = 'JudgingClosed'"
+            " AND s.payload->'data'->>'round_id' = :r AND c.payload->'data'->>'round_id' = :r"
+            " AND s.seq > c.seq",
+            r=str(judged.id),
+        )
+        assert late == 0
