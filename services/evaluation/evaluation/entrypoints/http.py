@@ -1,15 +1,38 @@
-"""Evaluation's HTTP API."""
+"""Evaluation's HTTP API: thin routes that parse, call one handler and shape the answer."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Response, status
 
 from cnnt_shared.auth import CurrentPrincipal, Role
-from cnnt_shared.service import RuntimeDep
-from evaluation.entrypoints.schemas import EntryPublic
-from evaluation.service_layer import handlers
+from cnnt_shared.service import RuntimeDep, UowDep
+from evaluation.entrypoints.schemas import (
+    CloseJudging,
+    ConflictCreate,
+    ConflictPublic,
+    EntryPublic,
+    JudgingPublic,
+    JudgingSettings,
+    JuryCreate,
+    JuryPublic,
+    MemberCreate,
+    MemberPublic,
+    ProgressPublic,
+    RecusalCreate,
+    RecusalPublic,
+    SheetHistory,
+    SheetRevisionPublic,
+    SheetSubmit,
+)
+from evaluation.service_layer import handlers, judging, jury, progress, scoring
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200, description="Same key, same stored revision"),
+]
 
 
 def build_router() -> APIRouter:
@@ -23,5 +46,91 @@ def build_router() -> APIRouter:
         async with runtime.uow() as uow:
             rows = await handlers.list_entries(uow, round_id)
         return [EntryPublic.model_validate(r) for r in rows]
+
+    @router.post("/rounds/{round_id}/jury", status_code=status.HTTP_201_CREATED, tags=["jury"])
+    async def form_jury(
+        round_id: UUID, body: JuryCreate, uow: UowDep, who: CurrentPrincipal
+    ) -> JuryPublic:
+        members = await jury.form_jury(uow, who, round_id, body)
+        return JuryPublic(
+            round_id=round_id, members=[MemberPublic.model_validate(m) for m in members]
+        )
+
+    @router.get("/rounds/{round_id}/jury", tags=["jury"])
+    async def get_jury(round_id: UUID, uow: UowDep, who: CurrentPrincipal) -> JuryPublic:
+        members, conflicts, recusals = await jury.jury_view(uow, who, round_id)
+        return JuryPublic(
+            round_id=round_id,
+            members=[MemberPublic.model_validate(m) for m in members],
+            conflicts=[ConflictPublic.model_validate(c) for c in conflicts],
+            recusals=[RecusalPublic.model_validate(r) for r in recusals],
+        )
+
+    @router.post(
+        "/rounds/{round_id}/jury/members", status_code=status.HTTP_201_CREATED, tags=["jury"]
+    )
+    async def add_member(
+        round_id: UUID, body: MemberCreate, uow: UowDep, who: CurrentPrincipal
+    ) -> MemberPublic:
+        return MemberPublic.model_validate(await jury.add_member(uow, who, round_id, body))
+
+    @router.post("/conflicts", status_code=status.HTTP_201_CREATED, tags=["jury"])
+    async def declare_conflict(
+        body: ConflictCreate, uow: UowDep, who: CurrentPrincipal
+    ) -> ConflictPublic:
+        return ConflictPublic.model_validate(await jury.declare_conflict(uow, who, body))
+
+    @router.post("/recusals", status_code=status.HTTP_201_CREATED, tags=["jury"])
+    async def recuse(body: RecusalCreate, uow: UowDep, who: CurrentPrincipal) -> RecusalPublic:
+        return RecusalPublic.model_validate(await jury.recuse(uow, who, body))
+
+    @router.post("/score-sheets", status_code=status.HTTP_201_CREATED, tags=["score sheets"])
+    async def submit_sheet(
+        body: SheetSubmit,
+        uow: UowDep,
+        who: CurrentPrincipal,
+        response: Response,
+        idempotency_key: IdempotencyKey = None,
+    ) -> SheetRevisionPublic:
+        request_id = body.request_id or idempotency_key
+        revision, new = await scoring.submit_sheet(uow, who, body, request_id)
+        if not new:
+            response.status_code = status.HTTP_200_OK
+        return SheetRevisionPublic.model_validate(revision)
+
+    @router.get("/rounds/{round_id}/entries/{entry_id}/sheets", tags=["score sheets"])
+    async def sheet_history(
+        round_id: UUID, entry_id: UUID, uow: UowDep, who: CurrentPrincipal
+    ) -> list[SheetHistory]:
+        sheets = await progress.sheet_history(uow, who, round_id, entry_id)
+        return [
+            SheetHistory(
+                sheet_id=revs[-1].sheet_id,
+                member_id=revs[-1].member_id,
+                latest=SheetRevisionPublic.model_validate(revs[-1]),
+                revisions=[SheetRevisionPublic.model_validate(r) for r in revs],
+            )
+            for revs in sheets
+        ]
+
+    @router.get("/worklist", tags=["score sheets"])
+    async def worklist(uow: UowDep, who: CurrentPrincipal) -> list[EntryPublic]:
+        return [EntryPublic.model_validate(e) for e in await progress.worklist(uow, who)]
+
+    @router.get("/rounds/{round_id}/progress", tags=["score sheets"])
+    async def jury_progress(round_id: UUID, uow: UowDep, who: CurrentPrincipal) -> ProgressPublic:
+        return await progress.jury_progress(uow, who, round_id)
+
+    @router.put("/rounds/{round_id}/judging-settings", tags=["judging"])
+    async def configure(
+        round_id: UUID, body: JudgingSettings, uow: UowDep, who: CurrentPrincipal
+    ) -> JudgingPublic:
+        return JudgingPublic.model_validate(await judging.configure(uow, who, round_id, body))
+
+    @router.post("/rounds/{round_id}/close-judging", tags=["judging"])
+    async def close_judging(
+        round_id: UUID, body: CloseJudging, uow: UowDep, who: CurrentPrincipal
+    ) -> JudgingPublic:
+        return JudgingPublic.model_validate(await judging.close_judging(uow, who, round_id, body))
 
     return router

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from cnnt_shared.contracts.events import Score
 from cnnt_shared.contracts.vocabulary import ProductGroup
 
 
@@ -21,3 +23,152 @@ class EntryPublic(BaseModel):
     facility_name: str
     province_code: str
     registered_at: datetime
+
+
+class MemberCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["PGS.TS. Nguyễn Văn Hùng"])
+    title: str = Field(default="", max_length=200, examples=["Phó Giám đốc Sở Công Thương"])
+    organisation: str = Field(default="", max_length=300, examples=["Sở Công Thương Đắk Lắk"])
+    is_chair: bool = False
+
+
+class JuryCreate(BaseModel):
+    members: list[MemberCreate] = Field(max_length=100)
+
+
+class MemberPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID = Field(description="The judge id: the scope of this member's judge token")
+    round_id: UUID
+    name: str
+    title: str
+    organisation: str
+    is_chair: bool
+    appointed_at: datetime
+
+
+class ConflictCreate(BaseModel):
+    facility_id: UUID
+    note: str = Field(default="", max_length=2000)
+
+
+class ConflictPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    member_id: UUID
+    facility_id: UUID
+    note: str
+    declared_at: datetime
+
+
+class RecusalCreate(BaseModel):
+    member_id: UUID
+    entry_id: UUID
+    reason: str = Field(max_length=2000)
+
+
+class RecusalPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    member_id: UUID
+    entry_id: UUID
+    reason: str
+    recused_by: UUID
+    recused_at: datetime
+
+
+class JuryPublic(BaseModel):
+    round_id: UUID
+    members: list[MemberPublic]
+    conflicts: list[ConflictPublic] = []
+    recusals: list[RecusalPublic] = []
+
+
+class ScoresIn(BaseModel):
+    """The four criteria; limits and steps are checked by the domain, with a code per rule."""
+
+    market: Decimal
+    technical: Decimal
+    culture: Decimal
+    other: Decimal
+
+
+class SheetSubmit(BaseModel):
+    entry_id: UUID
+    scores: ScoresIn
+    comment: str = Field(default="", max_length=4000)
+    request_id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Client request id; the Idempotency-Key header does the same",
+    )
+
+
+class SheetRevisionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    sheet_id: UUID
+    revision: int
+    round_id: UUID
+    entry_id: UUID
+    member_id: UUID
+    market: Score
+    technical: Score
+    culture: Score
+    other: Score
+    total: Score
+    comment: str
+    request_id: str | None
+    submitted_at: datetime
+
+
+class SheetHistory(BaseModel):
+    sheet_id: UUID
+    member_id: UUID
+    latest: SheetRevisionPublic
+    revisions: list[SheetRevisionPublic]
+
+
+class JudgingSettings(BaseModel):
+    spread_threshold: Decimal = Field(description="Points; totals further apart are flagged")
+
+
+class JudgingPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID
+    spread_threshold: Score
+    judging_closed_at: datetime | None
+    judging_closed_by: str | None
+    overridden_flags: int
+    override_by: str | None
+    override_reason: str | None
+
+
+class CloseJudging(BaseModel):
+    override: bool = Field(default=False, description="The chair overrides open spread flags")
+    reason: str = Field(default="", max_length=2000)
+
+
+class EntryProgressPublic(BaseModel):
+    entry_id: UUID
+    product_name: str
+    eligible_members: int
+    sheets: int
+    complete: bool
+    spread: Score
+    flagged: bool
+
+
+class MemberProgressPublic(BaseModel):
+    member_id: UUID
+    name: str
+    assigned: int
+    scored: int
+    remaining: int
+
+
+class ProgressPublic(BaseModel):
+    round_id: UUID
+    jury_size: int
+    spread_threshold: Score
+    open_flags: int
+    judging_closed: bool
+    entries: list[EntryProgressPublic]
+    members: list[MemberProgressPublic]

@@ -1,0 +1,122 @@
+"""The score sheet (phiếu chấm điểm, Phụ lục 4 of Circular 26/2014/TT-BCT) and its arithmetic.
+
+Pure: standard library and the shared errors only. A refusal names the rule (``code``) and the
+criterion at fault (``field``, e.g. ``scores.market``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from cnnt_shared.errors import DomainError
+
+# Criterion -> maximum, in the order of the sheet (and of tie-breaks in certification).
+MAXIMA: dict[str, Decimal] = {
+    "market": Decimal(40),  # đáp ứng thị trường, khả năng phát triển sản xuất
+    "technical": Decimal(40),  # kinh tế, kỹ thuật, xã hội và môi trường
+    "culture": Decimal(10),  # giá trị văn hóa, thẩm mỹ
+    "other": Decimal(10),  # các tiêu chí khác
+}
+STEP = Decimal("0.5")
+DEFAULT_SPREAD_THRESHOLD = Decimal(10)
+
+
+class ScoreError(DomainError):
+    """A score outside the sheet's rules."""
+
+
+def check_score(criterion: str, value: Decimal) -> Decimal:
+    """A score is a number from 0 to the criterion's maximum, in steps of 0.5."""
+    field = f"scores.{criterion}"
+    if criterion not in MAXIMA:
+        raise ScoreError(
+            "unknown_criterion", f"the sheet has no criterion {criterion!r}", field=field
+        )
+    try:
+        finite = value.is_finite()
+    except (AttributeError, InvalidOperation):
+        finite = False
+    if not finite:
+        raise ScoreError("score_not_a_number", f"{criterion} must be a number", field=field)
+    if value < 0:
+        raise ScoreError("score_negative", f"{criterion} cannot be negative", field=field)
+    if value > MAXIMA[criterion]:
+        raise ScoreError(
+            "score_above_maximum",
+            f"{criterion} is scored out of {MAXIMA[criterion]}, not {value}",
+            field=field,
+        )
+    if value % STEP != 0:
+        raise ScoreError(
+            "score_not_a_half_step",
+            f"{criterion} is scored in steps of {STEP}; {value} is not one",
+            field=field,
+        )
+    return value.quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The four criterion scores of one sheet, each checked against the sheet's rules."""
+
+    market: Decimal
+    technical: Decimal
+    culture: Decimal
+    other: Decimal
+
+    def __post_init__(self) -> None:
+        for criterion in MAXIMA:
+            object.__setattr__(self, criterion, check_score(criterion, getattr(self, criterion)))
+
+    @classmethod
+    def of(cls, values: Mapping[str, Decimal]) -> Scores:
+        missing = [c for c in MAXIMA if c not in values]
+        if missing:
+            raise ScoreError(
+                "score_missing",
+                f"the sheet needs a score for {missing[0]}",
+                field=f"scores.{missing[0]}",
+            )
+        unknown = sorted(set(values) - set(MAXIMA))
+        if unknown:
+            check_score(unknown[0], Decimal(0))  # raises unknown_criterion
+        return cls(**{c: values[c] for c in MAXIMA})
+
+    @property
+    def total(self) -> Decimal:
+        return self.market + self.technical + self.culture + self.other
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return {c: getattr(self, c) for c in MAXIMA}
+
+
+def next_revision(latest: int) -> int:
+    """Revisions count from 1; ``latest`` is 0 for a sheet never submitted. The latest counts."""
+    if latest < 0:
+        raise ValueError("a revision number is never negative")
+    return latest + 1
+
+
+def spread(totals: Iterable[Decimal]) -> Decimal:
+    """How far apart the members' latest totals for one entry are (0 for fewer than two)."""
+    values = list(totals)
+    if len(values) < 2:
+        return Decimal(0)
+    return max(values) - min(values)
+
+
+def is_flagged(totals: Iterable[Decimal], threshold: Decimal) -> bool:
+    """An entry is flagged for discussion when its totals differ by more than ``threshold``."""
+    return spread(totals) > threshold
+
+
+def check_spread_threshold(threshold: Decimal) -> Decimal:
+    if not threshold.is_finite() or threshold < 0 or threshold > 100:
+        raise DomainError(
+            "spread_threshold_out_of_range",
+            "the spread threshold is a number of points from 0 to 100",
+            field="spread_threshold",
+        )
+    return threshold

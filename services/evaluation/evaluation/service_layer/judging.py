@@ -1,0 +1,83 @@
+"""Use cases of judging as a whole: the per-round settings and the closing of judging."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from cnnt_shared.auth import Principal, Role
+from cnnt_shared.contracts import JudgingClosed, JudgingClosedData
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import DomainError
+from evaluation.adapters.tables import RoundRow
+from evaluation.domain.jury import Closing, check_chair, check_may_close
+from evaluation.domain.score_sheet import check_spread_threshold
+from evaluation.entrypoints.schemas import CloseJudging, JudgingSettings
+from evaluation.service_layer.common import (
+    acting_member,
+    authorise_organiser,
+    ensure_judging_open,
+    get_round,
+    round_progress,
+)
+
+
+async def _organiser_or_chair(uow: UnitOfWork, who: Principal, round_: RoundRow) -> bool:
+    """True when the chair acts; an organiser acts otherwise; anyone else is refused."""
+    if who.role is Role.JUDGE:
+        member = await acting_member(uow, who)
+        if member.round_id != round_.id:
+            check_chair(False)
+        check_chair(member.is_chair)
+        return True
+    authorise_organiser(who, round_)
+    return False
+
+
+async def configure(
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: JudgingSettings
+) -> RoundRow:
+    round_ = await get_round(uow, round_id, lock="update")
+    await _organiser_or_chair(uow, who, round_)
+    ensure_judging_open(round_)
+    round_.spread_threshold = check_spread_threshold(cmd.spread_threshold)
+    await uow.commit()
+    return round_
+
+
+async def close_judging(
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: CloseJudging
+) -> RoundRow:
+    round_ = await get_round(uow, round_id, lock="update")
+    by_chair = await _organiser_or_chair(uow, who, round_)
+    if not by_chair:
+        who.require(Role.MINISTRY)
+    snapshot, _, members = await round_progress(uow, round_)
+    overridden = check_may_close(
+        Closing(by_chair=by_chair, override=cmd.override, reason=cmd.reason),
+        open_flags=snapshot.open_flags,
+        already_closed=round_.judging_closed_at is not None,
+    )
+    if not members:
+        raise DomainError(
+            "jury_missing", "a round without a jury cannot close judging", field="round_id"
+        )
+    now = datetime.now(UTC)
+    round_.judging_closed_at = now
+    round_.judging_closed_by = who.subject
+    round_.overridden_flags = overridden
+    if overridden:
+        round_.override_by = who.subject
+        round_.override_reason = cmd.reason.strip()
+    uow.emit(
+        JudgingClosed.new(
+            JudgingClosedData(
+                round_id=round_.id,
+                jury_size=len(members),
+                overridden_flags=overridden,
+                closed_at=now,
+            )
+        )
+    )
+    await uow.commit()
+    return round_

@@ -1,0 +1,138 @@
+"""Use cases of the jury: forming it, conflicts of interest (xung đột lợi ích), recusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col
+
+from cnnt_shared.auth import Principal, Role
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import Conflict, NotFound
+from evaluation.adapters.tables import ConflictRow, EntryRow, JuryMemberRow, RecusalRow
+from evaluation.domain.jury import (
+    MemberDraft,
+    check_chair,
+    check_jury,
+    check_recusal_reason,
+    not_a_member,
+)
+from evaluation.entrypoints.schemas import (
+    ConflictCreate,
+    JuryCreate,
+    MemberCreate,
+    RecusalCreate,
+)
+from evaluation.service_layer.common import (
+    acting_member,
+    authorise_organiser,
+    ensure_judging_open,
+    get_round,
+    jury_of,
+)
+
+
+def _member(round_id: UUID, m: MemberCreate, who: Principal, now: datetime) -> JuryMemberRow:
+    return JuryMemberRow(
+        id=uuid4(), round_id=round_id, appointed_by=who.subject, appointed_at=now, **m.model_dump()
+    )
+
+
+async def form_jury(
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: JuryCreate
+) -> list[JuryMemberRow]:
+    round_ = await get_round(uow, round_id, lock="update")
+    authorise_organiser(who, round_)
+    ensure_judging_open(round_)
+    check_jury([MemberDraft(m.name, m.title, m.organisation, m.is_chair) for m in cmd.members])
+    if await jury_of(uow, round_id):  # the round lock makes this check-then-insert safe
+        raise Conflict("jury_exists", "this round already has a jury", field="round_id")
+    now = datetime.now(UTC)
+    rows = [_member(round_id, m, who, now) for m in cmd.members]
+    uow.session.add_all(rows)
+    await uow.commit()
+    return rows
+
+
+async def add_member(
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: MemberCreate
+) -> JuryMemberRow:
+    round_ = await get_round(uow, round_id, lock="update")
+    authorise_organiser(who, round_)
+    ensure_judging_open(round_)
+    if not await jury_of(uow, round_id):
+        raise NotFound("jury_missing", "form the jury (with its chair) first", field="round_id")
+    if cmd.is_chair:
+        raise Conflict("jury_has_a_chair", "the jury already has its chair", field="is_chair")
+    row = _member(round_id, cmd, who, datetime.now(UTC))
+    uow.session.add(row)
+    await uow.commit()
+    return row
+
+
+async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: ConflictCreate) -> ConflictRow:
+    member = await acting_member(uow, who)
+    values = {
+        "member_id": member.id,
+        "facility_id": cmd.facility_id,
+        "note": cmd.note,
+        "declared_at": datetime.now(UTC),
+    }
+    # A repeated declaration keeps the first one (and its time).
+    await uow.session.execute(insert(ConflictRow).values(**values).on_conflict_do_nothing())
+    await uow.commit()
+    row = await uow.session.get(ConflictRow, (member.id, cmd.facility_id))
+    assert row is not None
+    return row
+
+
+async def recuse(uow: UnitOfWork, who: Principal, cmd: RecusalCreate) -> RecusalRow:
+    chair = await acting_member(uow, who)
+    check_chair(chair.is_chair)
+    reason = check_recusal_reason(cmd.reason)
+    round_ = await get_round(uow, chair.round_id, lock="share")
+    ensure_judging_open(round_)
+    member = await uow.session.get(JuryMemberRow, cmd.member_id)
+    if member is None or member.round_id != chair.round_id:
+        raise NotFound("member_not_in_jury", "no such member in this jury", field="member_id")
+    entry = await uow.session.get(EntryRow, cmd.entry_id)
+    if entry is None or entry.round_id != chair.round_id:
+        raise NotFound("entry_not_in_round", "no such entry in this round", field="entry_id")
+    await uow.session.execute(
+        insert(RecusalRow)
+        .values(
+            member_id=member.id,
+            entry_id=entry.id,
+            reason=reason,
+            recused_by=chair.id,
+            recused_at=datetime.now(UTC),
+        )
+        .on_conflict_do_nothing()
+    )
+    await uow.commit()
+    row = await uow.session.get(RecusalRow, (member.id, entry.id))
+    assert row is not None
+    return row
+
+
+async def jury_view(
+    uow: UnitOfWork, who: Principal, round_id: UUID
+) -> tuple[list[JuryMemberRow], list[ConflictRow], list[RecusalRow]]:
+    round_ = await get_round(uow, round_id)
+    if who.role is Role.JUDGE:
+        member = await acting_member(uow, who)
+        if member.round_id != round_id:
+            raise not_a_member()
+    else:
+        authorise_organiser(who, round_)
+    members = await jury_of(uow, round_id)
+    ids = [m.id for m in members]
+    session = uow.session
+    conflicts = await session.execute(
+        select(ConflictRow).where(col(ConflictRow.member_id).in_(ids))
+    )
+    recusals = await session.execute(select(RecusalRow).where(col(RecusalRow.member_id).in_(ids)))
+    return members, list(conflicts.scalars()), list(recusals.scalars())

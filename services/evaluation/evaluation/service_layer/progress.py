@@ -1,0 +1,108 @@
+"""Reading use cases: a member's worklist, the round's progress, a sheet's history."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from cnnt_shared.auth import Principal, Role
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from evaluation.adapters.tables import EntryRow, SheetRevisionRow
+from evaluation.domain.jury import not_a_member
+from evaluation.entrypoints.schemas import (
+    EntryProgressPublic,
+    MemberProgressPublic,
+    ProgressPublic,
+)
+from evaluation.service_layer.common import (
+    acting_member,
+    authorise_organiser,
+    get_round,
+    round_progress,
+)
+
+
+async def worklist(uow: UnitOfWork, who: Principal) -> list[EntryRow]:
+    """The entries the member still has to score: standing entries of their round that they
+    have no sheet for, less those of facilities they declared and those they were recused from;
+    none once judging has closed."""
+    member = await acting_member(uow, who)
+    round_ = await get_round(uow, member.round_id)
+    if round_.judging_closed_at is not None:  # nothing is left to score once judging closes
+        return []
+    snapshot, entries, _ = await round_progress(uow, round_)
+    mine = next(m for m in snapshot.members if m.member_id == member.id)
+    to_score = set(mine.to_score)
+    return [e for e in entries if e.id in to_score]
+
+
+async def jury_progress(uow: UnitOfWork, who: Principal, round_id: UUID) -> ProgressPublic:
+    round_ = await get_round(uow, round_id)
+    if who.role is Role.JUDGE:
+        member = await acting_member(uow, who)
+        if member.round_id != round_id:
+            raise not_a_member()
+    else:
+        authorise_organiser(who, round_)
+    snapshot, entries, members = await round_progress(uow, round_)
+    names = {e.id: e.product_name for e in entries}
+    member_names = {m.id: m.name for m in members}
+    return ProgressPublic(
+        round_id=round_.id,
+        jury_size=len(members),
+        spread_threshold=round_.spread_threshold,
+        open_flags=snapshot.open_flags,
+        judging_closed=round_.judging_closed_at is not None,
+        entries=[
+            EntryProgressPublic(
+                entry_id=e.entry_id,
+                product_name=names[e.entry_id],
+                eligible_members=e.eligible_members,
+                sheets=e.sheets,
+                complete=e.complete,
+                spread=e.spread,
+                flagged=e.flagged,
+            )
+            for e in snapshot.entries
+        ],
+        members=[
+            MemberProgressPublic(
+                member_id=m.member_id,
+                name=member_names[m.member_id],
+                assigned=m.assigned,
+                scored=m.scored,
+                remaining=m.remaining,
+            )
+            for m in snapshot.members
+        ],
+    )
+
+
+async def sheet_history(
+    uow: UnitOfWork, who: Principal, round_id: UUID, entry_id: UUID
+) -> list[list[SheetRevisionRow]]:
+    """Every sheet of the entry with all its revisions, oldest first. A judge who is not the
+    chair sees only their own sheet."""
+    round_ = await get_round(uow, round_id)
+    stmt = select(SheetRevisionRow).where(
+        col(SheetRevisionRow.round_id) == round_id, col(SheetRevisionRow.entry_id) == entry_id
+    )
+    if who.role is Role.JUDGE:
+        member = await acting_member(uow, who)
+        if member.round_id != round_id:
+            raise not_a_member()
+        if not member.is_chair:
+            stmt = stmt.where(col(SheetRevisionRow.member_id) == member.id)
+    else:
+        authorise_organiser(who, round_)
+    rows = (
+        await uow.session.execute(
+            stmt.order_by(col(SheetRevisionRow.member_id), col(SheetRevisionRow.revision))
+        )
+    ).scalars()
+    sheets: dict[UUID, list[SheetRevisionRow]] = {}
+    for row in rows:
+        sheets.setdefault(row.sheet_id, []).append(row)
+    return list(sheets.values())

@@ -1,0 +1,256 @@
+"""Juries, conflicts, recusals and score sheets through evaluation's API, with its real
+database and broker; entries reach it only as registration's events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from cnnt_shared.auth import Role
+from cnnt_shared.contracts import EntryWithdrawn, EntryWithdrawnData
+from cnnt_shared.settings import Settings
+from tests.support.judging import GOOD, JudgedRound, judged_round, publish, scalar
+from tests.support.stack import bearer, eventually, running_service
+
+
+@pytest.fixture(scope="module")
+async def evaluation(stack: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with running_service("evaluation", stack) as client:
+        yield client
+
+
+async def stored(settings: Settings, round_id: uuid.UUID) -> tuple[int, int, int]:
+    """Sheets, revisions and ScoreSubmitted events evaluation holds for a round."""
+    sheets = await scalar(
+        settings, "SELECT count(*) FROM evaluation.score_sheets WHERE round_id = :r", r=round_id
+    )
+    revisions = await scalar(
+        settings, "SELECT count(*) FROM evaluation.sheet_revisions WHERE round_id = :r", r=round_id
+    )
+    events = await scalar(
+        settings,
+        "SELECT count(*) FROM evaluation.outbox WHERE event_type = 'ScoreSubmitted'"
+        " AND payload->'data'->>'round_id' = :r",
+        r=str(round_id),
+    )
+    return int(sheets), int(revisions), int(events)
+
+
+def refused(response: httpx.Response, status: int, code: str, field: str | None) -> None:
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == (code, field), error
+
+
+@pytest.fixture
+async def judged(evaluation: httpx.AsyncClient, stack: Settings) -> JudgedRound:
+    round_ = await judged_round(evaluation, stack, entries=3)
+    await round_.form_jury(3)
+    return round_
+
+
+@pytest.mark.parametrize(
+    ("scores", "code", "field"),
+    [
+        ({**GOOD, "market": 40.5}, "score_above_maximum", "scores.market"),
+        ({**GOOD, "culture": 11}, "score_above_maximum", "scores.culture"),
+        ({**GOOD, "other": -1}, "score_negative", "scores.other"),
+        ({**GOOD, "technical": 20.3}, "score_not_a_half_step", "scores.technical"),
+    ],
+)
+async def test_a_score_outside_the_sheets_rules_is_refused_and_nothing_is_stored(
+    judged: JudgedRound, stack: Settings, scores: dict[str, Any], code: str, field: str
+) -> None:
+    response = await judged.submit(judged.members[1], judged.entry_ids[0], scores)
+    refused(response, 422, code, field)
+    assert await stored(stack, judged.id) == (0, 0, 0)
+
+
+async def test_a_judge_who_is_no_member_of_a_jury_is_refused(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    stranger = {"id": str(uuid.uuid4()), "name": "Người lạ"}
+    refused(await judged.submit(stranger, judged.entry_ids[0]), 403, "not_a_jury_member", None)
+    officer = await judged.client.post(
+        "/api/v1/score-sheets",
+        json={"entry_id": judged.entry_ids[0], "scores": GOOD},
+        headers=judged.organiser,
+    )
+    refused(officer, 403, "role_not_allowed", None)
+    assert await stored(stack, judged.id) == (0, 0, 0)
+
+
+async def test_a_member_cannot_score_an_entry_of_a_facility_they_declared(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    member = judged.members[1]
+    facility = str(judged.registrations[0].data.facility.id)
+    declared = await judged.client.post(
+        "/api/v1/conflicts",
+        json={"facility_id": facility, "note": "Vợ là xã viên của hợp tác xã"},
+        headers=judged.judge(member),
+    )
+    assert declared.status_code == 201, declared.text
+    refused(
+        await judged.submit(member, judged.entry_ids[0]), 403, "conflict_of_interest", "entry_id"
+    )
+    assert await stored(stack, judged.id) == (0, 0, 0)
+    jury = (
+        await judged.client.get(f"/api/v1/rounds/{judged.id}/jury", headers=judged.organiser)
+    ).json()
+    assert [(c["member_id"], c["facility_id"]) for c in jury["conflicts"]] == [
+        (member["id"], facility)
+    ]
+    assert jury["conflicts"][0]["note"] == "Vợ là xã viên của hợp tác xã"
+
+
+async def test_the_chair_recuses_a_member_from_an_entry_with_a_recorded_reason(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    member, entry = judged.members[2], judged.entry_ids[1]
+    body = {"member_id": member["id"], "entry_id": entry, "reason": "Từng tư vấn cho cơ sở"}
+    not_chair = await judged.client.post(
+        "/api/v1/recusals", json=body, headers=judged.judge(judged.members[1])
+    )
+    refused(not_chair, 403, "chair_only", None)
+    recusal = await judged.client.post(
+        "/api/v1/recusals", json=body, headers=judged.judge(judged.chair)
+    )
+    assert recusal.status_code == 201, recusal.text
+    assert recusal.json()["reason"] == "Từng tư vấn cho cơ sở"
+    assert recusal.json()["recused_by"] == judged.chair["id"]
+    refused(await judged.submit(member, entry), 403, "member_recused", "entry_id")
+    assert await stored(stack, judged.id) == (0, 0, 0)
+    other_entry = await judged.submit(member, judged.entry_ids[0])
+    assert other_entry.status_code == 201, other_entry.text
+
+
+async def test_a_sheet_for_an_entry_of_another_round_is_refused(
+    judged: JudgedRound, evaluation: httpx.AsyncClient, stack: Settings
+) -> None:
+    other = await judged_round(evaluation, stack, entries=1, year=2019)
+    response = await judged.submit(judged.members[0], other.entry_ids[0])
+    refused(response, 422, "entry_not_in_round", "entry_id")
+    assert await stored(stack, judged.id) == (0, 0, 0)
+    assert await stored(stack, other.id) == (0, 0, 0)
+
+
+async def test_every_submission_is_refused_once_judging_closes(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    first = await judged.submit(judged.members[0], judged.entry_ids[0], key="lan-1")
+    assert first.status_code == 201, first.text
+    closed = await judged.client.post(
+        f"/api/v1/rounds/{judged.id}/close-judging", json={}, headers=judged.judge(judged.chair)
+    )
+    assert closed.status_code == 200, closed.text
+    before = await stored(stack, judged.id)
+    for member, entry in [(judged.members[0], 0), (judged.members[1], 1)]:
+        refused(await judged.submit(member, judged.entry_ids[entry]), 409, "judging_closed", None)
+    assert await stored(stack, judged.id) == before == (1, 1, 1)
+    worklist = await judged.client.get("/api/v1/worklist", headers=judged.judge(judged.members[1]))
+    assert worklist.json() == []
+    # A retry of what was stored before closing still gets its answer, and changes nothing.
+    retry = await judged.submit(judged.members[0], judged.entry_ids[0], key="lan-1")
+    assert (retry.status_code, retry.json()["revision"]) == (200, 1)
+    again = await judged.client.post(
+        f"/api/v1/rounds/{judged.id}/close-judging", json={}, headers=bearer(stack, Role.MINISTRY)
+    )
+    refused(again, 409, "judging_closed", None)
+
+
+async def test_a_revision_changes_the_counted_total_and_the_history_shows_both(
+    judged: JudgedRound,
+) -> None:
+    member, entry = judged.members[1], judged.entry_ids[0]
+    first = await judged.submit(member, entry, comment="Bao bì chưa đẹp")
+    assert (first.status_code, first.json()["revision"], first.json()["total"]) == (201, 1, 81)
+    revised_scores = {"market": 38, "technical": 35, "culture": 9.5, "other": 9}
+    second = await judged.submit(member, entry, revised_scores, comment="Đã xem lại mẫu")
+    assert (second.status_code, second.json()["revision"]) == (201, 2)
+    assert second.json()["sheet_id"] == first.json()["sheet_id"]
+
+    history = await judged.client.get(
+        f"/api/v1/rounds/{judged.id}/entries/{entry}/sheets", headers=judged.organiser
+    )
+    assert history.status_code == 200, history.text
+    [sheet] = history.json()
+    assert [(r["revision"], r["total"]) for r in sheet["revisions"]] == [(1, 81), (2, 91.5)]
+    assert [r["comment"] for r in sheet["revisions"]] == ["Bao bì chưa đẹp", "Đã xem lại mẫu"]
+    assert (sheet["latest"]["revision"], sheet["latest"]["total"]) == (2, 91.5)
+    own = await judged.client.get(
+        f"/api/v1/rounds/{judged.id}/entries/{entry}/sheets", headers=judged.judge(member)
+    )
+    assert [s["member_id"] for s in own.json()] == [member["id"]]
+    nobody_else = await judged.client.get(
+        f"/api/v1/rounds/{judged.id}/entries/{entry}/sheets",
+        headers=judged.judge(judged.members[2]),
+    )
+    assert nobody_else.json() == []
+
+
+async def test_a_retried_submission_returns_the_same_revision_and_emits_nothing_new(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    member, entry = judged.members[0], judged.entry_ids[2]
+    first = await judged.submit(member, entry, key="phieu-42")
+    retry = await judged.submit(member, entry, key="phieu-42")
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json() == first.json()
+    assert await stored(stack, judged.id) == (1, 1, 1)
+    reused = await judged.submit(member, entry, {**GOOD, "market": 20}, key="phieu-42")
+    refused(reused, 409, "idempotency_key_reused", "request_id")
+    assert await stored(stack, judged.id) == (1, 1, 1)
+    # The request id may also travel in the body (a client that cannot set headers).
+    body = {"entry_id": entry, "scores": GOOD, "request_id": "phiếu-chấm-lần-2"}
+    sent = [
+        await judged.client.post("/api/v1/score-sheets", json=body, headers=judged.judge(member))
+        for _ in range(2)
+    ]
+    assert [(r.status_code, r.json()["revision"]) for r in sent] == [(201, 2), (200, 2)]
+    assert sent[1].json()["request_id"] == "phiếu-chấm-lần-2"
+    assert await stored(stack, judged.id) == (1, 2, 2)
+
+
+async def test_the_worklist_leaves_out_scored_conflicted_recused_and_withdrawn_entries(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    member = judged.members[1]
+    e0, e1, e2 = judged.entry_ids
+    await judged.submit(member, e0)
+    await judged.client.post(
+        "/api/v1/conflicts",
+        json={"facility_id": str(judged.registrations[1].data.facility.id)},
+        headers=judged.judge(member),
+    )
+    worklist = await judged.client.get("/api/v1/worklist", headers=judged.judge(member))
+    assert [e["id"] for e in worklist.json()] == [e2]
+    await publish(
+        stack,
+        EntryWithdrawn.new(
+            EntryWithdrawnData(
+                entry_id=uuid.UUID(e2),
+                round_id=judged.id,
+                reason="Cơ sở xin rút",
+                withdrawn_at=datetime.now(UTC),
+            )
+        ),
+    )
+
+    async def emptied() -> bool:
+        response = await judged.client.get("/api/v1/worklist", headers=judged.judge(member))
+        return response.json() == []
+
+    await eventually(emptied)
+    progress = await judged.progress()
+    assert [e["entry_id"] for e in progress["entries"]] == [e0, e1]
+    mine = next(m for m in progress["members"] if m["member_id"] == member["id"])
+    assert (mine["assigned"], mine["scored"], mine["remaining"]) == (1, 1, 0)
+    chair = next(m for m in progress["members"] if m["member_id"] == judged.chair["id"])
+    assert (chair["assigned"], chair["scored"], chair["remaining"]) == (2, 0, 2)
+    assert [(e["eligible_members"], e["sheets"]) for e in progress["entries"]] == [(3, 1), (2, 0)]

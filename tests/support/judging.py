@@ -1,0 +1,196 @@
+"""Builders for the evaluation tests: a round and its entries fed as registration's events
+through the real broker, a jury formed through the API, judge tokens, score sheets."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import aio_pika
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from cnnt_shared.auth import Role
+from cnnt_shared.contracts import (
+    Envelope,
+    FacilityRef,
+    ProductRef,
+    ProductRegistered,
+    ProductRegisteredData,
+    ResultSettings,
+    RoundOpened,
+    RoundOpenedData,
+    RoundRef,
+)
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
+from cnnt_shared.settings import Settings
+from tests.support.stack import amqp, bearer, eventually, queue_depth
+
+PROVINCE = "dak-lak"  # Đắk Lắk
+GOOD = {"market": 35, "technical": 30.5, "culture": 8, "other": 7.5}  # total 81
+
+
+async def publish(settings: Settings, *events: Envelope) -> None:
+    async with amqp(settings) as channel:
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+        for event in events:
+            await exchange.publish(
+                aio_pika.Message(
+                    event.model_dump_json().encode(),
+                    message_id=str(event.event_id),
+                    correlation_id=str(event.correlation_id),
+                    content_type="application/json",
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                ),
+                routing_key=event.routing_key(),
+            )
+
+
+def round_opened(province: str = PROVINCE, year: int = 2021) -> RoundOpened:
+    ref = RoundRef(id=uuid.uuid4(), level="provincial", scope_code=province, year=year)
+    return RoundOpened.new(
+        RoundOpenedData(
+            round=ref,
+            name=f"Bình chọn sản phẩm CNNT tiêu biểu tỉnh Đắk Lắk năm {year}",
+            opens_on=date(year, 3, 1),
+            closes_on=date(year, 4, 30),
+            settings=ResultSettings(),
+            opened_at=datetime.now(UTC),
+        )
+    )
+
+
+def product_registered(ref: RoundRef, index: int, facility_id: uuid.UUID | None = None):
+    return ProductRegistered.new(
+        ProductRegisteredData(
+            entry_id=uuid.uuid4(),
+            round=ref,
+            product=ProductRef(
+                id=uuid.uuid4(),
+                name=f"Cà phê bột Buôn Ma Thuột số {index}",
+                group="agro_food",
+                is_set=False,
+            ),
+            facility=FacilityRef(
+                id=facility_id or uuid.uuid4(),
+                name=f"HTX Nông sản Ea Kar {index}",
+                kind="cooperative",
+                province_code=ref.scope_code,
+                current_province_code=ref.scope_code,
+            ),
+            registered_at=datetime.now(UTC),
+        )
+    )
+
+
+async def scalar(settings: Settings, sql: str, **params: object) -> Any:
+    """One value read as evaluation's own role."""
+    engine = create_async_engine(settings.service_dsn("evaluation"))
+    try:
+        async with engine.connect() as conn:
+            return await conn.scalar(text(sql).bindparams(**params))
+    finally:
+        await engine.dispose()
+
+
+@dataclass
+class JudgedRound:
+    """A round evaluation learnt of from events, with its entries and (once formed) its jury."""
+
+    client: httpx.AsyncClient
+    settings: Settings
+    opened: RoundOpened
+    registrations: list[ProductRegistered]
+    members: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.opened.data.round.id
+
+    @property
+    def entry_ids(self) -> list[str]:
+        return [str(e.data.entry_id) for e in self.registrations]
+
+    @property
+    def organiser(self) -> dict[str, str]:
+        return bearer(self.settings, Role.PROVINCE_OFFICER, self.opened.data.round.scope_code)
+
+    def judge(self, member: dict[str, Any]) -> dict[str, str]:
+        return bearer(self.settings, Role.JUDGE, member["id"], subject=f"judge:{member['name']}")
+
+    @property
+    def chair(self) -> dict[str, Any]:
+        return next(m for m in self.members if m["is_chair"])
+
+    async def form_jury(self, size: int) -> list[dict[str, Any]]:
+        body = {
+            "members": [
+                {
+                    "name": f"Thành viên {i + 1} – Nguyễn Văn Đức",
+                    "title": "Chuyên viên",
+                    "organisation": "Sở Công Thương Đắk Lắk",
+                    "is_chair": i == 0,
+                }
+                for i in range(size)
+            ]
+        }
+        response = await self.client.post(
+            f"/api/v1/rounds/{self.id}/jury", json=body, headers=self.organiser
+        )
+        assert response.status_code == 201, response.text
+        self.members = list(response.json()["members"])
+        return self.members
+
+    async def submit(
+        self,
+        member: dict[str, Any],
+        entry_id: str,
+        scores: dict[str, Any] | None = None,
+        key: str | None = None,
+        comment: str = "",
+    ) -> httpx.Response:
+        headers = self.judge(member)
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        return await self.client.post(
+            "/api/v1/score-sheets",
+            json={"entry_id": entry_id, "scores": scores or GOOD, "comment": comment},
+            headers=headers,
+        )
+
+    async def progress(self) -> dict[str, Any]:
+        response = await self.client.get(
+            f"/api/v1/rounds/{self.id}/progress", headers=self.organiser
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    async def entries_seen(self) -> list[dict[str, Any]]:
+        response = await self.client.get(
+            f"/api/v1/rounds/{self.id}/entries", headers=bearer(self.settings, Role.MINISTRY)
+        )
+        return list(response.json())
+
+
+async def judged_round(
+    client: httpx.AsyncClient, settings: Settings, entries: int, year: int = 2021
+) -> JudgedRound:
+    """Open a round and register ``entries`` entries by publishing registration's events, and
+    wait until evaluation has them all."""
+    opened = round_opened(year=year)
+    registrations = [product_registered(opened.data.round, i) for i in range(entries)]
+    await publish(settings, opened, *registrations)
+    judged = JudgedRound(client, settings, opened, registrations)
+
+    async def all_seen() -> bool:
+        return len(await judged.entries_seen()) == entries
+
+    await eventually(all_seen)
+    return judged
+
+
+async def registrations_drained(settings: Settings) -> bool:
+    return await queue_depth(settings, "evaluation.registrations") == 0
