@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cnnt_shared.contracts import SupportGranted
 from cnnt_shared.service import ServiceSpec
 from support.adapters.tables import metadata
 from support.entrypoints.http import build_router
@@ -14,4 +15,5 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     api=build_router,
     subscribers=build_subscribers,
+    publishes=(SupportGranted,),
 )
