@@ -126,7 +126,7 @@ async def run(
     run_id = uuid4()
     by_id = {a.id: a for a in apps}
     grants = [
-        record_grant(
+        await record_grant(
             uow,
             scheme,
             by_id[d.candidate.application_id],

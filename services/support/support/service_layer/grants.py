@@ -49,7 +49,7 @@ def priority_of(recognition: Recognition | None) -> PriorityRecognition | None:
     )
 
 
-def record_grant(
+async def record_grant(
     uow: UnitOfWork,
     scheme: SchemeRow,
     app: ApplicationRow,
@@ -78,6 +78,7 @@ def record_grant(
         granted_at=now,
     )
     uow.session.add(grant)
+    await uow.session.flush()  # the lines refer to it; there is no ORM relationship to order them
     uow.session.add_all(
         GrantLineRow(grant_id=grant.id, source=s, amount=v) for s, v in lines.items()
     )
@@ -154,7 +155,7 @@ async def grant_application(
     recognition = best_recognition(
         await recognitions_of(uow, [app.facility_id]), app.facility_id, app.product_id, today
     )
-    grant = record_grant(uow, scheme, app, amounts, recognition, by=who.subject)
+    grant = await record_grant(uow, scheme, app, amounts, recognition, by=who.subject)
     store_budget(rows, after)
     await uow.session.flush()
     return grant
