@@ -69,9 +69,11 @@ def test_an_application_naming_a_product_counts_only_that_products_recognitions(
         recognition(Level.PROVINCIAL, facility=facility, product=coffee),
     ]
     named = best_recognition(known, facility, coffee, TODAY)
-    assert named is not None and named.level is Level.PROVINCIAL
+    assert named is not None
+    assert named.level is Level.PROVINCIAL
     unnamed = best_recognition(known, facility, None, TODAY)
-    assert unnamed is not None and unnamed.level is Level.NATIONAL
+    assert unnamed is not None
+    assert unnamed.level is Level.NATIONAL
 
 
 def test_priority_is_national_then_regional_then_provincial_then_none() -> None:
