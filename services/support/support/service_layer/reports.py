@@ -20,15 +20,21 @@ from support.domain.model import SchemeStatus
 from support.domain.report import GrantFacts, ReportRow, SchemeFacts, summarise
 from support.service_layer.access import unit_of
 
+# Column titles in the words the provinces' reports use for each funding source.
+SOURCE_TITLES = {
+    FundingSource.NATIONAL: "khuyến công quốc gia",
+    FundingSource.LOCAL: "khuyến công địa phương",
+    FundingSource.COUNTERPART: "đối ứng",
+}
 COLUMNS = [
     Column("province_code", "Mã tỉnh"),
     Column("province_name", "Tỉnh/thành phố"),
     Column("kind", "Loại đề án"),
     Column("schemes", "Số đề án"),
     Column("facilities_supported", "Số cơ sở được hỗ trợ"),
-    *(Column(f"budget_{s}", f"Kinh phí {s} (đồng)") for s in FundingSource),
+    *(Column(f"budget_{s}", f"Kinh phí {SOURCE_TITLES[s]} (đồng)") for s in FundingSource),
     Column("budget_total", "Tổng kinh phí (đồng)"),
-    *(Column(f"granted_{s}", f"Đã hỗ trợ {s} (đồng)") for s in FundingSource),
+    *(Column(f"granted_{s}", f"Đã hỗ trợ từ {SOURCE_TITLES[s]} (đồng)") for s in FundingSource),
     Column("granted_total", "Tổng đã hỗ trợ (đồng)"),
 ]
 
