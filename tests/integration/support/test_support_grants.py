@@ -147,7 +147,7 @@ async def test_each_grant_is_announced_as_support_granted_on_the_broker(stack: S
 
 async def test_an_officer_cannot_grant_outside_their_province(stack: Settings) -> None:
     async with running_service("support", stack) as client:
-        scheme = await open_scheme(client, stack, PROVINCE, {"national": 10}, year=2016)
+        scheme = await open_scheme(client, stack, PROVINCE, {"national": 10}, year=2010)
         app = await apply(client, stack, scheme["id"], PROVINCE, {"national": 10})
         refused = await client.post(
             f"/api/v1/applications/{app['id']}/grant",

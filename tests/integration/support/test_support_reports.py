@@ -1,6 +1,9 @@
 """The support report from the service's own data: the seeds' 2016 regional fair in Đắk Lắk
 (1,056 million VND national funds plus 1,044 million counterpart funds) reports exactly those
-totals, as JSON, CSV and XLSX; earlier provinces roll up under their 2025 unit."""
+totals, as JSON, CSV and XLSX; earlier provinces roll up under their 2025 unit.
+
+The whole run shares one database, so the support tests each use their own scheme years and the
+reports here ask only for the years these tests own (2016, 2012)."""
 
 from __future__ import annotations
 
