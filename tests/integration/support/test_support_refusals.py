@@ -122,3 +122,26 @@ async def test_grants_wait_for_the_scheme_to_open(stack: Settings) -> None:
             f"/api/v1/applications/{app['id']}/grant", json={}, headers={**headers, **key()}
         )
     assert _error(refused)[:2] == (409, "scheme_not_open")
+
+
+async def test_lists_are_paged_and_grants_show_their_amounts(stack: Settings) -> None:
+    headers = officer(stack, PROVINCE)
+    async with running_service("support", stack) as client:
+        scheme = await open_scheme(client, stack, PROVINCE, {"local": 100}, year=2009)
+        apps = [await apply(client, stack, scheme["id"], PROVINCE, {"local": 10}) for _ in range(3)]
+        ok(
+            await client.post(
+                f"/api/v1/applications/{apps[1]['id']}/grant",
+                json={"amounts": {"local": 7}},
+                headers={**headers, **key()},
+            )
+        )
+        base = f"/api/v1/schemes/{scheme['id']}"
+        page = ok(await client.get(f"{base}/applications?page=2&size=2", headers=headers), 200)
+        granted = ok(await client.get(f"{base}/grants", headers=headers), 200)
+        listed = ok(await client.get("/api/v1/schemes?year=2009", headers=headers), 200)
+    assert (page["total"], [a["id"] for a in page["items"]]) == (3, [apps[2]["id"]])
+    assert [(g["application_id"], g["amounts"]) for g in granted["items"]] == [
+        (apps[1]["id"], {"local": 7})
+    ]
+    assert [(s["id"], s["remaining"]["local"]) for s in listed["items"]] == [(scheme["id"], 93)]

@@ -1,4 +1,4 @@
-"""Support's HTTP API: thin routes that parse, authorise (in the handler), call one handler.
+"""Support's HTTP API: thin routes that parse, call one handler (which authorises) and return.
 
 Commands take an ``Idempotency-Key`` header (a client request id): a retry with the same key
 returns the original result. It is required where money moves (grants, allocation runs).
@@ -6,38 +6,24 @@ returns the original result. It is required where money moves (grants, allocatio
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Query, status
 
 from cnnt_shared.auth import CurrentPrincipal
+from cnnt_shared.http.pages import Page, PageDep
 from cnnt_shared.service import UowDep
+from support.entrypoints.grant_routes import OptionalKey, build_grant_router
 from support.entrypoints.reports import build_report_router
 from support.entrypoints.schemas import (
-    AllocationPlanPublic,
-    AllocationRunCreate,
-    AllocationRunPublic,
     ApplicationCreate,
     ApplicationPublic,
-    GrantCreate,
-    GrantPublic,
     SchemeCreate,
     SchemePublic,
 )
-from support.service_layer import allocation, grants, schemes
+from support.service_layer import reads, schemes
 from support.service_layer.idempotency import run_command
-
-KEY_DOC = "Client request id: a retry with the same key returns the original result"
-OptionalKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=200, description=KEY_DOC)
-]
-RequiredKey = Annotated[str, Header(alias="Idempotency-Key", max_length=200, description=KEY_DOC)]
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def build_router() -> APIRouter:
@@ -52,15 +38,24 @@ def build_router() -> APIRouter:
     async def create_scheme(
         body: SchemeCreate, uow: UowDep, who: CurrentPrincipal, key: OptionalKey = None
     ) -> Any:
-        payload = body.model_dump(mode="json")
         return await run_command(
             uow,
             who,
             key,
             "create_scheme",
-            payload,
+            body.model_dump(mode="json"),
             lambda: schemes.create_scheme(uow, who, body),
         )
+
+    @router.get("/schemes", tags=["schemes"])
+    async def list_schemes(
+        page: PageDep,
+        uow: UowDep,
+        _: CurrentPrincipal,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        scope_code: Annotated[str | None, Query(max_length=40)] = None,
+    ) -> Page[SchemePublic]:
+        return await reads.list_schemes(uow, page, year, scope_code)
 
     @router.get("/schemes/{scheme_id}", tags=["schemes"])
     async def get_scheme(scheme_id: UUID, uow: UowDep, _: CurrentPrincipal) -> SchemePublic:
@@ -113,59 +108,10 @@ def build_router() -> APIRouter:
 
     @router.get("/schemes/{scheme_id}/applications", tags=["applications"])
     async def list_applications(
-        scheme_id: UUID, uow: UowDep, _: CurrentPrincipal
-    ) -> list[ApplicationPublic]:
-        return await schemes.list_applications(uow, scheme_id)
+        scheme_id: UUID, page: PageDep, uow: UowDep, _: CurrentPrincipal
+    ) -> Page[ApplicationPublic]:
+        return await reads.list_applications(uow, scheme_id, page)
 
-    @router.post(
-        "/applications/{application_id}/grant",
-        status_code=status.HTTP_201_CREATED,
-        tags=["grants"],
-        response_model=GrantPublic,
-    )
-    async def grant(
-        application_id: UUID,
-        body: GrantCreate,
-        uow: UowDep,
-        who: CurrentPrincipal,
-        key: RequiredKey,
-    ) -> Any:
-        payload = [str(application_id), body.model_dump(mode="json")]
-        return await run_command(
-            uow,
-            who,
-            key,
-            "grant_application",
-            payload,
-            lambda: grants.grant_application(uow, who, application_id, body, today()),
-        )
-
-    @router.get("/schemes/{scheme_id}/allocation-preview", tags=["allocation"])
-    async def preview(scheme_id: UUID, uow: UowDep, who: CurrentPrincipal) -> AllocationPlanPublic:
-        return await allocation.preview(uow, who, scheme_id, today())
-
-    @router.post(
-        "/schemes/{scheme_id}/allocation-runs",
-        status_code=status.HTTP_201_CREATED,
-        tags=["allocation"],
-        response_model=AllocationRunPublic,
-    )
-    async def run_allocation(
-        scheme_id: UUID,
-        body: AllocationRunCreate,
-        uow: UowDep,
-        who: CurrentPrincipal,
-        key: RequiredKey,
-    ) -> Any:
-        payload = [str(scheme_id), body.model_dump(mode="json")]
-        return await run_command(
-            uow,
-            who,
-            key,
-            "run_allocation",
-            payload,
-            lambda: allocation.run(uow, who, scheme_id, body, today()),
-        )
-
+    router.include_router(build_grant_router())
     router.include_router(build_report_router())
     return router

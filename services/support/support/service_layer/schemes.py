@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
 
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, FundingSource
@@ -92,13 +90,3 @@ async def create_application(
     uow.session.add(row)
     await uow.session.flush()
     return ApplicationPublic.model_validate(row)
-
-
-async def list_applications(uow: UnitOfWork, scheme_id: UUID) -> list[ApplicationPublic]:
-    await get_or_404(uow, SchemeRow, scheme_id, "scheme", "scheme_id")
-    result = await uow.session.execute(
-        select(ApplicationRow)
-        .where(col(ApplicationRow.scheme_id) == scheme_id)
-        .order_by(col(ApplicationRow.applied_at), col(ApplicationRow.id))
-    )
-    return [ApplicationPublic.model_validate(r) for r in result.scalars()]
