@@ -78,7 +78,14 @@ async def test_the_run_follows_its_preview_and_running_it_again_grants_nothing_n
         )
 
         plan = await _preview(client, stack, sid)
-        first = ok(await _run(client, stack, sid, expected_digest=plan["digest"]))
+        first_key = {**officer(stack, PROVINCE), **key()}
+        url = f"/api/v1/schemes/{sid}/allocation-runs"
+        first = ok(
+            await client.post(url, json={"expected_digest": plan["digest"]}, headers=first_key)
+        )
+        retried = ok(
+            await client.post(url, json={"expected_digest": plan["digest"]}, headers=first_key)
+        )
         stale = await _run(client, stack, sid, expected_digest=plan["digest"])
         second = ok(await _run(client, stack, sid))
         after = ok(
@@ -96,6 +103,7 @@ async def test_the_run_follows_its_preview_and_running_it_again_grants_nothing_n
         national.data.certificate_number
     )
     assert first["decisions"] == plan["decisions"]
+    assert retried == first  # the same key returns the original run, granting nothing again
     assert {g["application_id"] for g in first["grants"]} == {app_a["id"], app_b["id"], app_d["id"]}
     assert first["granted_after"] == {
         "national": 100_000_000,

@@ -156,3 +156,14 @@ async def test_an_officer_cannot_grant_outside_their_province(stack: Settings) -
         )
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "province_out_of_scope"
+
+
+async def test_grants_from_a_national_scheme_need_a_national_officer(stack: Settings) -> None:
+    async with running_service("support", stack) as client:
+        scheme = await open_scheme(client, stack, "VN", {"national": 10}, year=2007)
+        app = await apply(client, stack, scheme["id"], PROVINCE, {"national": 10})
+        url = f"/api/v1/applications/{app['id']}/grant"
+        provincial = await client.post(url, json={}, headers={**officer(stack, PROVINCE), **key()})
+        national = await client.post(url, json={}, headers={**officer(stack, "VN"), **key()})
+    assert provincial.status_code == 403
+    assert national.status_code == 201

@@ -142,8 +142,10 @@ async def grant_application(
     uow: UnitOfWork, who: Principal, application_id: UUID, cmd: GrantCreate, today: date
 ) -> GrantPublic:
     app = await get_or_404(uow, ApplicationRow, application_id, "application", "application_id")
-    authorise(who, app.province_code, field="application_id")
     scheme = await lock_scheme(uow, app.scheme_id, share=True)
+    # The money is the scheme's: a provincial scheme's officers (its applicants are of its
+    # province), or for a national scheme the VN officers and the ministry.
+    authorise(who, scheme.scope_code, field="application_id")
     model.check_grants_allowed(model.SchemeStatus(scheme.status))
     rows = await budget_rows(uow, scheme.id, lock=True)
     app = await lock_application(uow, application_id)
