@@ -3,6 +3,7 @@ it arrives before its recognition, and both documented in the service's AsyncAPI
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 
 from cnnt_shared.contracts.vocabulary import Level
@@ -17,9 +18,24 @@ from tests.support.khuyen_cong import (
     support_sql,
 )
 from tests.support.scenario import ok
-from tests.support.stack import eventually, queue_depth, running_service
+from tests.support.stack import eventually, running_service
 
 PROVINCE = "dak-lak"
+QUEUE = "support.recognitions"
+
+
+def _messages_in(settings: Settings, queue: str) -> int:
+    """Ready plus unacknowledged: zero only once every delivery has been handled."""
+    vhost = settings.amqp_url.rsplit("/", 1)[1]
+    listed = subprocess.run(
+        ["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "messages"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    counts = dict(line.split("\t") for line in listed.splitlines() if "\t" in line)
+    return int(counts[queue])
 
 
 async def test_recognitions_apply_once_and_an_early_revocation_still_counts(
@@ -32,17 +48,21 @@ async def test_recognitions_apply_once_and_an_early_revocation_still_counts(
         scheme = await open_scheme(client, stack, PROVINCE, {"local": 100}, year=2008)
         await apply(client, stack, scheme["id"], PROVINCE, {"local": 10}, facility_id=revoked_early)
         await apply(client, stack, scheme["id"], PROVINCE, {"local": 10}, facility_id=kept)
-        await publish(stack, revoked(withdrawn))
+        revocation = revoked(withdrawn)
+        await publish(stack, revocation)
         await publish(stack, withdrawn)
         await publish(stack, good)
         await publish(stack, good)
 
         async def settled() -> bool:
-            return await queue_depth(stack, "support.recognitions") == 0 and bool(
-                await support_sql(
-                    stack, "SELECT 1 FROM recognitions WHERE entry_id = :e", e=good.data.entry_id
-                )
+            ids = [good.event_id, withdrawn.event_id, revocation.event_id]
+            [(handled,)] = await support_sql(
+                stack,
+                "SELECT count(*) FROM inbox WHERE consumer = :q AND event_id = ANY(:ids)",
+                q=QUEUE,
+                ids=ids,
             )
+            return handled == 3 and _messages_in(stack, QUEUE) == 0
 
         await eventually(settled)
         plan = ok(
