@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -19,10 +18,6 @@ from support.domain.priority import Recognition
 from support.entrypoints.schemas import SchemePublic
 
 T = TypeVar("T")
-
-
-def iso(value: datetime) -> str:
-    return value.isoformat()
 
 
 async def get_or_404(uow: UnitOfWork, model: type[T], id_: UUID, what: str, field: str) -> T:
