@@ -67,6 +67,12 @@ async def test_the_seeds_regional_fair_reports_exactly_its_national_and_counterp
             )
         )
         assert len(run["grants"]) == 3
+        assert fair["title"] == FAIR_TITLE
+        assert {d["facility_name"] for d in run["decisions"]} == {
+            "HTX Dệt thổ cẩm Buôn Đôn",
+            "Cơ sở Cà phê Ea Tu",
+            "Cơ sở Rượu cần Lắk",
+        }
         params = {"from_year": 2016, "to_year": 2016, "province": "dak-lak"}
         rows = (await _report(client, stack, "json", **params)).json()
         as_csv = (await _report(client, stack, "csv", **params)).content
