@@ -110,8 +110,11 @@ class OutboxRelay:
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
     async def _idle(self) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+        # lands as the wake event fires, and stop() then waits for a relay that never ends.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+            async with asyncio.timeout(self._poll_interval):
+                await self._wake.wait()
         self._wake.clear()
 
     async def publish_pending(self) -> int:

@@ -1,0 +1,44 @@
+"""The support report as JSON, CSV or XLSX (``?format=``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from cnnt_shared.auth import CurrentPrincipal
+from cnnt_shared.errors import DomainError
+from cnnt_shared.http.exports import ExportFormat, table_response
+from cnnt_shared.service import UowDep
+from support.service_layer.access import check_scope_code, unit_of
+from support.service_layer.reports import COLUMNS, support_report
+
+
+def build_report_router() -> APIRouter:
+    router = APIRouter(tags=["reports"])
+
+    @router.get(
+        "/reports/support",
+        summary="Schemes run, facilities supported and money per kind and source",
+    )
+    async def report(
+        uow: UowDep,
+        _: CurrentPrincipal,
+        from_year: Annotated[int, Query(ge=2000, le=2100)],
+        to_year: Annotated[int, Query(ge=2000, le=2100)],
+        province: Annotated[
+            str | None, Query(description="One province (rolled up to its 2025 unit) or VN")
+        ] = None,
+        format: Annotated[ExportFormat, Query()] = ExportFormat.JSON,
+    ) -> Response:
+        if to_year < from_year:
+            raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
+        if province is not None:
+            check_scope_code(province, field="province")
+        unit = unit_of(province) if province is not None else None
+        rows = await support_report(uow, from_year, to_year, unit)
+        name = f"support-{unit or 'all'}-{from_year}-{to_year}"
+        return table_response(COLUMNS, rows, format, name)
+
+    return router

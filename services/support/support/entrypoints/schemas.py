@@ -1,0 +1,122 @@
+"""HTTP schemas: the XBase / XCreate / XPublic family, apart from the tables.
+
+Money is whole VND: strict JSON integers (a float, even 1.0, is refused), never negative.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cnnt_shared.contracts.vocabulary import FundingSource, Level, SchemeKind
+from support.domain.model import ApplicationStatus, SchemeStatus
+
+Vnd = Annotated[int, Field(strict=True, ge=0, le=10**15, description="Whole VND (đồng)")]
+PerSource = dict[FundingSource, Vnd]
+
+
+class SchemeBase(BaseModel):
+    code: str = Field(min_length=1, max_length=60, examples=["KC-DL-2016-HC01"])
+    title: str = Field(
+        min_length=1,
+        max_length=500,
+        examples=["Hội chợ hàng CNNT tiêu biểu khu vực miền Trung – Tây Nguyên 2016"],
+    )
+    kind: SchemeKind
+    year: int = Field(ge=2000, le=2100)
+    scope_code: str = Field(
+        min_length=1, max_length=40, description="Province code (earlier ones too) or VN"
+    )
+
+
+class SchemeCreate(SchemeBase):
+    budget: PerSource = Field(description="Budget per funding source, whole VND")
+
+
+class SchemePublic(SchemeBase):
+    id: UUID
+    status: SchemeStatus
+    budget: dict[FundingSource, int]
+    granted: dict[FundingSource, int]
+    remaining: dict[FundingSource, int]
+
+
+class ApplicationCreate(BaseModel):
+    facility_id: UUID
+    facility_name: str = Field(min_length=1, max_length=300, examples=["HTX Dệt thổ cẩm Buôn Đôn"])
+    province_code: str = Field(min_length=1, max_length=40)
+    product_id: UUID | None = None
+    purpose: str = Field(default="", max_length=2000)
+    asked: PerSource = Field(description="Amount asked per funding source, whole VND")
+
+
+class ApplicationPublic(ApplicationCreate):
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID
+    scheme_id: UUID
+    status: ApplicationStatus
+    applied_at: datetime
+
+
+class GrantCreate(BaseModel):
+    amounts: PerSource | None = Field(
+        default=None, description="Per source; defaults to what the application asks"
+    )
+
+
+class PriorityRecognition(BaseModel):
+    certificate_number: str
+    level: Level
+    mean_score: Decimal
+
+
+class GrantPublic(BaseModel):
+    id: UUID
+    scheme_id: UUID
+    application_id: UUID
+    facility_id: UUID
+    product_id: UUID | None
+    amounts: dict[FundingSource, int]
+    total: int
+    priority_recognition: PriorityRecognition | None
+    allocation_run_id: UUID | None
+    granted_at: datetime
+
+
+class DecisionPublic(BaseModel):
+    rank: int
+    application_id: UUID
+    facility_id: UUID
+    facility_name: str
+    applied_at: datetime
+    asked: dict[FundingSource, int]
+    priority_band: str = Field(description="national, regional, provincial or none")
+    priority_recognition: PriorityRecognition | None
+    outcome: str = Field(description="granted or skipped")
+    reason: str = Field(description="within_budget or budget_exhausted")
+    short_source: FundingSource | None
+
+
+class AllocationPlanPublic(BaseModel):
+    scheme_id: UUID
+    as_of: date
+    digest: str = Field(description="Pass it back to the run to refuse a plan that changed")
+    decisions: list[DecisionPublic]
+    budget: dict[FundingSource, int]
+    granted_before: dict[FundingSource, int]
+    granted_after: dict[FundingSource, int]
+
+
+class AllocationRunCreate(BaseModel):
+    expected_digest: str | None = Field(
+        default=None, description="The preview's digest; the run is refused if the plan changed"
+    )
+
+
+class AllocationRunPublic(AllocationPlanPublic):
+    id: UUID
+    grants: list[GrantPublic]

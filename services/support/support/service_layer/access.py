@@ -1,0 +1,39 @@
+"""Who may act on what: support officers within their province (or VN), the ministry anywhere.
+
+A token scoped to a current (2025) unit covers the earlier provinces merged into it, so the
+Thái Nguyên officer may act on a record of Bắc Kạn.
+"""
+
+from __future__ import annotations
+
+from cnnt_shared.auth import Principal, Role
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE
+from cnnt_shared.errors import DomainError, Forbidden
+from cnnt_shared.reference import current_unit, is_known
+
+
+def check_scope_code(code: str, *, field: str) -> None:
+    if code != NATION_SCOPE and not is_known(code):
+        raise DomainError("unknown_province", f"no province with code {code!r}", field=field)
+
+
+def unit_of(code: str) -> str:
+    """The 2025 unit a scope rolls up under; ``VN`` stays itself."""
+    return code if code == NATION_SCOPE else current_unit(code).code
+
+
+def authorise(principal: Principal, scope_code: str, *, field: str = "scope_code") -> None:
+    principal.require(Role.MINISTRY, Role.SUPPORT_OFFICER)
+    if principal.role is Role.MINISTRY or principal.scope == NATION_SCOPE:
+        return
+    if (
+        scope_code != NATION_SCOPE
+        and is_known(principal.scope)
+        and unit_of(principal.scope) == unit_of(scope_code)
+    ):
+        return
+    raise Forbidden(
+        "province_out_of_scope",
+        f"a token scoped to {principal.scope!r} cannot act on {scope_code!r}",
+        field=field,
+    )

@@ -1,0 +1,53 @@
+"""Recognitions known from certification's events; they drive support priority.
+
+A revocation is kept in its own table, so one that arrives before its recognition (queues do
+not promise order across producers' retries) still counts when the recognition arrives. A
+revocation never touches grants already made: it only lowers priority for later decisions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects.postgresql import insert
+
+from cnnt_shared.contracts import ProductRecognized, RecognitionRevoked
+from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
+from support.adapters.tables import RecognitionRow, RevocationRow
+
+RecognitionEvent = ProductRecognized | RecognitionRevoked
+
+
+async def apply_recognition_event(uow: UnitOfWork, consumer: str, event: RecognitionEvent) -> None:
+    await apply_once(uow, consumer, event, lambda u: _apply(u, event))
+
+
+async def _apply(uow: UnitOfWork, event: RecognitionEvent) -> None:
+    match event:
+        case ProductRecognized(data=data):
+            await uow.session.execute(
+                insert(RecognitionRow)
+                .values(
+                    entry_id=data.entry_id,
+                    certificate_number=data.certificate_number,
+                    level=data.level,
+                    scope_code=data.scope_code,
+                    year=data.year,
+                    facility_id=data.facility.id,
+                    product_id=data.product.id,
+                    mean_score=data.mean_score,
+                    valid_until=data.valid_until,
+                    recognized_at=data.recognized_at,
+                )
+                .on_conflict_do_nothing()
+            )
+        case RecognitionRevoked(data=data):
+            await uow.session.execute(
+                insert(RevocationRow)
+                .values(
+                    entry_id=data.entry_id,
+                    certificate_number=data.certificate_number,
+                    decision_number=data.decision_number,
+                    reason=data.reason,
+                    revoked_at=data.revoked_at,
+                )
+                .on_conflict_do_nothing()
+            )

@@ -1,0 +1,84 @@
+"""The support report per province (2025 unit, or VN for national schemes) and period.
+
+Schemes count once they have opened (draft schemes have not run). Facts are read per scheme and
+per grant line, rolled up to current units here, and summed by the pure ``summarise``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from cnnt_shared.contracts.vocabulary import FundingSource
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.http.exports import Column
+from cnnt_shared.reference import units
+from support.adapters.tables import BudgetRow, GrantLineRow, GrantRow, SchemeRow
+from support.domain.model import SchemeStatus
+from support.domain.report import GrantFacts, ReportRow, SchemeFacts, summarise
+from support.service_layer.access import unit_of
+
+# Column titles in the words the provinces' reports use for each funding source.
+SOURCE_TITLES = {
+    FundingSource.NATIONAL: "khuyến công quốc gia",
+    FundingSource.LOCAL: "khuyến công địa phương",
+    FundingSource.COUNTERPART: "đối ứng",
+}
+COLUMNS = [
+    Column("province_code", "Mã tỉnh"),
+    Column("province_name", "Tỉnh/thành phố"),
+    Column("kind", "Loại đề án"),
+    Column("schemes", "Số đề án"),
+    Column("facilities_supported", "Số cơ sở được hỗ trợ"),
+    *(Column(f"budget_{s}", f"Kinh phí {SOURCE_TITLES[s]} (đồng)") for s in FundingSource),
+    Column("budget_total", "Tổng kinh phí (đồng)"),
+    *(Column(f"granted_{s}", f"Đã hỗ trợ từ {SOURCE_TITLES[s]} (đồng)") for s in FundingSource),
+    Column("granted_total", "Tổng đã hỗ trợ (đồng)"),
+]
+
+
+def _as_dict(row: ReportRow) -> dict[str, Any]:
+    name = "Toàn quốc" if row.unit_code == "VN" else units()[row.unit_code].name
+    return {
+        "province_code": row.unit_code,
+        "province_name": name,
+        "kind": row.kind,
+        "schemes": row.schemes,
+        "facilities_supported": len(row.facilities),
+        **{f"budget_{s}": row.budget[s] for s in FundingSource},
+        "budget_total": row.budget_total,
+        **{f"granted_{s}": row.granted[s] for s in FundingSource},
+        "granted_total": row.granted_total,
+    }
+
+
+async def support_report(
+    uow: UnitOfWork, from_year: int, to_year: int, unit: str | None
+) -> list[dict[str, Any]]:
+    schemes = (
+        await uow.session.execute(
+            select(SchemeRow).where(
+                col(SchemeRow.year).between(from_year, to_year),
+                col(SchemeRow.status) != SchemeStatus.DRAFT,
+            )
+        )
+    ).scalars()
+    chosen = {s.id: s for s in schemes if unit is None or unit_of(s.scope_code) == unit}
+    ids = list(chosen)
+    budgets: dict[Any, dict[FundingSource, int]] = {i: {} for i in ids}
+    for b in (
+        await uow.session.execute(select(BudgetRow).where(col(BudgetRow.scheme_id).in_(ids)))
+    ).scalars():
+        budgets[b.scheme_id][b.source] = b.amount
+    lines = await uow.session.execute(
+        select(col(GrantRow.scheme_id), col(GrantRow.facility_id), GrantLineRow)
+        .join(GrantLineRow, col(GrantLineRow.grant_id) == col(GrantRow.id))
+        .where(col(GrantRow.scheme_id).in_(ids))
+    )
+    facts = [
+        SchemeFacts(s.id, unit_of(s.scope_code), s.kind, budgets[s.id]) for s in chosen.values()
+    ]
+    grants = [GrantFacts(sid, fid, {line.source: line.amount}) for sid, fid, line in lines.all()]
+    return [_as_dict(r) for r in summarise(facts, grants)]

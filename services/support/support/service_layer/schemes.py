@@ -1,0 +1,92 @@
+"""Schemes (đề án) and applications: creation, opening, closing, reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+
+from cnnt_shared.auth import Principal
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE, FundingSource
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import Conflict, DomainError
+from support.adapters.tables import ApplicationRow, BudgetRow, SchemeRow
+from support.domain import model
+from support.entrypoints.schemas import (
+    ApplicationCreate,
+    ApplicationPublic,
+    SchemeCreate,
+    SchemePublic,
+)
+from support.service_layer.access import authorise, check_scope_code, unit_of
+from support.service_layer.queries import budget_rows, get_or_404, lock_scheme, scheme_public
+
+
+async def create_scheme(uow: UnitOfWork, who: Principal, cmd: SchemeCreate) -> SchemePublic:
+    check_scope_code(cmd.scope_code, field="scope_code")
+    authorise(who, cmd.scope_code)
+    budget = model.amounts(cmd.budget, field="budget")
+    scheme = SchemeRow(**cmd.model_dump(exclude={"budget"}), created_by=who.subject)
+    uow.session.add(scheme)
+    try:
+        await uow.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            "scheme_code_taken", f"a scheme with code {cmd.code!r} exists", field="code"
+        ) from exc
+    rows = [
+        BudgetRow(scheme_id=scheme.id, source=s, amount=budget.get(s, 0)) for s in FundingSource
+    ]
+    uow.session.add_all(rows)
+    await uow.session.flush()
+    return scheme_public(scheme, rows)
+
+
+async def change_status(
+    uow: UnitOfWork, who: Principal, scheme_id: UUID, *, to_open: bool
+) -> SchemePublic:
+    scheme = await lock_scheme(uow, scheme_id, share=False)
+    authorise(who, scheme.scope_code)
+    transition = model.open_scheme if to_open else model.close_scheme
+    scheme.status = transition(model.SchemeStatus(scheme.status))
+    await uow.session.flush()
+    return scheme_public(scheme, await budget_rows(uow, scheme_id, lock=False))
+
+
+async def get_scheme(uow: UnitOfWork, scheme_id: UUID) -> SchemePublic:
+    scheme = await get_or_404(uow, SchemeRow, scheme_id, "scheme", "scheme_id")
+    return scheme_public(scheme, await budget_rows(uow, scheme_id, lock=False))
+
+
+async def create_application(
+    uow: UnitOfWork, who: Principal, scheme_id: UUID, cmd: ApplicationCreate
+) -> ApplicationPublic:
+    scheme = await lock_scheme(uow, scheme_id, share=True)
+    check_scope_code(cmd.province_code, field="province_code")
+    if cmd.province_code == NATION_SCOPE:
+        raise DomainError(
+            "unknown_province", "a facility belongs to a province", field="province_code"
+        )
+    authorise(who, cmd.province_code, field="province_code")
+    model.check_accepts_applications(model.SchemeStatus(scheme.status))
+    if scheme.scope_code != NATION_SCOPE and unit_of(scheme.scope_code) != unit_of(
+        cmd.province_code
+    ):
+        raise DomainError(
+            "province_outside_scheme",
+            f"scheme {scheme.code} supports facilities of {scheme.scope_code} only",
+            field="province_code",
+        )
+    asked = model.amounts(cmd.asked, field="asked")
+    budget = {r.source: r.amount for r in await budget_rows(uow, scheme_id, lock=False)}
+    model.check_sources_funded(asked, budget, field="asked")
+    row = ApplicationRow(
+        **cmd.model_dump(exclude={"asked"}),
+        scheme_id=scheme_id,
+        asked={str(s): v for s, v in asked.items()},
+        applied_at=datetime.now(UTC),
+    )
+    uow.session.add(row)
+    await uow.session.flush()
+    return ApplicationPublic.model_validate(row)

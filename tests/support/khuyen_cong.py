@@ -1,0 +1,161 @@
+"""Builders for the support (khuyến công) tests: schemes, applications, recognition events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import aio_pika
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from cnnt_shared.auth import Role
+from cnnt_shared.contracts import (
+    Envelope,
+    FacilityRef,
+    ProductRecognized,
+    ProductRecognizedData,
+    ProductRef,
+    RecognitionRevoked,
+    RecognitionRevokedData,
+)
+from cnnt_shared.contracts.vocabulary import Level
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
+from cnnt_shared.settings import Settings
+from tests.support.scenario import ok
+from tests.support.stack import amqp, bearer
+
+
+def officer(settings: Settings, scope: str) -> dict[str, str]:
+    return bearer(settings, Role.SUPPORT_OFFICER, scope)
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+async def open_scheme(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    scope: str,
+    budget: dict[str, int],
+    *,
+    year: int = 2021,
+    kind: str = "machinery",
+    title: str = "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến",
+    code: str | None = None,
+) -> dict[str, Any]:
+    headers = officer(settings, scope)
+    body = {
+        "code": code or f"KC-{uuid.uuid4().hex[:10]}",
+        "title": title,
+        "kind": kind,
+        "year": year,
+        "scope_code": scope,
+        "budget": budget,
+    }
+    created = ok(await client.post("/api/v1/schemes", json=body, headers=headers))
+    return ok(await client.post(f"/api/v1/schemes/{created['id']}/open", headers=headers), 200)
+
+
+async def apply(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    scheme_id: str,
+    province: str,
+    asked: dict[str, int],
+    *,
+    facility_id: uuid.UUID | None = None,
+    name: str = "Cơ sở dệt thổ cẩm Buôn Đôn",
+    product_id: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    body = {
+        "facility_id": str(facility_id or uuid.uuid4()),
+        "facility_name": name,
+        "province_code": province,
+        "product_id": str(product_id) if product_id else None,
+        "purpose": "Đầu tư máy dệt và bao bì sản phẩm",
+        "asked": asked,
+    }
+    return ok(
+        await client.post(
+            f"/api/v1/schemes/{scheme_id}/applications",
+            json=body,
+            headers=officer(settings, province),
+        )
+    )
+
+
+def recognized(
+    facility_id: uuid.UUID, level: Level, mean: str, *, province: str = "dak-lak"
+) -> ProductRecognized:
+    return ProductRecognized.new(
+        ProductRecognizedData(
+            certificate_number=f"{level.value[:1].upper()}-{uuid.uuid4().hex[:6]}",
+            level=level,
+            scope_code="VN" if level is Level.NATIONAL else province,
+            year=2021,
+            round_id=uuid.uuid4(),
+            entry_id=uuid.uuid4(),
+            product=ProductRef(
+                id=uuid.uuid4(), name="Cà phê bột Buôn Ma Thuột", group="agro_food", is_set=False
+            ),
+            facility=FacilityRef(
+                id=facility_id,
+                name="HTX Cà phê Ea Tu",
+                kind="cooperative",
+                province_code=province,
+                current_province_code=province,
+            ),
+            mean_score=Decimal(mean),
+            rank=1,
+            valid_until=date(datetime.now(UTC).year + 2, 12, 31),
+            decision_number="QĐ-123/UBND",
+            recognized_at=datetime.now(UTC),
+        )
+    )
+
+
+def revoked(event: ProductRecognized) -> RecognitionRevoked:
+    data = event.data
+    return RecognitionRevoked.new(
+        RecognitionRevokedData(
+            certificate_number=data.certificate_number,
+            round_id=data.round_id,
+            entry_id=data.entry_id,
+            product_id=data.product.id,
+            facility_id=data.facility.id,
+            decision_number="QĐ-456/UBND",
+            reason="Sản phẩm không còn đáp ứng tiêu chuẩn",
+            revoked_at=datetime.now(UTC),
+        )
+    )
+
+
+async def publish(settings: Settings, event: Envelope) -> None:
+    async with amqp(settings) as channel:
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+        await exchange.publish(
+            aio_pika.Message(
+                event.model_dump_json().encode(),
+                message_id=str(event.event_id),
+                correlation_id=str(event.correlation_id),
+                content_type="application/json",
+                headers={"event_type": event.event_type},
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=event.routing_key(),
+        )
+
+
+async def support_sql(settings: Settings, sql: str, **params: object) -> list[Any]:
+    """Rows read as the support service's own role."""
+    engine = create_async_engine(settings.service_dsn("support"))
+    try:
+        async with engine.connect() as conn:
+            return list((await conn.execute(text(sql).bindparams(**params))).all())
+    finally:
+        await engine.dispose()
