@@ -125,7 +125,9 @@ async def test_an_operator_moves_a_unit_to_another_region_and_eligibility_follow
     stack: Settings,
 ) -> None:
     async with running_service("registration", stack) as client:
-        regions = ok(await client.get("/api/v1/province-regions", headers=ministry(stack)), 200)
+        listed = await client.get("/api/v1/province-regions", headers=ministry(stack))
+        assert listed.status_code == 200, listed.text
+        regions: list[dict[str, str]] = listed.json()
         assert len(regions) == 34
         assert {"unit_code": "ca-mau", "region": "south", "name": "Cà Mau"} in regions
         by_officer = await client.put(
