@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -25,7 +27,7 @@ from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
 from tests.support.scenario import ok
-from tests.support.stack import amqp, bearer, eventually
+from tests.support.stack import amqp, bearer, eventually, running_service
 
 TODAY = datetime.now(UTC).date()
 # Rounds are unique per level, scope and year: every round these tests open gets its own year
@@ -145,3 +147,19 @@ def error(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()["error"]
     return body
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Registration in this process; on the way out, wait until its relay has published every
+    event the test caused, so none is left for a later test's probe to pick up."""
+    async with running_service("registration", settings) as client:
+        yield client
+
+        async def drained() -> bool:
+            pending = await fetch(
+                settings, "SELECT count(*) FROM registration.outbox WHERE published_at IS NULL"
+            )
+            return bool(pending[0][0] == 0)
+
+        await eventually(drained)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -17,9 +18,9 @@ from tests.integration.registration.registration_helpers import (
     fetch,
     ministry,
     officer,
+    serving,
 )
 from tests.support.scenario import ok
-from tests.support.stack import running_service
 
 PROVINCE = "dong-thap"  # Đồng Tháp
 HEADER = [
@@ -125,7 +126,7 @@ async def test_a_500_row_xlsx_dry_run_names_the_20_bad_rows_then_commits_once(
     stack: Settings,
 ) -> None:
     run = uuid.uuid4().hex[:8]
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         url = f"/api/v1/rounds/{round_['id']}/imports"
         headers = officer(stack, PROVINCE)
@@ -177,7 +178,7 @@ async def test_a_csv_dossier_list_imports_and_the_template_has_the_headers(
     stack: Settings,
 ) -> None:
     run = uuid.uuid4().hex[:8]
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         template = await client.get("/api/v1/imports/template", headers=ministry(stack))
         assert template.status_code == 200
         sheet = load_workbook(io.BytesIO(template.content)).active
@@ -219,3 +220,39 @@ async def test_a_csv_dossier_list_imports_and_the_template_has_the_headers(
         report = ok(elsewhere, 200)
         assert {e["code"] for r in report["rows"] for e in r["errors"]} == {"province_out_of_scope"}
     assert await _stored(stack, run, round_["id"]) == (3, 3, 3, 3)
+
+
+async def test_the_ministry_imports_a_historical_dossier_list_as_of_its_date(
+    stack: Settings,
+) -> None:
+    run = uuid.uuid4().hex[:8]
+    async with serving(stack) as client:
+        round_ = await a_round(
+            client, stack, "provincial", "vinh-long", year=2019,
+            opens_on=date(2019, 3, 1), closes_on=date(2019, 4, 30),
+        )  # fmt: skip
+        url = f"/api/v1/rounds/{round_['id']}/imports"
+        rows = [{**r, "province_code": "ben-tre"} for r in rows_of(run, faulty=False)[:2]]
+        files = {"file": ("ho-so.xlsx", xlsx(rows), "application/octet-stream")}
+        params = {"dry_run": "false", "registered_on": "2019-03-20"}
+        by_officer = await client.post(
+            url, params=params, files=files, headers=officer(stack, "vinh-long")
+        )
+        assert error(by_officer, 403)["code"] == "backfill_not_allowed"
+        today = await client.post(
+            url, params={"dry_run": "false"}, files=files, headers=ministry(stack)
+        )
+        assert error(today, 422)["code"] == "outside_registration_window"
+        done = ok(await client.post(url, params=params, files=files, headers=ministry(stack)), 200)
+        assert (done["accepted"], done["committed"]) == (2, True)
+        listed = ok(
+            await client.get(
+                "/api/v1/entries",
+                params={"province": "vinh-long", "year": 2019},
+                headers=ministry(stack),
+            ),
+            200,
+        )
+    assert listed["total"] == 2
+    assert {e["province_code"] for e in listed["items"]} == {"ben-tre"}
+    assert all(e["registered_at"].startswith("2019-03-20") for e in listed["items"])

@@ -19,15 +19,16 @@ from tests.integration.registration.registration_helpers import (
     publish,
     recognized,
     recorded,
+    serving,
 )
 from tests.support.scenario import DECLARED, facility_with_product, ok
-from tests.support.stack import bearer, running_service
+from tests.support.stack import bearer
 
 
 async def test_a_regional_entry_is_accepted_once_its_provincial_recognition_arrives(
     stack: Settings,
 ) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         round_ = await a_round(client, stack, "regional", "central_highlands")
         facility, product = await facility_with_product(client, stack, "gia-lai")
         url = f"/api/v1/rounds/{round_['id']}/entries"
@@ -60,7 +61,7 @@ async def test_a_regional_entry_is_accepted_once_its_provincial_recognition_arri
 async def test_an_expired_provincial_recognition_does_not_admit_a_regional_entry(
     stack: Settings,
 ) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         round_ = await a_round(client, stack, "regional", "central_highlands")
         facility, product = await facility_with_product(client, stack, "khanh-hoa")
         old = recognized(
@@ -84,7 +85,7 @@ async def test_an_expired_provincial_recognition_does_not_admit_a_regional_entry
 async def test_a_national_entry_needs_a_valid_regional_recognition_not_a_revoked_one(
     stack: Settings,
 ) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         round_ = await a_round(client, stack, "national", "VN")
         facility, product = await facility_with_product(client, stack, "hue")
         url = f"/api/v1/rounds/{round_['id']}/entries"
@@ -124,7 +125,7 @@ async def test_a_national_entry_needs_a_valid_regional_recognition_not_a_revoked
 async def test_an_operator_moves_a_unit_to_another_region_and_eligibility_follows(
     stack: Settings,
 ) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         listed = await client.get("/api/v1/province-regions", headers=ministry(stack))
         assert listed.status_code == 200, listed.text
         regions: list[dict[str, str]] = listed.json()

@@ -14,15 +14,15 @@ from tests.integration.registration.registration_helpers import (
     fetch,
     ministry,
     officer,
+    serving,
 )
 from tests.support.scenario import DECLARED, facility_with_product, ok
-from tests.support.stack import running_service
 
 PROVINCE = "lam-dong"  # Lâm Đồng
 
 
 async def test_a_facility_must_be_of_one_of_the_four_kinds(stack: Settings) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         body = {"name": "Cơ sở", "province_code": PROVINCE}
         refused = await client.post(
             "/api/v1/facilities",
@@ -40,7 +40,7 @@ async def test_a_facility_must_be_of_one_of_the_four_kinds(stack: Settings) -> N
 
 
 async def test_a_product_must_be_of_one_of_the_four_groups_single_or_set(stack: Settings) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         facility, _ = await facility_with_product(client, stack, PROVINCE, product_name="Trà")
         headers = officer(stack, PROVINCE)
         body = {"facility_id": facility["id"], "name": "Gốm"}
@@ -62,7 +62,7 @@ async def test_a_product_must_be_of_one_of_the_four_groups_single_or_set(stack: 
 async def test_a_dossier_missing_a_declaration_is_refused_and_a_complete_one_accepted(
     stack: Settings,
 ) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         _, product = await facility_with_product(client, stack, PROVINCE)
         url = f"/api/v1/rounds/{round_['id']}/entries"
@@ -80,7 +80,7 @@ async def test_a_dossier_missing_a_declaration_is_refused_and_a_complete_one_acc
 
 
 async def test_registration_needs_an_open_round(stack: Settings) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         draft = await a_round(client, stack, "provincial", PROVINCE, open_it=False)
         _, product = await facility_with_product(client, stack, PROVINCE)
         url = f"/api/v1/rounds/{draft['id']}/entries"
@@ -113,7 +113,7 @@ async def test_registration_needs_an_open_round(stack: Settings) -> None:
 async def test_registration_only_inside_the_window_and_backfill_only_for_the_ministry(
     stack: Settings,
 ) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         round_ = await a_round(
             client,
             stack,
@@ -145,7 +145,7 @@ async def test_registration_only_inside_the_window_and_backfill_only_for_the_min
 async def test_the_same_product_cannot_be_entered_twice_even_concurrently(
     stack: Settings,
 ) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         _, product = await facility_with_product(client, stack, PROVINCE)
         url = f"/api/v1/rounds/{round_['id']}/entries"
@@ -168,7 +168,7 @@ async def test_the_same_product_cannot_be_entered_twice_even_concurrently(
 
 
 async def test_a_provincial_round_takes_only_facilities_of_its_province(stack: Settings) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         _, elsewhere = await facility_with_product(client, stack, "gia-lai")
         url = f"/api/v1/rounds/{round_['id']}/entries"
@@ -183,7 +183,7 @@ async def test_a_provincial_round_takes_only_facilities_of_its_province(stack: S
 
 
 async def test_province_and_scope_codes_are_checked(stack: Settings) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         unknown = await client.post(
             "/api/v1/facilities",
             json={"name": "X", "kind": "sme", "business_code": "U-1", "province_code": "atlantis"},
@@ -210,7 +210,7 @@ async def test_province_and_scope_codes_are_checked(stack: Settings) -> None:
 
 
 async def test_regional_and_national_rounds_belong_to_the_ministry(stack: Settings) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         body = {
             "name": "Khu vực",
             "level": "regional",

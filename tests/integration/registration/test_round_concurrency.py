@@ -6,9 +6,8 @@ import asyncio
 import json
 
 from cnnt_shared.settings import Settings
-from tests.integration.registration.registration_helpers import a_round, fetch, officer
+from tests.integration.registration.registration_helpers import a_round, fetch, officer, serving
 from tests.support.scenario import DECLARED, facility_with_product
-from tests.support.stack import running_service
 
 PROVINCE = "quang-tri"  # Quảng Trị
 
@@ -16,7 +15,7 @@ PROVINCE = "quang-tri"  # Quảng Trị
 async def test_round_closed_counts_exactly_the_entries_accepted_before_the_close(
     stack: Settings,
 ) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         headers = officer(stack, PROVINCE)
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         products = [
@@ -54,7 +53,7 @@ async def test_round_closed_counts_exactly_the_entries_accepted_before_the_close
 
 
 async def test_an_entry_withdrawn_twice_at_once_is_withdrawn_once(stack: Settings) -> None:
-    async with running_service("registration", stack) as client:
+    async with serving(stack) as client:
         headers = officer(stack, PROVINCE)
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         _, product = await facility_with_product(client, stack, PROVINCE)

@@ -18,6 +18,7 @@ from registration.entrypoints.schemas import (
     ProductCreate,
     ProductPublic,
     ProductUpdate,
+    ProvincePublic,
     ProvinceRegionPublic,
     ProvinceRegionUpdate,
 )
@@ -84,6 +85,14 @@ def build_router() -> APIRouter:
     ) -> ProductPublic:
         row = await facilities.update_product(uow, who, product_id, body)
         return ProductPublic.model_validate(row)
+
+    @router.get("/provinces", tags=["provinces"])
+    async def list_provinces(who: CurrentPrincipal) -> list[ProvincePublic]:
+        """The 34 current units and the earlier provinces merged into them (2025)."""
+        return [
+            ProvincePublic(code=code, name=name, current=current, successor=successor)
+            for code, name, current, successor in provinces.known_provinces()
+        ]
 
     @router.get("/province-regions", tags=["provinces"])
     async def list_province_regions(

@@ -149,3 +149,12 @@ class ProvinceRegionPublic(BaseModel):
 
 class ProvinceRegionUpdate(BaseModel):
     region: Region
+
+
+class ProvincePublic(BaseModel):
+    """A province code the records may name: a current unit, or an earlier province."""
+
+    code: str
+    name: str
+    current: bool = Field(description="True for a 2025 unit, false for an earlier province")
+    successor: str = Field(description="The current unit it rolls up under")

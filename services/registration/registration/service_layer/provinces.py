@@ -43,3 +43,14 @@ async def set_region(uow: UnitOfWork, unit_code: str, region: Region) -> Provinc
         raise NotFound("unit_not_found", f"no current unit {unit_code!r}", field="unit_code")
     await uow.commit()
     return row
+
+
+def known_provinces() -> list[tuple[str, str, bool, str]]:
+    """Every code the records may name: (code, name, is current, successor), current first."""
+    current = [(u.code, u.name, True, u.code) for u in reference.units().values()]
+    earlier = [
+        (p.code, p.name, False, p.successor)
+        for p in reference.earlier_provinces().values()
+        if p.code not in reference.units()
+    ]
+    return current + earlier
