@@ -133,6 +133,11 @@ async def test_a_bac_kan_entry_of_2020_is_stored_as_bac_kan_and_counted_under_th
             ),
             200,
         )
+        rounds = await client.get(
+            "/api/v1/rounds",
+            params={"scope_code": "thai-nguyen", "year": 2020},
+            headers=officer(stack, "thai-nguyen"),
+        )
         # a Thái Nguyên officer manages the records of Bắc Kạn, merged into it in 2025
         by_thai_nguyen_officer = await client.patch(
             f"/api/v1/facilities/{facility['id']}",
@@ -140,6 +145,7 @@ async def test_a_bac_kan_entry_of_2020_is_stored_as_bac_kan_and_counted_under_th
             headers=officer(stack, "thai-nguyen"),
         )
     assert [e["id"] for e in listed["items"]] == [entry["id"]]
+    assert [r["id"] for r in ok(rounds, 200)["items"]] == [round_["id"]]
     assert listed["total"] == 1
     assert ok(by_thai_nguyen_officer, 200)["province_code"] == "bac-kan"
     events = await fetch(

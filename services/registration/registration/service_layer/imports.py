@@ -5,32 +5,25 @@ business code, products by facility and name, entries by round and product)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
-
 from cnnt_shared.auth import Principal
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, DomainError
+from cnnt_shared.errors import DomainError
 from registration.adapters.spreadsheets import Rows
-from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, RoundRow
 from registration.domain.dossier_list import REQUIRED, DossierRow, RowError, parse_row, row_error
-from registration.domain.eligibility import Provinces, check_entry
+from registration.domain.eligibility import check_entry
 from registration.domain.model import Dossier, duplicate_entry
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
 from registration.service_layer.access import MANAGERS, require_province
 from registration.service_layer.entries import (
     recognitions_of,
-    registered_at,
-    registered_event,
     registration_date,
 )
-from registration.service_layer.search import fold
+from registration.service_layer.import_store import KnownRecords, store_rows
 
 Status = Literal["accepted", "existing", "refused"]
 
@@ -52,38 +45,6 @@ class ImportReport:
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
-
-
-class _Known:
-    """What the database already holds for the file's facilities, products and entries."""
-
-    def __init__(self) -> None:
-        self.facilities: dict[str, FacilityRow] = {}
-        self.products: dict[tuple[UUID, str], ProductRow] = {}
-        self.entered: set[UUID] = set()
-
-    async def load(self, uow: UnitOfWork, round_id: UUID, codes: set[str]) -> None:
-        found = await uow.session.execute(
-            select(FacilityRow).where(col(FacilityRow.business_code).in_(codes))
-        )
-        self.facilities = {f.business_code: f for f in found.scalars()}
-        products = await uow.session.execute(
-            select(ProductRow).where(
-                col(ProductRow.facility_id).in_([f.id for f in self.facilities.values()])
-            )
-        )
-        self.products = {(p.facility_id, p.name): p for p in products.scalars()}
-        entered = await uow.session.execute(
-            select(col(EntryRow.product_id)).where(
-                col(EntryRow.round_id) == round_id,
-                col(EntryRow.product_id).in_([p.id for p in self.products.values()]),
-            )
-        )
-        self.entered = set(entered.scalars())
-
-    def product(self, row: DossierRow) -> ProductRow | None:
-        facility = self.facilities.get(row.business_code)
-        return self.products.get((facility.id, row.product_name)) if facility else None
 
 
 async def import_dossier_list(
@@ -108,7 +69,7 @@ async def import_dossier_list(
     round_.check_registration_window(on)
     parsed = [parse_row(number, raw, provinces) for number, raw in rows]
     good = [p for p in parsed if isinstance(p, DossierRow)]
-    known = _Known()
+    known = KnownRecords()
     await known.load(uow, round_id, {p.business_code for p in good})
     held = await recognitions_of(uow, [p.id for p in known.products.values()])
     report = ImportReport(dry_run, [])
@@ -143,75 +104,10 @@ async def import_dossier_list(
     if dry_run or report.count("refused"):
         return report
     accepted = [p for p in good if _status(report, p.row) == "accepted"]
-    await _store(uow, round_row, accepted, known, on, provinces)
+    await store_rows(uow, round_row, accepted, known, on, provinces)
     report.committed = True
     return report
 
 
 def _status(report: ImportReport, row: int) -> Status:
     return next(o.status for o in report.outcomes if o.row == row)
-
-
-async def _store(
-    uow: UnitOfWork,
-    round_row: RoundRow,
-    accepted: list[DossierRow],
-    known: _Known,
-    on: date,
-    provinces: Provinces,
-) -> None:
-    for row in accepted:
-        if row.business_code not in known.facilities:
-            known.facilities[row.business_code] = FacilityRow(
-                name=row.facility_name,
-                name_folded=fold(row.facility_name),
-                kind=row.facility_kind,
-                business_code=row.business_code,
-                province_code=row.province_code,
-                address=row.address,
-                contacts=row.contacts,
-            )
-            uow.session.add(known.facilities[row.business_code])
-    await _flush(uow)
-    pairs: list[tuple[DossierRow, FacilityRow, ProductRow]] = []
-    for row in accepted:
-        facility = known.facilities[row.business_code]
-        product = known.product(row)
-        if product is None:
-            product = ProductRow(
-                facility_id=facility.id,
-                name=row.product_name,
-                name_folded=fold(row.product_name),
-                group=row.product_group,
-                is_set=row.is_set,
-                description=row.description,
-            )
-            known.products[(facility.id, row.product_name)] = product
-            uow.session.add(product)
-        pairs.append((row, facility, product))
-    await _flush(uow)
-    now = datetime.now(UTC)
-    for row, facility, product in pairs:
-        entry = EntryRow(
-            round_id=round_row.id,
-            product_id=product.id,
-            facility_id=facility.id,
-            declarations=row.declarations,
-            registered_at=registered_at(on, now),
-        )
-        uow.session.add(entry)
-        uow.emit(registered_event(entry, round_row, product, facility, provinces))
-    await _flush(uow)
-    await uow.commit()
-
-
-async def _flush(uow: UnitOfWork) -> None:
-    try:
-        await uow.session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            "import_conflict",
-            "another change to the same facilities, products or entries happened meanwhile; "
-            "import the file again",
-            field="file",
-        ) from exc
