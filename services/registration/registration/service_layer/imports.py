@@ -14,8 +14,8 @@ from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import DomainError
 from registration.adapters.spreadsheets import Rows
 from registration.domain.dossier_list import REQUIRED, DossierRow, RowError, parse_row, row_error
-from registration.domain.eligibility import check_entry
-from registration.domain.model import Dossier, duplicate_entry
+from registration.domain.eligibility import Provinces, Recognition, check_entry
+from registration.domain.model import Dossier, Round, duplicate_entry
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
 from registration.service_layer.access import MANAGERS, require_province
@@ -80,34 +80,37 @@ async def import_dossier_list(
             continue
         outcome = RowOutcome(item.row, "accepted", item.business_code, item.product_name)
         report.outcomes.append(outcome)
-        facility = known.facilities.get(item.business_code)
-        province = facility.province_code if facility else item.province_code
-        product = known.product(item)
         try:
-            require_province(who, province, provinces)
-            check_entry(
-                round_,
-                Dossier(item.declarations),
-                province,
-                held.get(product.id, []) if product else [],
-                on,
-                provinces,
-            )
             if (item.business_code, item.product_name) in seen:
                 raise duplicate_entry()
+            seen.add((item.business_code, item.product_name))
+            if _check_row(who, item, round_, known, held, on, provinces):
+                outcome.status = "existing"
         except DomainError as exc:
             outcome.status, outcome.errors = "refused", [row_error(item.row, exc)]
-            continue
-        seen.add((item.business_code, item.product_name))
-        if product and product.id in known.entered:
-            outcome.status = "existing"
     if dry_run or report.count("refused"):
         return report
-    accepted = [p for p in good if _status(report, p.row) == "accepted"]
+    status = {o.row: o.status for o in report.outcomes}
+    accepted = [p for p in good if status[p.row] == "accepted"]
     await store_rows(uow, round_row, accepted, known, on, provinces)
     report.committed = True
     return report
 
 
-def _status(report: ImportReport, row: int) -> Status:
-    return next(o.status for o in report.outcomes if o.row == row)
+def _check_row(
+    who: Principal,
+    row: DossierRow,
+    round_: Round,
+    known: KnownRecords,
+    held: dict[UUID, list[Recognition]],
+    on: date,
+    provinces: Provinces,
+) -> bool:
+    """Raise the row's first refusal; True when its entry exists already (nothing to do)."""
+    facility = known.facilities.get(row.business_code)
+    province = facility.province_code if facility else row.province_code
+    product = known.product(row)
+    require_province(who, province, provinces)
+    recognitions = held.get(product.id, []) if product else []
+    check_entry(round_, Dossier(row.declarations), province, recognitions, on, provinces)
+    return product is not None and product.id in known.entered
