@@ -3,6 +3,7 @@ idempotent re-import. Files are generated here, not committed."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
@@ -256,3 +257,27 @@ async def test_the_ministry_imports_a_historical_dossier_list_as_of_its_date(
     assert listed["total"] == 2
     assert {e["province_code"] for e in listed["items"]} == {"ben-tre"}
     assert all(e["registered_at"].startswith("2019-03-20") for e in listed["items"])
+
+
+async def test_the_same_file_committed_twice_at_once_is_stored_once(stack: Settings) -> None:
+    run = uuid.uuid4().hex[:8]
+    async with serving(stack) as client:
+        round_ = await a_round(client, stack, "provincial", PROVINCE)
+        content = xlsx(rows_of(run, faulty=False)[:20])
+        responses = await asyncio.gather(
+            *(
+                client.post(
+                    f"/api/v1/rounds/{round_['id']}/imports",
+                    params={"dry_run": "false"},
+                    files={"file": ("ho-so.xlsx", content, "application/octet-stream")},
+                    headers=officer(stack, PROVINCE),
+                )
+                for _ in range(3)
+            )
+        )
+    assert {r.status_code for r in responses} <= {200, 409}
+    reports = [r.json() for r in responses if r.status_code == 200]
+    assert sorted(r["accepted"] for r in reports) == [0] * (len(reports) - 1) + [20]
+    conflicts = [r.json()["error"]["code"] for r in responses if r.status_code == 409]
+    assert set(conflicts) <= {"import_conflict"}
+    assert await _stored(stack, run, round_["id"]) == (20, 20, 20, 20)
