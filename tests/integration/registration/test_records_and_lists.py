@@ -196,6 +196,18 @@ async def test_search_without_diacritics_and_paged_filtered_lists(stack: Setting
             ),
             200,
         )
+        agro_facilities = ok(
+            await client.get(
+                "/api/v1/facilities", params={"q": tag, "group": "agro_food"}, headers=headers
+            ),
+            200,
+        )
+        handicraft_facilities = ok(
+            await client.get(
+                "/api/v1/facilities", params={"q": tag, "group": "handicraft"}, headers=headers
+            ),
+            200,
+        )
         other_group = ok(
             await client.get(
                 "/api/v1/products", params={"q": tag, "group": "handicraft"}, headers=headers
@@ -207,6 +219,8 @@ async def test_search_without_diacritics_and_paged_filtered_lists(stack: Setting
     assert names == [f"Cà phê {tag} số {n}" for n in range(3)]
     assert facilities["total"] == 3
     assert other_group["total"] == 0
+    assert (agro_facilities["total"], len(agro_facilities["items"])) == (4, 4)
+    assert handicraft_facilities["total"] == 0
 
 
 async def test_a_round_opens_closes_and_entries_withdraw_only_before_it_closes(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
@@ -130,7 +130,16 @@ def filtered(stmt: Select[Any], filters: Filters, provinces: Provinces) -> Selec
 async def list_facilities(
     uow: UnitOfWork, filters: Filters, page: PageParams
 ) -> tuple[list[FacilityRow], int]:
-    stmt = filtered(select(FacilityRow), filters, await province_data.load(uow))
+    # a facility matches a product group when it has a product of that group
+    by_facility = replace(filters, group=None)
+    stmt = filtered(select(FacilityRow), by_facility, await province_data.load(uow))
+    if filters.group:
+        stmt = stmt.where(
+            exists().where(
+                col(ProductRow.facility_id) == FacilityRow.id,
+                col(ProductRow.group) == filters.group,
+            )
+        )
     if filters.q:
         stmt = stmt.where(col(FacilityRow.name_folded).contains(fold(filters.q), autoescape=True))
     stmt = stmt.order_by(col(FacilityRow.name_folded), col(FacilityRow.id))
