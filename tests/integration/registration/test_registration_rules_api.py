@@ -234,3 +234,30 @@ async def test_regional_and_national_rounds_belong_to_the_ministry(stack: Settin
             headers=officer(stack, "ca-mau"),
         )
         assert error(provincial, 403)["code"] == "province_out_of_scope"
+
+
+async def test_a_facility_may_enter_several_products_and_a_product_set(stack: Settings) -> None:
+    async with serving(stack) as client:
+        round_ = await a_round(client, stack, "provincial", PROVINCE)
+        facility, single = await facility_with_product(client, stack, PROVINCE)
+        product_set = ok(
+            await client.post(
+                "/api/v1/products",
+                json={"facility_id": facility["id"], "name": "Bộ quà tặng trà và cà phê",
+                      "group": "agro_food", "is_set": True},
+                headers=officer(stack, PROVINCE),
+            )
+        )  # fmt: skip
+        url = f"/api/v1/rounds/{round_['id']}/entries"
+        entered = [
+            ok(
+                await client.post(
+                    url,
+                    json={"product_id": p["id"], "declarations": DECLARED},
+                    headers=officer(stack, PROVINCE),
+                )
+            )
+            for p in (single, product_set)
+        ]
+    assert {e["facility_id"] for e in entered} == {facility["id"]}
+    assert [e["is_set"] for e in entered] == [False, True]
