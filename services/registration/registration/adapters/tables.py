@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
 from cnnt_shared.db.tables import inbox_table, outbox_table
 from cnnt_shared.db.types import enum_type
 from registration.domain.model import RoundStatus
@@ -37,8 +37,9 @@ class FacilityRow(Table, table=True):
     id: UUID = Field(default_factory=uuid4, primary_key=True)
     name: str = Field(max_length=300)
     kind: FacilityKind = Field(sa_type=enum_type(FacilityKind))
+    name_folded: str = Field(default="", max_length=300, index=True)
     business_code: str = Field(max_length=40, unique=True)
-    province_code: str = Field(max_length=10, index=True)
+    province_code: str = Field(max_length=40, index=True)
     address: str = Field(default="", max_length=500)
     contacts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: datetime | None = Field(default=None, sa_column=_now_column())
@@ -46,10 +47,12 @@ class FacilityRow(Table, table=True):
 
 class ProductRow(Table, table=True):
     __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("facility_id", "name", name="uq_product_facility_name"),)
 
     id: UUID = Field(default_factory=uuid4, primary_key=True)
     facility_id: UUID = Field(foreign_key="registration.facilities.id", index=True)
     name: str = Field(max_length=300)
+    name_folded: str = Field(default="", max_length=300, index=True)
     group: ProductGroup = Field(sa_type=enum_type(ProductGroup))
     is_set: bool = False
     description: str = Field(default="", max_length=4000)
@@ -75,6 +78,8 @@ class RoundRow(Table, table=True):
     quota: int | None = None
     group_quotas: dict[str, int] = Field(default_factory=dict, sa_type=JSONB)
     validity_years: int = 2
+    opened_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime | None = Field(default=None, sa_column=_now_column())
 
 
@@ -88,4 +93,45 @@ class EntryRow(Table, table=True):
     facility_id: UUID = Field(foreign_key="registration.facilities.id", index=True)
     declarations: dict[str, bool] = Field(default_factory=dict, sa_type=JSONB)
     withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    withdrawal_reason: str = Field(default="", max_length=1000)
     registered_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class ProvinceRegionRow(Table, table=True):
+    """The region of each current unit, for regional rounds; operators change it as data."""
+
+    __tablename__ = "province_regions"
+
+    unit_code: str = Field(primary_key=True, max_length=40)
+    region: Region = Field(sa_type=enum_type(Region))
+    updated_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class RecognitionRow(Table, table=True):
+    """A recognition (công nhận) recorded from ProductRecognized, one per recognised entry."""
+
+    __tablename__ = "recognitions"
+
+    entry_id: UUID = Field(primary_key=True)
+    certificate_number: str = Field(max_length=80)
+    round_id: UUID
+    level: Level = Field(sa_type=enum_type(Level))
+    scope_code: str = Field(max_length=40)
+    year: int
+    product_id: UUID = Field(index=True)
+    facility_id: UUID
+    valid_until: date
+    recognized_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class RevocationRow(Table, table=True):
+    """A revoked recognition, kept apart so a revocation arriving first is not lost."""
+
+    __tablename__ = "revocations"
+
+    entry_id: UUID = Field(primary_key=True)
+    certificate_number: str = Field(max_length=80)
+    product_id: UUID = Field(index=True)
+    decision_number: str = Field(max_length=80)
+    reason: str = Field(default="", max_length=1000)
+    revoked_at: datetime = Field(sa_type=DateTime(timezone=True))

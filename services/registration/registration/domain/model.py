@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region
 from cnnt_shared.errors import Conflict, DomainError
 
 
@@ -54,6 +54,13 @@ class Round:
             raise DomainError(
                 "scope_mismatch", f"a national round has scope {NATION_SCOPE}", field="scope_code"
             )
+        if self.level is Level.REGIONAL and self.scope_code not in set(Region):
+            regions = ", ".join(r.value for r in Region)
+            raise DomainError(
+                "scope_mismatch",
+                f"a regional round's scope is one of {regions}",
+                field="scope_code",
+            )
 
     def open(self) -> None:
         if self.status is not RoundStatus.DRAFT:
@@ -65,17 +72,18 @@ class Round:
             raise Conflict("round_not_open", f"only an open round can close; it is {self.status}")
         self.status = RoundStatus.CLOSED
 
-    def check_registration_window(self, today: date) -> None:
+    def check_registration_window(self, on: date) -> None:
+        """Entries are taken while the round is open, on a day inside its window."""
         if self.status is not RoundStatus.OPEN:
             raise EligibilityError(
                 "round_not_open",
                 f"the round is {self.status}, not open for registration",
                 field="round_id",
             )
-        if not self.opens_on <= today <= self.closes_on:
+        if not self.opens_on <= on <= self.closes_on:
             raise EligibilityError(
                 "outside_registration_window",
-                f"registration is open from {self.opens_on} to {self.closes_on}",
+                f"registration is open from {self.opens_on} to {self.closes_on}, not on {on}",
                 field="round_id",
             )
 

@@ -7,18 +7,21 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from cnnt_shared import reference
 from cnnt_shared.contracts import ResultSettings
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
 from registration.domain.model import RoundStatus
+
+PROVINCE_CODE = "Province slug, current or pre-2025 (e.g. dak-lak, bac-kan)"
 
 
 class FacilityBase(BaseModel):
     name: str = Field(min_length=1, max_length=300, examples=["HTX Dệt thổ cẩm Đắk Lắk"])
     kind: FacilityKind
     business_code: str = Field(min_length=1, max_length=40, description="Tax / business code")
-    province_code: str = Field(min_length=1, max_length=10)
+    province_code: str = Field(min_length=1, max_length=40, description=PROVINCE_CODE)
     address: str = Field(default="", max_length=500)
     contacts: dict[str, Any] = Field(default_factory=dict)
 
@@ -27,9 +30,23 @@ class FacilityCreate(FacilityBase):
     pass
 
 
+class FacilityUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    kind: FacilityKind | None = None
+    province_code: str | None = Field(default=None, min_length=1, max_length=40)
+    address: str | None = Field(default=None, max_length=500)
+    contacts: dict[str, Any] | None = None
+
+
 class FacilityPublic(FacilityBase):
     model_config = ConfigDict(from_attributes=True)
     id: UUID
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def current_province_code(self) -> str:
+        """The current (2025) unit the recorded province rolls up under."""
+        return reference.current_unit(self.province_code).code
 
 
 class ProductBase(BaseModel):
@@ -43,6 +60,13 @@ class ProductBase(BaseModel):
 
 class ProductCreate(ProductBase):
     facility_id: UUID
+
+
+class ProductUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    group: ProductGroup | None = None
+    is_set: bool | None = None
+    description: str | None = Field(default=None, max_length=4000)
 
 
 class ProductPublic(ProductBase):
@@ -73,6 +97,8 @@ class RoundPublic(RoundBase):
     quota: int | None
     group_quotas: dict[str, int]
     validity_years: int
+    opened_at: datetime | None
+    closed_at: datetime | None
 
 
 class EntryCreate(BaseModel):
@@ -81,13 +107,54 @@ class EntryCreate(BaseModel):
         default_factory=dict,
         description="self_produced, no_ip_infringement, meets_standards, mass_producible",
     )
+    registered_on: date | None = Field(
+        default=None,
+        description="Ministry and operator tokens only, to record historical entries: the "
+        "registration date, inside the round's window; eligibility is checked as of that day. "
+        "Others register today.",
+    )
+
+
+class EntryWithdraw(BaseModel):
+    reason: str = Field(default="", max_length=1000)
 
 
 class EntryPublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
     id: UUID
     round_id: UUID
     product_id: UUID
+    product_name: str
+    product_group: ProductGroup
+    is_set: bool
     facility_id: UUID
+    facility_name: str
+    facility_kind: FacilityKind
+    province_code: str = Field(description="Province as recorded")
+    current_province_code: str = Field(description="The current unit it is counted under")
     registered_at: datetime
     withdrawn_at: datetime | None
+    withdrawal_reason: str
+
+
+class ProvinceRegionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    unit_code: str
+    region: Region
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name(self) -> str:
+        return reference.province_name(self.unit_code)
+
+
+class ProvinceRegionUpdate(BaseModel):
+    region: Region
+
+
+class ProvincePublic(BaseModel):
+    """A province code the records may name: a current unit, or an earlier province."""
+
+    code: str
+    name: str
+    current: bool = Field(description="True for a 2025 unit, false for an earlier province")
+    successor: str = Field(description="The current unit it rolls up under")

@@ -1,10 +1,29 @@
-"""Registration's consumers. Recognitions (for regional and national eligibility) come with
-the registration issue; the router exists so the wiring is the same in every service."""
+"""Registration's consumers: thin — parse, call one handler."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from faststream import Context
 from faststream.rabbit import RabbitRouter
+from pydantic import Field
+
+from cnnt_shared.messaging.topology import consumer_queue, subscribe
+from cnnt_shared.service import Runtime
+from registration.service_layer import recognitions
+
+RECOGNITIONS = consumer_queue("registration.recognitions")
+
+RecognitionEvent = Annotated[recognitions.RecognitionEvent, Field(discriminator="event_type")]
 
 
 def build_subscribers() -> RabbitRouter:
-    return RabbitRouter()
+    router = RabbitRouter()
+
+    @subscribe(router, RECOGNITIONS, "Recognitions, for regional and national eligibility.")
+    async def on_recognition_event(
+        event: RecognitionEvent, runtime: Runtime = Context("runtime")
+    ) -> None:
+        await recognitions.apply_recognition_event(runtime.uow(), RECOGNITIONS.name, event)
+
+    return router

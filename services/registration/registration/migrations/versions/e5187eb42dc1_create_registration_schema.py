@@ -1,8 +1,8 @@
 """create registration schema
 
-Revision ID: fdf2f3b8bc71
+Revision ID: e5187eb42dc1
 Revises: 
-Create Date: 2026-11-22 00:12:44.172855
+Create Date: 2026-11-22 00:25:41.656386
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,9 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = 'fdf2f3b8bc71'
+from cnnt_shared.reference import units
+
+revision: str = 'e5187eb42dc1'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -24,8 +26,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('kind', sa.Enum('sme', 'cooperative', 'cooperative_group', 'household_business', name='facilitykind_value', native_enum=False, create_constraint=True, length=40, schema='registration'), nullable=False),
+    sa.Column('name_folded', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('business_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('province_code', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('province_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('contacts', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
@@ -33,6 +36,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('business_code'),
     schema='registration'
     )
+    op.create_index(op.f('ix_registration_facilities_name_folded'), 'facilities', ['name_folded'], unique=False, schema='registration')
     op.create_index(op.f('ix_registration_facilities_province_code'), 'facilities', ['province_code'], unique=False, schema='registration')
     op.create_table('inbox',
     sa.Column('consumer', sa.String(length=120), nullable=False),
@@ -60,6 +64,39 @@ def upgrade() -> None:
     )
     op.create_index('ix_outbox_pending', 'outbox', ['seq'], unique=False, schema='registration', postgresql_where=sa.text('published_at IS NULL'))
     op.create_index('ix_outbox_type_time', 'outbox', ['event_type', 'occurred_at'], unique=False, schema='registration')
+    op.create_table('province_regions',
+    sa.Column('unit_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('region', sa.Enum('north', 'central_highlands', 'south', name='region_value', native_enum=False, create_constraint=True, length=40, schema='registration'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.PrimaryKeyConstraint('unit_code'),
+    schema='registration'
+    )
+    op.create_table('recognitions',
+    sa.Column('entry_id', sa.Uuid(), nullable=False),
+    sa.Column('certificate_number', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('round_id', sa.Uuid(), nullable=False),
+    sa.Column('level', sa.Enum('provincial', 'regional', 'national', name='level_value', native_enum=False, create_constraint=True, length=40, schema='registration'), nullable=False),
+    sa.Column('scope_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Uuid(), nullable=False),
+    sa.Column('facility_id', sa.Uuid(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=False),
+    sa.Column('recognized_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('entry_id'),
+    schema='registration'
+    )
+    op.create_index(op.f('ix_registration_recognitions_product_id'), 'recognitions', ['product_id'], unique=False, schema='registration')
+    op.create_table('revocations',
+    sa.Column('entry_id', sa.Uuid(), nullable=False),
+    sa.Column('certificate_number', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('product_id', sa.Uuid(), nullable=False),
+    sa.Column('decision_number', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('entry_id'),
+    schema='registration'
+    )
+    op.create_index(op.f('ix_registration_revocations_product_id'), 'revocations', ['product_id'], unique=False, schema='registration')
     op.create_table('rounds',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
@@ -74,6 +111,8 @@ def upgrade() -> None:
     sa.Column('quota', sa.Integer(), nullable=True),
     sa.Column('group_quotas', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('validity_years', sa.Integer(), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('level', 'scope_code', 'year', name='uq_round_level_scope_year'),
@@ -83,15 +122,18 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('facility_id', sa.Uuid(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('name_folded', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('group', sa.Enum('handicraft', 'agro_food', 'machinery', 'other', name='productgroup_value', native_enum=False, create_constraint=True, length=40, schema='registration'), nullable=False),
     sa.Column('is_set', sa.Boolean(), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.ForeignKeyConstraint(['facility_id'], ['registration.facilities.id'], ),
     sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('facility_id', 'name', name='uq_product_facility_name'),
     schema='registration'
     )
     op.create_index(op.f('ix_registration_products_facility_id'), 'products', ['facility_id'], unique=False, schema='registration')
+    op.create_index(op.f('ix_registration_products_name_folded'), 'products', ['name_folded'], unique=False, schema='registration')
     op.create_table('entries',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('round_id', sa.Uuid(), nullable=False),
@@ -99,6 +141,7 @@ def upgrade() -> None:
     sa.Column('facility_id', sa.Uuid(), nullable=False),
     sa.Column('declarations', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('withdrawal_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('registered_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['facility_id'], ['registration.facilities.id'], ),
     sa.ForeignKeyConstraint(['product_id'], ['registration.products.id'], ),
@@ -111,6 +154,20 @@ def upgrade() -> None:
     op.create_index(op.f('ix_registration_entries_product_id'), 'entries', ['product_id'], unique=False, schema='registration')
     op.create_index(op.f('ix_registration_entries_round_id'), 'entries', ['round_id'], unique=False, schema='registration')
     # ### end Alembic commands ###
+    seed_province_regions()
+
+
+def seed_province_regions() -> None:
+    """Data step: each current unit's default region from the shipped reference. Existing rows
+    (an operator's change) are kept, so running it again changes nothing."""
+    table = sa.table(
+        "province_regions",
+        sa.column("unit_code", sa.String),
+        sa.column("region", sa.String),
+        schema="registration",
+    )
+    rows = [{"unit_code": u.code, "region": u.region.value} for u in units().values()]
+    op.execute(postgresql.insert(table).values(rows).on_conflict_do_nothing())
 
 
 def downgrade() -> None:
@@ -119,13 +176,20 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_registration_entries_product_id'), table_name='entries', schema='registration')
     op.drop_index(op.f('ix_registration_entries_facility_id'), table_name='entries', schema='registration')
     op.drop_table('entries', schema='registration')
+    op.drop_index(op.f('ix_registration_products_name_folded'), table_name='products', schema='registration')
     op.drop_index(op.f('ix_registration_products_facility_id'), table_name='products', schema='registration')
     op.drop_table('products', schema='registration')
     op.drop_table('rounds', schema='registration')
+    op.drop_index(op.f('ix_registration_revocations_product_id'), table_name='revocations', schema='registration')
+    op.drop_table('revocations', schema='registration')
+    op.drop_index(op.f('ix_registration_recognitions_product_id'), table_name='recognitions', schema='registration')
+    op.drop_table('recognitions', schema='registration')
+    op.drop_table('province_regions', schema='registration')
     op.drop_index('ix_outbox_type_time', table_name='outbox', schema='registration')
     op.drop_index('ix_outbox_pending', table_name='outbox', schema='registration', postgresql_where=sa.text('published_at IS NULL'))
     op.drop_table('outbox', schema='registration')
     op.drop_table('inbox', schema='registration')
     op.drop_index(op.f('ix_registration_facilities_province_code'), table_name='facilities', schema='registration')
+    op.drop_index(op.f('ix_registration_facilities_name_folded'), table_name='facilities', schema='registration')
     op.drop_table('facilities', schema='registration')
     # ### end Alembic commands ###

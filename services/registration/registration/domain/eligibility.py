@@ -1,0 +1,118 @@
+"""Who may enter a round (DOMAIN.md "Levels and scopes", "Eligibility"): the facility's province
+for a provincial round, and a valid prior-level recognition for regional and national rounds.
+
+Pure: the province reference and the recorded recognitions are handed in as plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from cnnt_shared.contracts.vocabulary import Level, Region
+from cnnt_shared.errors import DomainError
+from registration.domain.model import Dossier, EligibilityError, Round
+
+
+@dataclass(frozen=True)
+class Provinces:
+    """Provinces as registration sees them (tỉnh): every known code (current unit or earlier
+    province) mapped to the current unit it rolls up under, and each unit's region."""
+
+    successor: Mapping[str, str]
+    region: Mapping[str, Region]
+
+    def current(self, code: str, *, field: str = "province_code") -> str:
+        """The current unit ``code`` rolls up under; an unknown code is refused."""
+        try:
+            return self.successor[code]
+        except KeyError:
+            raise DomainError(
+                "province_unknown", f"{code!r} is not a known province code", field=field
+            ) from None
+
+    def region_of(self, code: str) -> Region | None:
+        return self.region.get(self.successor.get(code, ""))
+
+    def rolling_up_to(self, code: str) -> list[str]:
+        """Codes counted under ``code``: itself, plus the earlier provinces merged into it."""
+        return sorted({code} | {c for c, unit in self.successor.items() if unit == code})
+
+
+def check_facility_in_scope(round_: Round, facility_province: str, provinces: Provinces) -> None:
+    """A provincial round takes facilities of its province (or of the provinces merged into
+    it); regional and national rounds are bounded by the prior recognition instead."""
+    if round_.level is not Level.PROVINCIAL:
+        return
+    if round_.scope_code in (facility_province, provinces.current(facility_province)):
+        return
+    raise EligibilityError(
+        "facility_outside_scope",
+        f"a facility of {facility_province} cannot enter a provincial round of {round_.scope_code}",
+        field="product_id",
+    )
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """A recognition of the product (công nhận) recorded from ProductRecognized."""
+
+    level: Level
+    scope_code: str
+    year: int
+    valid_until: date
+    revoked: bool = False
+
+    def valid_on(self, on: date) -> bool:
+        """Valid from the start of its round's year until ``valid_until``, unless revoked."""
+        return not self.revoked and date(self.year, 1, 1) <= on <= self.valid_until
+
+
+def check_prior_recognition(
+    round_: Round, recognitions: Iterable[Recognition], on: date, provinces: Provinces
+) -> None:
+    """Regional entries need a provincial recognition from a province of the round's region;
+    national entries need a regional recognition; either must be valid on ``on``."""
+    prior = round_.level.prior
+    if prior is None:
+        return
+    held = [r for r in recognitions if r.level is prior]
+    if round_.level is Level.REGIONAL:
+        held = [r for r in held if provinces.region_of(r.scope_code) == round_.scope_code]
+    where = f" from a province of {round_.scope_code}" if round_.level is Level.REGIONAL else ""
+    if not held:
+        raise EligibilityError(
+            "prior_recognition_required",
+            f"a {round_.level} entry needs a {prior} recognition of this product{where}",
+            field="product_id",
+        )
+    if any(r.valid_on(on) for r in held):
+        return
+    if all(r.revoked for r in held):
+        raise EligibilityError(
+            "prior_recognition_revoked",
+            f"the product's {prior} recognition{where} was revoked",
+            field="product_id",
+        )
+    raise EligibilityError(
+        "prior_recognition_expired",
+        f"the product's {prior} recognition{where} is not valid on {on}",
+        field="product_id",
+    )
+
+
+def check_entry(
+    round_: Round,
+    dossier: Dossier,
+    facility_province: str,
+    recognitions: Iterable[Recognition],
+    on: date,
+    provinces: Provinces,
+) -> None:
+    """Every rule of DOMAIN.md "Eligibility" but the one-entry-per-product rule, which the
+    caller checks against what is stored; the first failure is raised."""
+    round_.check_registration_window(on)
+    dossier.check()
+    check_facility_in_scope(round_, facility_province, provinces)
+    check_prior_recognition(round_, recognitions, on, provinces)

@@ -1,0 +1,169 @@
+"""Entries (đăng ký bình chọn): registration as of a date, withdrawal before the round closes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from cnnt_shared.auth import Principal
+from cnnt_shared.contracts import (
+    EntryWithdrawn,
+    EntryWithdrawnData,
+    FacilityRef,
+    ProductRef,
+    ProductRegistered,
+    ProductRegisteredData,
+)
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import Conflict, Forbidden
+from registration.adapters.tables import (
+    EntryRow,
+    FacilityRow,
+    ProductRow,
+    RecognitionRow,
+    RevocationRow,
+    RoundRow,
+)
+from registration.domain.eligibility import Provinces, Recognition, check_entry
+from registration.domain.model import Dossier, RoundStatus, check_not_entered_twice, duplicate_entry
+from registration.entrypoints.schemas import EntryCreate, EntryWithdraw
+from registration.service_layer import provinces as province_data
+from registration.service_layer import rounds
+from registration.service_layer.access import may_backfill, require_province
+from registration.service_layer.facilities import get
+
+
+def registration_date(who: Principal, registered_on: date | None, today: date) -> date:
+    if registered_on is None or registered_on == today:
+        return today
+    if not may_backfill(who):
+        raise Forbidden(
+            "backfill_not_allowed",
+            "only ministry and operator tokens may record an entry under another date",
+            field="registered_on",
+        )
+    return registered_on
+
+
+def registered_at(on: date, now: datetime) -> datetime:
+    """Today's entries carry the real time; a backfilled one its day at the same clock time."""
+    return now if on == now.date() else datetime.combine(on, now.timetz())
+
+
+async def recognitions_of(
+    uow: UnitOfWork, product_ids: Iterable[UUID]
+) -> dict[UUID, list[Recognition]]:
+    result = await uow.session.execute(
+        select(RecognitionRow, col(RevocationRow.entry_id).is_not(None))
+        .outerjoin(RevocationRow, col(RevocationRow.entry_id) == RecognitionRow.entry_id)
+        .where(col(RecognitionRow.product_id).in_(list(product_ids)))
+    )
+    held: dict[UUID, list[Recognition]] = {}
+    for row, revoked in result.all():
+        held.setdefault(row.product_id, []).append(
+            Recognition(row.level, row.scope_code, row.year, row.valid_until, bool(revoked))
+        )
+    return held
+
+
+def registered_event(
+    entry: EntryRow,
+    round_row: RoundRow,
+    product: ProductRow,
+    facility: FacilityRow,
+    provinces: Provinces,
+) -> ProductRegistered:
+    return ProductRegistered.new(
+        ProductRegisteredData(
+            entry_id=entry.id,
+            round=rounds.round_ref(round_row),
+            product=ProductRef(
+                id=product.id, name=product.name, group=product.group, is_set=product.is_set
+            ),
+            facility=FacilityRef(
+                id=facility.id,
+                name=facility.name,
+                kind=facility.kind,
+                province_code=facility.province_code,
+                current_province_code=provinces.current(facility.province_code),
+            ),
+            registered_at=entry.registered_at,
+        )
+    )
+
+
+async def register_entry(
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: EntryCreate, today: date
+) -> EntryRow:
+    on = registration_date(who, cmd.registered_on, today)
+    provinces = await province_data.load(uow)
+    round_row = await rounds.lock(uow, round_id, shared=True)
+    product = await get(uow, ProductRow, cmd.product_id, "product", "product_id")
+    facility = await get(uow, FacilityRow, product.facility_id, "facility", "product_id")
+    require_province(who, facility.province_code, provinces, field="product_id")
+    held = (await recognitions_of(uow, [product.id])).get(product.id, [])
+    check_entry(
+        rounds.model(round_row),
+        Dossier(cmd.declarations),
+        facility.province_code,
+        held,
+        on,
+        provinces,
+    )
+    existing = await uow.session.execute(
+        select(col(EntryRow.id)).where(
+            col(EntryRow.round_id) == round_id, col(EntryRow.product_id) == product.id
+        )
+    )
+    check_not_entered_twice(existing.first() is not None)
+    entry = EntryRow(
+        round_id=round_id,
+        product_id=product.id,
+        facility_id=facility.id,
+        declarations=cmd.declarations,
+        registered_at=registered_at(on, datetime.now(UTC)),
+    )
+    uow.session.add(entry)
+    uow.emit(registered_event(entry, round_row, product, facility, provinces))
+    try:
+        await uow.commit()
+    except IntegrityError as exc:  # a concurrent request entered the same product first
+        raise duplicate_entry() from exc
+    return entry
+
+
+async def withdraw_entry(
+    uow: UnitOfWork, who: Principal, entry_id: UUID, cmd: EntryWithdraw
+) -> EntryRow:
+    entry = await get(uow, EntryRow, entry_id, "entry", "entry_id")
+    await uow.session.refresh(entry, with_for_update=True)  # one withdrawal, one event
+    round_row = await rounds.lock(uow, entry.round_id, shared=True)
+    facility = await get(uow, FacilityRow, entry.facility_id, "facility", "entry_id")
+    require_province(who, facility.province_code, await province_data.load(uow), field="entry_id")
+    if round_row.status is not RoundStatus.OPEN:
+        raise Conflict(
+            "round_not_open",
+            "entries can be withdrawn only while the round is open",
+            field="entry_id",
+        )
+    if entry.withdrawn_at is not None:
+        raise Conflict("entry_withdrawn", "the entry is already withdrawn", field="entry_id")
+    entry.withdrawn_at = datetime.now(UTC)
+    entry.withdrawal_reason = cmd.reason
+    uow.emit(
+        EntryWithdrawn.new(
+            EntryWithdrawnData(
+                entry_id=entry.id,
+                round_id=entry.round_id,
+                reason=cmd.reason,
+                withdrawn_at=entry.withdrawn_at,
+            )
+        )
+    )
+    await uow.commit()
+    return entry

@@ -1,0 +1,118 @@
+"""Storing an accepted dossier list: what exists is matched (facility by business code,
+product by facility and name), the rest is created, and every row becomes an entry."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import Conflict
+from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, RoundRow
+from registration.domain.dossier_list import DossierRow
+from registration.domain.eligibility import Provinces
+from registration.service_layer.entries import registered_at, registered_event
+from registration.service_layer.search import fold
+
+
+class KnownRecords:
+    """What the database already holds for the file's facilities, products and entries."""
+
+    def __init__(self) -> None:
+        self.facilities: dict[str, FacilityRow] = {}
+        self.products: dict[tuple[UUID, str], ProductRow] = {}
+        self.entered: set[UUID] = set()
+
+    async def load(self, uow: UnitOfWork, round_id: UUID, codes: set[str]) -> None:
+        found = await uow.session.execute(
+            select(FacilityRow).where(col(FacilityRow.business_code).in_(codes))
+        )
+        self.facilities = {f.business_code: f for f in found.scalars()}
+        products = await uow.session.execute(
+            select(ProductRow).where(
+                col(ProductRow.facility_id).in_([f.id for f in self.facilities.values()])
+            )
+        )
+        self.products = {(p.facility_id, p.name): p for p in products.scalars()}
+        entered = await uow.session.execute(
+            select(col(EntryRow.product_id)).where(
+                col(EntryRow.round_id) == round_id,
+                col(EntryRow.product_id).in_([p.id for p in self.products.values()]),
+            )
+        )
+        self.entered = set(entered.scalars())
+
+    def product(self, row: DossierRow) -> ProductRow | None:
+        facility = self.facilities.get(row.business_code)
+        return self.products.get((facility.id, row.product_name)) if facility else None
+
+
+async def store_rows(
+    uow: UnitOfWork,
+    round_row: RoundRow,
+    accepted: list[DossierRow],
+    known: KnownRecords,
+    on: date,
+    provinces: Provinces,
+) -> None:
+    """Create the facilities and products the rows name that do not exist yet, then one entry
+    and one ProductRegistered per row, in one transaction."""
+    for row in accepted:
+        if row.business_code not in known.facilities:
+            known.facilities[row.business_code] = FacilityRow(
+                name=row.facility_name,
+                name_folded=fold(row.facility_name),
+                kind=row.facility_kind,
+                business_code=row.business_code,
+                province_code=row.province_code,
+                address=row.address,
+                contacts=row.contacts,
+            )
+            uow.session.add(known.facilities[row.business_code])
+    await _flush(uow)
+    pairs: list[tuple[DossierRow, FacilityRow, ProductRow]] = []
+    for row in accepted:
+        facility = known.facilities[row.business_code]
+        product = known.product(row)
+        if product is None:
+            product = ProductRow(
+                facility_id=facility.id,
+                name=row.product_name,
+                name_folded=fold(row.product_name),
+                group=row.product_group,
+                is_set=row.is_set,
+                description=row.description,
+            )
+            known.products[(facility.id, row.product_name)] = product
+            uow.session.add(product)
+        pairs.append((row, facility, product))
+    await _flush(uow)
+    now = datetime.now(UTC)
+    for row, facility, product in pairs:
+        entry = EntryRow(
+            round_id=round_row.id,
+            product_id=product.id,
+            facility_id=facility.id,
+            declarations=row.declarations,
+            registered_at=registered_at(on, now),
+        )
+        uow.session.add(entry)
+        uow.emit(registered_event(entry, round_row, product, facility, provinces))
+    await _flush(uow)
+    await uow.commit()
+
+
+async def _flush(uow: UnitOfWork) -> None:
+    try:
+        await uow.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            "import_conflict",
+            "another change to the same facilities, products or entries happened meanwhile; "
+            "import the file again",
+            field="file",
+        ) from exc

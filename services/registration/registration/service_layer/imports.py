@@ -1,0 +1,116 @@
+"""Bulk import of a round's dossier list: a dry run reports every row; a commit stores all rows
+or none, and importing the same file again creates nothing new (facilities are matched by
+business code, products by facility and name, entries by round and product)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from cnnt_shared.auth import Principal
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import DomainError
+from registration.adapters.spreadsheets import Rows
+from registration.domain.dossier_list import REQUIRED, DossierRow, RowError, parse_row, row_error
+from registration.domain.eligibility import Provinces, Recognition, check_entry
+from registration.domain.model import Dossier, Round, duplicate_entry
+from registration.service_layer import provinces as province_data
+from registration.service_layer import rounds
+from registration.service_layer.access import MANAGERS, require_province
+from registration.service_layer.entries import (
+    recognitions_of,
+    registration_date,
+)
+from registration.service_layer.import_store import KnownRecords, store_rows
+
+Status = Literal["accepted", "existing", "refused"]
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    status: Status
+    business_code: str = ""
+    product_name: str = ""
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    outcomes: list[RowOutcome]
+    committed: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+async def import_dossier_list(
+    uow: UnitOfWork,
+    who: Principal,
+    round_id: UUID,
+    header: list[str],
+    rows: Rows,
+    *,
+    dry_run: bool,
+    registered_on: date | None,
+    today: date,
+) -> ImportReport:
+    who.require(*MANAGERS)
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise DomainError("columns_missing", f"missing columns: {', '.join(missing)}", field="file")
+    on = registration_date(who, registered_on, today)
+    provinces = await province_data.load(uow)
+    round_row = await rounds.lock(uow, round_id, shared=True)
+    round_ = rounds.model(round_row)
+    round_.check_registration_window(on)
+    parsed = [parse_row(number, raw, provinces) for number, raw in rows]
+    good = [p for p in parsed if isinstance(p, DossierRow)]
+    known = KnownRecords()
+    await known.load(uow, round_id, {p.business_code for p in good})
+    held = await recognitions_of(uow, [p.id for p in known.products.values()])
+    report = ImportReport(dry_run, [])
+    seen: set[tuple[str, str]] = set()
+    for item in parsed:
+        if not isinstance(item, DossierRow):
+            report.outcomes.append(RowOutcome(item[0].row, "refused", errors=item))
+            continue
+        outcome = RowOutcome(item.row, "accepted", item.business_code, item.product_name)
+        report.outcomes.append(outcome)
+        try:
+            if (item.business_code, item.product_name) in seen:
+                raise duplicate_entry()
+            seen.add((item.business_code, item.product_name))
+            if _check_row(who, item, round_, known, held, on, provinces):
+                outcome.status = "existing"
+        except DomainError as exc:
+            outcome.status, outcome.errors = "refused", [row_error(item.row, exc)]
+    if dry_run or report.count("refused"):
+        return report
+    status = {o.row: o.status for o in report.outcomes}
+    accepted = [p for p in good if status[p.row] == "accepted"]
+    await store_rows(uow, round_row, accepted, known, on, provinces)
+    report.committed = True
+    return report
+
+
+def _check_row(
+    who: Principal,
+    row: DossierRow,
+    round_: Round,
+    known: KnownRecords,
+    held: dict[UUID, list[Recognition]],
+    on: date,
+    provinces: Provinces,
+) -> bool:
+    """Raise the row's first refusal; True when its entry exists already (nothing to do)."""
+    facility = known.facilities.get(row.business_code)
+    province = facility.province_code if facility else row.province_code
+    product = known.product(row)
+    require_province(who, province, provinces)
+    recognitions = held.get(product.id, []) if product else []
+    check_entry(round_, Dossier(row.declarations), province, recognitions, on, provinces)
+    return product is not None and product.id in known.entered

@@ -1,0 +1,56 @@
+"""The province reference with the operator-changeable region of each current unit."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlmodel import col
+
+from cnnt_shared import reference
+from cnnt_shared.contracts.vocabulary import Region
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import NotFound
+from registration.adapters.tables import ProvinceRegionRow
+from registration.domain.eligibility import Provinces
+
+
+def successors() -> dict[str, str]:
+    """Every known code, current or earlier, mapped to the current unit it rolls up under."""
+    known = {code: p.successor for code, p in reference.earlier_provinces().items()}
+    return {**known, **{code: code for code in reference.units()}}
+
+
+async def load(uow: UnitOfWork) -> Provinces:
+    rows = (await uow.session.execute(select(ProvinceRegionRow))).scalars().all()
+    return Provinces(successors(), {r.unit_code: Region(r.region) for r in rows})
+
+
+async def list_regions(uow: UnitOfWork) -> list[ProvinceRegionRow]:
+    result = await uow.session.execute(
+        select(ProvinceRegionRow).order_by(col(ProvinceRegionRow.unit_code))
+    )
+    return list(result.scalars())
+
+
+async def set_region(uow: UnitOfWork, unit_code: str, region: Region) -> ProvinceRegionRow:
+    result = await uow.session.execute(
+        update(ProvinceRegionRow)
+        .where(col(ProvinceRegionRow.unit_code) == unit_code)
+        .values(region=region, updated_at=func.now())
+        .returning(ProvinceRegionRow)
+    )
+    row = result.scalar_one_or_none()
+    if row is None:
+        raise NotFound("unit_not_found", f"no current unit {unit_code!r}", field="unit_code")
+    await uow.commit()
+    return row
+
+
+def known_provinces() -> list[tuple[str, str, bool, str]]:
+    """Every code the records may name: (code, name, is current, successor), current first."""
+    current = [(u.code, u.name, True, u.code) for u in reference.units().values()]
+    earlier = [
+        (p.code, p.name, False, p.successor)
+        for p in reference.earlier_provinces().values()
+        if p.code not in reference.units()
+    ]
+    return current + earlier

@@ -1,0 +1,156 @@
+"""Rounds (đợt bình chọn): draft → open → closed, each step announced to the other services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from cnnt_shared.auth import Principal
+from cnnt_shared.contracts import (
+    ResultSettings,
+    RoundClosed,
+    RoundClosedData,
+    RoundOpened,
+    RoundOpenedData,
+    RoundRef,
+)
+from cnnt_shared.contracts.vocabulary import Level
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import Conflict, NotFound
+from cnnt_shared.http.pages import PageParams, fetch_page
+from registration.adapters.tables import EntryRow, RoundRow
+from registration.domain.model import Round, RoundStatus
+from registration.entrypoints.schemas import RoundCreate
+from registration.service_layer import provinces as province_data
+from registration.service_layer.access import require_round_owner
+
+
+def model(row: RoundRow) -> Round:
+    return Round(
+        row.level, row.scope_code, row.year, row.opens_on, row.closes_on, RoundStatus(row.status)
+    )
+
+
+def round_ref(row: RoundRow) -> RoundRef:
+    return RoundRef(id=row.id, level=row.level, scope_code=row.scope_code, year=row.year)
+
+
+async def create_round(uow: UnitOfWork, who: Principal, cmd: RoundCreate) -> RoundRow:
+    provinces = await province_data.load(uow)
+    Round(cmd.level, cmd.scope_code, cmd.year, cmd.opens_on, cmd.closes_on)  # validates
+    if cmd.level is Level.PROVINCIAL:
+        provinces.current(cmd.scope_code, field="scope_code")
+    require_round_owner(who, cmd.level, cmd.scope_code, provinces)
+    row = RoundRow(
+        **cmd.model_dump(exclude={"settings"}),
+        threshold=cmd.settings.threshold,
+        quorum=cmd.settings.quorum,
+        quota=cmd.settings.quota,
+        group_quotas={str(k): v for k, v in cmd.settings.group_quotas.items()},
+        validity_years=cmd.settings.validity_years,
+    )
+    uow.session.add(row)
+    try:
+        await uow.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            "round_exists",
+            f"a {cmd.level} round for {cmd.scope_code} in {cmd.year} exists",
+            field="year",
+        ) from exc
+    await uow.commit()
+    return row
+
+
+async def lock(uow: UnitOfWork, round_id: UUID, *, shared: bool = False) -> RoundRow:
+    """The round, row-locked: exclusively to change its status, shared to add or withdraw
+    entries (so a close waits for them and counts them)."""
+    result = await uow.session.execute(
+        select(RoundRow).where(col(RoundRow.id) == round_id).with_for_update(read=shared)
+    )
+    row = result.scalar_one_or_none()
+    if row is None:
+        raise NotFound("round_not_found", f"no round with id {round_id}", field="round_id")
+    return row
+
+
+async def open_round(uow: UnitOfWork, who: Principal, round_id: UUID) -> RoundRow:
+    row = await lock(uow, round_id)
+    require_round_owner(who, row.level, row.scope_code, await province_data.load(uow))
+    round_ = model(row)
+    round_.open()
+    row.status = round_.status
+    row.opened_at = datetime.now(UTC)
+    uow.emit(
+        RoundOpened.new(
+            RoundOpenedData(
+                round=round_ref(row),
+                name=row.name,
+                opens_on=row.opens_on,
+                closes_on=row.closes_on,
+                settings=ResultSettings(
+                    threshold=row.threshold,
+                    quorum=row.quorum,
+                    quota=row.quota,
+                    group_quotas=row.group_quotas,
+                    validity_years=row.validity_years,
+                ),
+                opened_at=row.opened_at,
+            )
+        )
+    )
+    await uow.commit()
+    return row
+
+
+async def close_round(uow: UnitOfWork, who: Principal, round_id: UUID) -> RoundRow:
+    row = await lock(uow, round_id)
+    require_round_owner(who, row.level, row.scope_code, await province_data.load(uow))
+    round_ = model(row)
+    round_.close()
+    row.status = round_.status
+    row.closed_at = datetime.now(UTC)
+    standing = await uow.session.scalar(
+        select(func.count()).where(
+            col(EntryRow.round_id) == round_id, col(EntryRow.withdrawn_at).is_(None)
+        )
+    )
+    uow.emit(
+        RoundClosed.new(
+            RoundClosedData(
+                round=round_ref(row), entries=int(standing or 0), closed_at=row.closed_at
+            )
+        )
+    )
+    await uow.commit()
+    return row
+
+
+async def get_round(uow: UnitOfWork, round_id: UUID) -> RoundRow:
+    row = await uow.session.get(RoundRow, round_id)
+    if row is None:
+        raise NotFound("round_not_found", f"no round with id {round_id}", field="round_id")
+    return row
+
+
+async def list_rounds(
+    uow: UnitOfWork,
+    page: PageParams,
+    level: Level | None = None,
+    scope_code: str | None = None,
+    year: int | None = None,
+) -> tuple[list[RoundRow], int]:
+    stmt = select(RoundRow)
+    if level:
+        stmt = stmt.where(col(RoundRow.level) == level)
+    if scope_code:  # a current unit also finds the rounds of the provinces merged into it
+        codes = (await province_data.load(uow)).rolling_up_to(scope_code)
+        stmt = stmt.where(col(RoundRow.scope_code).in_(codes))
+    if year:
+        stmt = stmt.where(col(RoundRow.year) == year)
+    stmt = stmt.order_by(col(RoundRow.year).desc(), col(RoundRow.level), col(RoundRow.scope_code))
+    return await fetch_page(uow.session, stmt, page)

@@ -1,0 +1,165 @@
+"""Helpers for registration's integration tests: tokens, rounds of any level, recognitions
+published on the broker, and reads of registration's schema as its own role."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import aio_pika
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from cnnt_shared.auth import Role
+from cnnt_shared.contracts import (
+    Envelope,
+    FacilityRef,
+    ProductRecognized,
+    ProductRecognizedData,
+    ProductRef,
+)
+from cnnt_shared.contracts.vocabulary import Level
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
+from cnnt_shared.settings import Settings
+from tests.support.scenario import ok
+from tests.support.stack import amqp, bearer, eventually, running_service
+
+TODAY = datetime.now(UTC).date()
+# Rounds are unique per level, scope and year: every round these tests open gets its own year
+# (the shared scenario picks random years for Đắk Lắk, so these tests use other provinces there).
+_years = itertools.count(2030)
+
+
+def ministry(settings: Settings) -> dict[str, str]:
+    return bearer(settings, Role.MINISTRY)
+
+
+def officer(settings: Settings, province: str) -> dict[str, str]:
+    return bearer(settings, Role.PROVINCE_OFFICER, province)
+
+
+async def a_round(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    level: str,
+    scope: str,
+    *,
+    year: int | None = None,
+    opens_on: date | None = None,
+    closes_on: date | None = None,
+    open_it: bool = True,
+) -> dict[str, Any]:
+    """A round, opened unless told otherwise; its year is unique unless given."""
+    headers = officer(settings, scope) if level == "provincial" else ministry(settings)
+    body = {
+        "name": f"Bình chọn {level} {scope}",
+        "level": level,
+        "scope_code": scope,
+        "year": year or next(_years),
+        "opens_on": str(opens_on or TODAY - timedelta(days=1)),
+        "closes_on": str(closes_on or TODAY + timedelta(days=30)),
+    }
+    created = ok(await client.post("/api/v1/rounds", json=body, headers=headers))
+    if not open_it:
+        return created
+    return ok(await client.post(f"/api/v1/rounds/{created['id']}/open", headers=headers), 200)
+
+
+def recognized(
+    product: dict[str, Any],
+    facility: dict[str, Any],
+    level: Level,
+    scope: str,
+    *,
+    year: int | None = None,
+    valid_until: date | None = None,
+) -> ProductRecognized:
+    return ProductRecognized.new(
+        ProductRecognizedData(
+            certificate_number=f"{scope.upper()}-{uuid.uuid4().hex[:6]}",
+            level=level,
+            scope_code=scope,
+            year=year or TODAY.year - 1,
+            round_id=uuid.uuid4(),
+            entry_id=uuid.uuid4(),
+            product=ProductRef(
+                id=product["id"], name=product["name"], group=product["group"], is_set=False
+            ),
+            facility=FacilityRef(
+                id=facility["id"],
+                name=facility["name"],
+                kind=facility["kind"],
+                province_code=facility["province_code"],
+                current_province_code=facility["current_province_code"],
+            ),
+            mean_score=82,
+            rank=1,
+            valid_until=valid_until or date(TODAY.year + 1, 12, 31),
+            decision_number="123/QĐ-UBND",
+            recognized_at=datetime.now(UTC),
+        )
+    )
+
+
+async def publish(settings: Settings, event: Envelope) -> None:
+    async with amqp(settings) as channel:
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+        await exchange.publish(
+            aio_pika.Message(
+                event.model_dump_json().encode(),
+                message_id=str(event.event_id),
+                correlation_id=str(event.correlation_id),
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=event.routing_key(),
+        )
+
+
+async def fetch(settings: Settings, sql: str, **params: object) -> list[Any]:
+    """Rows read as registration's own role (the only role that sees its schema)."""
+    engine = create_async_engine(settings.service_dsn("registration"))
+    try:
+        async with engine.connect() as conn:
+            return list((await conn.execute(text(sql).bindparams(**params))).all())
+    finally:
+        await engine.dispose()
+
+
+async def recorded(settings: Settings, event: Envelope) -> None:
+    """Wait until registration's consumer has applied ``event``."""
+
+    async def applied() -> bool:
+        rows = await fetch(
+            settings, "SELECT 1 FROM registration.inbox WHERE event_id = :id", id=event.event_id
+        )
+        return bool(rows)
+
+    await eventually(applied)
+
+
+def error(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()["error"]
+    return body
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Registration in this process; on the way out, wait until its relay has published every
+    event the test caused, so none is left for a later test's probe to pick up."""
+    async with running_service("registration", settings) as client:
+        yield client
+
+        async def drained() -> bool:
+            pending = await fetch(
+                settings, "SELECT count(*) FROM registration.outbox WHERE published_at IS NULL"
+            )
+            return bool(pending[0][0] == 0)
+
+        await eventually(drained)
