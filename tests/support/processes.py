@@ -25,24 +25,28 @@ def free_port() -> int:
 @asynccontextmanager
 async def serving(*names: str, extra_env: dict[str, str] | None = None) -> AsyncIterator[Settings]:
     """Start the services; yield settings whose ports reach them (also exported to the
-    environment, so a ``cnnt`` command run meanwhile finds them)."""
-    ports = {f"CNNT_{name.upper()}_PORT": str(free_port()) for name in names}
+    environment, so a ``cnnt`` command run meanwhile finds them). A name given twice starts a
+    second instance of that service (competing consumers) on a port of its own."""
+    instances = [(name, free_port()) for name in names]
+    ports: dict[str, str] = {}
+    for name, port in instances:
+        ports.setdefault(f"CNNT_{name.upper()}_PORT", str(port))
     saved = {k: os.environ.get(k) for k in ports}
     os.environ.update(ports)
     settings = Settings()
     processes = [
         subprocess.Popen(  # noqa: ASYNC220 - started once, then polled without blocking
-            [sys.executable, "-m", "cnnt_shared.cli.main", "serve", name],
+            [sys.executable, "-m", "cnnt_shared.cli.main", "serve", name, "--port", str(port)],
             env={**os.environ, **(extra_env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for name in names
+        for name, port in instances
     ]
     try:
         async with httpx.AsyncClient(timeout=2) as client:
-            for name in names:
-                await _ready(client, f"{settings.base_url(name)}/readyz", processes)
+            for _, port in instances:
+                await _ready(client, f"http://{settings.host}:{port}/readyz", processes)
         yield settings
     finally:
         for process in processes:

@@ -1,114 +1,351 @@
-"""``cnnt demo``: start the four services and drive a round through their public HTTP APIs.
-
-Only HTTP calls a province officer or the ministry could make; nothing reaches into a service's
-database. The full programme cycle (regional and national rounds, juries, decisions, support)
-grows here as the services gain those APIs.
-"""
+"""``cnnt demo``: drive the programme of ``scenario`` through the services' public HTTP APIs —
+what province officers, the ministry, jury members, certifiers and support officers would do.
+Nothing here reaches into a service's database."""
 
 from __future__ import annotations
 
-import time
+import asyncio
 import uuid
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
+from cnnt_shared.cli.scenario import Entry, Plan, RoundPlan, Scheme
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE
 from cnnt_shared.settings import Settings
 from cnnt_shared.tokens import Role, issue_token
 
 console = Console()
-
 DECLARED = dict.fromkeys(
     ("self_produced", "no_ip_infringement", "meets_standards", "mass_producible"), True
 )
-DAK_LAK = "dak-lak"
-PRODUCTS = [
-    ("HTX Nông nghiệp Công bằng Ea Kiết", "Cà phê bột nguyên chất Buôn Ma Thuột", "agro_food"),
-    ("HTX Dệt thổ cẩm Đắk Lắk", "Khăn thổ cẩm Ê Đê", "handicraft"),
-    ("Cơ sở Rượu cần Ama Kông", "Rượu cần Buôn Đôn", "agro_food"),
+JUDGE_OFFSETS = [Decimal(-1), Decimal("-0.5"), Decimal(0), Decimal("0.5"), Decimal(1)]
+JUDGES = [
+    "TS. Nguyễn Thị Thu Hà",
+    "ThS. Y Khuê Niê",
+    "KS. Trần Quốc Việt",
+    "TS. Lê Minh Châu",
+    "ThS. Phạm Thị Ngọc Ánh",
+    "KS. H'Yâo Kbuôr",
+    "TS. Võ Đình Quang",
 ]
+PATIENCE = 90.0  # seconds to wait for an event to reach another service
 
 
-class Api:
-    def __init__(self, settings: Settings, service: str, role: Role, scope: str) -> None:
-        token = issue_token(settings, subject=f"demo:{role.value}", role=role, scope=scope)
-        self.client = httpx.Client(
-            base_url=settings.base_url(service),
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=10,
+class DemoError(RuntimeError):
+    pass
+
+
+def sheet(mean: Decimal, offset: Decimal) -> dict[str, str]:
+    """Split a judge's total (mean + offset) over the 40/40/10/10 criteria in half points."""
+    total = mean + offset
+
+    def half(x: Decimal) -> Decimal:
+        return (x * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2
+
+    market = technical = min(Decimal(40), half(total * Decimal("0.4")))
+    culture = min(Decimal(10), half(total * Decimal("0.1")))
+    other = total - market - technical - culture
+    if other > 10:
+        culture, other = culture + other - 10, Decimal(10)
+    return {
+        "market": str(market),
+        "technical": str(technical),
+        "culture": str(culture),
+        "other": str(other),
+    }
+
+
+@dataclass
+class Summary:
+    """What the cycle produced, for the report and for comparing runs."""
+
+    rounds: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    grants: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+class Programme:
+    def __init__(self, settings: Settings, plan: Plan, progress: Progress) -> None:
+        self.settings = settings
+        self.plan = plan
+        self.progress = progress
+        self.http = httpx.AsyncClient(timeout=30)
+        self.ids: dict[str, str] = {}  # facility / product key -> id in registration
+        self.limit = asyncio.Semaphore(8)
+        self.summary = Summary()
+
+    def token(self, role: Role, scope: str) -> dict[str, str]:
+        token = issue_token(
+            self.settings, subject=f"demo:{role.value}:{scope}", role=role, scope=scope
         )
+        return {"Authorization": f"Bearer {token}"}
 
-    def post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = self.client.post(path, json=body)
+    async def call(
+        self, method: str, service: str, path: str, auth: dict[str, str], **kw: Any
+    ) -> Any:
+        async with self.limit:
+            response = await self.http.request(
+                method,
+                f"{self.settings.base_url(service)}/api/v1{path}",
+                headers={**auth, **kw.pop("headers", {})},
+                **kw,
+            )
         if response.status_code >= 400:
-            raise SystemExit(f"POST {path} failed: {response.status_code} {response.text}")
-        result: dict[str, Any] = response.json()
-        return result
-
-    def get(self, path: str) -> Any:
-        response = self.client.get(path)
-        response.raise_for_status()
+            raise DemoError(f"{method} {service}{path}: {response.status_code} {response.text}")
         return response.json()
 
+    async def until(self, what: str, check: Any) -> Any:
+        deadline = asyncio.get_running_loop().time() + PATIENCE
+        while not (value := await check()):
+            if asyncio.get_running_loop().time() > deadline:
+                raise DemoError(f"gave up waiting for {what}")
+            await asyncio.sleep(0.2)
+        return value
 
-def drive(settings: Settings) -> None:
-    officer = Api(settings, "registration", Role.PROVINCE_OFFICER, DAK_LAK)
-    judge_view = Api(settings, "evaluation", Role.MINISTRY, "VN")
-    today = datetime.now(UTC).date()
-    with console.status("opening a provincial round in Đắk Lắk") as status:
-        round_ = officer.post(
-            "/api/v1/rounds",
-            {
-                "name": "Bình chọn sản phẩm CNNT tiêu biểu tỉnh Đắk Lắk",
-                "level": "provincial",
-                "scope_code": DAK_LAK,
-                "year": today.year,
-                "opens_on": str(today - timedelta(days=1)),
-                "closes_on": str(today + timedelta(days=30)),
-            },
+    async def run(self) -> Summary:
+        try:
+            await self.catalogue()
+            rounds = self.progress.add_task(
+                "rounds judged and decided", total=len(self.plan.rounds)
+            )
+            sheets = sum(len(r.entries) for r in self.plan.rounds) * self.plan.jury_size
+            self.sheets = self.progress.add_task("score sheets submitted", total=sheets)
+            for plan_round in self.plan.rounds:
+                await self.round(plan_round)
+                self.progress.advance(rounds)
+            schemes = self.progress.add_task(
+                "support schemes allocated", total=len(self.plan.schemes)
+            )
+            for scheme in self.plan.schemes:
+                await self.support(scheme)
+                self.progress.advance(schemes)
+        finally:
+            await self.http.aclose()
+        return self.summary
+
+    async def catalogue(self) -> None:
+        task = self.progress.add_task(
+            "facilities and products registered",
+            total=len(self.plan.facilities) + len(self.plan.products),
         )
-        officer.post(f"/api/v1/rounds/{round_['id']}/open")
-        entries = []
-        for facility_name, product_name, group in PRODUCTS:
-            status.update(f"registering {product_name}")
-            facility = officer.post(
-                "/api/v1/facilities",
-                {
-                    "name": facility_name,
-                    "kind": "cooperative",
-                    "business_code": f"60{uuid.uuid4().int % 10**8:08d}",
-                    "province_code": DAK_LAK,
-                },
-            )
-            product = officer.post(
-                "/api/v1/products",
-                {"facility_id": facility["id"], "name": product_name, "group": group},
-            )
-            entries.append(
-                officer.post(
-                    f"/api/v1/rounds/{round_['id']}/entries",
-                    {"product_id": product["id"], "declarations": DECLARED},
+
+        async def facility(f: Any) -> None:
+            body = {
+                "name": f.name,
+                "kind": f.kind,
+                "business_code": f.business_code,
+                "province_code": f.province,
+            }
+            self.ids[f.key] = (
+                await self.call(
+                    "POST",
+                    "registration",
+                    "/facilities",
+                    self.token(Role.PROVINCE_OFFICER, f.province),
+                    json=body,
                 )
+            )["id"]
+            self.progress.advance(task)
+
+        async def product(p: Any) -> None:
+            body = {"facility_id": self.ids[p.facility.key], "name": p.name, "group": p.group}
+            self.ids[p.key] = (
+                await self.call(
+                    "POST",
+                    "registration",
+                    "/products",
+                    self.token(Role.PROVINCE_OFFICER, p.facility.province),
+                    json=body,
+                )
+            )["id"]
+            self.progress.advance(task)
+
+        await asyncio.gather(*(facility(f) for f in self.plan.facilities))
+        await asyncio.gather(*(product(p) for p in self.plan.products))
+
+    async def round(self, plan: RoundPlan) -> None:
+        ministry = self.token(Role.MINISTRY, NATION_SCOPE)
+        settings = {"quota": plan.quota}
+        body = {
+            "name": plan.name,
+            "level": plan.level,
+            "scope_code": plan.scope,
+            "year": plan.year,
+            "opens_on": str(plan.opens_on),
+            "closes_on": str(plan.closes_on),
+            "settings": settings,
+        }
+        round_id = (await self.call("POST", "registration", "/rounds", ministry, json=body))["id"]
+        await self.call("POST", "registration", f"/rounds/{round_id}/open", ministry)
+        entry_ids = await asyncio.gather(*(self.enter(round_id, plan, e) for e in plan.entries))
+        await self.call("POST", "registration", f"/rounds/{round_id}/close", ministry)
+
+        async def known() -> bool:
+            try:
+                entries = await self.call(
+                    "GET", "evaluation", f"/rounds/{round_id}/entries", ministry
+                )
+            except DemoError:
+                return False
+            return len(entries) == len(plan.entries)
+
+        await self.until(f"evaluation to receive the entries of {plan.name}", known)
+        members = [
+            {
+                "name": JUDGES[i],
+                "title": "Thành viên Hội đồng bình chọn",
+                "organisation": "Sở Công Thương"
+                if plan.level == "provincial"
+                else "Bộ Công Thương",
+                "is_chair": i == 0,
+            }
+            for i in range(self.plan.jury_size)
+        ]
+        jury = await self.call(
+            "POST", "evaluation", f"/rounds/{round_id}/jury", ministry, json={"members": members}
+        )
+        judges = [m["id"] for m in jury["members"]]
+
+        async def score(judge: str, offset: Decimal, entry_id: str, entry: Entry) -> None:
+            body = {
+                "entry_id": entry_id,
+                "scores": sheet(entry.mean, offset),
+                "request_id": f"{judge}:{entry_id}",
+            }
+            await self.call(
+                "POST", "evaluation", "/score-sheets", self.token(Role.JUDGE, judge), json=body
             )
-        status.update("waiting for evaluation to receive the entries (ProductRegistered)")
-        deadline = time.monotonic() + 90
-        seen: list[dict[str, Any]] = []
-        while len(seen) < len(entries) and time.monotonic() < deadline:
-            seen = judge_view.get(f"/api/v1/rounds/{round_['id']}/entries")
-            time.sleep(0.2)
-    table = Table(title=f"{round_['name']} — entries as evaluation sees them")
-    table.add_column("#", justify="right")
-    table.add_column("product")
-    table.add_column("facility")
-    table.add_column("group")
-    for n, entry in enumerate(seen, 1):
-        table.add_row(str(n), entry["product_name"], entry["facility_name"], entry["product_group"])
-    console.print(table)
-    if len(seen) != len(entries):
-        raise SystemExit(f"evaluation saw {len(seen)} of {len(entries)} entries")
+            self.progress.advance(self.sheets)
+
+        await asyncio.gather(
+            *(
+                score(j, JUDGE_OFFSETS[i % len(JUDGE_OFFSETS)], eid, e)
+                for i, j in enumerate(judges)
+                for eid, e in zip(entry_ids, plan.entries, strict=True)
+            )
+        )
+        await self.call(
+            "POST", "evaluation", f"/rounds/{round_id}/close-judging", ministry, json={}
+        )
+
+        async def tallied() -> Any:
+            try:
+                preview = await self.call(
+                    "GET", "certification", f"/rounds/{round_id}/preview", ministry
+                )
+            except DemoError:
+                return None
+            lines = preview["results"]
+            return (
+                preview
+                if len(lines) == len(plan.entries)
+                and all(line["judges"] == len(judges) for line in lines)
+                else None
+            )
+
+        await self.until(f"certification to tally {plan.name}", tallied)
+        decision = {"number": plan.decision, "decided_on": str(plan.decided_on)}
+        await self.call(
+            "POST", "certification", f"/rounds/{round_id}/decision", ministry, json=decision
+        )
+        results = await self.call("GET", "certification", f"/rounds/{round_id}/results", ministry)
+        self.summary.rounds[plan.name] = [
+            {
+                k: line[k]
+                for k in (
+                    "product_name",
+                    "facility_name",
+                    "rank",
+                    "mean",
+                    "outcome",
+                    "reason",
+                    "certificate_number",
+                )
+            }
+            for line in results
+        ]
+
+    async def enter(self, round_id: str, plan: RoundPlan, entry: Entry) -> str:
+        body = {
+            "product_id": self.ids[entry.product.key],
+            "declarations": DECLARED,
+            "registered_on": str(plan.registered_on),
+        }
+        ministry = self.token(Role.MINISTRY, NATION_SCOPE)
+
+        async def accepted() -> Any:
+            try:
+                return await self.call(
+                    "POST", "registration", f"/rounds/{round_id}/entries", ministry, json=body
+                )
+            except DemoError as exc:  # the prior recognition may still be on its way
+                if "prior_recognition_required" in str(exc):
+                    return None
+                raise
+
+        created = await self.until(f"the recognition of {entry.product.name}", accepted)
+        return str(created["id"])
+
+    async def support(self, scheme: Scheme) -> None:
+        officer = self.token(Role.SUPPORT_OFFICER, scheme.scope)
+        body = {
+            "code": scheme.code,
+            "title": scheme.title,
+            "kind": scheme.kind,
+            "year": scheme.year,
+            "scope_code": scheme.scope,
+            "budget": scheme.budget,
+        }
+        scheme_id = (await self.call("POST", "support", "/schemes", officer, json=body))["id"]
+        await self.call("POST", "support", f"/schemes/{scheme_id}/open", officer)
+        for facility in scheme.applicants:
+            application = {
+                "facility_id": self.ids[facility.key],
+                "facility_name": facility.name,
+                "province_code": facility.province,
+                "purpose": scheme.title,
+                "asked": scheme.asked,
+            }
+            await self.call(
+                "POST", "support", f"/schemes/{scheme_id}/applications", officer, json=application
+            )
+        plan = await self.call(
+            "GET", "support", f"/schemes/{scheme_id}/allocation-preview", officer
+        )
+        run = await self.call(
+            "POST",
+            "support",
+            f"/schemes/{scheme_id}/allocation-runs",
+            officer,
+            json={"expected_digest": plan["digest"]},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+        key_of = {v: k for k, v in self.ids.items()}  # compare runs by plan key, not by id
+        self.summary.grants[scheme.code] = sorted(
+            (key_of[g["facility_id"]], g["total"]) for g in run["grants"]
+        )
+
+
+async def drive(settings: Settings, plan: Plan, quiet: bool = False) -> Summary:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, disable=quiet) as progress:
+        return await Programme(settings, plan, progress).run()
 
 
 def where_to_look(settings: Settings, services: tuple[str, ...]) -> None:
@@ -120,3 +357,11 @@ def where_to_look(settings: Settings, services: tuple[str, ...]) -> None:
         base = settings.base_url(name)
         table.add_row(name, f"{base}/docs", f"{base}/asyncapi")
     console.print(table)
+    console.print(
+        "RabbitMQ management UI: http://127.0.0.1:15672 "
+        "(here it may need `rabbitmq-plugins enable rabbitmq_management`)"
+    )
+    console.print(
+        "More: `uv run cnnt report dak-lak --from 2017 --to 2021 --xlsx out/report.xlsx "
+        "--chart out/report.png`, `uv run cnnt dlq list`"
+    )

@@ -174,9 +174,10 @@ def demo(
     keep_running: bool = typer.Option(True, help="Leave the services running until Ctrl-C"),
     fresh: bool = typer.Option(True, help="Start from an empty demo database"),
 ) -> None:
-    """Start all four services and drive a demo round through their HTTP APIs."""
+    """Start the four services and drive a programme cycle (2017–2021) through their APIs."""
     from cnnt_shared.cli import demo as demo_cycle
-    from cnnt_shared.cli import runner
+    from cnnt_shared.cli import report as reports
+    from cnnt_shared.cli import runner, scenario
 
     # The demo has a database of its own, so it never touches real data in CNNT_DB_NAME.
     settings = get_settings().model_copy(update={"db_name": f"{get_settings().db_name}_demo"})
@@ -190,7 +191,15 @@ def demo(
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         runner.wait_ready(services, settings, processes)
-        demo_cycle.drive(settings)
+        asyncio.run(demo_cycle.drive(settings, scenario.build()))
+        result = reports.gather(settings, scenario.DAK_LAK, 2017, 2021)
+        reports.show(result, demo_cycle.console)
+        out = Path("out/demo")
+        out.mkdir(parents=True, exist_ok=True)
+        reports.write_xlsx(result, out / "dak-lak-2017-2021.xlsx")
+        reports.write_csv(result, out / "dak-lak-2017-2021.csv")
+        reports.write_chart(result, out / "dak-lak-2017-2021.png")
+        console.print(f"report files: {out}/dak-lak-2017-2021.{{xlsx,csv,png}}")
         demo_cycle.where_to_look(settings, services)
         if keep_running:
             console.print("[bold]services running[/] — Ctrl-C stops them")
@@ -232,6 +241,40 @@ def asyncapi_serve(port: Annotated[int, typer.Option(help="Port")] = 8010) -> No
 
     settings = get_settings()
     uvicorn.run(asyncapi.docs_app(settings), host=settings.host, port=port, log_config=None)
+
+
+@app.command()
+def report(
+    scope: Annotated[
+        str,
+        typer.Argument(
+            help="Province code (dak-lak), region (north, central_highlands, south) or VN"
+        ),
+    ],
+    from_year: Annotated[int, typer.Option("--from", help="First year")],
+    to_year: Annotated[int, typer.Option("--to", help="Last year")],
+    csv_path: Annotated[Path | None, typer.Option("--csv", help="Also write CSV here")] = None,
+    xlsx_path: Annotated[Path | None, typer.Option("--xlsx", help="Also write XLSX here")] = None,
+    chart_path: Annotated[
+        Path | None, typer.Option("--chart", help="Also draw a PNG chart here")
+    ] = None,
+) -> None:
+    """The figures a province, a region or the nation publishes for a period."""
+    from rich.console import Console as Out
+
+    from cnnt_shared.cli import report as reports
+
+    result = reports.gather(get_settings(), scope, from_year, to_year)
+    reports.show(result, Out())
+    for path, write in (
+        (csv_path, reports.write_csv),
+        (xlsx_path, reports.write_xlsx),
+        (chart_path, reports.write_chart),
+    ):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write(result, path)
+            console.print(f"[green]✓[/] wrote {path}")
 
 
 @token.command("issue")
