@@ -30,7 +30,15 @@ async def _drive(*extra: str) -> dict[str, Any]:
         plan = scenario.build()
         summary = await drive(settings, plan, quiet=True)
         figures = report.gather(settings, scenario.DAK_LAK, 2017, 2021)
+        region = report.gather(settings, scenario.REGION, 2017, 2021)
+        nation = report.gather(settings, "VN", 2017, 2021)
     return {
+        "region": {
+            r["level"]: (r["rounds"], r["products"], r["recognised"]) for r in region.levels
+        },
+        "nation": {
+            r["level"]: (r["rounds"], r["products"], r["recognised"]) for r in nation.levels
+        },
         "summary": asdict(summary),
         "levels": figures.levels,
         "support": figures.support,
@@ -53,6 +61,17 @@ def _check_against_the_plan(run: dict[str, Any]) -> None:
         for row in run["levels"]
     }
     assert totals == scenario.DAK_LAK_FIGURES
+    # Gia Lai's entries count for the region; Hà Nội's only for the nation.
+    assert run["region"] == {
+        "provincial": (5, 71, 33),
+        "regional": (2, 14, 9),
+        "national": (2, 9, 6),
+    }
+    assert run["nation"] == {
+        "provincial": (6, 75, 35),
+        "regional": (2, 14, 9),
+        "national": (2, 9, 6),
+    }
     all_kinds = next(row for row in run["support"] if row["kind"] == "all")
     assert (all_kinds["schemes"], all_kinds["facilities_supported"]) == (2, 7)
     assert (
@@ -70,3 +89,4 @@ def test_the_cycle_gives_the_seed_figures_and_the_same_results_with_competing_co
     assert competing["summary"] == single["summary"]
     assert competing["levels"] == single["levels"]
     assert competing["support"] == single["support"]
+    assert (competing["region"], competing["nation"]) == (single["region"], single["nation"])

@@ -80,7 +80,8 @@ class Programme:
         self.settings = settings
         self.plan = plan
         self.progress = progress
-        self.http = httpx.AsyncClient(timeout=30)
+        # Generous: a loaded 2-core machine can stall a request for a while; the demo waits.
+        self.http = httpx.AsyncClient(timeout=120)
         self.ids: dict[str, str] = {}  # facility / product key -> id in registration
         self.limit = asyncio.Semaphore(8)
         self.summary = Summary()
