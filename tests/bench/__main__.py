@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 import time
@@ -54,6 +55,7 @@ async def versions(settings: Settings) -> tuple[str, str]:
 
 
 async def run(args: argparse.Namespace, settings: Settings, progress: Progress) -> report.Result:
+    load_at_start = os.getloadavg()[0]
     sheets = args.provinces * args.entries * args.jury
     floor_task = progress.add_task("raw floor: publish → consume → INSERT → ack", total=sheets)
     floor = await measure_floor(settings, sheets, lambda n: progress.advance(floor_task, n))
@@ -82,7 +84,7 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
             replayed = await decisions.replay_history(live, evaluation, progress)
     sizes = {k: getattr(args, k) for k in ("provinces", "entries", "jury", "clients")}
     result = report.Result(sizes, floor, scored, decided, replayed, cycle)
-    result.machine = report.machine(*await versions(settings))
+    result.machine = report.machine(*await versions(settings), load_at_start)
     return result
 
 

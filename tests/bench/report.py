@@ -57,7 +57,7 @@ class Result:
         return {**asdict(self), "targets": self.targets()}
 
 
-def machine(postgres: str, rabbitmq: str) -> dict[str, Any]:
+def machine(postgres: str, rabbitmq: str, load_at_start: float) -> dict[str, Any]:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -79,6 +79,9 @@ def machine(postgres: str, rabbitmq: str) -> dict[str, Any]:
         "postgresql": postgres,
         "rabbitmq": rabbitmq,
         "python": platform.python_version(),
+        # The machine may be shared: other work competes with the run (compare ratios).
+        "load_average_1min_at_start": round(load_at_start, 2),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
     }
 
 
@@ -135,7 +138,8 @@ def show(result: Result, console: Console) -> None:
     m = result.machine
     console.print(
         f"machine: {m['nproc']} cores, {m['memory_gib']} GiB, {m['cpu']}; PostgreSQL "
-        f"{m['postgresql']}, RabbitMQ {m['rabbitmq']}, Python {m['python']}"
+        f"{m['postgresql']}, RabbitMQ {m['rabbitmq']}, Python {m['python']}; load average "
+        f"{m['load_average_1min_at_start']} at start, {m['load_average_1min_at_end']} at end"
     )
 
 
