@@ -120,7 +120,7 @@ def runtime_context() -> Any:
     return _RuntimeContext("runtime")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:  # async: no worker-thread hop per request
     runtime: Runtime = request.app.state.runtime
     return runtime
 
