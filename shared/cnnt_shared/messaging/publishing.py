@@ -64,8 +64,11 @@ async def publish_in_order(
     first failure, if any."""
     if not rows:
         return 0, None
-    exchange = await broker.declare_exchange(EVENTS_EXCHANGE)
-    channel = await exchange.channel.get_underlay_channel()
+    try:
+        exchange = await broker.declare_exchange(EVENTS_EXCHANGE)
+        channel = await exchange.channel.get_underlay_channel()
+    except Exception as exc:  # noqa: BLE001 - broker unreachable: recorded on the first row
+        return 0, exc
     tasks: list[asyncio.Task[None]] = []
     try:
         for row in rows:
