@@ -31,9 +31,8 @@ format: install
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-bench: install ## Placeholder until the benchmark issue: says so and exits non-zero
-	@echo "make bench: the benchmark (issue 'Benchmark: the pipeline against the raw floor') is not built yet" >&2
-	@exit 2
+bench: install ## Benchmark: the national cycle against the raw floor (BENCH_ARGS="--quick" or sizes); JSON in out/bench/
+	$(UV) run python -m tests.bench $(BENCH_ARGS)
 
 asyncapi: install ## Export the AsyncAPI document of all services to deploy/asyncapi/
 	$(UV) run cnnt asyncapi export

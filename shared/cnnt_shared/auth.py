@@ -26,7 +26,7 @@ __all__ = [
 _bearer = HTTPBearer(auto_error=False, description="A token issued by `cnnt token issue`")
 
 
-def current_principal(
+async def current_principal(  # async: FastAPI runs a plain def dependency in a worker thread
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:

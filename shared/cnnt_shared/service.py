@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from faststream import AckPolicy
+from faststream._internal.context import Context
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.schemas import Channel
 from sqlalchemy import MetaData, Table
@@ -104,7 +105,22 @@ class Runtime:
         )
 
 
-def get_runtime(request: Request) -> Runtime:
+class _RuntimeContext(Context):
+    """``Context("runtime")`` resolved on the event loop. FastStream's dependency injection runs
+    a custom field's synchronous ``use`` in a worker thread: one thread hop per message."""
+
+    async def use(self, /, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        resolved: dict[str, Any] = super().use(**kwargs)
+        return resolved
+
+
+def runtime_context() -> Any:
+    """A subscriber's ``runtime: Runtime = runtime_context()`` parameter (the service's runtime,
+    set in the broker's context at start-up)."""
+    return _RuntimeContext("runtime")
+
+
+async def get_runtime(request: Request) -> Runtime:  # async: no worker-thread hop per request
     runtime: Runtime = request.app.state.runtime
     return runtime
 

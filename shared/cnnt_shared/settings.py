@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     db_role_prefix: str = "cnnt_"
     db_service_password: SecretStr = SecretStr("cnnt")
     db_pool_size: int = Field(default=10, ge=1)
+    db_ping_after_idle: float = Field(
+        default=5.0, ge=0, description="Ping a pooled connection idle this long before use"
+    )
 
     auth_secret: SecretStr = SecretStr(DEV_SECRET)
     auth_issuer: str = "cnnt"

@@ -219,3 +219,47 @@ async def test_poison_messages_are_dead_lettered_with_their_reason_while_others_
 
 async def _dlq_depth_is(settings: Settings, queue: str, depth: int) -> bool:
     return await queue_depth(settings, f"{queue}.dlq") == depth
+
+
+async def test_the_relay_publishes_batches_with_pipelined_confirms_in_commit_order(
+    stack: Settings,
+) -> None:
+    """450 events committed at once leave in three batches, confirms awaited together: each
+    arrives once, in the order of the outbox log."""
+    routing_key = f"test.relay_order_{uuid.uuid4().hex[:8]}.v1"
+    rows = [
+        {
+            "event_id": uuid.uuid4(),
+            "event_type": "RelayOrderProbe",
+            "event_version": 1,
+            "routing_key": routing_key,
+            "occurred_at": datetime.now(UTC),
+            "correlation_id": uuid.uuid4(),
+            "payload": {"n": n, "producer": "registration", "note": "Thứ tự – Đắk Lắk"},
+        }
+        for n in range(450)
+    ]
+    async with running_service("registration", stack) as registration, amqp(stack) as channel:
+        probe = await channel.declare_queue(exclusive=True)
+        await probe.bind(EVENTS_EXCHANGE_NAME, routing_key=routing_key)
+        runtime = registration.app.state.runtime  # type: ignore[attr-defined]
+        async with runtime.engine.begin() as conn:
+            await conn.execute(runtime.spec.table("outbox").insert(), rows)
+        runtime.relay.wake()
+        received: list[dict[str, Any]] = []
+        async with probe.iterator() as messages:
+            async for message in messages:
+                await message.ack()
+                received.append(json.loads(message.body))
+                if len(received) == len(rows):
+                    break
+        unpublished = await scalar(
+            stack,
+            "registration",
+            "SELECT count(*) FROM registration.outbox "
+            "WHERE routing_key = :k AND published_at IS NULL",
+            k=routing_key,
+        )
+    assert [r["n"] for r in received] == list(range(450))
+    assert received[0]["note"] == "Thứ tự – Đắk Lắk"
+    assert unpublished == 0

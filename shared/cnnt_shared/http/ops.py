@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select
 
 from cnnt_shared.auth import CurrentPrincipal, Role
 from cnnt_shared.errors import NotFound
-from cnnt_shared.messaging.relay import publish_event_row
+from cnnt_shared.messaging.publishing import publish_in_order
 from cnnt_shared.service import RuntimeDep
 
 log = structlog.get_logger("cnnt.ops")
@@ -125,10 +125,9 @@ async def replay(runtime: RuntimeDep, who: CurrentPrincipal, body: ReplayRequest
                 base.where(t.c.seq > body.after_seq).order_by(t.c.seq).limit(body.limit)
             )
         ).all()
-        published = 0
-        for row in rows:
-            await publish_event_row(runtime.broker, row, queue=body.queue)
-            published += 1
+        published, failure = await publish_in_order(runtime.broker, rows, queue=body.queue)
+        if failure is not None:
+            raise failure
         last_seq = rows[-1].seq if rows else body.after_seq
         remaining = await conn.scalar(
             select(func.count()).select_from(base.where(t.c.seq > last_seq).subquery())

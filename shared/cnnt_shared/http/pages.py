@@ -21,7 +21,7 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.size
 
 
-def _page_params(
+async def _page_params(  # async: FastAPI runs a plain def dependency in a worker thread
     page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
     size: Annotated[int, Query(ge=1, le=500, description="Items per page")] = 50,
 ) -> PageParams:

@@ -1,5 +1,6 @@
 """The outbox relay: publishes committed events with publisher confirms, in commit order.
 
+Each batch is published with its confirms pipelined, in order (see ``publishing``).
 It wakes when the service commits events and polls as a fallback (another instance may have
 committed them). Rows are locked with ``FOR UPDATE SKIP LOCKED`` so several instances of a
 service share the work. While the broker is unreachable a publish fails at once; the relay
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,39 +20,12 @@ from faststream.rabbit import RabbitBroker
 from sqlalchemy import Row, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE
+from cnnt_shared.messaging.publishing import publish_in_order
 from cnnt_shared.metrics import Metrics
 
 log = structlog.get_logger("cnnt.outbox")
 
 MAX_BACKOFF_SECONDS = 10.0
-
-
-async def publish_event_row(
-    broker: RabbitBroker, row: Row[Any], *, queue: str | None = None
-) -> None:
-    """Publish one outbox row: to ``cnnt.events`` by its routing key, or to one named queue
-    (history replay to a single subscriber) through the default exchange."""
-    body = json.dumps(row.payload, ensure_ascii=False).encode()
-    await broker.publish(
-        body,
-        exchange=None if queue else EVENTS_EXCHANGE,
-        routing_key=queue or row.routing_key,
-        persist=True,
-        mandatory=True,
-        message_id=str(row.event_id),
-        correlation_id=str(row.correlation_id),
-        content_type="application/json",
-        content_encoding="utf-8",
-        headers={
-            "event_type": row.event_type,
-            "event_version": row.event_version,
-            "producer": row.payload.get("producer", ""),
-            **({"x-cnnt-replayed-from": row.routing_key} if queue else {}),
-        },
-        timestamp=row.occurred_at,
-        message_type=row.event_type,
-    )
 
 
 class OutboxRelay:
@@ -123,7 +96,6 @@ class OutboxRelay:
         Raises after recording the failure when a publish fails, so the caller backs off.
         """
         t = self._outbox
-        failure: Exception | None = None
         async with self._engine.begin() as conn:
             rows: Sequence[Row[Any]] = (
                 await conn.execute(
@@ -134,20 +106,16 @@ class OutboxRelay:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            done: list[Any] = []
-            for row in rows:
-                try:
-                    await publish_event_row(self._broker, row)
-                except Exception as exc:  # noqa: BLE001 - recorded on the row, re-raised below
-                    failure = exc
-                    await conn.execute(
-                        update(t)
-                        .where(t.c.event_id == row.event_id)
-                        .values(attempts=t.c.attempts + 1, last_error=str(exc)[:2000])
-                    )
-                    break
-                done.append(row.event_id)
-                if self._metrics is not None:
+            confirmed, failure = await publish_in_order(self._broker, rows)
+            done = [row.event_id for row in rows[:confirmed]]
+            if failure is not None:
+                await conn.execute(
+                    update(t)
+                    .where(t.c.event_id == rows[confirmed].event_id)
+                    .values(attempts=t.c.attempts + 1, last_error=str(failure)[:2000])
+                )
+            if self._metrics is not None:
+                for row in rows[:confirmed]:
                     self._metrics.published.labels(self._metrics.service, row.event_type).inc()
             if done:
                 await conn.execute(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from faststream import Context
 from faststream.rabbit import RabbitRouter
 from pydantic import Field
 
 from certification.service_layer import intake
 from cnnt_shared.messaging.topology import consumer_queue, subscribe
-from cnnt_shared.service import Runtime
+from cnnt_shared.service import Runtime, runtime_context
 
 REGISTRATIONS = consumer_queue("certification.registrations")
 SCORES = consumer_queue("certification.scores")
@@ -24,12 +23,12 @@ def build_subscribers() -> RabbitRouter:
 
     @subscribe(router, REGISTRATIONS, "Rounds (with their result settings) and entries.")
     async def on_registration_event(
-        event: RegistrationEvent, runtime: Runtime = Context("runtime")
+        event: RegistrationEvent, runtime: Runtime = runtime_context()
     ) -> None:
         await intake.apply_registration_event(runtime.uow(), REGISTRATIONS.name, event)
 
     @subscribe(router, SCORES, "Score sheets (the tally) and the close of judging.")
-    async def on_score_event(event: ScoreEvent, runtime: Runtime = Context("runtime")) -> None:
+    async def on_score_event(event: ScoreEvent, runtime: Runtime = runtime_context()) -> None:
         await intake.apply_score_event(runtime.uow(), SCORES.name, event)
 
     return router

@@ -58,7 +58,7 @@ class EntryRow(Table, table=True):
     facility_id: UUID = Field(index=True)
     facility_name: str = Field(max_length=300)
     facility_kind: FacilityKind = Field(sa_type=enum_type(FacilityKind))
-    province_code: str = Field(max_length=10)
+    province_code: str = Field(max_length=40)
     registered_at: datetime = Field(sa_type=DateTime(timezone=True))
     withdrawn: bool = False
 

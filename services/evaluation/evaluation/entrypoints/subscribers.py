@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from faststream import Context
 from faststream.rabbit import RabbitRouter
 from pydantic import Field
 
 from cnnt_shared.messaging.topology import consumer_queue, subscribe
-from cnnt_shared.service import Runtime
+from cnnt_shared.service import Runtime, runtime_context
 from evaluation.service_layer import handlers
 
 REGISTRATIONS = consumer_queue("evaluation.registrations")
@@ -22,7 +21,7 @@ def build_subscribers() -> RabbitRouter:
 
     @subscribe(router, REGISTRATIONS, "Rounds and entries to judge, from registration.")
     async def on_registration_event(
-        event: RegistrationEvent, runtime: Runtime = Context("runtime")
+        event: RegistrationEvent, runtime: Runtime = runtime_context()
     ) -> None:
         await handlers.apply_registration_event(runtime.uow(), REGISTRATIONS.name, event)
 

@@ -19,13 +19,14 @@ from evaluation.adapters.tables import (
     EntryRow,
     JuryMemberRow,
     RecusalRow,
+    RoundRow,
     ScoreSheetRow,
     SheetRevisionRow,
 )
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.entrypoints.schemas import SheetSubmit
-from evaluation.service_layer.common import acting_member, get_round
+from evaluation.service_layer.common import acting_member, round_not_found
 
 
 def _key_reused() -> Conflict:
@@ -36,28 +37,44 @@ def _key_reused() -> Conflict:
     )
 
 
-async def _scorer(uow: UnitOfWork, member: JuryMemberRow, entry: EntryRow) -> Scorer:
-    """The member with what bars them from this entry (one query: conflict? recusal?)."""
+async def _round_and_entry(
+    uow: UnitOfWork, member: JuryMemberRow, entry_id: UUID
+) -> tuple[RoundRow, EntryRow, Scorer]:
+    """The member's round, share-locked (closing waits for us), the entry and what bars the
+    member from it (a conflict? a recusal?): one query, one round trip to the database."""
     conflicted = (
         select(col(ConflictRow.facility_id))
         .where(
             col(ConflictRow.member_id) == member.id,
-            col(ConflictRow.facility_id) == entry.facility_id,
+            col(ConflictRow.facility_id) == col(EntryRow.facility_id),
         )
         .exists()
     )
     recused = (
         select(col(RecusalRow.entry_id))
-        .where(col(RecusalRow.member_id) == member.id, col(RecusalRow.entry_id) == entry.id)
+        .where(col(RecusalRow.member_id) == member.id, col(RecusalRow.entry_id) == col(EntryRow.id))
         .exists()
     )
-    is_conflicted, is_recused = (await uow.session.execute(select(conflicted, recused))).one()
-    return Scorer(
+    found = (
+        await uow.session.execute(
+            select(RoundRow, EntryRow, conflicted, recused)
+            .outerjoin(EntryRow, col(EntryRow.id) == entry_id)
+            .where(col(RoundRow.id) == member.round_id)
+            .with_for_update(read=True, of=RoundRow)
+        )
+    ).one_or_none()
+    if found is None:
+        raise round_not_found(member.round_id)
+    round_, entry, is_conflicted, is_recused = found
+    if entry is None:
+        raise NotFound("entry_not_found", f"evaluation knows no entry {entry_id}", field="entry_id")
+    scorer = Scorer(
         member.id,
         member.round_id,
         frozenset({entry.facility_id}) if is_conflicted else frozenset(),
         frozenset({entry.id}) if is_recused else frozenset(),
     )
+    return round_, entry, scorer
 
 
 async def _locked_sheet(uow: UnitOfWork, member: JuryMemberRow, entry_id: UUID) -> tuple[UUID, int]:
@@ -111,14 +128,9 @@ async def submit_sheet(
         prior = await _replay(uow, member, request_id, cmd, scores)
         if prior is not None:
             return prior, False
-    round_ = await get_round(uow, member.round_id, lock="share")  # closing waits for us
-    entry = await uow.session.get(EntryRow, cmd.entry_id)
-    if entry is None:
-        raise NotFound(
-            "entry_not_found", f"evaluation knows no entry {cmd.entry_id}", field="entry_id"
-        )
+    round_, entry, scorer = await _round_and_entry(uow, member, cmd.entry_id)
     check_may_score(
-        await _scorer(uow, member, entry),
+        scorer,
         EntryToScore(entry.id, entry.round_id, entry.facility_id, entry.withdrawn),
         judging_is_closed=round_.judging_closed_at is not None,
     )

@@ -1,0 +1,110 @@
+"""``python -m tests.bench`` (``make bench``): a private stack, the four services as separate
+processes (``cnnt serve <name>``), the raw floor and the national cycle measured in one run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import aio_pika
+import asyncpg
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cnnt_shared.settings import Settings
+from tests.bench import decisions, national, report, scoring
+from tests.bench.api import client
+from tests.bench.floor import measure_floor
+from tests.support.processes import serving
+from tests.support.stack import private_stack
+
+SERVICES = ("registration", "evaluation", "certification", "support")
+QUICK = {"provinces": 3, "entries": 10, "jury": 3, "clients": 20}
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--provinces", type=int, default=34, help="provincial rounds (≤ 34)")
+    parser.add_argument("--entries", type=int, default=50, help="entries per round")
+    parser.add_argument("--jury", type=int, default=7, help="members per jury")
+    parser.add_argument("--clients", type=int, default=100, help="concurrent judges' clients")
+    parser.add_argument("--quick", action="store_true", help=f"smoke run: {QUICK}")
+    parser.add_argument("--out", type=Path, default=Path("out/bench/latest.json"))
+    args = parser.parse_args()
+    if args.quick:
+        vars(args).update(QUICK)
+    return args
+
+
+async def versions(settings: Settings) -> tuple[str, str]:
+    conn = await asyncpg.connect(settings.admin_dsn())
+    try:
+        postgres = str(await conn.fetchval("SHOW server_version"))
+    finally:
+        await conn.close()
+    connection = await aio_pika.connect(settings.amqp_url)
+    async with connection:
+        properties = connection.transport.connection.server_properties  # type: ignore[union-attr]
+        rabbitmq = properties.get("version", "?")
+    return postgres, str(rabbitmq.decode() if isinstance(rabbitmq, bytes) else rabbitmq)
+
+
+async def run(args: argparse.Namespace, settings: Settings, progress: Progress) -> report.Result:
+    load_at_start = os.getloadavg()[0]
+    sheets = args.provinces * args.entries * args.jury
+    floor_task = progress.add_task("raw floor: publish → consume → INSERT → ack", total=sheets)
+    floor = await measure_floor(settings, sheets, lambda n: progress.advance(floor_task, n))
+    starting = progress.add_task("starting the four services (cnnt serve)", total=None)
+    async with serving(*SERVICES) as live:
+        progress.update(starting, total=1, completed=1)
+        async with (
+            client(live, "registration") as registration,
+            client(live, "evaluation", args.clients + 10) as evaluation,
+            client(live, "certification") as certification,
+        ):
+            began = time.monotonic()
+            rounds = await national.set_up(
+                live,
+                registration,
+                evaluation,
+                progress,
+                provinces_=args.provinces,
+                entries=args.entries,
+                jury=args.jury,
+            )
+            scored = await scoring.submit_all(live, evaluation, rounds, args.clients, progress)
+            await decisions.close_judging(live, evaluation, rounds, progress)
+            decided = await decisions.decide_all(live, certification, rounds, progress)
+            cycle = decided.finished_at - began
+            replayed = await decisions.replay_history(live, evaluation, progress)
+    sizes = {k: getattr(args, k) for k in ("provinces", "entries", "jury", "clients")}
+    result = report.Result(sizes, floor, scored, decided, replayed, cycle)
+    result.machine = report.machine(*await versions(settings), load_at_start)
+    return result
+
+
+def main() -> None:
+    args = arguments()
+    # A terminated run still drops its private database and vhost and stops its services.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    console = Console(width=max(Console().width, 150))
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with private_stack(log_format="json") as settings, Progress(*columns, console=console) as p:
+        result = asyncio.run(run(args, settings, p))
+    report.show(result, console)
+    report.write(result, args.out)
+    console.print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

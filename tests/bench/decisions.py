@@ -1,0 +1,131 @@
+"""The end of the cycle: judging closed and every round decided through the APIs, timed until
+certification's outbox has published the last ProductRecognized; then history replay of
+evaluation's event log into one queue through ``POST /ops/replay``."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+
+import aio_pika
+import httpx
+from rich.progress import Progress
+
+from cnnt_shared.auth import Role
+from cnnt_shared.settings import Settings
+from tests.bench.api import Probe, body, bounded, dead_letter_count, headers
+from tests.bench.national import Round
+
+PUBLISHED = (
+    "SELECT count(*) FROM certification.outbox "
+    "WHERE event_type = 'ProductRecognized' AND published_at IS NOT NULL"
+)
+REPLAY_QUEUE = "bench.replay"
+
+
+@dataclass(frozen=True)
+class Decisions:
+    rounds: int
+    recognised: int
+    seconds: float  # first decision request → last ProductRecognized published
+    finished_at: float  # monotonic clock
+
+
+@dataclass(frozen=True)
+class Replay:
+    events: int
+    seconds: float
+    rate: float
+
+
+async def close_judging(
+    settings: Settings, evaluation: httpx.AsyncClient, rounds: list[Round], progress: Progress
+) -> None:
+    task = progress.add_task("judging closed (known to certification)", total=len(rounds))
+    ministry = headers(settings, Role.MINISTRY)
+
+    async def close(r: Round) -> None:
+        url = f"/api/v1/rounds/{r.id}/close-judging"
+        body(await evaluation.post(url, json={}, headers=ministry))
+
+    await bounded(8, [partial(close, r) for r in rounds])
+    async with Probe(settings, "certification", dead_letter_count(settings)) as probe:
+        await probe.until(
+            "SELECT count(*) FROM certification.judging",
+            len(rounds),
+            on_value=lambda v: progress.update(task, completed=v),
+        )
+
+
+async def decide_all(
+    settings: Settings, certification: httpx.AsyncClient, rounds: list[Round], progress: Progress
+) -> Decisions:
+    task = progress.add_task("rounds decided", total=len(rounds))
+    today = str(datetime.now(UTC).date())
+
+    async def decide(n: int, r: Round) -> int:
+        certifier = headers(settings, Role.CERTIFIER, r.province)
+        issued = body(
+            await certification.post(
+                f"/api/v1/rounds/{r.id}/decision",
+                json={"number": f"{n + 1}/QĐ-UBND", "decided_on": today},
+                headers=certifier,
+            ),
+            201,
+        )
+        progress.advance(task)
+        return len(issued["certificates"])
+
+    async with Probe(settings, "certification", dead_letter_count(settings)) as probe:
+        started_db = await probe.value("SELECT clock_timestamp()")
+        started = time.monotonic()
+        issued = await bounded(
+            8,
+            [partial(decide, n, r) for n, r in enumerate(rounds)],
+        )
+        recognised = sum(issued)
+        published = progress.add_task("ProductRecognized published", total=recognised)
+        finished = await probe.until(
+            PUBLISHED, recognised, on_value=lambda v: progress.update(published, completed=v)
+        )
+        last = await probe.value(
+            "SELECT max(published_at) FROM certification.outbox "
+            "WHERE event_type = 'ProductRecognized'"
+        )
+    seconds = (last - started_db).total_seconds() if recognised else finished - started
+    return Decisions(len(rounds), recognised, seconds, finished)
+
+
+async def replay_history(
+    settings: Settings, evaluation: httpx.AsyncClient, progress: Progress
+) -> Replay:
+    """Evaluation's whole event log (mostly ScoreSubmitted) replayed into one fresh queue."""
+    connection = await aio_pika.connect(settings.amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(
+            REPLAY_QUEUE, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        operator = headers(settings, Role.OPERATOR)
+        after, published, remaining = 0, 0, None
+        task = progress.add_task("history replayed into one queue", total=None)
+        started = time.monotonic()
+        while remaining != 0:
+            result = body(
+                await evaluation.post(
+                    "/ops/replay",
+                    json={"queue": REPLAY_QUEUE, "after_seq": after, "limit": 5000},
+                    headers=operator,
+                )
+            )
+            after, remaining = result["last_seq"], result["remaining"]
+            published += result["published"]
+            progress.update(task, completed=published, total=published + remaining)
+        seconds = time.monotonic() - started
+        depth = (await channel.declare_queue(REPLAY_QUEUE, passive=True)).declaration_result
+        if depth.message_count != published:
+            raise RuntimeError(f"replay: {published} published, {depth.message_count} queued")
+        await queue.delete(if_unused=False, if_empty=False)
+    return Replay(published, seconds, published / seconds)

@@ -1,0 +1,148 @@
+"""The benchmark's table and its JSON record, with the machine it ran on."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from tests.bench.decisions import Decisions, Replay
+from tests.bench.floor import Floor
+from tests.bench.scoring import Scoring
+
+
+@dataclass
+class Result:
+    sizes: dict[str, int]
+    floor: Floor
+    scoring: Scoring
+    decisions: Decisions
+    replay: Replay
+    cycle_seconds: float
+    machine: dict[str, Any] = field(default_factory=dict)
+    date: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def targets(self) -> dict[str, dict[str, Any]]:
+        pipeline = self.scoring.rate / self.floor.pipeline_rate
+        replay = self.replay.rate / self.floor.publish_rate
+        cores = os.cpu_count() or 0
+        return {
+            "scoring_pipeline_vs_floor": {
+                "value": pipeline,
+                "target": ">= 0.5",
+                "met": pipeline >= 0.5,
+            },
+            "replay_vs_raw_publish": {"value": replay, "target": ">= 0.8", "met": replay >= 0.8},
+            "national_cycle_seconds": {
+                "value": self.cycle_seconds,
+                "target": f"< 60 on 2 cores (this machine: {cores})",
+                "met": self.cycle_seconds < 60,
+            },
+            "score_submission_p99_ms": {
+                "value": self.scoring.p99_ms,
+                "target": f"< 100 at 100 clients (this run: {self.scoring.clients})",
+                "met": self.scoring.p99_ms < 100,
+            },
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "targets": self.targets()}
+
+
+def machine(postgres: str, rabbitmq: str, load_at_start: float) -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    return {
+        "nproc": int(nproc or 0),
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "postgresql": postgres,
+        "rabbitmq": rabbitmq,
+        "python": platform.python_version(),
+        # The machine may be shared: other work competes with the run (compare ratios).
+        "load_average_1min_at_start": round(load_at_start, 2),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+    }
+
+
+def show(result: Result, console: Console) -> None:
+    f, s, d, r = result.floor, result.scoring, result.decisions, result.replay
+    table = Table(title=f"CNNT benchmark — {result.date}")
+    table.add_column("measure")
+    table.add_column("system", justify="right")
+    table.add_column("raw floor", justify="right")
+    table.add_column("ratio", justify="right")
+    table.add_column("target")
+    t = result.targets()
+
+    def verdict(key: str) -> str:
+        return f"{t[key]['target']} {'✔' if t[key]['met'] else '✘'}"
+
+    table.add_row(
+        f"scoring pipeline, sheets/s ({s.sheets} sheets, HTTP → tally)",
+        f"{s.rate:,.0f}",
+        f"{f.pipeline_rate:,.0f}",
+        f"{s.rate / f.pipeline_rate:.2f}",
+        verdict("scoring_pipeline_vs_floor"),
+    )
+    table.add_row(
+        f"history replay, events/s ({r.events} events → 1 queue)",
+        f"{r.rate:,.0f}",
+        f"{f.publish_rate:,.0f}",
+        f"{r.rate / f.publish_rate:.2f}",
+        verdict("replay_vs_raw_publish"),
+    )
+    table.add_row(
+        f"score submission latency p50 / p99 / max, ms ({s.clients} clients)",
+        f"{s.p50_ms:.0f} / {s.p99_ms:.0f} / {s.max_ms:.0f}",
+        "",
+        "",
+        verdict("score_submission_p99_ms"),
+    )
+    table.add_row("all sheets answered over HTTP, s", f"{s.submit_seconds:.1f}", "", "", "")
+    table.add_row(
+        f"decision → last ProductRecognized published, s ({d.rounds} rounds, {d.recognised})",
+        f"{d.seconds:.2f}",
+        "",
+        "",
+        "",
+    )
+    table.add_row(
+        "national cycle, s (first round opened → last recognition published)",
+        f"{result.cycle_seconds:.1f}",
+        "",
+        "",
+        verdict("national_cycle_seconds"),
+    )
+    console.print(table)
+    m = result.machine
+    console.print(
+        f"machine: {m['nproc']} cores, {m['memory_gib']} GiB, {m['cpu']}; PostgreSQL "
+        f"{m['postgresql']}, RabbitMQ {m['rabbitmq']}, Python {m['python']}; load average "
+        f"{m['load_average_1min_at_start']} at start, {m['load_average_1min_at_end']} at end"
+    )
+
+
+def write(result: Result, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result.as_json(), indent=2, ensure_ascii=False, default=str))
