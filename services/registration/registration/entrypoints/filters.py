@@ -10,7 +10,7 @@ from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
 from registration.service_layer.facilities import Filters
 
 
-def list_filters(
+async def list_filters(  # async: no worker-thread hop per request
     province: Annotated[
         str | None, Query(description="Current unit; its earlier provinces are included")
     ] = None,

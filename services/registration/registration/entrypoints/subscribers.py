@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from faststream import Context
 from faststream.rabbit import RabbitRouter
 from pydantic import Field
 
 from cnnt_shared.messaging.topology import consumer_queue, subscribe
-from cnnt_shared.service import Runtime
+from cnnt_shared.service import Runtime, runtime_context
 from registration.service_layer import recognitions
 
 RECOGNITIONS = consumer_queue("registration.recognitions")
@@ -22,7 +21,7 @@ def build_subscribers() -> RabbitRouter:
 
     @subscribe(router, RECOGNITIONS, "Recognitions, for regional and national eligibility.")
     async def on_recognition_event(
-        event: RecognitionEvent, runtime: Runtime = Context("runtime")
+        event: RecognitionEvent, runtime: Runtime = runtime_context()
     ) -> None:
         await recognitions.apply_recognition_event(runtime.uow(), RECOGNITIONS.name, event)
 
