@@ -14,7 +14,7 @@ import pytest
 
 from cnnt_shared.settings import Settings
 from tests.e2e.test_history_replay import recognized
-from tests.support.stack import amqp, eventually, running_service
+from tests.support.stack import amqp, running_service
 
 pytestmark = pytest.mark.e2e
 EXAMPLE = Path(__file__).parents[2] / "deploy/examples/ministry_subscriber.py"
@@ -26,6 +26,18 @@ async def test_the_example_subscriber_applies_an_event_once_and_skips_its_redeli
     queue = f"ministry-{uuid.uuid4().hex[:6]}.recognitions"
     async with running_service("registration", stack):  # declares the exchange
         pass
+    event = recognized("dak-lak", 2021, datetime(2021, 11, 5, tzinfo=UTC))
+    # The subscriber declares and binds its queue as it starts; doing the same (identically)
+    # first means the two publishes below cannot race its bindings and go unrouted.
+    async with amqp(stack) as channel:
+        exchange = await channel.get_exchange("cnnt.events")
+        own = await channel.declare_queue(queue, durable=True, arguments={"x-queue-type": "quorum"})
+        await own.bind(exchange, routing_key=event.routing_key())
+        for _ in range(2):  # the same event twice: a redelivery
+            await exchange.publish(
+                aio_pika.Message(event.model_dump_json().encode(), message_id=str(event.event_id)),
+                routing_key=event.routing_key(),
+            )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         str(EXAMPLE),
@@ -40,27 +52,9 @@ async def test_the_example_subscriber_applies_an_event_once_and_skips_its_redeli
         stdout=asyncio.subprocess.PIPE,
         env=os.environ.copy(),
     )
-    await eventually(lambda: _declared(stack, queue))
-    event = recognized("dak-lak", 2021, datetime(2021, 11, 5, tzinfo=UTC))
-    async with amqp(stack) as channel:
-        exchange = await channel.get_exchange("cnnt.events")
-        for _ in range(2):  # the same event twice: a redelivery
-            await exchange.publish(
-                aio_pika.Message(event.model_dump_json().encode(), message_id=str(event.event_id)),
-                routing_key=event.routing_key(),
-            )
     out, _ = await asyncio.wait_for(process.communicate(), 60)
     lines = out.decode().splitlines()
     assert lines == [
         f"applied ProductRecognized {event.event_id} Mật ong hoa cà phê",
         f"duplicate ProductRecognized {event.event_id} Mật ong hoa cà phê",
     ]
-
-
-async def _declared(settings: Settings, queue: str) -> bool:
-    try:
-        async with amqp(settings) as channel:  # a failed passive declare closes its channel
-            await channel.declare_queue(queue, passive=True)
-        return True
-    except aio_pika.exceptions.ChannelClosed:
-        return False
