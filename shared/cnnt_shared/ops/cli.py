@@ -56,6 +56,24 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
+def _chosen(
+    queue: str,
+    event_type: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    reason: str | None,
+    message_id: str | None,
+    all_: bool,
+) -> tuple[str, dl.Selection]:
+    """The dead-letter queue and the selection a command that removes messages acts on."""
+    selection = _selection(event_type, since, until, reason, message_id)
+    if not (all_ or selection.as_dict()):
+        raise typer.BadParameter(
+            "give a filter (--id, --event-type, --since, --until, --reason) or --all"
+        )
+    return _queue(queue), selection
+
+
 def _queue(queue: str) -> str:
     try:
         return dl.resolve(queue)
@@ -138,10 +156,10 @@ def show(
 
 
 def _run_drain(
-    name: str, selection: dl.Selection, verb: str, act: Any, rate: float | None = None
+    name: str, selection: dl.Selection, verb: str, act: Any, total: int, rate: float | None = None
 ) -> int:
+    """Drain with a progress bar; ``total`` is what the caller's preview counted."""
     settings = get_settings()
-    total = len(asyncio.run(dl.browse(settings.amqp_url, name, selection, 1_000_000)))
     with Progress(
         TextColumn(f"{verb} {{task.description}}"),
         BarColumn(),
@@ -182,12 +200,7 @@ def replay(
 ) -> None:
     """Send dead letters back to the queue that failed them (only that queue)."""
     actor = actor or records.default_actor()
-    name = _queue(queue)
-    selection = _selection(event_type, since, until, reason, message_id)
-    if not (all_ or selection.as_dict()):
-        raise typer.BadParameter(
-            "give a filter (--id, --event-type, --since, --until, --reason) or --all"
-        )
+    name, selection = _chosen(queue, event_type, since, until, reason, message_id, all_)
     settings = get_settings()
     preview = asyncio.run(dl.browse(settings.amqp_url, name, selection, 1_000_000))
     console.print(_letters_table(f"would replay {len(preview)} from {name}", preview[:50]))
@@ -197,7 +210,7 @@ def replay(
         typer.confirm(
             f"Replay {len(preview)} message(s) to {name.removesuffix('.dlq')}?", abort=True
         )
-    done = _run_drain(name, selection, "replaying", dl.republish, rate)
+    done = _run_drain(name, selection, "replaying", dl.republish, len(preview), rate)
     asyncio.run(
         records.audit(
             settings,
@@ -227,10 +240,7 @@ def archive(
 ) -> None:
     """Move dead letters into the database (kept with who and when), off the queue."""
     who = actor or records.default_actor()
-    name = _queue(queue)
-    selection = _selection(event_type, since, until, reason, message_id)
-    if not (all_ or selection.as_dict()):
-        raise typer.BadParameter("give a filter or --all")
+    name, selection = _chosen(queue, event_type, since, until, reason, message_id, all_)
     settings = get_settings()
     count = len(asyncio.run(dl.browse(settings.amqp_url, name, selection, 1_000_000)))
     if not count:
@@ -244,7 +254,7 @@ def archive(
         await records.archive(db, name, letter, who)
 
     try:
-        done = _run_drain(name, selection, "archiving", keep)
+        done = _run_drain(name, selection, "archiving", keep, count)
     finally:
         asyncio.run(db.dispose())
     asyncio.run(
