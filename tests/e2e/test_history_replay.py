@@ -21,9 +21,8 @@ from cnnt_shared.contracts import (
 from cnnt_shared.db.tables import outbox_table
 from cnnt_shared.db.unit_of_work import outbox_row
 from cnnt_shared.settings import Settings
-from tests.integration.test_delivery_guarantees import scalar
 from tests.support.processes import serving
-from tests.support.stack import amqp, cli, eventually, queue_depth
+from tests.support.stack import amqp, cli, eventually, queue_depth, scalar
 
 pytestmark = pytest.mark.e2e
 OUTBOX = outbox_table(MetaData(schema="certification"))

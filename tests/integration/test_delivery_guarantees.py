@@ -8,15 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from cnnt_shared.auth import Role
 from cnnt_shared.contracts import (
-    FacilityRef,
-    ProductRef,
     ProductRegistered,
-    ProductRegisteredData,
     RoundClosed,
     RoundClosedData,
     RoundRef,
@@ -24,8 +19,23 @@ from cnnt_shared.contracts import (
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
 from tests.support.proxy import CuttableProxy
-from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
-from tests.support.stack import amqp, bearer, eventually, queue_depth, running_service
+from tests.support.scenario import (
+    facility_with_product,
+    ok,
+    open_provincial_round,
+    register,
+    registered_event,
+)
+from tests.support.stack import (
+    amqp,
+    bearer,
+    eventually,
+    publish,
+    publish_raw,
+    queue_depth,
+    running_service,
+    scalar,
+)
 
 PROVINCE = "dak-lak"
 
@@ -36,52 +46,6 @@ async def _entries_seen_by_evaluation(client, settings: Settings, round_id: str)
     )
     assert response.status_code == 200, response.text
     return list(response.json())
-
-
-def registered_event(round_id: uuid.UUID | None = None) -> ProductRegistered:
-    return ProductRegistered.new(
-        ProductRegisteredData(
-            entry_id=uuid.uuid4(),
-            round=RoundRef(
-                id=round_id or uuid.uuid4(), level="provincial", scope_code="dak-lak", year=2021
-            ),
-            product=ProductRef(
-                id=uuid.uuid4(), name="Rượu cần Buôn Đôn", group="agro_food", is_set=False
-            ),
-            facility=FacilityRef(
-                id=uuid.uuid4(),
-                name="Cơ sở Ama Kông",
-                kind="household_business",
-                province_code="dak-lak",
-                current_province_code="dak-lak",
-            ),
-            registered_at=datetime.now(UTC),
-        )
-    )
-
-
-async def publish(
-    settings: Settings,
-    event: ProductRegistered | RoundClosed | None = None,
-    *,
-    body: bytes | None = None,
-    routing_key: str | None = None,
-    message_id: str | None = None,
-) -> None:
-    async with amqp(settings) as channel:
-        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
-        await exchange.publish(
-            aio_pika.Message(
-                body if body is not None else event.model_dump_json().encode(),  # type: ignore[union-attr]
-                message_id=message_id or (str(event.event_id) if event else str(uuid.uuid4())),
-                correlation_id=str(event.correlation_id) if event else str(uuid.uuid4()),
-                content_type="application/json",
-                headers={"event_type": event.event_type if event else "ProductRegistered"},
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=routing_key
-            or (event.routing_key() if event else ProductRegistered.routing_key()),
-        )
 
 
 async def test_http_succeeds_while_the_broker_is_down_and_the_event_arrives_once_after(
@@ -128,16 +92,6 @@ async def test_http_succeeds_while_the_broker_is_down_and_the_event_arrives_once
 
 async def _ready(client) -> bool:
     return (await client.get("/readyz")).status_code == 200
-
-
-async def scalar(settings: Settings, service: str, sql: str, **params: object) -> Any:
-    """Read one value as the service's own role (the only role that can see its schema)."""
-    engine = create_async_engine(settings.service_dsn(service))
-    try:
-        async with engine.connect() as conn:
-            return await conn.scalar(text(sql).bindparams(**params))
-    finally:
-        await engine.dispose()
 
 
 async def test_the_same_event_delivered_twice_is_applied_once(stack: Settings) -> None:
@@ -197,7 +151,12 @@ async def test_poison_messages_are_dead_lettered_with_their_reason_while_others_
     async with running_service(
         "evaluation", stack, consumer_faults=f"{queue}:RoundClosed"
     ) as evaluation:
-        await publish(stack, body=b'{"event_type": "ProductRegistered", "data": {"entry_id": 7}}')
+        await publish_raw(
+            stack,
+            b'{"event_type": "ProductRegistered", "data": {"entry_id": 7}}',
+            ProductRegistered.routing_key(),
+            "ProductRegistered",
+        )
         await publish(stack, closed)  # its handler always fails while the fault is on
         await publish(stack, good)
         seen = await eventually(

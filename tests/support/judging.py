@@ -8,14 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-import aio_pika
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from cnnt_shared.auth import Role
 from cnnt_shared.contracts import (
-    Envelope,
     FacilityRef,
     ProductRef,
     ProductRegistered,
@@ -25,28 +21,12 @@ from cnnt_shared.contracts import (
     RoundOpenedData,
     RoundRef,
 )
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
-from tests.support.stack import amqp, bearer, eventually, queue_depth
+from tests.support import stack
+from tests.support.stack import bearer, eventually, publish, queue_depth
 
 PROVINCE = "dak-lak"  # Đắk Lắk
 GOOD = {"market": 35, "technical": 30.5, "culture": 8, "other": 7.5}  # total 81
-
-
-async def publish(settings: Settings, *events: Envelope) -> None:
-    async with amqp(settings) as channel:
-        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
-        for event in events:
-            await exchange.publish(
-                aio_pika.Message(
-                    event.model_dump_json().encode(),
-                    message_id=str(event.event_id),
-                    correlation_id=str(event.correlation_id),
-                    content_type="application/json",
-                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                ),
-                routing_key=event.routing_key(),
-            )
 
 
 def round_opened(province: str = PROVINCE, year: int = 2021) -> RoundOpened:
@@ -88,12 +68,7 @@ def product_registered(ref: RoundRef, index: int, facility_id: uuid.UUID | None 
 
 async def scalar(settings: Settings, sql: str, **params: object) -> Any:
     """One value read as evaluation's own role."""
-    engine = create_async_engine(settings.service_dsn("evaluation"))
-    try:
-        async with engine.connect() as conn:
-            return await conn.scalar(text(sql).bindparams(**params))
-    finally:
-        await engine.dispose()
+    return await stack.scalar(settings, "evaluation", sql, **params)
 
 
 @dataclass

@@ -7,14 +7,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import aio_pika
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from cnnt_shared.auth import Role
 from cnnt_shared.contracts import (
-    Envelope,
     FacilityRef,
     ProductRecognized,
     ProductRecognizedData,
@@ -23,10 +19,9 @@ from cnnt_shared.contracts import (
     RecognitionRevokedData,
 )
 from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
 from tests.support.scenario import ok
-from tests.support.stack import amqp, bearer
+from tests.support.stack import bearer, rows
 
 
 def officer(settings: Settings, scope: str) -> dict[str, str]:
@@ -135,27 +130,6 @@ def revoked(event: ProductRecognized) -> RecognitionRevoked:
     )
 
 
-async def publish(settings: Settings, event: Envelope) -> None:
-    async with amqp(settings) as channel:
-        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
-        await exchange.publish(
-            aio_pika.Message(
-                event.model_dump_json().encode(),
-                message_id=str(event.event_id),
-                correlation_id=str(event.correlation_id),
-                content_type="application/json",
-                headers={"event_type": event.event_type},
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=event.routing_key(),
-        )
-
-
 async def support_sql(settings: Settings, sql: str, **params: object) -> list[Any]:
     """Rows read as the support service's own role."""
-    engine = create_async_engine(settings.service_dsn("support"))
-    try:
-        async with engine.connect() as conn:
-            return list((await conn.execute(text(sql).bindparams(**params))).all())
-    finally:
-        await engine.dispose()
+    return await rows(settings, "support", sql, **params)

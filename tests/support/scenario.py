@@ -9,6 +9,13 @@ from typing import Any
 import httpx
 
 from cnnt_shared.auth import Role
+from cnnt_shared.contracts import (
+    FacilityRef,
+    ProductRef,
+    ProductRegistered,
+    ProductRegisteredData,
+    RoundRef,
+)
 from cnnt_shared.settings import Settings
 from tests.support.stack import bearer
 
@@ -93,3 +100,25 @@ async def register(
 
 def today() -> date:
     return datetime.now(UTC).date()
+
+
+def registered_event(round_id: uuid.UUID | None = None) -> ProductRegistered:
+    return ProductRegistered.new(
+        ProductRegisteredData(
+            entry_id=uuid.uuid4(),
+            round=RoundRef(
+                id=round_id or uuid.uuid4(), level="provincial", scope_code="dak-lak", year=2021
+            ),
+            product=ProductRef(
+                id=uuid.uuid4(), name="Rượu cần Buôn Đôn", group="agro_food", is_set=False
+            ),
+            facility=FacilityRef(
+                id=uuid.uuid4(),
+                name="Cơ sở Ama Kông",
+                kind="household_business",
+                province_code="dak-lak",
+                current_province_code="dak-lak",
+            ),
+            registered_at=datetime.now(UTC),
+        )
+    )

@@ -18,12 +18,16 @@ from typing import Any
 import aio_pika
 import httpx
 from asgi_lifespan import LifespanManager
+from sqlalchemy import Row, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from cnnt_shared.auth import Role, issue_token
 from cnnt_shared.cli.services import components, load_spec
+from cnnt_shared.contracts import Envelope
 from cnnt_shared.db import bootstrap
 from cnnt_shared.db.migrations import upgrade
 from cnnt_shared.http.app import create_app
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
 
 
@@ -134,3 +138,54 @@ async def cli(*args: str, timeout: float = 120) -> str:
     out, err = await asyncio.wait_for(process.communicate(), timeout)
     assert process.returncode == 0, f"cnnt {' '.join(args)} failed:\n{err.decode()[-3000:]}"
     return out.decode()
+
+
+async def publish(settings: Settings, *events: Envelope) -> None:
+    """Put events on ``cnnt.events`` as a producer's relay would (persistent, ids set)."""
+    async with amqp(settings) as channel:
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+        for event in events:
+            await exchange.publish(
+                aio_pika.Message(
+                    event.model_dump_json().encode(),
+                    message_id=str(event.event_id),
+                    correlation_id=str(event.correlation_id),
+                    content_type="application/json",
+                    headers={"event_type": event.event_type},
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                ),
+                routing_key=event.routing_key(),
+            )
+
+
+async def publish_raw(settings: Settings, body: bytes, routing_key: str, event_type: str) -> None:
+    """Put a message that is not a valid envelope on ``cnnt.events`` (a poison message)."""
+    async with amqp(settings) as channel:
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+        await exchange.publish(
+            aio_pika.Message(
+                body,
+                message_id=str(uuid.uuid4()),
+                correlation_id=str(uuid.uuid4()),
+                content_type="application/json",
+                headers={"event_type": event_type},
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=routing_key,
+        )
+
+
+async def rows(settings: Settings, service: str, sql: str, **params: object) -> list[Row[Any]]:
+    """Rows read as ``service``'s own role (the only role that can see its schema)."""
+    engine = create_async_engine(settings.service_dsn(service))
+    try:
+        async with engine.connect() as conn:
+            return list((await conn.execute(text(sql).bindparams(**params))).all())
+    finally:
+        await engine.dispose()
+
+
+async def scalar(settings: Settings, service: str, sql: str, **params: object) -> Any:
+    """One value read as ``service``'s own role."""
+    found = await rows(settings, service, sql, **params)
+    return found[0][0] if found else None

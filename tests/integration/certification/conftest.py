@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-import aio_pika
 import httpx
 import pytest
 from sqlalchemy import text
@@ -37,9 +36,8 @@ from cnnt_shared.contracts import (
     ScoreSubmitted,
     ScoreSubmittedData,
 )
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
-from tests.support.stack import amqp, bearer, eventually, running_service
+from tests.support.stack import bearer, eventually, publish, running_service
 
 PROVINCE = "dak-lak"  # Đắk Lắk
 T0 = datetime(2021, 5, 3, 8, 0, tzinfo=UTC)
@@ -54,22 +52,6 @@ PRODUCTS = [
     ("Mật ong hoa cà phê Krông Pắc", "Hộ kinh doanh Nguyễn Thị Hằng"),
     ("Tiêu đen Cư M'gar", "Công ty TNHH Hồ tiêu Việt"),
 ]
-
-
-async def publish(settings: Settings, *events: Envelope) -> None:
-    async with amqp(settings) as channel:
-        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
-        for event in events:
-            await exchange.publish(
-                aio_pika.Message(
-                    event.model_dump_json().encode(),
-                    message_id=str(event.event_id),
-                    correlation_id=str(event.correlation_id),
-                    content_type="application/json",
-                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                ),
-                routing_key=event.routing_key(),
-            )
 
 
 def _messages(settings: Settings) -> dict[str, int]:

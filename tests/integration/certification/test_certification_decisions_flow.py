@@ -18,12 +18,11 @@ from tests.integration.certification.conftest import (
     handled,
     judged_round,
     preview,
-    publish,
     publish_round,
     settled,
     sheet_event,
 )
-from tests.support.stack import amqp, bearer, eventually
+from tests.support.stack import amqp, bearer, eventually, publish
 
 SCORES = [(36, 35, 9, 8), (30, 30, 7, 6), (34, 33, 8, 8), (28, 28, 7, 7), (20, 20, 5, 5)]
 

@@ -17,11 +17,10 @@ from tests.support.judging import (
     JudgedRound,
     judged_round,
     product_registered,
-    publish,
     registrations_drained,
     scalar,
 )
-from tests.support.stack import amqp, bearer, eventually, running_service
+from tests.support.stack import amqp, bearer, eventually, publish, running_service
 
 MEMBERS, ENTRIES = 7, 60
 

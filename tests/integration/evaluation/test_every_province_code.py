@@ -7,8 +7,8 @@ import httpx
 from cnnt_shared.auth import Role
 from cnnt_shared.reference import units
 from cnnt_shared.settings import Settings
-from tests.support.judging import product_registered, publish, round_opened
-from tests.support.stack import bearer, eventually, running_service
+from tests.support.judging import product_registered, round_opened
+from tests.support.stack import bearer, eventually, publish, running_service
 
 
 async def test_entries_of_the_longest_province_slugs_are_taken_in(stack: Settings) -> None:

@@ -14,8 +14,8 @@ import pytest
 from cnnt_shared.auth import Role
 from cnnt_shared.contracts import EntryWithdrawn, EntryWithdrawnData
 from cnnt_shared.settings import Settings
-from tests.support.judging import GOOD, JudgedRound, judged_round, publish, scalar
-from tests.support.stack import bearer, eventually, running_service
+from tests.support.judging import GOOD, JudgedRound, judged_round, scalar
+from tests.support.stack import bearer, eventually, publish, running_service
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,16 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from cnnt_shared.settings import Settings
-from tests.integration.test_delivery_guarantees import publish, registered_event, scalar
-from tests.support.stack import cli, eventually, queue_depth, running_service, start_cli
+from tests.support.scenario import registered_event
+from tests.support.stack import (
+    cli,
+    eventually,
+    publish,
+    queue_depth,
+    running_service,
+    scalar,
+    start_cli,
+)
 
 QUEUE = "evaluation.registrations"
 FAULT = f"{QUEUE}:ProductRegistered"

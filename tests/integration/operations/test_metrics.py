@@ -6,9 +6,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from cnnt_shared.auth import Role
 from cnnt_shared.settings import Settings
-from tests.integration.test_delivery_guarantees import publish, registered_event
-from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
-from tests.support.stack import bearer, eventually, running_service
+from tests.support.scenario import (
+    facility_with_product,
+    ok,
+    open_provincial_round,
+    register,
+    registered_event,
+)
+from tests.support.stack import bearer, eventually, publish, running_service
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -10,10 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import aio_pika
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from cnnt_shared.auth import Role
 from cnnt_shared.contracts import (
@@ -24,10 +21,9 @@ from cnnt_shared.contracts import (
     ProductRef,
 )
 from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
 from tests.support.scenario import ok
-from tests.support.stack import amqp, bearer, eventually, running_service
+from tests.support.stack import bearer, eventually, rows, running_service
 
 TODAY = datetime.now(UTC).date()
 # Rounds are unique per level, scope and year: every round these tests open gets its own year
@@ -106,29 +102,9 @@ def recognized(
     )
 
 
-async def publish(settings: Settings, event: Envelope) -> None:
-    async with amqp(settings) as channel:
-        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
-        await exchange.publish(
-            aio_pika.Message(
-                event.model_dump_json().encode(),
-                message_id=str(event.event_id),
-                correlation_id=str(event.correlation_id),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=event.routing_key(),
-        )
-
-
 async def fetch(settings: Settings, sql: str, **params: object) -> list[Any]:
     """Rows read as registration's own role (the only role that sees its schema)."""
-    engine = create_async_engine(settings.service_dsn("registration"))
-    try:
-        async with engine.connect() as conn:
-            return list((await conn.execute(text(sql).bindparams(**params))).all())
-    finally:
-        await engine.dispose()
+    return await rows(settings, "registration", sql, **params)
 
 
 async def recorded(settings: Settings, event: Envelope) -> None:

@@ -16,13 +16,12 @@ from tests.integration.registration.registration_helpers import (
     fetch,
     ministry,
     officer,
-    publish,
     recognized,
     recorded,
     serving,
 )
 from tests.support.scenario import DECLARED, facility_with_product, ok
-from tests.support.stack import bearer
+from tests.support.stack import bearer, publish
 
 
 async def test_a_regional_entry_is_accepted_once_its_provincial_recognition_arrives(

@@ -16,13 +16,12 @@ from tests.support.khuyen_cong import (
     key,
     officer,
     open_scheme,
-    publish,
     recognized,
     revoked,
     support_sql,
 )
 from tests.support.scenario import ok
-from tests.support.stack import eventually, running_service
+from tests.support.stack import eventually, publish, running_service
 
 PROVINCE = "dak-lak"
 

@@ -8,17 +8,9 @@ import uuid
 
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.settings import Settings
-from tests.support.khuyen_cong import (
-    apply,
-    officer,
-    open_scheme,
-    publish,
-    recognized,
-    revoked,
-    support_sql,
-)
+from tests.support.khuyen_cong import apply, officer, open_scheme, recognized, revoked, support_sql
 from tests.support.scenario import ok
-from tests.support.stack import eventually, running_service
+from tests.support.stack import eventually, publish, running_service
 
 PROVINCE = "dak-lak"
 QUEUE = "support.recognitions"
