@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     auth_issuer: str = "cnnt"
     token_ttl_hours: int = Field(default=12, ge=1)
 
+    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
+        default="auto", description="The services' event loop: uvloop when installed (auto)"
+    )
+
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
 

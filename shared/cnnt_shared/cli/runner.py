@@ -3,7 +3,6 @@ in its own process (``run``, what ``make run`` and the demo use) — the same co
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -33,9 +32,10 @@ def serve(service: str, settings: Settings, port: int | None = None) -> None:
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=10,
+        loop=settings.event_loop,
     )
     server = uvicorn.Server(config)
-    asyncio.run(server.serve())
+    server.run()  # on the configured loop (asyncio.run would always take asyncio's own)
     if not server.started:
         raise SystemExit(3)
 
