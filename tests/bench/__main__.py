@@ -24,7 +24,7 @@ from tests.support.processes import serving
 from tests.support.stack import private_stack
 
 SERVICES = ("registration", "evaluation", "certification", "support")
-QUICK = {"provinces": 3, "entries": 10, "jury": 3, "clients": 20}
+QUICK = {"provinces": 3, "entries": 10, "jury": 3, "clients": 20, "paced": 90}
 
 
 def arguments() -> argparse.Namespace:
@@ -33,6 +33,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--entries", type=int, default=50, help="entries per round")
     parser.add_argument("--jury", type=int, default=7, help="members per jury")
     parser.add_argument("--clients", type=int, default=100, help="concurrent judges' clients")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=50.0,
+        help="offered rate of the latency phase, revisions per second from all clients together",
+    )
+    parser.add_argument("--paced", type=int, default=1500, help="revisions in the latency phase")
     parser.add_argument("--quick", action="store_true", help=f"smoke run: {QUICK}")
     parser.add_argument("--out", type=Path, default=Path("out/bench/latest.json"))
     args = parser.parse_args()
@@ -64,7 +71,7 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
         progress.update(starting, total=1, completed=1)
         async with (
             client(live, "registration") as registration,
-            client(live, "evaluation", args.clients + 10) as evaluation,
+            client(live, "evaluation") as evaluation,
             client(live, "certification") as certification,
         ):
             began = time.monotonic()
@@ -77,13 +84,20 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
                 entries=args.entries,
                 jury=args.jury,
             )
-            scored = await scoring.submit_all(live, evaluation, rounds, args.clients, progress)
+            scored = await scoring.submit_all(live, rounds, args.clients, progress)
+            # The latency phase runs inside the cycle (judging must be open) but is no part of it.
+            paused = time.monotonic()
+            paced = await scoring.paced(
+                live, rounds, args.clients, args.pace, min(args.paced, scored.sheets), progress
+            )
+            await decisions.revisions_counted(live, paced.latency.requests, progress)
+            paused = time.monotonic() - paused
             await decisions.close_judging(live, evaluation, rounds, progress)
             decided = await decisions.decide_all(live, certification, rounds, progress)
-            cycle = decided.finished_at - began
+            cycle = decided.finished_at - began - paused
             replayed = await decisions.replay_history(live, evaluation, progress)
-    sizes = {k: getattr(args, k) for k in ("provinces", "entries", "jury", "clients")}
-    result = report.Result(sizes, floor, scored, decided, replayed, cycle)
+    sizes = {k: getattr(args, k) for k in ("provinces", "entries", "jury", "clients", "paced")}
+    result = report.Result(sizes, floor, scored, paced, decided, replayed, cycle)
     result.machine = report.machine(*await versions(settings), load_at_start)
     return result
 

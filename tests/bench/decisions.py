@@ -40,6 +40,17 @@ class Replay:
     rate: float
 
 
+async def revisions_counted(settings: Settings, revisions: int, progress: Progress) -> None:
+    """Wait until certification's tally holds the latency phase's revisions (one per sheet)."""
+    task = progress.add_task("revisions counted by certification", total=revisions)
+    async with Probe(settings, "certification", dead_letter_count(settings)) as probe:
+        await probe.until(
+            "SELECT count(*) FROM certification.sheets WHERE revision >= 2",
+            revisions,
+            on_value=lambda v: progress.update(task, completed=v),
+        )
+
+
 async def close_judging(
     settings: Settings, evaluation: httpx.AsyncClient, rounds: list[Round], progress: Progress
 ) -> None:

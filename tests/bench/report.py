@@ -16,7 +16,7 @@ from rich.table import Table
 
 from tests.bench.decisions import Decisions, Replay
 from tests.bench.floor import Floor
-from tests.bench.scoring import Scoring
+from tests.bench.scoring import Paced, Scoring
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Result:
     sizes: dict[str, int]
     floor: Floor
     scoring: Scoring
+    paced: Paced
     decisions: Decisions
     replay: Replay
     cycle_seconds: float
@@ -47,9 +48,9 @@ class Result:
                 "met": self.cycle_seconds < 60,
             },
             "score_submission_p99_ms": {
-                "value": self.scoring.p99_ms,
-                "target": f"< 100 at 100 clients (this run: {self.scoring.clients})",
-                "met": self.scoring.p99_ms < 100,
+                "value": self.paced.latency.p99_ms,
+                "target": f"< 100 at 100 clients (this run: {self.paced.clients})",
+                "met": self.paced.latency.p99_ms < 100,
             },
         }
 
@@ -87,6 +88,7 @@ def machine(postgres: str, rabbitmq: str, load_at_start: float) -> dict[str, Any
 
 def show(result: Result, console: Console) -> None:
     f, s, d, r = result.floor, result.scoring, result.decisions, result.replay
+    p, q = result.paced, result.scoring.saturated
     table = Table(title=f"CNNT benchmark — {result.date}")
     table.add_column("measure")
     table.add_column("system", justify="right")
@@ -113,11 +115,21 @@ def show(result: Result, console: Console) -> None:
         verdict("replay_vs_raw_publish"),
     )
     table.add_row(
-        f"score submission latency p50 / p99 / max, ms ({s.clients} clients)",
-        f"{s.p50_ms:.0f} / {s.p99_ms:.0f} / {s.max_ms:.0f}",
+        f"score submission latency p50 / p99 / max, ms ({p.clients} clients, "
+        f"{p.latency.requests} revisions offered at {p.offered_rate:g}/s, answered at "
+        f"{p.achieved_rate:.1f}/s)",
+        f"{p.latency.p50_ms:.0f} / {p.latency.p99_ms:.0f} / {p.latency.max_ms:.0f}",
         "",
         "",
         verdict("score_submission_p99_ms"),
+    )
+    table.add_row(
+        f"… at saturation (the pipeline run: {s.clients} clients back to back), ms",
+        f"{q.p50_ms:.0f} / {q.p99_ms:.0f} / {q.max_ms:.0f}",
+        "",
+        "",
+        f"Little's law: mean ≈ {s.clients} ÷ {s.submit_rate:.0f}/s = "
+        f"{1000 * s.clients / s.submit_rate:.0f} ms",
     )
     table.add_row("all sheets answered over HTTP, s", f"{s.submit_seconds:.1f}", "", "", "")
     table.add_row(
@@ -128,7 +140,8 @@ def show(result: Result, console: Console) -> None:
         "",
     )
     table.add_row(
-        "national cycle, s (first round opened → last recognition published)",
+        "national cycle, s (first round opened → last recognition published; "
+        "latency phase excluded)",
         f"{result.cycle_seconds:.1f}",
         "",
         "",

@@ -1,5 +1,19 @@
-"""Score sheets submitted through evaluation's HTTP API by concurrent clients, timed until
-certification's tally has counted every one of them."""
+"""Score sheets submitted through evaluation's HTTP API by concurrent clients.
+
+Two phases, both with ``clients`` concurrent judges' clients:
+
+* **saturation** (the scoring pipeline): every sheet of the cycle, each client sending its next
+  sheet as soon as the previous one is answered, timed until certification's tally has counted
+  every one of them. Its latencies are those of a queue kept full: by Little's law their mean is
+  clients ÷ throughput, whatever the code does.
+* **paced** (submission latency): revisions of sheets already submitted, arriving at a fixed
+  offered rate (Poisson arrivals spread over the clients), each timed from the moment it was due,
+  not from when it was sent, so a slow answer that delays the next request is counted against
+  the system (no coordinated omission).
+
+The load generator is aiohttp, not httpx: with 100 connections httpx spent about as much CPU
+per request as the service answering it, on the same two cores.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +22,33 @@ import random
 import statistics
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import aiohttp
 from rich.progress import Progress
 
 from cnnt_shared.settings import Settings
-from tests.bench.api import Probe, body, dead_letter_count
+from tests.bench.api import Probe, dead_letter_count
 from tests.bench.national import Round
+
+PATH = "/api/v1/score-sheets"
+
+Job = tuple[dict[str, str], dict[str, Any]]  # a judge's headers, the sheet
+
+
+@dataclass(frozen=True)
+class Latency:
+    requests: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @classmethod
+    def of(cls, seconds: list[float]) -> Latency:
+        ms = sorted(x * 1000 for x in seconds)
+        return cls(len(ms), statistics.median(ms), percentile(ms, 0.99), ms[-1])
 
 
 @dataclass(frozen=True)
@@ -26,66 +58,100 @@ class Scoring:
     seconds: float  # first submission → last sheet counted in certification's tally
     submit_seconds: float  # first submission → last HTTP answer
     rate: float  # sheets counted per second
-    p50_ms: float
-    p99_ms: float
-    max_ms: float
+    saturated: Latency  # every client sending back to back
     retried: int  # requests sent again after a dropped connection (same Idempotency-Key)
 
+    @property
+    def submit_rate(self) -> float:
+        return self.sheets / self.submit_seconds
 
-def scores(index: int) -> dict[str, Any]:
+
+@dataclass(frozen=True)
+class Paced:
+    clients: int
+    offered_rate: float  # revisions per second, all clients together
+    achieved_rate: float
+    seconds: float
+    latency: Latency
+
+
+def scores(index: int, bump: int = 0) -> dict[str, Any]:
     """Every member scores an entry alike (no spread flag); entries range over 62–91 points."""
-    return {"market": 24 + index % 15, "technical": 24 + index % 12, "culture": 8, "other": 6}
+    return {
+        "market": 24 + index % 15,
+        "technical": 24 + index % 12 + bump,
+        "culture": 8,
+        "other": 6,
+    }
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
+def percentile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def submit_all(
-    settings: Settings,
-    evaluation: httpx.AsyncClient,
-    rounds: list[Round],
-    clients: int,
-    progress: Progress,
-) -> Scoring:
+def session(settings: Settings, clients: int) -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(
+        base_url=settings.base_url("evaluation"),
+        connector=aiohttp.TCPConnector(limit=clients + 10),
+        timeout=aiohttp.ClientTimeout(total=300),
+    )
+
+
+async def post_sheet(
+    http: aiohttp.ClientSession, judge: dict[str, str], sheet: dict[str, Any]
+) -> int:
+    """Send one sheet; a dropped connection is sent again with the same key, as a client would.
+    Returns how many times it was sent again."""
+    key = {**judge, "Idempotency-Key": str(uuid.uuid4())}
+    for attempt in range(3):
+        try:
+            async with http.post(PATH, json=sheet, headers=key) as response:
+                text = await response.text()
+                if response.status not in (200, 201):
+                    raise RuntimeError(f"POST {PATH}: {response.status} {text[:500]}")
+                return attempt
+        except aiohttp.ClientConnectionError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def jobs_of(rounds: list[Round], bump: int = 0) -> list[Job]:
     jobs = [
-        (judge, {"entry_id": entry, "scores": scores(i)})
+        (judge, {"entry_id": entry, "scores": scores(i, bump)})
         for r in rounds
         for i, entry in enumerate(r.entries)
         for judge in r.judges
     ]
-    random.Random(9).shuffle(jobs)  # judges of every province at work at once
+    random.Random(9 + bump).shuffle(jobs)  # judges of every province at work at once
+    return jobs
+
+
+async def submit_all(
+    settings: Settings, rounds: list[Round], clients: int, progress: Progress
+) -> Scoring:
+    jobs = jobs_of(rounds)
     total = len(jobs)
     latencies: list[float] = []
-    submitted = progress.add_task("score sheets submitted (HTTP)", total=total)
+    submitted = progress.add_task("score sheets submitted (HTTP, back to back)", total=total)
     counted = progress.add_task("score sheets counted by certification", total=total)
-    queue = iter(jobs)
-
+    queue: Iterator[Job] = iter(jobs)
     retried = 0
 
-    async def judge_client() -> None:
+    async def judge_client(http: aiohttp.ClientSession) -> None:
         nonlocal retried
         for judge, sheet in queue:  # one shared iterator: each job is taken once
             began = time.perf_counter()
-            key = {**judge, "Idempotency-Key": str(uuid.uuid4())}
-            for attempt in range(3):  # a dropped connection is retried, as a client would
-                try:
-                    response = await evaluation.post(
-                        "/api/v1/score-sheets", json=sheet, headers=key
-                    )
-                    break
-                except httpx.TransportError:
-                    retried += 1
-                    if attempt == 2:
-                        raise
+            retried += await post_sheet(http, judge, sheet)
             latencies.append(time.perf_counter() - began)
-            body(response, 200, 201)
             progress.advance(submitted)
 
-    async with Probe(settings, "certification", dead_letter_count(settings)) as probe:
+    async with (
+        session(settings, clients) as http,
+        Probe(settings, "certification", dead_letter_count(settings)) as probe,
+    ):
         started = time.monotonic()
-        workers = asyncio.gather(*(judge_client() for _ in range(clients)))
+        workers = asyncio.gather(*(judge_client(http) for _ in range(clients)))
         tally = asyncio.create_task(
             probe.until(
                 "SELECT count(*) FROM certification.sheets",
@@ -101,15 +167,51 @@ async def submit_all(
         submit_done = time.monotonic()
         finished = await tally
     seconds = finished - started
-    ms = [x * 1000 for x in latencies]
     return Scoring(
         sheets=total,
         clients=clients,
         seconds=seconds,
         submit_seconds=submit_done - started,
         rate=total / seconds,
-        p50_ms=statistics.median(ms),
-        p99_ms=percentile(ms, 0.99),
-        max_ms=max(ms),
+        saturated=Latency.of(latencies),
         retried=retried,
     )
+
+
+async def paced(
+    settings: Settings,
+    rounds: list[Round],
+    clients: int,
+    rate: float,
+    requests: int,
+    progress: Progress,
+) -> Paced:
+    """``requests`` revisions at ``rate`` per second in all (exponential gaps: Poisson arrivals),
+    handed to whichever of the ``clients`` is free; latency from each one's due time."""
+    jobs = iter(jobs_of(rounds, bump=1)[:requests])
+    task = progress.add_task(
+        f"revisions at {rate:g}/s (latency, {clients} clients)", total=requests
+    )
+    gaps = random.Random(5)
+    due: asyncio.Queue[tuple[float, Job] | None] = asyncio.Queue()
+    latencies: list[float] = []
+
+    async def judge_client(http: aiohttp.ClientSession) -> None:
+        while (item := await due.get()) is not None:
+            at, (judge, sheet) = item
+            await post_sheet(http, judge, sheet)
+            latencies.append(time.perf_counter() - at)
+            progress.advance(task)
+
+    async with session(settings, clients) as http:
+        workers = [asyncio.create_task(judge_client(http)) for _ in range(clients)]
+        started = next_at = time.perf_counter()
+        for job in jobs:
+            next_at += gaps.expovariate(rate)
+            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+            due.put_nowait((next_at, job))
+        for _ in workers:
+            due.put_nowait(None)
+        await asyncio.gather(*workers)
+        seconds = time.perf_counter() - started
+    return Paced(clients, rate, len(latencies) / seconds, seconds, Latency.of(latencies))
