@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,3 +20,10 @@ def enum_type(enum: type[Enum]) -> sa.Enum:
         name=f"{enum.__name__.lower()}_value",
         validate_strings=True,
     )
+
+
+def table_of(model: type[Any]) -> sa.Table:
+    """The Core table of a SQLModel table class, for statements that need no ORM objects."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table)
+    return table

@@ -165,8 +165,20 @@ async def test_concurrent_revisions_of_one_sheet_are_numbered_without_gaps_or_tw
         )
         assert sorted(r.status_code for r in same_key) == [200] * 9 + [201]
         assert {r.json()["revision"] for r in same_key} == {1}
+        # One key sent at once for two different entries: one is stored, the other refused.
+        judged2 = await judged_round(evaluation, stack, entries=2, year=2020)
+        await judged2.form_jury(2)
+        member2 = judged2.members[0]
+        for attempt in range(5):
+            twins = await asyncio.gather(
+                *(judged2.submit(member2, e, key=f"hai-phieu-{attempt}") for e in judged2.entry_ids)
+            )
+            assert sorted(r.status_code for r in twins) == [201, 409], [r.text for r in twins]
+            [refused] = [r.json()["error"] for r in twins if r.status_code == 409]
+            assert refused["code"] == "idempotency_key_reused"
         stored = await counts(stack, judged.id)
         assert (stored["sheets"], stored["revisions"], stored["events"]) == (2, 11, 11)
+        assert (await counts(stack, judged2.id))["revisions"] == 5
         history = await evaluation.get(
             f"/api/v1/rounds/{judged.id}/entries/{first}/sheets", headers=judged.organiser
         )

@@ -140,6 +140,32 @@ async def test_a_sheet_for_an_entry_of_another_round_is_refused(
     assert await stored(stack, other.id) == (0, 0, 0)
 
 
+async def test_a_sheet_for_an_entry_evaluation_does_not_know_is_refused(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    response = await judged.submit(judged.members[0], str(uuid.uuid4()), key="khong-co")
+    refused(response, 404, "entry_not_found", "entry_id")
+    assert await stored(stack, judged.id) == (0, 0, 0)
+
+
+async def test_a_request_id_used_again_for_another_entry_is_refused(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    member = judged.members[0]
+    first = await judged.submit(member, judged.entry_ids[0], key="mot-lan")
+    assert first.status_code == 201, first.text
+    refused(
+        await judged.submit(member, judged.entry_ids[1], key="mot-lan"),
+        409,
+        "idempotency_key_reused",
+        "request_id",
+    )
+    # Another member's key space is their own: the same key is a new submission for them.
+    other = await judged.submit(judged.members[1], judged.entry_ids[1], key="mot-lan")
+    assert other.status_code == 201, other.text
+    assert await stored(stack, judged.id) == (2, 2, 2)
+
+
 async def test_every_submission_is_refused_once_judging_closes(
     judged: JudgedRound, stack: Settings
 ) -> None:

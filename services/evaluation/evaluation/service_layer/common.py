@@ -63,14 +63,18 @@ def authorise_organiser(principal: Principal, round_: RoundRow) -> None:
         principal.require(Role.MINISTRY)
 
 
-async def acting_member(uow: UnitOfWork, principal: Principal) -> JuryMemberRow:
-    """The jury member a judge token speaks for (its scope is the judge id)."""
+def judge_id(principal: Principal) -> UUID:
+    """The judge id a judge token carries as its scope."""
     principal.require(Role.JUDGE)
     try:
-        judge_id = UUID(principal.scope)
+        return UUID(principal.scope)
     except ValueError as exc:
         raise not_a_member() from exc
-    member = await uow.session.get(JuryMemberRow, judge_id)
+
+
+async def acting_member(uow: UnitOfWork, principal: Principal) -> JuryMemberRow:
+    """The jury member a judge token speaks for (its scope is the judge id)."""
+    member = await uow.session.get(JuryMemberRow, judge_id(principal))
     if member is None:
         raise not_a_member()
     return member

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 from uuid import UUID, uuid4
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
 
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
+from cnnt_shared.db.types import table_of
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
 from evaluation.adapters.tables import (
@@ -23,10 +24,10 @@ from evaluation.adapters.tables import (
     ScoreSheetRow,
     SheetRevisionRow,
 )
-from evaluation.domain.jury import EntryToScore, Scorer, check_may_score
+from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.entrypoints.schemas import SheetSubmit
-from evaluation.service_layer.common import acting_member, round_not_found
+from evaluation.service_layer.common import judge_id
 
 
 def _key_reused() -> Conflict:
@@ -37,76 +38,125 @@ def _key_reused() -> Conflict:
     )
 
 
-async def _round_and_entry(
-    uow: UnitOfWork, member: JuryMemberRow, entry_id: UUID
-) -> tuple[RoundRow, EntryRow, Scorer]:
-    """The member's round, share-locked (closing waits for us), the entry and what bars the
-    member from it (a conflict? a recusal?): one query, one round trip to the database."""
-    conflicted = (
-        select(col(ConflictRow.facility_id))
+class _Context(NamedTuple):
+    """What one query tells about a submission: the member's round and whether judging is closed,
+    the entry (None if unknown), what bars the member from it, and a revision already stored
+    under the request id (a retry)."""
+
+    round_id: UUID
+    judging_closed: bool
+    entry: EntryToScore | None
+    conflicted: bool
+    recused: bool
+    prior: tuple[UUID, int] | None
+
+
+_members, _rounds, _entries = table_of(JuryMemberRow), table_of(RoundRow), table_of(EntryRow)
+_sheets, _revisions = table_of(ScoreSheetRow), table_of(SheetRevisionRow)
+_conflicts, _recusals = table_of(ConflictRow), table_of(RecusalRow)
+
+# Statements built once, executed with parameters: SQLAlchemy then finds the compiled SQL in its
+# cache by an already known key instead of walking a new statement per request.
+_CONTEXT = (
+    select(
+        _members.c.round_id,
+        _rounds.c.judging_closed_at.is_not(None),
+        _entries.c.id,
+        _entries.c.round_id,
+        _entries.c.facility_id,
+        _entries.c.withdrawn,
+        select(_conflicts.c.facility_id)
         .where(
-            col(ConflictRow.member_id) == member.id,
-            col(ConflictRow.facility_id) == col(EntryRow.facility_id),
+            _conflicts.c.member_id == _members.c.id,
+            _conflicts.c.facility_id == _entries.c.facility_id,
         )
-        .exists()
+        .exists(),
+        select(_recusals.c.entry_id)
+        .where(_recusals.c.member_id == _members.c.id, _recusals.c.entry_id == _entries.c.id)
+        .exists(),
+        _revisions.c.sheet_id,
+        _revisions.c.revision,
     )
-    recused = (
-        select(col(RecusalRow.entry_id))
-        .where(col(RecusalRow.member_id) == member.id, col(RecusalRow.entry_id) == col(EntryRow.id))
-        .exists()
+    .select_from(_members)
+    .join(_rounds, _rounds.c.id == _members.c.round_id)
+    .outerjoin(_entries, _entries.c.id == bindparam("entry_id"))
+    .outerjoin(
+        _revisions,
+        (_revisions.c.member_id == _members.c.id)
+        & (_revisions.c.request_id == bindparam("request_id")),
     )
+    .where(_members.c.id == bindparam("member_id"))
+    # The round share-locked: closing judging waits for this submission, and vice versa.
+    .with_for_update(read=True, of=_rounds)
+)
+
+_insert_sheet = insert(_sheets)
+# DO UPDATE (unlike DO NOTHING) locks the existing row and returns it in one round trip.
+_LOCK_SHEET = _insert_sheet.on_conflict_do_update(
+    constraint="uq_score_sheets_entry_member", set_={"revision": _sheets.c.revision}
+).returning(_sheets.c.id, _sheets.c.revision)
+
+_LATEST = (
+    "revision",
+    "market",
+    "technical",
+    "culture",
+    "other",
+    "total",
+    "comment",
+    "submitted_at",
+)
+# The revision is stored and made the sheet's latest in one statement (parameters ``r_<column>``:
+# a bound parameter may not take a column's own name in an INSERT or UPDATE).
+_RECORD_REVISION = (
+    update(_sheets)
+    .where(_sheets.c.id == bindparam("r_sheet_id"))
+    .values({c: bindparam(f"r_{c}") for c in _LATEST})
+    .add_cte(
+        insert(_revisions)
+        .values({c.name: bindparam(f"r_{c.name}") for c in _revisions.c})
+        .cte("stored_revision")
+    )
+)
+
+
+async def _context(
+    uow: UnitOfWork, member_id: UUID, entry_id: UUID, request_id: str | None
+) -> _Context:
     found = (
         await uow.session.execute(
-            select(RoundRow, EntryRow, conflicted, recused)
-            .outerjoin(EntryRow, col(EntryRow.id) == entry_id)
-            .where(col(RoundRow.id) == member.round_id)
-            .with_for_update(read=True, of=RoundRow)
+            _CONTEXT, {"member_id": member_id, "entry_id": entry_id, "request_id": request_id}
         )
     ).one_or_none()
     if found is None:
-        raise round_not_found(member.round_id)
-    round_, entry, is_conflicted, is_recused = found
-    if entry is None:
-        raise NotFound("entry_not_found", f"evaluation knows no entry {entry_id}", field="entry_id")
-    scorer = Scorer(
-        member.id,
-        member.round_id,
-        frozenset({entry.facility_id}) if is_conflicted else frozenset(),
-        frozenset({entry.id}) if is_recused else frozenset(),
+        raise not_a_member()
+    round_id, closed, e_id, e_round, facility, withdrawn, conflicted, recused, p_sheet, p_rev = (
+        found
     )
-    return round_, entry, scorer
+    entry = None if e_id is None else EntryToScore(e_id, e_round, facility, withdrawn)
+    prior = None if p_sheet is None else (p_sheet, p_rev)
+    return _Context(round_id, closed, entry, conflicted, recused, prior)
 
 
-async def _locked_sheet(uow: UnitOfWork, member: JuryMemberRow, entry_id: UUID) -> tuple[UUID, int]:
+async def _locked_sheet(
+    uow: UnitOfWork, round_id: UUID, member_id: UUID, entry_id: UUID
+) -> tuple[UUID, int]:
     """The member's sheet for the entry (id, latest revision), created if new and locked until
     commit: concurrent submissions of one sheet take turns, so revisions never collide."""
-    stmt = insert(ScoreSheetRow).values(
-        id=uuid4(), round_id=member.round_id, entry_id=entry_id, member_id=member.id
-    )
-    # DO UPDATE (unlike DO NOTHING) locks the existing row and returns it in one round trip.
     result = await uow.session.execute(
-        stmt.on_conflict_do_update(
-            constraint="uq_score_sheets_entry_member",
-            set_={"revision": col(ScoreSheetRow.revision)},
-        ).returning(col(ScoreSheetRow.id), col(ScoreSheetRow.revision))
+        _LOCK_SHEET,
+        {"id": uuid4(), "round_id": round_id, "entry_id": entry_id, "member_id": member_id},
     )
     sheet_id, revision = result.one()
     return sheet_id, revision
 
 
 async def _replay(
-    uow: UnitOfWork, member: JuryMemberRow, request_id: str, cmd: SheetSubmit, scores: Scores
-) -> SheetRevisionRow | None:
-    prior = (
-        await uow.session.execute(
-            select(SheetRevisionRow).where(
-                col(SheetRevisionRow.member_id) == member.id,
-                col(SheetRevisionRow.request_id) == request_id,
-            )
-        )
-    ).scalar_one_or_none()
-    if prior is None:
-        return None
+    uow: UnitOfWork, key: tuple[UUID, int], cmd: SheetSubmit, scores: Scores
+) -> SheetRevisionRow:
+    """The revision stored under this request id, if it was the same submission."""
+    prior = await uow.session.get(SheetRevisionRow, key)
+    assert prior is not None  # the key was just read in this transaction
     same = (
         prior.entry_id == cmd.entry_id
         and prior.comment == cmd.comment
@@ -123,65 +173,59 @@ async def submit_sheet(
     """Record a new revision of the member's sheet for the entry and announce it. Returns the
     revision and whether it is new (False: a retried request, answered with what it stored)."""
     scores = Scores.of(cmd.scores.model_dump())
-    member = await acting_member(uow, who)
-    if request_id is not None:  # a retry of a stored submission is answered even after closing
-        prior = await _replay(uow, member, request_id, cmd, scores)
-        if prior is not None:
-            return prior, False
-    round_, entry, scorer = await _round_and_entry(uow, member, cmd.entry_id)
-    check_may_score(
-        scorer,
-        EntryToScore(entry.id, entry.round_id, entry.facility_id, entry.withdrawn),
-        judging_is_closed=round_.judging_closed_at is not None,
+    member_id = judge_id(who)
+    found = await _context(uow, member_id, cmd.entry_id, request_id)
+    if found.prior is not None:  # a retry of a stored submission is answered even after closing
+        return await _replay(uow, found.prior, cmd, scores), False
+    if found.entry is None:
+        raise NotFound(
+            "entry_not_found", f"evaluation knows no entry {cmd.entry_id}", field="entry_id"
+        )
+    entry = found.entry
+    scorer = Scorer(
+        member_id,
+        found.round_id,
+        frozenset({entry.facility_id}) if found.conflicted else frozenset(),
+        frozenset({entry.id}) if found.recused else frozenset(),
     )
-    sheet_id, latest = await _locked_sheet(uow, member, entry.id)
+    check_may_score(scorer, entry, judging_is_closed=found.judging_closed)
+    sheet_id, latest = await _locked_sheet(uow, found.round_id, member_id, entry.id)
     if request_id is not None and latest > 0:  # a concurrent twin may have committed meanwhile
-        prior = await _replay(uow, member, request_id, cmd, scores)
-        if prior is not None:
-            return prior, False
-    now = datetime.now(UTC)
+        again = await _context(uow, member_id, entry.id, request_id)
+        if again.prior is not None:
+            return await _replay(uow, again.prior, cmd, scores), False
     revision = SheetRevisionRow(
         sheet_id=sheet_id,
         revision=next_revision(latest),
-        round_id=round_.id,
+        round_id=found.round_id,
         entry_id=entry.id,
-        member_id=member.id,
+        member_id=member_id,
         **scores.as_dict(),
         total=scores.total,
         comment=cmd.comment,
         request_id=request_id,
         event_id=uuid4(),
-        submitted_at=now,
+        submitted_at=datetime.now(UTC),
     )
-    uow.session.add(revision)
-    await uow.session.execute(
-        update(ScoreSheetRow)
-        .where(col(ScoreSheetRow.id) == sheet_id)
-        .values(
-            revision=revision.revision,
-            **scores.as_dict(),
-            total=scores.total,
-            comment=cmd.comment,
-            submitted_at=now,
-        )
-    )
+    values = {f"r_{c.name}": getattr(revision, c.name) for c in _revisions.c}
+    try:
+        await uow.session.execute(_RECORD_REVISION, values)
+    except IntegrityError as exc:  # the same request id, concurrently, for another entry
+        raise _key_reused() from exc
     uow.emit(
         ScoreSubmitted.new(
             ScoreSubmittedData(
                 sheet_id=sheet_id,
                 revision=revision.revision,
                 entry_id=entry.id,
-                round_id=round_.id,
-                judge_id=member.id,
+                round_id=found.round_id,
+                judge_id=member_id,
                 scores=CriterionScores(**scores.as_dict()),
                 total=scores.total,
-                submitted_at=now,
+                submitted_at=revision.submitted_at,
             ),
             event_id=revision.event_id,
         )
     )
-    try:
-        await uow.commit()
-    except IntegrityError as exc:  # the same request id, concurrently, for another entry
-        raise _key_reused() from exc
+    await uow.commit()
     return revision, True
