@@ -84,7 +84,7 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
                 entries=args.entries,
                 jury=args.jury,
             )
-            scored = await scoring.submit_all(live, rounds, args.clients, progress)
+            scored = await scoring.submit_all(live, rounds, args.clients, progress, SERVICES)
             # The latency phase runs inside the cycle (judging must be open) but is no part of it.
             paused = time.monotonic()
             paced = await scoring.paced(

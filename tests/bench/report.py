@@ -148,6 +148,11 @@ def show(result: Result, console: Console) -> None:
         verdict("national_cycle_seconds"),
     )
     console.print(table)
+    console.print(
+        "CPU per score sheet during the pipeline run, ms: "
+        + ", ".join(f"{part} {ms:.1f}" for part, ms in s.cpu_ms_per_sheet.items())
+        + f" (all: {sum(s.cpu_ms_per_sheet.values()):.1f})"
+    )
     m = result.machine
     console.print(
         f"machine: {m['nproc']} cores, {m['memory_gib']} GiB, {m['cpu']}; PostgreSQL "

@@ -30,6 +30,7 @@ import aiohttp
 from rich.progress import Progress
 
 from cnnt_shared.settings import Settings
+from tests.bench import cpu
 from tests.bench.api import Probe, dead_letter_count
 from tests.bench.national import Round
 
@@ -60,6 +61,7 @@ class Scoring:
     rate: float  # sheets counted per second
     saturated: Latency  # every client sending back to back
     retried: int  # requests sent again after a dropped connection (same Idempotency-Key)
+    cpu_ms_per_sheet: dict[str, float]  # by part: each service, PostgreSQL, RabbitMQ, the client
 
     @property
     def submit_rate(self) -> float:
@@ -128,7 +130,11 @@ def jobs_of(rounds: list[Round], bump: int = 0) -> list[Job]:
 
 
 async def submit_all(
-    settings: Settings, rounds: list[Round], clients: int, progress: Progress
+    settings: Settings,
+    rounds: list[Round],
+    clients: int,
+    progress: Progress,
+    services: tuple[str, ...],
 ) -> Scoring:
     jobs = jobs_of(rounds)
     total = len(jobs)
@@ -150,6 +156,7 @@ async def submit_all(
         session(settings, clients) as http,
         Probe(settings, "certification", dead_letter_count(settings)) as probe,
     ):
+        cpu_before = cpu.snapshot(settings, services)
         started = time.monotonic()
         workers = asyncio.gather(*(judge_client(http) for _ in range(clients)))
         tally = asyncio.create_task(
@@ -166,6 +173,7 @@ async def submit_all(
             raise
         submit_done = time.monotonic()
         finished = await tally
+        used = cpu.spent(cpu_before, cpu.snapshot(settings, services))
     seconds = finished - started
     return Scoring(
         sheets=total,
@@ -175,6 +183,7 @@ async def submit_all(
         rate=total / seconds,
         saturated=Latency.of(latencies),
         retried=retried,
+        cpu_ms_per_sheet={part: 1000 * s / total for part, s in sorted(used.items())},
     )
 
 
