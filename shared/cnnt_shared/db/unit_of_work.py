@@ -4,11 +4,12 @@ together or not at all (STYLE.md rule 4)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import cache
 from types import TracebackType
 from typing import Self
 
 import structlog
-from sqlalchemy import Table
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,6 +28,13 @@ def outbox_row(event: Envelope) -> dict[str, object]:
         "correlation_id": event.correlation_id,
         "payload": event.model_dump(mode="json"),
     }
+
+
+@cache
+def _claim(inbox: Table) -> Insert:
+    """The inbox claim, built once per table and run with parameters (a statement rebuilt per
+    message costs SQLAlchemy a new cache key every time)."""
+    return insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
 
 
 class UnitOfWork:
@@ -71,10 +79,8 @@ class UnitOfWork:
         transaction and then finds the row, so the effect happens once.
         """
         result = await self.session.execute(
-            insert(self._inbox)
-            .values(consumer=consumer, event_id=event.event_id, event_type=event.event_type)
-            .on_conflict_do_nothing()
-            .returning(self._inbox.c.event_id)
+            _claim(self._inbox),
+            {"consumer": consumer, "event_id": event.event_id, "event_type": event.event_type},
         )
         return result.first() is not None
 

@@ -19,6 +19,7 @@ from cnnt_shared.contracts import (
     ScoreSubmitted,
 )
 from cnnt_shared.contracts.events import RoundRef
+from cnnt_shared.db.types import table_of
 from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
 
 RegistrationEvent = RoundOpened | ProductRegistered | EntryWithdrawn | RoundClosed
@@ -89,32 +90,37 @@ async def apply_score_event(uow: UnitOfWork, consumer: str, event: ScoreEvent) -
     await apply_once(uow, consumer, event, lambda u: _apply_score(u, event))
 
 
+_sheets = table_of(SheetRow)
+_new_sheet = insert(_sheets)
+# The latest revision counts: an older one arriving late never overwrites it. Built once, run
+# with parameters.
+_TALLY_SHEET = _new_sheet.on_conflict_do_update(
+    index_elements=[_sheets.c.entry_id, _sheets.c.judge_id],
+    set_={
+        c: _new_sheet.excluded[c]
+        for c in ("sheet_id", "revision", "market", "technical", "culture", "other", "submitted_at")
+    },
+    where=_sheets.c.revision < _new_sheet.excluded.revision,
+)
+
+
 async def _apply_score(uow: UnitOfWork, event: ScoreEvent) -> None:
     match event:
         case ScoreSubmitted(data=data):
-            stmt = insert(SheetRow).values(
-                entry_id=data.entry_id,
-                judge_id=data.judge_id,
-                round_id=data.round_id,
-                sheet_id=data.sheet_id,
-                revision=data.revision,
-                market=data.scores.market,
-                technical=data.scores.technical,
-                culture=data.scores.culture,
-                other=data.scores.other,
-                submitted_at=data.submitted_at,
-            )
-            # The latest revision counts: an older one arriving late never overwrites it.
-            changed = ("sheet_id", "revision", "market", "technical", "culture", "other")
             await uow.session.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[col(SheetRow.entry_id), col(SheetRow.judge_id)],
-                    set_={
-                        **{c: stmt.excluded[c] for c in changed},
-                        "submitted_at": stmt.excluded.submitted_at,
-                    },
-                    where=col(SheetRow.revision) < stmt.excluded.revision,
-                )
+                _TALLY_SHEET,
+                {
+                    "entry_id": data.entry_id,
+                    "judge_id": data.judge_id,
+                    "round_id": data.round_id,
+                    "sheet_id": data.sheet_id,
+                    "revision": data.revision,
+                    "market": data.scores.market,
+                    "technical": data.scores.technical,
+                    "culture": data.scores.culture,
+                    "other": data.scores.other,
+                    "submitted_at": data.submitted_at,
+                },
             )
         case JudgingClosed(data=data):
             # Kept apart from the round, so it holds even if it overtakes the round's opening.
