@@ -7,6 +7,10 @@ as its frames are queued): the frames leave in log order, as before, and the bro
 together. Only rows confirmed without a gap before them count as published, so a failure leaves
 the failed row and everything after it to be sent again, in order (a row after the failure that
 was confirmed anyway arrives twice; the receiver's inbox drops the copy).
+
+Rows go straight to the broker's channel (aio-pika's message, aiormq's ``basic_publish``), not
+through FastStream's ``broker.publish``: its middleware chain and message encoding cost about a
+millisecond of Python per event, more than the publish itself. The properties are the same.
 """
 
 from __future__ import annotations
@@ -16,24 +20,20 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import aio_pika
 from faststream.rabbit import RabbitBroker
 from sqlalchemy import Row
 
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE
 
 
-async def publish_event_row(
-    broker: RabbitBroker, row: Row[Any], *, queue: str | None = None
-) -> None:
-    """Publish one outbox row: to ``cnnt.events`` by its routing key, or to one named queue
-    (history replay to a single subscriber) through the default exchange."""
-    body = json.dumps(row.payload, ensure_ascii=False).encode()
-    await broker.publish(
-        body,
-        exchange=None if queue else EVENTS_EXCHANGE,
-        routing_key=queue or row.routing_key,
-        persist=True,
-        mandatory=True,
+def event_message(row: Row[Any], *, queue: str | None = None) -> aio_pika.Message:
+    """The AMQP message of one outbox row: JSON body, persistent, with the envelope's ids,
+    type and time as properties and headers (the same properties FastStream would set)."""
+    producer = str(row.payload.get("producer", ""))
+    return aio_pika.Message(
+        json.dumps(row.payload, ensure_ascii=False).encode(),
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         message_id=str(row.event_id),
         correlation_id=str(row.correlation_id),
         content_type="application/json",
@@ -41,11 +41,30 @@ async def publish_event_row(
         headers={
             "event_type": row.event_type,
             "event_version": row.event_version,
-            "producer": row.payload.get("producer", ""),
+            "producer": producer,
             **({"x-cnnt-replayed-from": row.routing_key} if queue else {}),
         },
         timestamp=row.occurred_at,
-        message_type=row.event_type,
+        type=row.event_type,
+        app_id=producer or None,
+    )
+
+
+async def publish_event_row(channel: Any, row: Row[Any], *, queue: str | None = None) -> None:
+    """Publish one outbox row on the (aiormq) channel and wait for its confirm: to
+    ``cnnt.events`` by its routing key, or to one named queue (history replay to a single
+    subscriber) through the default exchange.
+
+    ``wait=False``: the frames are queued for the connection's writer without waiting until
+    they are written, so the next row is numbered at once; the confirm is still awaited."""
+    message = event_message(row, queue=queue)
+    await channel.basic_publish(
+        message.body,
+        exchange="" if queue else EVENTS_EXCHANGE.name,
+        routing_key=queue or row.routing_key,
+        properties=message.properties,
+        mandatory=True,
+        wait=False,
     )
 
 
@@ -72,7 +91,7 @@ async def publish_in_order(
     tasks: list[asyncio.Task[None]] = []
     try:
         for row in rows:
-            task = asyncio.create_task(publish_event_row(broker, row, queue=queue))
+            task = asyncio.create_task(publish_event_row(channel, row, queue=queue))
             tasks.append(task)
             await _numbered(channel, str(row.event_id), task)
             if task.done() and (task.cancelled() or task.exception() is not None):
