@@ -27,12 +27,16 @@ from cnnt_shared.settings import Settings
 _CHECKED_IN_AT = "cnnt_checked_in_at"
 
 
-def service_engine(settings: Settings, service: str) -> AsyncEngine:
+def service_engine(
+    settings: Settings, service: str, *, pool_size: int | None = None, purpose: str = ""
+) -> AsyncEngine:
+    size = pool_size or settings.db_pool_size
+    name = f"cnnt-{service}" + (f"-{purpose}" if purpose else "")
     engine = create_async_engine(
         settings.service_dsn(service),
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
-        connect_args={"server_settings": {"application_name": f"cnnt-{service}"}},
+        pool_size=size,
+        max_overflow=0 if pool_size else size,
+        connect_args={"server_settings": {"application_name": name}},
     )
     ping_when_idle(engine, settings.db_ping_after_idle)
     return engine

@@ -38,9 +38,12 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_format, settings.log_level, spec.name)
         engine = service_engine(settings, spec.name)
+        # The relay has a connection of its own: queued behind a hundred HTTP requests for a
+        # pooled one, it fell behind while the API was busy (events waited in the outbox).
+        relay_engine = service_engine(settings, spec.name, pool_size=1, purpose="relay")
         broker = build_broker(spec, settings, metrics)
         relay = OutboxRelay(
-            engine,
+            relay_engine,
             spec.table("outbox"),
             broker,
             batch_size=settings.outbox_batch_size,
@@ -61,6 +64,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         finally:
             await relay.stop()
             await broker.stop()
+            await relay_engine.dispose()
             await engine.dispose()
             log.info("service_stopped", service=spec.name)
 
