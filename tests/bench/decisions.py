@@ -16,6 +16,7 @@ from rich.progress import Progress
 from cnnt_shared.auth import Role
 from cnnt_shared.settings import Settings
 from tests.bench.api import Probe, body, bounded, dead_letter_count, headers
+from tests.bench.floor import measure_publish
 from tests.bench.national import Round
 
 PUBLISHED = (
@@ -38,6 +39,7 @@ class Replay:
     events: int
     seconds: float
     rate: float
+    raw_publish_rate: float  # bare confirmed publishes of as many messages, just before
 
 
 async def revisions_counted(settings: Settings, revisions: int, progress: Progress) -> None:
@@ -112,14 +114,17 @@ async def decide_all(
 async def replay_history(
     settings: Settings, evaluation: httpx.AsyncClient, progress: Progress
 ) -> Replay:
-    """Evaluation's whole event log (mostly ScoreSubmitted) replayed into one fresh queue."""
+    """Evaluation's whole event log (mostly ScoreSubmitted) replayed into one fresh queue, right
+    after the raw confirmed publish rate of as many messages is measured on the same broker."""
+    operator = headers(settings, Role.OPERATOR)
+    log_size = body(await evaluation.get("/ops/events", headers=operator))["matching"]
+    raw_rate = await measure_publish(settings, log_size)
     connection = await aio_pika.connect(settings.amqp_url)
     async with connection:
         channel = await connection.channel()
         queue = await channel.declare_queue(
             REPLAY_QUEUE, durable=True, arguments={"x-queue-type": "quorum"}
         )
-        operator = headers(settings, Role.OPERATOR)
         after, published, remaining = 0, 0, None
         task = progress.add_task("history replayed into one queue", total=None)
         started = time.monotonic()
@@ -139,4 +144,4 @@ async def replay_history(
         if depth.message_count != published:
             raise RuntimeError(f"replay: {published} published, {depth.message_count} queued")
         await queue.delete(if_unused=False, if_empty=False)
-    return Replay(published, seconds, published / seconds)
+    return Replay(published, seconds, published / seconds, raw_rate)

@@ -63,6 +63,20 @@ async def _publish(channel: aio_pika.abc.AbstractChannel, queue: str, count: int
     return time.perf_counter() - started
 
 
+async def measure_publish(settings: Settings, count: int) -> float:
+    """The confirmed publish rate alone, now: the reference for a replay run right after it, on
+    the broker as the run has left it (its quorum queues' logs, its memory)."""
+    connection = await aio_pika.connect(settings.amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        queue = await channel.declare_queue(
+            "bench.floor.publish", durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        seconds = await _publish(channel, queue.name, count)
+        await queue.delete(if_unused=False, if_empty=False)
+    return count / seconds
+
+
 async def measure_floor(
     settings: Settings, count: int, advance: Callable[[int], None] = lambda _: None
 ) -> Floor:

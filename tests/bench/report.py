@@ -33,7 +33,7 @@ class Result:
 
     def targets(self) -> dict[str, dict[str, Any]]:
         pipeline = self.scoring.rate / self.floor.pipeline_rate
-        replay = self.replay.rate / self.floor.publish_rate
+        replay = self.replay.rate / self.replay.raw_publish_rate
         cores = os.cpu_count() or 0
         return {
             "scoring_pipeline_vs_floor": {
@@ -108,10 +108,11 @@ def show(result: Result, console: Console) -> None:
         verdict("scoring_pipeline_vs_floor"),
     )
     table.add_row(
-        f"history replay, events/s ({r.events} events → 1 queue)",
+        f"history replay, events/s ({r.events} events → 1 queue; raw: confirmed publishes of "
+        f"as many, just before; at the run's start {f.publish_rate:,.0f}/s)",
         f"{r.rate:,.0f}",
-        f"{f.publish_rate:,.0f}",
-        f"{r.rate / f.publish_rate:.2f}",
+        f"{r.raw_publish_rate:,.0f}",
+        f"{r.rate / r.raw_publish_rate:.2f}",
         verdict("replay_vs_raw_publish"),
     )
     table.add_row(
@@ -131,7 +132,22 @@ def show(result: Result, console: Console) -> None:
         f"Little's law: mean ≈ {s.clients} ÷ {s.submit_rate:.0f}/s = "
         f"{1000 * s.clients / s.submit_rate:.0f} ms",
     )
-    table.add_row("all sheets answered over HTTP, s", f"{s.submit_seconds:.1f}", "", "", "")
+    table.add_row(
+        f"all sheets answered over HTTP, s ({s.submit_rate:,.0f}/s)",
+        f"{s.submit_seconds:.1f}",
+        "",
+        "",
+        "",
+    )
+    b = s.behind_at_last_answer
+    table.add_row(
+        "… sheets not yet counted at the last answer: in evaluation's outbox / queued for "
+        "certification / all",
+        f"{b['in_evaluations_outbox']:,} / {b['queued_for_certification']:,} / {b['uncounted']:,}",
+        "",
+        "",
+        "",
+    )
     table.add_row(
         f"decision → last ProductRecognized published, s ({d.rounds} rounds, {d.recognised})",
         f"{d.seconds:.2f}",

@@ -26,8 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import aio_pika
 import aiohttp
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
 from cnnt_shared.settings import Settings
 from tests.bench import cpu
@@ -62,6 +63,7 @@ class Scoring:
     saturated: Latency  # every client sending back to back
     retried: int  # requests sent again after a dropped connection (same Idempotency-Key)
     cpu_ms_per_sheet: dict[str, float]  # by part: each service, PostgreSQL, RabbitMQ, the client
+    behind_at_last_answer: dict[str, int]  # where the sheets not yet counted were at that moment
 
     @property
     def submit_rate(self) -> float:
@@ -155,6 +157,7 @@ async def submit_all(
     async with (
         session(settings, clients) as http,
         Probe(settings, "certification", dead_letter_count(settings)) as probe,
+        Probe(settings, "evaluation") as outbox,
     ):
         cpu_before = cpu.snapshot(settings, services)
         started = time.monotonic()
@@ -172,6 +175,7 @@ async def submit_all(
             tally.cancel()
             raise
         submit_done = time.monotonic()
+        behind = await where_behind(settings, outbox, total - counted_now(progress, counted))
         finished = await tally
         used = cpu.spent(cpu_before, cpu.snapshot(settings, services))
     seconds = finished - started
@@ -184,7 +188,30 @@ async def submit_all(
         saturated=Latency.of(latencies),
         retried=retried,
         cpu_ms_per_sheet={part: 1000 * s / total for part, s in sorted(used.items())},
+        behind_at_last_answer=behind,
     )
+
+
+def counted_now(progress: Progress, task: TaskID) -> int:
+    return int(next(t.completed for t in progress.tasks if t.id == task))
+
+
+async def where_behind(settings: Settings, outbox: Probe, uncounted: int) -> dict[str, int]:
+    """Sheets answered but not yet counted: still in evaluation's outbox, or queued for (or in
+    the hands of) certification's consumer."""
+    unpublished = int(
+        await outbox.value("SELECT count(*) FROM evaluation.outbox WHERE published_at IS NULL")
+    )
+    connection = await aio_pika.connect(settings.amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue("certification.scores", passive=True)
+        queued = int(queue.declaration_result.message_count or 0)
+    return {
+        "uncounted": uncounted,
+        "in_evaluations_outbox": unpublished,
+        "queued_for_certification": queued,
+    }
 
 
 async def paced(
