@@ -40,12 +40,15 @@ def snapshot(settings: Settings, services: tuple[str, ...]) -> dict[str, float]:
         except OSError:  # ended meanwhile
             continue
         part = "load generator" if int(entry.name) == me else _part(cmdline, markers)
-        if part is not None:
-            seconds[part] = seconds.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / TICKS
+        if part is None:
+            continue
+        ticks = int(fields[11]) + int(fields[12])
+        if part == "postgresql" and "/bin/postgres" in cmdline:
+            ticks += int(fields[13]) + int(fields[14])  # backends that have ended, reaped by it
+        seconds[part] = seconds.get(part, 0.0) + ticks / TICKS
     return seconds
 
 
 def spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
-    """CPU seconds each part used between two snapshots (postgres backends that ended meanwhile
-    are not counted: the services keep theirs pooled)."""
+    """CPU seconds each part used between two snapshots."""
     return {part: max(0.0, after[part] - before.get(part, 0.0)) for part in after}

@@ -4,6 +4,7 @@ evaluation's event log into one queue through ``POST /ops/replay``."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import httpx
 from rich.progress import Progress
 
 from cnnt_shared.auth import Role
+from cnnt_shared.messaging.topology import CONSUMER_QUEUES
 from cnnt_shared.settings import Settings
 from tests.bench.api import Probe, body, bounded, dead_letter_count, headers
 from tests.bench.floor import measure_publish
@@ -39,7 +41,12 @@ class Replay:
     events: int
     seconds: float
     rate: float
-    raw_publish_rate: float  # bare confirmed publishes of as many messages, just before
+    raw_before: float  # bare confirmed publishes of as many messages, just before
+    raw_after: float  # … and just after
+
+    @property
+    def raw_publish_rate(self) -> float:
+        return (self.raw_before + self.raw_after) / 2
 
 
 async def revisions_counted(settings: Settings, revisions: int, progress: Progress) -> None:
@@ -114,11 +121,14 @@ async def decide_all(
 async def replay_history(
     settings: Settings, evaluation: httpx.AsyncClient, progress: Progress
 ) -> Replay:
-    """Evaluation's whole event log (mostly ScoreSubmitted) replayed into one fresh queue, right
-    after the raw confirmed publish rate of as many messages is measured on the same broker."""
+    """Evaluation's whole event log (mostly ScoreSubmitted) replayed into one fresh queue, once
+    every consumer has finished what the cycle gave it. Its reference is the raw confirmed
+    publish rate of as many messages on the same broker, measured just before and just after
+    (the mean): the broker at the end of a run is not the broker at its start."""
+    await consumers_idle(settings)
     operator = headers(settings, Role.OPERATOR)
     log_size = body(await evaluation.get("/ops/events", headers=operator))["matching"]
-    raw_rate = await measure_publish(settings, log_size)
+    raw_before = await measure_publish(settings, log_size)
     connection = await aio_pika.connect(settings.amqp_url)
     async with connection:
         channel = await connection.channel()
@@ -144,4 +154,22 @@ async def replay_history(
         if depth.message_count != published:
             raise RuntimeError(f"replay: {published} published, {depth.message_count} queued")
         await queue.delete(if_unused=False, if_empty=False)
-    return Replay(published, seconds, published / seconds, raw_rate)
+    raw_after = await measure_publish(settings, log_size)
+    return Replay(published, seconds, published / seconds, raw_before, raw_after)
+
+
+async def consumers_idle(settings: Settings, timeout: float = 120) -> None:
+    """Wait until no consumer queue of the services holds a message."""
+    deadline = time.monotonic() + timeout
+    connection = await aio_pika.connect(settings.amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        while time.monotonic() < deadline:
+            depths = [
+                (await channel.declare_queue(q.name, passive=True)).declaration_result.message_count
+                for q in CONSUMER_QUEUES.values()
+            ]
+            if not any(depths):
+                return
+            await asyncio.sleep(0.2)
+    raise TimeoutError("the services' consumer queues did not empty")

@@ -109,7 +109,8 @@ def show(result: Result, console: Console) -> None:
     )
     table.add_row(
         f"history replay, events/s ({r.events} events → 1 queue; raw: confirmed publishes of "
-        f"as many, just before; at the run's start {f.publish_rate:,.0f}/s)",
+        f"as many just before / after: {r.raw_before:,.0f} / {r.raw_after:,.0f}/s, their mean; "
+        f"at the run's start {f.publish_rate:,.0f}/s)",
         f"{r.rate:,.0f}",
         f"{r.raw_publish_rate:,.0f}",
         f"{r.rate / r.raw_publish_rate:.2f}",
