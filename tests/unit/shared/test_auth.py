@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -60,3 +61,21 @@ def test_a_judge_cannot_act_as_ministry() -> None:
 def test_production_refuses_the_development_secret() -> None:
     with pytest.raises(ValueError, match="CNNT_AUTH_SECRET"):
         Settings(environment="production")
+
+
+def test_a_token_read_before_is_refused_once_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = issue_token(SETTINGS, subject="j", role=Role.JUDGE, scope="j-1", ttl=timedelta(hours=1))
+    assert read_token(SETTINGS, token).subject == "j"  # verified, and remembered
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(Unauthorized) as caught:
+        read_token(SETTINGS, token)
+    assert caught.value.code == "token_expired"
+
+
+def test_a_token_read_before_is_refused_after_the_secret_changes() -> None:
+    token = issue_token(SETTINGS, subject="a", role=Role.MINISTRY, scope="VN")
+    assert read_token(SETTINGS, token).role is Role.MINISTRY
+    with pytest.raises(Unauthorized) as caught:
+        read_token(Settings(auth_secret="z" * 40), token)
+    assert caught.value.code == "token_invalid"
