@@ -6,24 +6,14 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
-from cnnt_shared.db.types import table_of
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
-from evaluation.adapters.tables import (
-    ConflictRow,
-    EntryRow,
-    JuryMemberRow,
-    RecusalRow,
-    RoundRow,
-    ScoreSheetRow,
-    SheetRevisionRow,
-)
+from evaluation.adapters import statements
+from evaluation.adapters.tables import SheetRevisionRow
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.entrypoints.schemas import SheetSubmit
@@ -51,81 +41,13 @@ class _Context(NamedTuple):
     prior: tuple[UUID, int] | None
 
 
-_members, _rounds, _entries = table_of(JuryMemberRow), table_of(RoundRow), table_of(EntryRow)
-_sheets, _revisions = table_of(ScoreSheetRow), table_of(SheetRevisionRow)
-_conflicts, _recusals = table_of(ConflictRow), table_of(RecusalRow)
-
-# Statements built once, executed with parameters: SQLAlchemy then finds the compiled SQL in its
-# cache by an already known key instead of walking a new statement per request.
-_CONTEXT = (
-    select(
-        _members.c.round_id,
-        _rounds.c.judging_closed_at.is_not(None),
-        _entries.c.id,
-        _entries.c.round_id,
-        _entries.c.facility_id,
-        _entries.c.withdrawn,
-        select(_conflicts.c.facility_id)
-        .where(
-            _conflicts.c.member_id == _members.c.id,
-            _conflicts.c.facility_id == _entries.c.facility_id,
-        )
-        .exists(),
-        select(_recusals.c.entry_id)
-        .where(_recusals.c.member_id == _members.c.id, _recusals.c.entry_id == _entries.c.id)
-        .exists(),
-        _revisions.c.sheet_id,
-        _revisions.c.revision,
-    )
-    .select_from(_members)
-    .join(_rounds, _rounds.c.id == _members.c.round_id)
-    .outerjoin(_entries, _entries.c.id == bindparam("entry_id"))
-    .outerjoin(
-        _revisions,
-        (_revisions.c.member_id == _members.c.id)
-        & (_revisions.c.request_id == bindparam("request_id")),
-    )
-    .where(_members.c.id == bindparam("member_id"))
-    # The round share-locked: closing judging waits for this submission, and vice versa.
-    .with_for_update(read=True, of=_rounds)
-)
-
-_insert_sheet = insert(_sheets)
-# DO UPDATE (unlike DO NOTHING) locks the existing row and returns it in one round trip.
-_LOCK_SHEET = _insert_sheet.on_conflict_do_update(
-    constraint="uq_score_sheets_entry_member", set_={"revision": _sheets.c.revision}
-).returning(_sheets.c.id, _sheets.c.revision)
-
-_LATEST = (
-    "revision",
-    "market",
-    "technical",
-    "culture",
-    "other",
-    "total",
-    "comment",
-    "submitted_at",
-)
-# The revision is stored and made the sheet's latest in one statement (parameters ``r_<column>``:
-# a bound parameter may not take a column's own name in an INSERT or UPDATE).
-_RECORD_REVISION = (
-    update(_sheets)
-    .where(_sheets.c.id == bindparam("r_sheet_id"))
-    .values({c: bindparam(f"r_{c}") for c in _LATEST})
-    .add_cte(
-        insert(_revisions)
-        .values({c.name: bindparam(f"r_{c.name}") for c in _revisions.c})
-        .cte("stored_revision")
-    )
-)
-
-
 async def _context(
     uow: UnitOfWork, member_id: UUID, entry_id: UUID, request_id: str | None
 ) -> _Context:
     found = (
         await uow.session.execute(
-            _CONTEXT, {"member_id": member_id, "entry_id": entry_id, "request_id": request_id}
+            statements.SUBMISSION_CONTEXT,
+            {"member_id": member_id, "entry_id": entry_id, "request_id": request_id},
         )
     ).one_or_none()
     if found is None:
@@ -144,7 +66,7 @@ async def _locked_sheet(
     """The member's sheet for the entry (id, latest revision), created if new and locked until
     commit: concurrent submissions of one sheet take turns, so revisions never collide."""
     result = await uow.session.execute(
-        _LOCK_SHEET,
+        statements.LOCK_SHEET,
         {"id": uuid4(), "round_id": round_id, "entry_id": entry_id, "member_id": member_id},
     )
     sheet_id, revision = result.one()
@@ -207,9 +129,9 @@ async def submit_sheet(
         event_id=uuid4(),
         submitted_at=datetime.now(UTC),
     )
-    values = {f"r_{c.name}": getattr(revision, c.name) for c in _revisions.c}
+    values = {f"r_{c.name}": getattr(revision, c.name) for c in statements.revisions.c}
     try:
-        await uow.session.execute(_RECORD_REVISION, values)
+        await uow.session.execute(statements.RECORD_REVISION, values)
     except IntegrityError as exc:  # the same request id, concurrently, for another entry
         raise _key_reused() from exc
     uow.emit(
