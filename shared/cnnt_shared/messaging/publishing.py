@@ -1,10 +1,10 @@
 """Publishing a run of outbox rows with their publisher confirms pipelined, in order.
 
 Awaiting each confirm before the next publish costs one broker round trip (and its fsync of the
-quorum queue's log) per event. Here every row's publish is started at once, in log order, and the
-channel numbers them in that order (see ``publish_in_order``): the frames leave in log order, as
-before, and the broker confirms them together. Nothing waits for the loop between two rows: a
-relay sharing its event loop with a busy HTTP API used to publish one row per loop turn.
+quorum queue's log) per event. Here the rows' publishes are started one after another without
+waiting for confirms, in log order, and the channel numbers them in that order (see
+``publish_in_order``): the frames leave in log order, as before, and the broker confirms them
+together.
 Only rows confirmed without a gap before them count as published, so a failure leaves the failed
 row and everything after it to be sent again, in order (a row after the failure that was
 confirmed anyway arrives twice; the receiver's inbox drops the copy).
