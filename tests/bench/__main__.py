@@ -96,7 +96,9 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
             decided = await decisions.decide_all(live, certification, rounds, progress)
             cycle = decided.finished_at - began - paused
             replayed = await decisions.replay_history(live, evaluation, progress)
-    sizes = {k: getattr(args, k) for k in ("provinces", "entries", "jury", "clients", "paced")}
+    sizes = {
+        k: getattr(args, k) for k in ("provinces", "entries", "jury", "clients", "paced", "pace")
+    }
     result = report.Result(sizes, floor, scored, paced, decided, replayed, cycle)
     result.machine = report.machine(*await versions(settings), load_at_start)
     return result

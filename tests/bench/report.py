@@ -21,7 +21,7 @@ from tests.bench.scoring import Paced, Scoring
 
 @dataclass
 class Result:
-    sizes: dict[str, int]
+    sizes: dict[str, float]
     floor: Floor
     scoring: Scoring
     paced: Paced
