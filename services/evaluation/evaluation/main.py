@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnnt_shared.contracts import JudgingClosed, ScoreSubmitted
+from cnnt_shared.contracts import JudgingClosed, ScoreSubmitted, SheetSetAside
 from cnnt_shared.service import ServiceSpec
 from evaluation.adapters.tables import metadata
 from evaluation.entrypoints.http import build_router
@@ -15,5 +15,5 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     api=build_router,
     subscribers=build_subscribers,
-    publishes=(ScoreSubmitted, JudgingClosed),
+    publishes=(ScoreSubmitted, SheetSetAside, JudgingClosed),
 )

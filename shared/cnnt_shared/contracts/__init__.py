@@ -29,6 +29,8 @@ from cnnt_shared.contracts.internal import (
     RoundClosedData,
     RoundOpened,
     RoundOpenedData,
+    SheetSetAside,
+    SheetSetAsideData,
 )
 
 PUBLIC_EVENTS: tuple[type[Envelope], ...] = (
@@ -42,6 +44,7 @@ INTERNAL_EVENTS: tuple[type[Envelope], ...] = (
     RoundClosed,
     EntryWithdrawn,
     JudgingClosed,
+    SheetSetAside,
     RecognitionRevoked,
 )
 ALL_EVENTS: dict[str, type[Envelope]] = {
@@ -77,6 +80,8 @@ __all__ = [
     "SchemeRef",
     "ScoreSubmitted",
     "ScoreSubmittedData",
+    "SheetSetAside",
+    "SheetSetAsideData",
     "SupportGranted",
     "SupportGrantedData",
 ]

@@ -90,6 +90,25 @@ class JudgingClosed(Envelope):
     data: JudgingClosedData
 
 
+class SheetSetAsideData(Contract):
+    sheet_id: UUID
+    round_id: UUID
+    entry_id: UUID
+    judge_id: UUID
+    reason: Literal["conflict_of_interest", "recusal"]
+    set_aside_at: AwareDatetime
+
+
+class SheetSetAside(Envelope):
+    """A member's sheet no longer counts: they declared a conflict of interest with the entry's
+    facility, or the chair recused them from it, after they had scored it."""
+
+    event_type: Literal["SheetSetAside"] = "SheetSetAside"
+    event_version: Literal[1] = 1
+    producer: Literal["evaluation"] = "evaluation"
+    data: SheetSetAsideData
+
+
 class RecognitionRevokedData(Contract):
     certificate_number: str
     round_id: UUID

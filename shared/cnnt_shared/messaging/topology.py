@@ -28,6 +28,7 @@ from cnnt_shared.contracts import (
     RoundClosed,
     RoundOpened,
     ScoreSubmitted,
+    SheetSetAside,
 )
 
 EVENTS_EXCHANGE_NAME = "cnnt.events"
@@ -103,7 +104,7 @@ CONSUMER_QUEUES: dict[str, ConsumerQueue] = {
             "certification.registrations",
             (RoundOpened, ProductRegistered, EntryWithdrawn, RoundClosed),
         ),
-        ConsumerQueue("certification.scores", (ScoreSubmitted, JudgingClosed)),
+        ConsumerQueue("certification.scores", (ScoreSubmitted, SheetSetAside, JudgingClosed)),
         ConsumerQueue("registration.recognitions", (ProductRecognized, RecognitionRevoked)),
         ConsumerQueue("support.recognitions", (ProductRecognized, RecognitionRevoked)),
     )

@@ -195,12 +195,16 @@ async def preview(client: httpx.AsyncClient, settings: Settings, round_id: uuid.
 
 
 async def publish_round(
-    client: httpx.AsyncClient, settings: Settings, judged: JudgedRound
+    client: httpx.AsyncClient,
+    settings: Settings,
+    judged: JudgedRound,
+    extra: Sequence[Envelope] = (),
 ) -> dict[str, Any]:
-    """Publish the round's events and wait until certification has taken all of them in."""
+    """Publish the round's events (and ``extra`` ones after the sheets) and wait until
+    certification has taken all of them in."""
     await publish(settings, judged.opening, *judged.entries)
-    await publish(settings, *judged.sheets, judged.closing)
-    await handled(settings, judged.opening, *judged.entries, *judged.sheets, judged.closing)
+    await publish(settings, *judged.sheets, *extra, judged.closing)
+    await handled(settings, judged.opening, *judged.entries, *judged.sheets, *extra, judged.closing)
     seen = await eventually(lambda: preview(client, settings, judged.id))
     assert len(seen["results"]) == len(judged.entries)
     return dict(seen)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import aio_pika
 import httpx
 
 from cnnt_shared.auth import Role
-from cnnt_shared.contracts import ProductRecognized, ResultSettings
+from cnnt_shared.contracts import (
+    ProductRecognized,
+    ResultSettings,
+    ScoreSubmitted,
+    SheetSetAside,
+    SheetSetAsideData,
+)
 from cnnt_shared.settings import Settings
 from tests.integration.certification.conftest import (
     PROVINCE,
@@ -69,6 +76,46 @@ async def test_the_latest_revision_counts_even_when_an_older_one_arrives_later(
     await handled(stack, revised, stale)  # revision number can stop it
     rows = (await preview(certification, stack, judged.id))["results"]
     assert rows[0]["mean"] == "82.00"  # (98 + 74 + 74) / 3, not (24 + 74 + 74) / 3
+
+
+def _set_aside(sheet: ScoreSubmitted, reason: str = "conflict_of_interest") -> SheetSetAside:
+    d = sheet.data
+    return SheetSetAside.new(
+        SheetSetAsideData(
+            sheet_id=d.sheet_id,
+            round_id=d.round_id,
+            entry_id=d.entry_id,
+            judge_id=d.judge_id,
+            reason=reason,
+            set_aside_at=d.submitted_at + timedelta(hours=1),
+        )
+    )
+
+
+async def test_a_sheet_set_aside_stops_counting_whichever_event_arrives_first(
+    stack: Settings, certification: httpx.AsyncClient
+) -> None:
+    # Entry 0: every member 90 points, but the third declares a conflict after scoring 30.
+    judged = judged_round([(36, 36, 9, 9), (30, 30, 7, 7)])
+    entry, conflicted = judged.entries[0].data.entry_id, judged.judges[2]
+    late = sheet_event(judged.id, entry, conflicted, (6, 6, 9, 9))
+    judged.sheets = [
+        late if (s.data.entry_id, s.data.judge_id) == (entry, conflicted) else s
+        for s in judged.sheets
+    ]
+    await publish_round(certification, stack, judged, extra=[_set_aside(late)])
+    rows = {r["entry_id"]: r for r in (await preview(certification, stack, judged.id))["results"]}
+    assert (rows[str(entry)]["mean"], rows[str(entry)]["judges"]) == ("90.00", 2)
+
+    # The news overtakes the sheet: set aside first, the sheet (and a revision) after.
+    other = judged.entries[1].data.entry_id
+    judge = judged.judges[0]
+    revised = sheet_event(judged.id, other, judge, (10, 10, 2, 2), revision=2)
+    await publish(stack, _set_aside(revised, "recusal"))
+    await publish(stack, revised)
+    await handled(stack, revised)
+    rows = {r["entry_id"]: r for r in (await preview(certification, stack, judged.id))["results"]}
+    assert (rows[str(other)]["mean"], rows[str(other)]["judges"]) == ("74.00", 2)
 
 
 async def test_replaying_every_score_twice_changes_no_result_and_issues_no_certificate(

@@ -16,6 +16,7 @@ from cnnt_shared.contracts import EntryWithdrawn, EntryWithdrawnData
 from cnnt_shared.settings import Settings
 from tests.support.judging import GOOD, JudgedRound, judged_round, scalar
 from tests.support.stack import bearer, eventually, publish, running_service
+from tests.support.stack import rows as rows_of
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +129,45 @@ async def test_the_chair_recuses_a_member_from_an_entry_with_a_recorded_reason(
     assert await stored(stack, judged.id) == (0, 0, 0)
     other_entry = await judged.submit(member, judged.entry_ids[0])
     assert other_entry.status_code == 201, other_entry.text
+
+
+async def set_aside(settings: Settings, round_id: uuid.UUID) -> list[tuple[str, ...]]:
+    """SheetSetAside events in evaluation's outbox for a round: (entry, judge, reason)."""
+    found = await rows_of(
+        settings,
+        "evaluation",
+        "SELECT payload->'data'->>'entry_id', payload->'data'->>'judge_id', "
+        "payload->'data'->>'reason' FROM evaluation.outbox WHERE event_type = 'SheetSetAside' "
+        "AND payload->'data'->>'round_id' = :r ORDER BY seq",
+        r=str(round_id),
+    )
+    return [tuple(str(value) for value in row) for row in found]
+
+
+async def test_a_conflict_or_recusal_after_scoring_sets_the_members_sheets_aside(
+    judged: JudgedRound, stack: Settings
+) -> None:
+    member, chair = judged.members[1], judged.chair
+    for entry in judged.entry_ids[:2]:
+        assert (await judged.submit(member, entry)).status_code == 201
+    facility = str(judged.registrations[0].data.facility.id)
+    for _ in range(2):  # declared twice: announced once
+        declared = await judged.client.post(
+            "/api/v1/conflicts", json={"facility_id": facility}, headers=judged.judge(member)
+        )
+        assert declared.status_code == 201, declared.text
+    body = {"member_id": member["id"], "entry_id": judged.entry_ids[1], "reason": "Họ hàng"}
+    recused = await judged.client.post("/api/v1/recusals", json=body, headers=judged.judge(chair))
+    assert recused.status_code == 201, recused.text
+    # A recusal from an entry the member has not scored sets nothing aside.
+    body = {"member_id": member["id"], "entry_id": judged.entry_ids[2], "reason": "Họ hàng"}
+    assert (
+        await judged.client.post("/api/v1/recusals", json=body, headers=judged.judge(chair))
+    ).status_code == 201
+    assert await set_aside(stack, judged.id) == [
+        (judged.entry_ids[0], member["id"], "conflict_of_interest"),
+        (judged.entry_ids[1], member["id"], "recusal"),
+    ]
 
 
 async def test_a_sheet_for_an_entry_of_another_round_is_refused(

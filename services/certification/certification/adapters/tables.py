@@ -78,7 +78,9 @@ class EntryRow(Table, table=True):
 
 
 class SheetRow(Table, table=True):
-    """The tally: each member's latest revision of their sheet for an entry."""
+    """The tally: each member's latest revision of their sheet for an entry. A sheet set aside
+    (the member declared a conflict or was recused after scoring) stays, marked, and does not
+    count; if that news overtakes the sheet itself, the row holds the mark at revision 0."""
 
     __tablename__ = "sheets"
 
@@ -92,6 +94,8 @@ class SheetRow(Table, table=True):
     culture: Decimal = Field(sa_type=SCORE)
     other: Decimal = Field(sa_type=SCORE)
     submitted_at: datetime = Field(sa_type=DateTime(timezone=True))
+    set_aside_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    set_aside_reason: str | None = Field(default=None, max_length=40)
 
 
 class DecisionRow(Table, table=True):

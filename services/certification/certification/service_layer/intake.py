@@ -17,13 +17,14 @@ from cnnt_shared.contracts import (
     RoundClosed,
     RoundOpened,
     ScoreSubmitted,
+    SheetSetAside,
 )
 from cnnt_shared.contracts.events import RoundRef
 from cnnt_shared.db.types import table_of
 from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
 
 RegistrationEvent = RoundOpened | ProductRegistered | EntryWithdrawn | RoundClosed
-ScoreEvent = ScoreSubmitted | JudgingClosed
+ScoreEvent = ScoreSubmitted | SheetSetAside | JudgingClosed
 
 
 async def _know_round(
@@ -121,6 +122,33 @@ async def _apply_score(uow: UnitOfWork, event: ScoreEvent) -> None:
                     "other": data.scores.other,
                     "submitted_at": data.submitted_at,
                 },
+            )
+        case SheetSetAside(data=data):
+            # Marked, never deleted: a late ScoreSubmitted of the same sheet (redelivered, or
+            # overtaken by this event) updates the scores but leaves the mark.
+            stmt = insert(SheetRow).values(
+                entry_id=data.entry_id,
+                judge_id=data.judge_id,
+                round_id=data.round_id,
+                sheet_id=data.sheet_id,
+                revision=0,
+                market=0,
+                technical=0,
+                culture=0,
+                other=0,
+                submitted_at=data.set_aside_at,
+                set_aside_at=data.set_aside_at,
+                set_aside_reason=data.reason,
+            )
+            await uow.session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[col(SheetRow.entry_id), col(SheetRow.judge_id)],
+                    set_={
+                        "set_aside_at": stmt.excluded.set_aside_at,
+                        "set_aside_reason": stmt.excluded.set_aside_reason,
+                    },
+                    where=col(SheetRow.set_aside_at).is_(None),
+                )
             )
         case JudgingClosed(data=data):
             # Kept apart from the round, so it holds even if it overtakes the round's opening.

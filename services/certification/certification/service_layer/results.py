@@ -81,7 +81,11 @@ async def entries_of(uow: UnitOfWork, round_id: UUID) -> dict[UUID, EntryRow]:
 async def compute(uow: UnitOfWork, round_id: UUID, rules: Rules) -> list[Result]:
     entries = await entries_of(uow, round_id)
     sheets: dict[UUID, list[Sheet]] = {}
-    tally = await uow.session.execute(select(SheetRow).where(col(SheetRow.round_id) == round_id))
+    tally = await uow.session.execute(
+        select(SheetRow).where(
+            col(SheetRow.round_id) == round_id, col(SheetRow.set_aside_at).is_(None)
+        )
+    )
     for s in tally.scalars():
         sheets.setdefault(s.entry_id, []).append(
             Sheet(s.judge_id, s.market, s.technical, s.culture, s.other)

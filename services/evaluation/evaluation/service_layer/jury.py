@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
 from cnnt_shared.auth import Principal, Role
+from cnnt_shared.contracts import SheetSetAside, SheetSetAsideData
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
-from evaluation.adapters.tables import ConflictRow, EntryRow, JuryMemberRow, RecusalRow
+from evaluation.adapters.tables import (
+    ConflictRow,
+    EntryRow,
+    JuryMemberRow,
+    RecusalRow,
+    ScoreSheetRow,
+)
 from evaluation.domain.jury import (
     MemberDraft,
     check_chair,
@@ -75,14 +83,30 @@ async def add_member(
 
 async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: ConflictCreate) -> ConflictRow:
     member = await acting_member(uow, who)
+    now = datetime.now(UTC)
     values = {
         "member_id": member.id,
         "facility_id": cmd.facility_id,
         "note": cmd.note,
-        "declared_at": datetime.now(UTC),
+        "declared_at": now,
     }
     # A repeated declaration keeps the first one (and its time).
-    await uow.session.execute(insert(ConflictRow).values(**values).on_conflict_do_nothing())
+    declared = await uow.session.execute(
+        insert(ConflictRow)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(col(ConflictRow.member_id))
+    )
+    if declared.first() is not None:
+        scored = (
+            select(ScoreSheetRow)
+            .join(EntryRow, col(EntryRow.id) == col(ScoreSheetRow.entry_id))
+            .where(
+                col(ScoreSheetRow.member_id) == member.id,
+                col(EntryRow.facility_id) == cmd.facility_id,
+            )
+        )
+        await _set_aside(uow, scored, "conflict_of_interest", now)
     await uow.commit()
     row = await uow.session.get(ConflictRow, (member.id, cmd.facility_id))
     assert row is not None
@@ -101,21 +125,54 @@ async def recuse(uow: UnitOfWork, who: Principal, cmd: RecusalCreate) -> Recusal
     entry = await uow.session.get(EntryRow, cmd.entry_id)
     if entry is None or entry.round_id != chair.round_id:
         raise NotFound("entry_not_in_round", "no such entry in this round", field="entry_id")
-    await uow.session.execute(
+    now = datetime.now(UTC)
+    recused = await uow.session.execute(
         insert(RecusalRow)
         .values(
             member_id=member.id,
             entry_id=entry.id,
             reason=reason,
             recused_by=chair.id,
-            recused_at=datetime.now(UTC),
+            recused_at=now,
         )
         .on_conflict_do_nothing()
+        .returning(col(RecusalRow.member_id))
     )
+    if recused.first() is not None:
+        scored = select(ScoreSheetRow).where(
+            col(ScoreSheetRow.member_id) == member.id, col(ScoreSheetRow.entry_id) == entry.id
+        )
+        await _set_aside(uow, scored, "recusal", now)
     await uow.commit()
     row = await uow.session.get(RecusalRow, (member.id, entry.id))
     assert row is not None
     return row
+
+
+async def _set_aside(
+    uow: UnitOfWork,
+    sheets: Select[Any],
+    reason: Literal["conflict_of_interest", "recusal"],
+    at: datetime,
+) -> None:
+    """Announce that the member's sheets already submitted for what now bars them no longer
+    count; certification takes them out of its tally (evaluation's progress leaves them out by
+    the bar itself)."""
+    for sheet in (
+        await uow.session.execute(sheets.where(col(ScoreSheetRow.revision) > 0))
+    ).scalars():
+        uow.emit(
+            SheetSetAside.new(
+                SheetSetAsideData(
+                    sheet_id=sheet.id,
+                    round_id=sheet.round_id,
+                    entry_id=sheet.entry_id,
+                    judge_id=sheet.member_id,
+                    reason=reason,
+                    set_aside_at=at,
+                )
+            )
+        )
 
 
 async def jury_view(
