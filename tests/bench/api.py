@@ -10,12 +10,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aio_pika
 import asyncpg
 import httpx
 
 from cnnt_shared.auth import Role, issue_token
-from cnnt_shared.messaging.topology import CONSUMER_QUEUES
+from cnnt_shared.ops.dead_letters import depths
 from cnnt_shared.settings import Settings
 
 
@@ -105,16 +104,9 @@ async def bounded(limit: int, jobs: list[Callable[[], Awaitable[Any]]]) -> list[
 
 
 def dead_letter_count(settings: Settings) -> Callable[[], Awaitable[int]]:
-    """Messages in every ``*.dlq`` of the run's vhost (passive declares on one channel)."""
+    """Messages in every ``*.dlq`` of the run's vhost (what ``cnnt dlq list`` reads)."""
 
     async def count() -> int:
-        connection = await aio_pika.connect(settings.amqp_url)
-        async with connection:
-            channel = await connection.channel()
-            total = 0
-            for consumer in CONSUMER_QUEUES.values():
-                queue = await channel.declare_queue(consumer.dead_letter_name, passive=True)
-                total += int(queue.declaration_result.message_count or 0)
-            return total
+        return sum(letters for _, letters, _ in await depths(settings.amqp_url))
 
     return count

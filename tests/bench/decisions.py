@@ -15,7 +15,7 @@ import httpx
 from rich.progress import Progress
 
 from cnnt_shared.auth import Role
-from cnnt_shared.messaging.topology import CONSUMER_QUEUES
+from cnnt_shared.ops.dead_letters import depths
 from cnnt_shared.settings import Settings
 from tests.bench.api import Probe, body, bounded, dead_letter_count, headers
 from tests.bench.floor import measure_publish
@@ -161,15 +161,8 @@ async def replay_history(
 async def consumers_idle(settings: Settings, timeout: float = 120) -> None:
     """Wait until no consumer queue of the services holds a message."""
     deadline = time.monotonic() + timeout
-    connection = await aio_pika.connect(settings.amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        while time.monotonic() < deadline:
-            depths = [
-                (await channel.declare_queue(q.name, passive=True)).declaration_result.message_count
-                for q in CONSUMER_QUEUES.values()
-            ]
-            if not any(depths):
-                return
-            await asyncio.sleep(0.2)
+    while time.monotonic() < deadline:
+        if not any(queued for _, _, queued in await depths(settings.amqp_url)):
+            return
+        await asyncio.sleep(0.2)
     raise TimeoutError("the services' consumer queues did not empty")

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import aio_pika
 import aiohttp
 from rich.progress import Progress, TaskID
 
@@ -34,6 +33,7 @@ from cnnt_shared.settings import Settings
 from tests.bench import cpu
 from tests.bench.api import Probe, dead_letter_count
 from tests.bench.national import Round
+from tests.support.stack import queue_depth
 
 PATH = "/api/v1/score-sheets"
 
@@ -202,15 +202,10 @@ async def where_behind(settings: Settings, outbox: Probe, uncounted: int) -> dic
     unpublished = int(
         await outbox.value("SELECT count(*) FROM evaluation.outbox WHERE published_at IS NULL")
     )
-    connection = await aio_pika.connect(settings.amqp_url)
-    async with connection:
-        channel = await connection.channel()
-        queue = await channel.declare_queue("certification.scores", passive=True)
-        queued = int(queue.declaration_result.message_count or 0)
     return {
         "uncounted": uncounted,
         "in_evaluations_outbox": unpublished,
-        "queued_for_certification": queued,
+        "queued_for_certification": await queue_depth(settings, "certification.scores"),
     }
 
 
