@@ -28,14 +28,16 @@ _CHECKED_IN_AT = "cnnt_checked_in_at"
 
 
 def service_engine(
-    settings: Settings, service: str, *, pool_size: int | None = None, purpose: str = ""
+    settings: Settings, service: str, *, connections: int | None = None, purpose: str = ""
 ) -> AsyncEngine:
-    size = pool_size or settings.db_pool_size
+    """The service's engine: a pool of ``CNNT_DB_POOL_SIZE`` connections and as many again in
+    overflow; or, with ``connections``, exactly that many (a background worker's own, named
+    ``cnnt-<service>-<purpose>`` in ``pg_stat_activity``)."""
     name = f"cnnt-{service}" + (f"-{purpose}" if purpose else "")
     engine = create_async_engine(
         settings.service_dsn(service),
-        pool_size=size,
-        max_overflow=0 if pool_size else size,
+        pool_size=connections or settings.db_pool_size,
+        max_overflow=0 if connections else settings.db_pool_size,
         connect_args={"server_settings": {"application_name": name}},
     )
     ping_when_idle(engine, settings.db_ping_after_idle)

@@ -40,7 +40,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         engine = service_engine(settings, spec.name)
         # The relay has a connection of its own: queued behind a hundred HTTP requests for a
         # pooled one, it fell behind while the API was busy (events waited in the outbox).
-        relay_engine = service_engine(settings, spec.name, pool_size=1, purpose="relay")
+        relay_engine = service_engine(settings, spec.name, connections=1, purpose="relay")
         broker = build_broker(spec, settings, metrics)
         relay = OutboxRelay(
             relay_engine,
