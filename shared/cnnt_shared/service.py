@@ -19,6 +19,7 @@ from faststream.rabbit.schemas import Channel
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from cnnt_shared.clock import Clock
 from cnnt_shared.contracts import Envelope
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.messaging.middleware import consumer_middlewares
@@ -96,6 +97,11 @@ class Runtime:
     relay: OutboxRelay
     metrics: Metrics
 
+    @property
+    def clock(self) -> Clock:
+        """Vietnam's calendar (frozen when ``CNNT_CLOCK_AT`` is set, for tests and drills)."""
+        return Clock(self.settings.clock_at)
+
     def uow(self) -> UnitOfWork:
         return UnitOfWork(
             self.sessions,
@@ -132,6 +138,13 @@ async def _unit_of_work(runtime: RuntimeDep) -> AsyncIterator[UnitOfWork]:
     async with runtime.uow() as uow:
         yield uow
 
+
+async def _clock(runtime: RuntimeDep) -> Clock:
+    return runtime.clock
+
+
+ClockDep = Annotated[Clock, Depends(_clock)]
+"""Vietnam's "today" for a route that judges a date (``cnnt_shared.clock``)."""
 
 UowDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
 """One unit of work per request: a route's handler commits it, or nothing is written."""

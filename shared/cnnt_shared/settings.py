@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AwareDatetime, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_NAMES: tuple[str, ...] = ("registration", "evaluation", "certification", "support")
@@ -70,12 +70,19 @@ class Settings(BaseSettings):
     outbox_poll_interval: float = Field(default=1.0, gt=0)
     outbox_batch_size: int = Field(default=200, ge=1)
 
+    clock_at: AwareDatetime | None = Field(
+        default=None,
+        description="Tests and drills only: the services' clock stands still at this instant",
+    )
+
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:
         if self.environment == "production" and self.auth_secret.get_secret_value() == DEV_SECRET:
             raise ValueError("CNNT_AUTH_SECRET must be set in production")
         if len(self.auth_secret.get_secret_value()) < 32:
             raise ValueError("CNNT_AUTH_SECRET must be at least 32 characters")
+        if self.environment == "production" and self.clock_at is not None:
+            raise ValueError("CNNT_CLOCK_AT is for tests and drills, not production")
         return self
 
     def role(self, service: str) -> str:

@@ -17,6 +17,7 @@ import jwt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cnnt_shared.errors import Forbidden, Unauthorized
+from cnnt_shared.scope import covers
 from cnnt_shared.settings import Settings
 
 
@@ -43,10 +44,11 @@ class Principal(BaseModel):
         return self
 
     def require_province(self, province_code: str, *, field: str = "province_code") -> Principal:
-        """A province officer acts only in their own province; the ministry acts everywhere."""
+        """A province officer acts only in the provinces their scope covers (``scope.covers``:
+        a current unit covers the earlier provinces merged into it); the ministry everywhere."""
         if self.role is Role.MINISTRY:
             return self
-        if self.role is Role.PROVINCE_OFFICER and self.scope == province_code:
+        if self.role is Role.PROVINCE_OFFICER and covers(self.scope, province_code):
             return self
         raise Forbidden(
             "province_out_of_scope",

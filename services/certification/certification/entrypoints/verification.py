@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter
 
 from certification.entrypoints.schemas import RevocationPublic, VerificationPublic
@@ -18,7 +16,7 @@ def verification_public() -> APIRouter:
     async def verify(number: str, runtime: RuntimeDep) -> VerificationPublic:
         """``valid``, ``revoked`` (with the revoking decision), ``expired`` or ``unknown``."""
         async with runtime.uow() as uow:
-            found = await certificates.verify(uow, number, datetime.now(UTC).date())
+            found = await certificates.verify(uow, number, runtime.clock.today())
         c = found.certificate
         if c is None:
             return VerificationPublic(certificate_number=number, status=found.status)

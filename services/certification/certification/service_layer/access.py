@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from certification.adapters.tables import RoundRow
 from cnnt_shared.auth import Principal, Role
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level
 from cnnt_shared.errors import Forbidden
+from cnnt_shared.scope import covers
 
 
 def _covers(who: Principal, round_: RoundRow) -> bool:
-    own_province = round_.level is Level.PROVINCIAL and who.scope == round_.scope_code
-    return who.scope == NATION_SCOPE or own_province
+    """A provincial round is covered by its province's scope (a current unit's scope covers
+    the rounds of the provinces merged into it); regional and national rounds only by ``VN``."""
+    return covers(who.scope, round_.scope_code)
 
 
 def require_authority(who: Principal, round_: RoundRow) -> None:

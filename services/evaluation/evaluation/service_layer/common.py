@@ -12,6 +12,7 @@ from cnnt_shared.auth import Principal, Role
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import NotFound
+from cnnt_shared.scope import covers
 from evaluation.adapters.tables import (
     ConflictRow,
     EntryRow,
@@ -51,11 +52,12 @@ def is_organiser(principal: Principal, round_: RoundRow) -> bool:
     return (
         principal.role is Role.PROVINCE_OFFICER
         and round_.level is Level.PROVINCIAL
-        and principal.scope == round_.scope_code
+        and covers(principal.scope, round_.scope_code)
     )
 
 
 def authorise_organiser(principal: Principal, round_: RoundRow) -> None:
+    """The ministry, or for a provincial round the officers whose scope covers its province."""
     principal.require(Role.MINISTRY, Role.PROVINCE_OFFICER)
     if round_.level is Level.PROVINCIAL:
         principal.require_province(round_.scope_code, field="round_id")

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region
 from cnnt_shared.errors import Conflict, DomainError
+from cnnt_shared.reference import current_unit, province_name
+from cnnt_shared.scope import MERGER_DATE, dissolved_on
 
 
 class EligibilityError(DomainError):
@@ -59,6 +61,19 @@ class Round:
             raise DomainError(
                 "scope_mismatch",
                 f"a regional round's scope is one of {regions}",
+                field="scope_code",
+            )
+
+    def check_unit_in_force(self) -> None:
+        """Since the 2025 merger a new provincial round is for a current unit; a round of a
+        dissolved province only records history, so it must open before the merger."""
+        if self.level is Level.PROVINCIAL and dissolved_on(self.scope_code, self.opens_on):
+            successor = current_unit(self.scope_code)
+            raise DomainError(
+                "province_dissolved",
+                f"{province_name(self.scope_code)} đã sáp nhập vào {successor.name} từ ngày "
+                f"{MERGER_DATE:%d/%m/%Y}: đợt bình chọn mở ngày {self.opens_on:%d/%m/%Y} "
+                f"phải mở cho {successor.name} ({successor.code})",
                 field="scope_code",
             )
 

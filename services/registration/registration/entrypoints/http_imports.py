@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
-from cnnt_shared.service import UowDep
+from cnnt_shared.service import ClockDep, UowDep
 from registration.adapters.spreadsheets import read_rows
 from registration.domain.dossier_list import COLUMNS
 from registration.service_layer.imports import ImportReport, import_dossier_list
@@ -85,6 +85,7 @@ def build_router() -> APIRouter:
         file: Annotated[UploadFile, File(description="XLSX or CSV dossier list")],
         uow: UowDep,
         who: CurrentPrincipal,
+        clock: ClockDep,
         dry_run: bool = True,
         registered_on: Annotated[
             date | None, Query(description="Ministry and operator only: historical date")
@@ -99,7 +100,7 @@ def build_router() -> APIRouter:
             rows,
             dry_run=dry_run,
             registered_on=registered_on,
-            today=datetime.now(UTC).date(),
+            today=clock.today(),
         )
         public = ImportReportPublic.of(report)
         if not dry_run and not report.committed:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,7 +11,7 @@ from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.http.exports import ExportFormat, table_response
 from cnnt_shared.http.pages import Page, PageDep
-from cnnt_shared.service import UowDep
+from cnnt_shared.service import ClockDep, UowDep
 from registration.entrypoints import http_imports
 from registration.entrypoints.filters import FiltersDep
 from registration.entrypoints.schemas import (
@@ -74,11 +73,11 @@ def build_router() -> APIRouter:
         "/rounds/{round_id}/entries", status_code=status.HTTP_201_CREATED, tags=["entries"]
     )
     async def register_entry(
-        round_id: UUID, body: EntryCreate, uow: UowDep, who: CurrentPrincipal
+        round_id: UUID, body: EntryCreate, uow: UowDep, who: CurrentPrincipal, clock: ClockDep
     ) -> EntryPublic:
-        """Enter a product; every eligibility rule is checked as of the registration date."""
-        today = datetime.now(UTC).date()
-        entry = await entries.register_entry(uow, who, round_id, body, today)
+        """Enter a product; every eligibility rule is checked as of the registration date
+        (Vietnam's date)."""
+        entry = await entries.register_entry(uow, who, round_id, body, clock.today())
         return EntryPublic.model_validate(await entry_views.get_entry(uow, entry.id))
 
     @router.get("/rounds/{round_id}/entries", tags=["entries"])

@@ -1,25 +1,24 @@
-"""Who may act on what in registration: province officers in their own province (including the
-earlier provinces merged into it), the ministry and operators everywhere."""
+"""Who may act on what in registration: province officers in the provinces their scope covers
+(``cnnt_shared.scope``: a current unit covers the earlier provinces merged into it), the ministry
+and operators everywhere."""
 
 from __future__ import annotations
 
 from cnnt_shared.auth import Principal, Role
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.errors import Forbidden
-from registration.domain.eligibility import Provinces
+from cnnt_shared.scope import covers
 
 NATIONWIDE = (Role.MINISTRY, Role.OPERATOR)
 MANAGERS = (Role.MINISTRY, Role.OPERATOR, Role.PROVINCE_OFFICER)
 
 
-def require_province(
-    principal: Principal, code: str, provinces: Provinces, *, field: str = "province_code"
-) -> None:
+def require_province(principal: Principal, code: str, *, field: str = "province_code") -> None:
     """A province officer of Thái Nguyên also manages the records of Bắc Kạn (merged in 2025)."""
     principal.require(*MANAGERS)
     if principal.role in NATIONWIDE:
         return
-    if principal.scope in (code, provinces.successor.get(code)):
+    if covers(principal.scope, code):
         return
     raise Forbidden(
         "province_out_of_scope",
@@ -28,12 +27,10 @@ def require_province(
     )
 
 
-def require_round_owner(
-    principal: Principal, level: Level, scope_code: str, provinces: Provinces
-) -> None:
+def require_round_owner(principal: Principal, level: Level, scope_code: str) -> None:
     """Provincial rounds belong to their province; regional and national ones to the ministry."""
     if level is Level.PROVINCIAL:
-        require_province(principal, scope_code, provinces, field="scope_code")
+        require_province(principal, scope_code, field="scope_code")
     else:
         principal.require(*NATIONWIDE)
 
@@ -41,3 +38,14 @@ def require_round_owner(
 def may_backfill(principal: Principal) -> bool:
     """Only the ministry and operators may record an entry under an earlier date."""
     return principal.role in NATIONWIDE
+
+
+def require_backfill(principal: Principal, *, field: str) -> None:
+    """Recording history (a round of a province dissolved in 2025) is the ministry's job."""
+    if not may_backfill(principal):
+        raise Forbidden(
+            "backfill_not_allowed",
+            "chỉ Bộ Công Thương (hoặc người vận hành) được ghi nhận đợt bình chọn của tỉnh "
+            "đã sáp nhập năm 2025",
+            field=field,
+        )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from cnnt_shared.auth import Principal
+from cnnt_shared.clock import VIETNAM
 from cnnt_shared.contracts import (
     EntryWithdrawn,
     EntryWithdrawnData,
@@ -51,8 +52,10 @@ def registration_date(who: Principal, registered_on: date | None, today: date) -
 
 
 def registered_at(on: date, now: datetime) -> datetime:
-    """Today's entries carry the real time; a backfilled one its day at the same clock time."""
-    return now if on == now.date() else datetime.combine(on, now.timetz())
+    """Today's entries (Vietnam's today) carry the real time; a backfilled one its day at the
+    same Vietnamese clock time."""
+    local = now.astimezone(VIETNAM)
+    return now if on == local.date() else datetime.combine(on, local.timetz())
 
 
 async def recognitions_of(
@@ -105,7 +108,7 @@ async def register_entry(
     round_row = await rounds.lock(uow, round_id, shared=True)
     product = await get(uow, ProductRow, cmd.product_id, "product", "product_id")
     facility = await get(uow, FacilityRow, product.facility_id, "facility", "product_id")
-    require_province(who, facility.province_code, provinces, field="product_id")
+    require_province(who, facility.province_code, field="product_id")
     held = (await recognitions_of(uow, [product.id])).get(product.id, [])
     check_entry(
         rounds.model(round_row),
@@ -144,7 +147,7 @@ async def withdraw_entry(
     await uow.session.refresh(entry, with_for_update=True)  # one withdrawal, one event
     round_row = await rounds.lock(uow, entry.round_id, shared=True)
     facility = await get(uow, FacilityRow, entry.facility_id, "facility", "entry_id")
-    require_province(who, facility.province_code, await province_data.load(uow), field="entry_id")
+    require_province(who, facility.province_code, field="entry_id")
     if round_row.status is not RoundStatus.OPEN:
         raise Conflict(
             "round_not_open",

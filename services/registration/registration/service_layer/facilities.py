@@ -57,7 +57,7 @@ def _product_exists(name: str) -> Conflict:
 async def create_facility(uow: UnitOfWork, who: Principal, cmd: FacilityCreate) -> FacilityRow:
     provinces = await province_data.load(uow)
     provinces.current(cmd.province_code)
-    require_province(who, cmd.province_code, provinces)
+    require_province(who, cmd.province_code)
     row = FacilityRow(**cmd.model_dump(), name_folded=fold(cmd.name))
     uow.session.add(row)
     await _flush(uow, _business_code_taken(cmd.business_code))
@@ -70,11 +70,11 @@ async def update_facility(
 ) -> FacilityRow:
     provinces = await province_data.load(uow)
     row = await get(uow, FacilityRow, facility_id, "facility", "facility_id")
-    require_province(who, row.province_code, provinces)
+    require_province(who, row.province_code)
     changes = cmd.model_dump(exclude_unset=True, exclude_none=True)
     if "province_code" in changes:
         provinces.current(changes["province_code"])
-        require_province(who, changes["province_code"], provinces)
+        require_province(who, changes["province_code"])
     for key, value in changes.items():
         setattr(row, key, value)
     row.name_folded = fold(row.name)
@@ -84,7 +84,7 @@ async def update_facility(
 
 async def create_product(uow: UnitOfWork, who: Principal, cmd: ProductCreate) -> ProductRow:
     facility = await get(uow, FacilityRow, cmd.facility_id, "facility", "facility_id")
-    require_province(who, facility.province_code, await province_data.load(uow))
+    require_province(who, facility.province_code)
     row = ProductRow(**cmd.model_dump(), name_folded=fold(cmd.name))
     uow.session.add(row)
     await _flush(uow, _product_exists(cmd.name))
@@ -97,7 +97,7 @@ async def update_product(
 ) -> ProductRow:
     row = await get(uow, ProductRow, product_id, "product", "product_id")
     facility = await get(uow, FacilityRow, row.facility_id, "facility", "facility_id")
-    require_province(who, facility.province_code, await province_data.load(uow))
+    require_province(who, facility.province_code)
     for key, value in cmd.model_dump(exclude_unset=True, exclude_none=True).items():
         setattr(row, key, value)
     row.name_folded = fold(row.name)

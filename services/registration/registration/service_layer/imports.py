@@ -110,7 +110,7 @@ def _check_row(
     facility = known.facilities.get(row.business_code)
     province = facility.province_code if facility else row.province_code
     product = known.product(row)
-    require_province(who, province, provinces)
+    require_province(who, province)
     recognitions = held.get(product.id, []) if product else []
     check_entry(round_, Dossier(row.declarations), province, recognitions, on, provinces)
     return product is not None and product.id in known.entered

@@ -22,11 +22,12 @@ from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
 from cnnt_shared.http.pages import PageParams, fetch_page
+from cnnt_shared.scope import is_current
 from registration.adapters.tables import EntryRow, RoundRow
 from registration.domain.model import Round, RoundStatus
 from registration.entrypoints.schemas import RoundCreate
 from registration.service_layer import provinces as province_data
-from registration.service_layer.access import require_round_owner
+from registration.service_layer.access import require_backfill, require_round_owner
 
 
 def model(row: RoundRow) -> Round:
@@ -41,10 +42,13 @@ def round_ref(row: RoundRow) -> RoundRef:
 
 async def create_round(uow: UnitOfWork, who: Principal, cmd: RoundCreate) -> RoundRow:
     provinces = await province_data.load(uow)
-    Round(cmd.level, cmd.scope_code, cmd.year, cmd.opens_on, cmd.closes_on)  # validates
+    round_ = Round(cmd.level, cmd.scope_code, cmd.year, cmd.opens_on, cmd.closes_on)
     if cmd.level is Level.PROVINCIAL:
         provinces.current(cmd.scope_code, field="scope_code")
-    require_round_owner(who, cmd.level, cmd.scope_code, provinces)
+    require_round_owner(who, cmd.level, cmd.scope_code)
+    round_.check_unit_in_force()
+    if cmd.level is Level.PROVINCIAL and not is_current(cmd.scope_code):
+        require_backfill(who, field="scope_code")
     row = RoundRow(
         **cmd.model_dump(exclude={"settings"}),
         threshold=cmd.settings.threshold,
@@ -80,7 +84,7 @@ async def lock(uow: UnitOfWork, round_id: UUID, *, shared: bool = False) -> Roun
 
 async def open_round(uow: UnitOfWork, who: Principal, round_id: UUID) -> RoundRow:
     row = await lock(uow, round_id)
-    require_round_owner(who, row.level, row.scope_code, await province_data.load(uow))
+    require_round_owner(who, row.level, row.scope_code)
     round_ = model(row)
     round_.open()
     row.status = round_.status
@@ -109,7 +113,7 @@ async def open_round(uow: UnitOfWork, who: Principal, round_id: UUID) -> RoundRo
 
 async def close_round(uow: UnitOfWork, who: Principal, round_id: UUID) -> RoundRow:
     row = await lock(uow, round_id)
-    require_round_owner(who, row.level, row.scope_code, await province_data.load(uow))
+    require_round_owner(who, row.level, row.scope_code)
     round_ = model(row)
     round_.close()
     row.status = round_.status

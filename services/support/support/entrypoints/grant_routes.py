@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Header, status
 
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.pages import Page, PageDep
-from cnnt_shared.service import UowDep
+from cnnt_shared.service import ClockDep, UowDep
 from support.entrypoints.schemas import (
     AllocationPlanPublic,
     AllocationRunCreate,
@@ -28,11 +27,6 @@ OptionalKey = Annotated[
 RequiredKey = Annotated[str, Header(alias="Idempotency-Key", max_length=200, description=KEY_DOC)]
 
 
-def today() -> date:
-    """Priority is judged on the day of the decision (recognitions valid on that day)."""
-    return datetime.now(UTC).date()
-
-
 def build_grant_router() -> APIRouter:
     router = APIRouter()
 
@@ -48,7 +42,10 @@ def build_grant_router() -> APIRouter:
         uow: UowDep,
         who: CurrentPrincipal,
         key: RequiredKey,
+        clock: ClockDep,
     ) -> Any:
+        """Priority is judged on the day of the decision (recognitions valid on Vietnam's
+        today)."""
         payload = [str(application_id), body.model_dump(mode="json")]
         return await run_command(
             uow,
@@ -56,7 +53,7 @@ def build_grant_router() -> APIRouter:
             key,
             "grant_application",
             payload,
-            lambda: grants.grant_application(uow, who, application_id, body, today()),
+            lambda: grants.grant_application(uow, who, application_id, body, clock.today()),
         )
 
     @router.get("/schemes/{scheme_id}/grants", tags=["grants"])
@@ -66,8 +63,10 @@ def build_grant_router() -> APIRouter:
         return await reads.list_grants(uow, scheme_id, page)
 
     @router.get("/schemes/{scheme_id}/allocation-preview", tags=["allocation"])
-    async def preview(scheme_id: UUID, uow: UowDep, who: CurrentPrincipal) -> AllocationPlanPublic:
-        return await allocation.preview(uow, who, scheme_id, today())
+    async def preview(
+        scheme_id: UUID, uow: UowDep, who: CurrentPrincipal, clock: ClockDep
+    ) -> AllocationPlanPublic:
+        return await allocation.preview(uow, who, scheme_id, clock.today())
 
     @router.post(
         "/schemes/{scheme_id}/allocation-runs",
@@ -81,6 +80,7 @@ def build_grant_router() -> APIRouter:
         uow: UowDep,
         who: CurrentPrincipal,
         key: RequiredKey,
+        clock: ClockDep,
     ) -> Any:
         payload = [str(scheme_id), body.model_dump(mode="json")]
         return await run_command(
@@ -89,7 +89,7 @@ def build_grant_router() -> APIRouter:
             key,
             "run_allocation",
             payload,
-            lambda: allocation.run(uow, who, scheme_id, body, today()),
+            lambda: allocation.run(uow, who, scheme_id, body, clock.today()),
         )
 
     return router

@@ -1,7 +1,8 @@
 """Who may act on what: support officers within their province (or VN), the ministry anywhere.
 
 A token scoped to a current (2025) unit covers the earlier provinces merged into it, so the
-Thái Nguyên officer may act on a record of Bắc Kạn.
+Thái Nguyên officer may act on a record of Bắc Kạn; a token of an earlier province covers only
+that province (``cnnt_shared.scope``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from cnnt_shared.auth import Principal, Role
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE
 from cnnt_shared.errors import DomainError, Forbidden
 from cnnt_shared.reference import current_unit, is_known
+from cnnt_shared.scope import covers
 
 
 def check_scope_code(code: str, *, field: str) -> None:
@@ -24,13 +26,7 @@ def unit_of(code: str) -> str:
 
 def authorise(principal: Principal, scope_code: str, *, field: str = "scope_code") -> None:
     principal.require(Role.MINISTRY, Role.SUPPORT_OFFICER)
-    if principal.role is Role.MINISTRY or principal.scope == NATION_SCOPE:
-        return
-    if (
-        scope_code != NATION_SCOPE
-        and is_known(principal.scope)
-        and unit_of(principal.scope) == unit_of(scope_code)
-    ):
+    if principal.role is Role.MINISTRY or covers(principal.scope, scope_code):
         return
     raise Forbidden(
         "province_out_of_scope",

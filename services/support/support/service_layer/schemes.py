@@ -11,6 +11,7 @@ from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, FundingSource
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, DomainError
+from cnnt_shared.scope import covers
 from support.adapters.tables import ApplicationRow, BudgetRow, SchemeRow
 from support.domain import model
 from support.entrypoints.schemas import (
@@ -19,7 +20,7 @@ from support.entrypoints.schemas import (
     SchemeCreate,
     SchemePublic,
 )
-from support.service_layer.access import authorise, check_scope_code, unit_of
+from support.service_layer.access import authorise, check_scope_code
 from support.service_layer.queries import budget_rows, get_or_404, lock_scheme, scheme_public
 
 
@@ -70,9 +71,7 @@ async def create_application(
         )
     authorise(who, cmd.province_code, field="province_code")
     model.check_accepts_applications(model.SchemeStatus(scheme.status))
-    if scheme.scope_code != NATION_SCOPE and unit_of(scheme.scope_code) != unit_of(
-        cmd.province_code
-    ):
+    if not covers(scheme.scope_code, cmd.province_code):
         raise DomainError(
             "province_outside_scheme",
             f"scheme {scheme.code} supports facilities of {scheme.scope_code} only",
