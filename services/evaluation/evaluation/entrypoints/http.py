@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Response, status
 
-from cnnt_shared.auth import CurrentPrincipal, Role
+from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.service import RuntimeDep, UowDep
 from evaluation.entrypoints.schemas import (
     CloseJudging,
@@ -27,7 +27,7 @@ from evaluation.entrypoints.schemas import (
     SheetRevisionPublic,
     SheetSubmit,
 )
-from evaluation.service_layer import handlers, judging, jury, progress, scoring
+from evaluation.service_layer import judging, jury, progress, scoring
 
 IdempotencyKey = Annotated[
     str | None,
@@ -42,9 +42,10 @@ def build_router() -> APIRouter:
     async def list_entries(
         round_id: UUID, runtime: RuntimeDep, who: CurrentPrincipal
     ) -> list[EntryPublic]:
-        who.require(Role.MINISTRY, Role.PROVINCE_OFFICER, Role.JUDGE)
+        """The round's standing entries: for the ministry, the organising province's officers
+        and the round's own jury members (docs/read-policy.md)."""
         async with runtime.uow() as uow:
-            rows = await handlers.list_entries(uow, round_id)
+            rows = await progress.round_entries(uow, who, round_id)
         return [EntryPublic.model_validate(r) for r in rows]
 
     @router.post("/rounds/{round_id}/jury", status_code=status.HTTP_201_CREATED, tags=["jury"])

@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from cnnt_shared.auth import Principal, Role
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from evaluation.adapters.tables import EntryRow, SheetRevisionRow
+from evaluation.adapters.tables import EntryRow, RoundRow, SheetRevisionRow
 from evaluation.domain.jury import not_a_member
 from evaluation.entrypoints.schemas import (
     EntryProgressPublic,
@@ -22,6 +22,7 @@ from evaluation.service_layer.common import (
     get_round,
     round_progress,
 )
+from evaluation.service_layer.handlers import list_entries
 
 
 async def worklist(uow: UnitOfWork, who: Principal) -> list[EntryRow]:
@@ -36,6 +37,25 @@ async def worklist(uow: UnitOfWork, who: Principal) -> list[EntryRow]:
     mine = next(m for m in snapshot.members if m.member_id == member.id)
     to_score = set(mine.to_score)
     return [e for e in entries if e.id in to_score]
+
+
+async def round_entries(uow: UnitOfWork, who: Principal, round_id: UUID) -> list[EntryRow]:
+    """The ministry reads every round, even one whose events are still arriving (none yet);
+    anyone else needs the round known to tell whether they may read it."""
+    who.require(Role.MINISTRY, Role.PROVINCE_OFFICER, Role.JUDGE)
+    if who.role is not Role.MINISTRY:
+        await _authorise_reader(uow, who, await get_round(uow, round_id))
+    return await list_entries(uow, round_id)
+
+
+async def _authorise_reader(uow: UnitOfWork, who: Principal, round_: RoundRow) -> None:
+    """A judge reads the rounds whose jury they sit on; others are the round's organisers."""
+    if who.role is Role.JUDGE:
+        member = await acting_member(uow, who)
+        if member.round_id != round_.id:
+            raise not_a_member()
+    else:
+        authorise_organiser(who, round_)
 
 
 async def jury_progress(uow: UnitOfWork, who: Principal, round_id: UUID) -> ProgressPublic:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from cnnt_shared.auth import CurrentPrincipal, Role
+from cnnt_shared.auth import CurrentPrincipal, Principal, Role
 from cnnt_shared.http.pages import Page, PageDep
 from cnnt_shared.service import UowDep
 from registration.adapters.tables import FacilityRow, ProductRow
@@ -23,8 +23,13 @@ from registration.entrypoints.schemas import (
     ProvinceRegionUpdate,
 )
 from registration.service_layer import facilities, provinces
+from registration.service_layer.access import sees_private
 
 REGION_ADMINS = (Role.MINISTRY, Role.OPERATOR)
+
+
+def _shown(who: Principal, row: FacilityRow) -> FacilityPublic:
+    return FacilityPublic.model_validate(row).for_reader(sees_private(who, row.province_code))
 
 
 def build_router() -> APIRouter:
@@ -40,14 +45,15 @@ def build_router() -> APIRouter:
     async def list_facilities(
         uow: UowDep, who: CurrentPrincipal, filters: FiltersDep, page: PageDep
     ) -> Page[FacilityPublic]:
+        """Facilities; tax codes and contacts only of the provinces the reader covers."""
         rows, total = await facilities.list_facilities(uow, filters, page)
-        items = [FacilityPublic.model_validate(r) for r in rows]
+        items = [_shown(who, r) for r in rows]
         return Page(items=items, total=total, page=page.page, size=page.size)
 
     @router.get("/facilities/{facility_id}", tags=["facilities"])
     async def get_facility(facility_id: UUID, uow: UowDep, who: CurrentPrincipal) -> FacilityPublic:
         row = await facilities.get(uow, FacilityRow, facility_id, "facility", "facility_id")
-        return FacilityPublic.model_validate(row)
+        return _shown(who, row)
 
     @router.patch("/facilities/{facility_id}", tags=["facilities"])
     async def update_facility(

@@ -99,9 +99,11 @@ def build_router() -> APIRouter:
     async def export_round_entries(
         round_id: UUID, uow: UowDep, who: CurrentPrincipal, format: ExportFormat = ExportFormat.CSV
     ) -> Response:
-        """The round's standing entries as CSV (UTF-8), XLSX or JSON."""
+        """The round's standing entries as CSV (UTF-8), XLSX or JSON; the tax code only of
+        the facilities of provinces the reader covers."""
         round_ = await rounds.get_round(uow, round_id)
         items, _ = await entry_views.list_entries(uow, Filters(), None, round_id=round_id)
+        items = entry_views.for_reader(who, items)
         name = f"entries-{round_.level}-{round_.scope_code}-{round_.year}"
         return table_response(entry_views.EXPORT_COLUMNS, items, format, name)
 

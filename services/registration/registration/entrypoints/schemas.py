@@ -38,9 +38,25 @@ class FacilityUpdate(BaseModel):
     contacts: dict[str, Any] | None = None
 
 
-class FacilityPublic(FacilityBase):
+PRIVATE = "Null unless the reader's scope covers the facility's province (docs/read-policy.md)"
+
+
+class FacilityPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: UUID
+    name: str
+    kind: FacilityKind
+    province_code: str = Field(description=PROVINCE_CODE)
+    business_code: str | None = Field(description=f"Tax / business code. {PRIVATE}")
+    address: str | None = Field(description=PRIVATE)
+    contacts: dict[str, Any] | None = Field(description=PRIVATE)
+
+    def for_reader(self, sees_private: bool) -> FacilityPublic:
+        """This facility as a reader may see it: without tax code, address and contacts for a
+        reader from another province."""
+        if sees_private:
+            return self
+        return self.model_copy(update={"business_code": None, "address": None, "contacts": None})
 
     @computed_field  # type: ignore[prop-decorator]
     @property

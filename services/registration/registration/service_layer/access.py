@@ -35,6 +35,12 @@ def require_round_owner(principal: Principal, level: Level, scope_code: str) -> 
         principal.require(*NATIONWIDE)
 
 
+def sees_private(principal: Principal, province_code: str) -> bool:
+    """Tax codes, addresses and contacts of a province's facilities are read by the ministry,
+    operators and the tokens whose scope covers that province (docs/read-policy.md)."""
+    return principal.role in NATIONWIDE or covers(principal.scope, province_code)
+
+
 def may_backfill(principal: Principal) -> bool:
     """Only the ministry and operators may record an entry under an earlier date."""
     return principal.role in NATIONWIDE

@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlmodel import col
 
+from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.http.exports import Column
@@ -15,6 +16,7 @@ from cnnt_shared.http.pages import PageParams, fetch_page
 from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, RoundRow
 from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data
+from registration.service_layer.access import sees_private
 from registration.service_layer.facilities import Filters, filtered, get
 from registration.service_layer.search import fold
 
@@ -53,6 +55,15 @@ def view(
         "withdrawn_at": entry.withdrawn_at,
         "withdrawal_reason": entry.withdrawal_reason,
     }
+
+
+def for_reader(who: Principal, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The views with the tax code blanked where the reader's scope does not cover the
+    facility's province (docs/read-policy.md)."""
+    return [
+        item if sees_private(who, item["province_code"]) else {**item, "business_code": ""}
+        for item in items
+    ]
 
 
 async def _views(uow: UnitOfWork, entries: list[EntryRow]) -> list[dict[str, Any]]:

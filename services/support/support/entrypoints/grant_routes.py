@@ -58,9 +58,10 @@ def build_grant_router() -> APIRouter:
 
     @router.get("/schemes/{scheme_id}/grants", tags=["grants"])
     async def list_grants(
-        scheme_id: UUID, page: PageDep, uow: UowDep, _: CurrentPrincipal
+        scheme_id: UUID, page: PageDep, uow: UowDep, who: CurrentPrincipal
     ) -> Page[GrantPublic]:
-        return await reads.list_grants(uow, scheme_id, page)
+        """Grants to facilities of the provinces the reader's scope covers."""
+        return await reads.list_grants(uow, who, scheme_id, page)
 
     @router.get("/schemes/{scheme_id}/allocation-preview", tags=["allocation"])
     async def preview(

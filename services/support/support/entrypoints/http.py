@@ -108,9 +108,10 @@ def build_router() -> APIRouter:
 
     @router.get("/schemes/{scheme_id}/applications", tags=["applications"])
     async def list_applications(
-        scheme_id: UUID, page: PageDep, uow: UowDep, _: CurrentPrincipal
+        scheme_id: UUID, page: PageDep, uow: UowDep, who: CurrentPrincipal
     ) -> Page[ApplicationPublic]:
-        return await reads.list_applications(uow, scheme_id, page)
+        """Applications from the provinces the reader's scope covers (docs/read-policy.md)."""
+        return await reads.list_applications(uow, who, scheme_id, page)
 
     router.include_router(build_grant_router())
     router.include_router(build_report_router())

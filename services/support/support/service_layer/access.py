@@ -11,7 +11,7 @@ from cnnt_shared.auth import Principal, Role
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE
 from cnnt_shared.errors import DomainError, Forbidden
 from cnnt_shared.reference import current_unit, is_known
-from cnnt_shared.scope import covers
+from cnnt_shared.scope import covered_codes, covers
 
 
 def check_scope_code(code: str, *, field: str) -> None:
@@ -22,6 +22,18 @@ def check_scope_code(code: str, *, field: str) -> None:
 def unit_of(code: str) -> str:
     """The 2025 unit a scope rolls up under; ``VN`` stays itself."""
     return code if code == NATION_SCOPE else current_unit(code).code
+
+
+READERS = (Role.MINISTRY, Role.OPERATOR, Role.SUPPORT_OFFICER, Role.PROVINCE_OFFICER)
+
+
+def readable_provinces(principal: Principal) -> frozenset[str] | None:
+    """The provinces whose applications and grants the reader sees (docs/read-policy.md):
+    ``None`` for all of them (the ministry, operators, ``VN``), else those their scope covers."""
+    principal.require(*READERS)
+    if principal.role in (Role.MINISTRY, Role.OPERATOR):
+        return None
+    return covered_codes(principal.scope)
 
 
 def authorise(principal: Principal, scope_code: str, *, field: str = "scope_code") -> None:

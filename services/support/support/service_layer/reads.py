@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlmodel import col
 
+from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import FundingSource
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.http.pages import Page, PageParams, fetch_page
@@ -18,6 +19,7 @@ from support.entrypoints.schemas import (
     PriorityRecognition,
     SchemePublic,
 )
+from support.service_layer.access import readable_provinces
 from support.service_layer.queries import get_or_404, scheme_public
 
 
@@ -41,26 +43,38 @@ async def list_schemes(
 
 
 async def list_applications(
-    uow: UnitOfWork, scheme_id: UUID, params: PageParams
+    uow: UnitOfWork, who: Principal, scheme_id: UUID, params: PageParams
 ) -> Page[ApplicationPublic]:
+    """The scheme's applications from the provinces the reader covers."""
+    provinces = readable_provinces(who)
     await get_or_404(uow, SchemeRow, scheme_id, "scheme", "scheme_id")
     stmt = (
         select(ApplicationRow)
         .where(col(ApplicationRow.scheme_id) == scheme_id)
         .order_by(col(ApplicationRow.applied_at), col(ApplicationRow.id))
     )
+    if provinces is not None:
+        stmt = stmt.where(col(ApplicationRow.province_code).in_(provinces))
     rows, total = await fetch_page(uow.session, stmt, params)
     items = [ApplicationPublic.model_validate(r) for r in rows]
     return Page(items=items, total=total, page=params.page, size=params.size)
 
 
-async def list_grants(uow: UnitOfWork, scheme_id: UUID, params: PageParams) -> Page[GrantPublic]:
+async def list_grants(
+    uow: UnitOfWork, who: Principal, scheme_id: UUID, params: PageParams
+) -> Page[GrantPublic]:
+    """The scheme's grants to facilities of the provinces the reader covers (a grant shows the
+    recognition's score that gave it priority)."""
+    provinces = readable_provinces(who)
     await get_or_404(uow, SchemeRow, scheme_id, "scheme", "scheme_id")
     stmt = (
         select(GrantRow)
+        .join(ApplicationRow, col(ApplicationRow.id) == col(GrantRow.application_id))
         .where(col(GrantRow.scheme_id) == scheme_id)
         .order_by(col(GrantRow.granted_at), col(GrantRow.id))
     )
+    if provinces is not None:
+        stmt = stmt.where(col(ApplicationRow.province_code).in_(provinces))
     rows, total = await fetch_page(uow.session, stmt, params)
     amounts: dict[UUID, dict[FundingSource, int]] = defaultdict(dict)
     found = await uow.session.execute(
