@@ -55,7 +55,7 @@ def registered_at(on: date, now: datetime) -> datetime:
     """Today's entries (Vietnam's today) carry the real time; a backfilled one its day at the
     same Vietnamese clock time."""
     local = now.astimezone(VIETNAM)
-    return now if on == local.date() else datetime.combine(on, local.timetz())
+    return now if on == local.date() else datetime.combine(on, local.timetz()).astimezone(UTC)
 
 
 async def recognitions_of(
