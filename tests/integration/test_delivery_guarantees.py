@@ -1,4 +1,4 @@
-"""CONTRACTS.md "Delivery guarantees", against the real broker and database."""
+"""docs/contracts.md "Delivery guarantees", against the real broker and database."""
 
 from __future__ import annotations
 

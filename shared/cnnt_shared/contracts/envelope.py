@@ -1,4 +1,4 @@
-"""The envelope every message body carries (CONTRACTS.md, "Envelope").
+"""The envelope every message body carries (docs/contracts.md, "Envelope").
 
 An event class fixes ``event_type``, ``event_version``, ``producer`` and its routing key; its
 ``data`` is the event's own model. Consumers ignore fields they do not know, so additive changes

@@ -1,4 +1,4 @@
-"""The four public events, version 1 (CONTRACTS.md). Additive changes only within a version."""
+"""The four public events, version 1 (docs/contracts.md). Additive changes only within a version."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Internal events: facts one of our services needs from another. Same envelope as the public
-ones, but no promise to outside subscribers beyond what CONTRACTS.md says of versioning."""
+ones, but no promise to outside subscribers beyond what docs/contracts.md says of versioning."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from cnnt_shared.contracts.vocabulary import ProductGroup
 
 
 class ResultSettings(Contract):
-    """Per-round settings of DOMAIN.md "Results" (all configurable, defaults given there)."""
+    """Per-round settings of docs/domain.md "Results" (all configurable, defaults given there)."""
 
     threshold: Score = Field(default=Decimal(70), ge=0, le=100)
     quorum: Score = Field(default=Decimal("0.6667"), gt=0, le=1, description="Share of the jury")

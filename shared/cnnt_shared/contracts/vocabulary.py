@@ -1,4 +1,4 @@
-"""Terms of the programme shared by the contracts (DOMAIN.md)."""
+"""Terms of the programme shared by the contracts (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """One unit of work per request or message: business change, outbox rows and inbox row commit
-together or not at all (STYLE.md rule 4)."""
+together or not at all."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The broker topology every service declares at start-up (CONTRACTS.md, "AMQP").
+"""The broker topology every service declares at start-up (docs/contracts.md, "AMQP").
 
 One durable topic exchange ``cnnt.events``. Each consumer has its own durable quorum queue named
 ``<consumer service>.<purpose>`` bound to exact routing keys (a pattern would also match events

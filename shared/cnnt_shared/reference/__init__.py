@@ -1,4 +1,4 @@
-"""Provinces as data (DOMAIN.md "Levels and scopes").
+"""Provinces as data (docs/domain.md "Levels and scopes").
 
 ``units_2025.csv``: the 34 provincial-level units in force since 1 July 2025, with the region of
 the regional rounds each belongs to by default. ``provinces_2008.csv``: the 63 provinces of the

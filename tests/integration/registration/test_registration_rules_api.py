@@ -1,4 +1,4 @@
-"""Every eligibility rule of DOMAIN.md through the API: the refusal's status, code and field,
+"""Every eligibility rule of docs/domain.md through the API: the refusal's status, code and field,
 and the acceptance once the rule is met."""
 
 from __future__ import annotations

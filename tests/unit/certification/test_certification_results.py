@@ -1,4 +1,4 @@
-"""DOMAIN.md "Results": mean, quorum, threshold, quota, ranking and its tie-breaks."""
+"""docs/domain.md "Results": mean, quorum, threshold, quota, ranking and its tie-breaks."""
 
 from __future__ import annotations
 

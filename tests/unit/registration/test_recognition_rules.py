@@ -1,4 +1,5 @@
-"""Prior-level recognition and province scope (DOMAIN.md "Levels and scopes", "Eligibility")."""
+"""Prior-level recognition and province scope (docs/domain.md "Levels and scopes",
+"Eligibility")."""
 
 from __future__ import annotations
 

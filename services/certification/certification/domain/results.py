@@ -1,4 +1,4 @@
-"""Results of a round (kết quả bình chọn), DOMAIN.md "Results": mean, quorum, threshold, quota,
+"""Results of a round (kết quả bình chọn), docs/domain.md "Results": mean, quorum, threshold, quota,
 ranking with its tie-breaks, and the reason for every entry not recognised.
 
 Arithmetic is exact: means are ``Fraction``s while ranking and comparing with the threshold

@@ -72,7 +72,7 @@ def judging_closed() -> Conflict:
 
 def check_may_score(scorer: Scorer, entry: EntryToScore, *, judging_is_closed: bool) -> None:
     """Only members of the round's jury score, only its entries, not their conflicts, and only
-    while judging is open (DOMAIN.md, "The score sheet")."""
+    while judging is open (docs/domain.md, "The score sheet")."""
     if judging_is_closed:
         raise judging_closed()
     if entry.round_id != scorer.round_id:

@@ -1,5 +1,6 @@
-"""Who may enter a round (DOMAIN.md "Levels and scopes", "Eligibility"): the facility's province
-for a provincial round, and a valid prior-level recognition for regional and national rounds.
+"""Who may enter a round (docs/domain.md "Levels and scopes", "Eligibility"): the facility's
+province for a provincial round, and a valid prior-level recognition for regional and national
+rounds.
 
 Pure: the province reference and the recorded recognitions are handed in as plain data.
 """
@@ -110,7 +111,7 @@ def check_entry(
     on: date,
     provinces: Provinces,
 ) -> None:
-    """Every rule of DOMAIN.md "Eligibility" but the one-entry-per-product rule, which the
+    """Every rule of docs/domain.md "Eligibility" but the one-entry-per-product rule, which the
     caller checks against what is stored; the first failure is raised."""
     round_.check_registration_window(on)
     dossier.check()

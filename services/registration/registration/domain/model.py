@@ -1,4 +1,4 @@
-"""Registration's domain: rounds, and the eligibility of an entry (DOMAIN.md, "Eligibility").
+"""Registration's domain: rounds, and the eligibility of an entry (docs/domain.md, "Eligibility").
 
 Pure: standard library and the shared vocabulary only. Every refusal is an ``EligibilityError``
 whose code names the rule and whose field names what the caller must correct.
@@ -17,7 +17,7 @@ from cnnt_shared.scope import MERGER_DATE, dissolved_on
 
 
 class EligibilityError(DomainError):
-    """An entry refused by one of the rules of DOMAIN.md."""
+    """An entry refused by one of the rules of docs/domain.md."""
 
 
 class RoundStatus(StrEnum):

@@ -1,4 +1,4 @@
-"""The recognition figures provinces publish (DOMAIN.md "Reports"), from registration's own
+"""The recognition figures provinces publish (docs/domain.md "Reports"), from registration's own
 records: rounds held, facilities and products entered, products recognised — per level and
 year, and per level over the period (distinct facilities and products, not sums of years).
 
