@@ -12,7 +12,6 @@ from cnnt_shared.auth import Principal, Role
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import NotFound
-from cnnt_shared.scope import covers
 from evaluation.adapters.tables import (
     ConflictRow,
     EntryRow,
@@ -45,17 +44,6 @@ def ensure_judging_open(round_: RoundRow) -> None:
         raise judging_closed()
 
 
-def is_organiser(principal: Principal, round_: RoundRow) -> bool:
-    """Provincial rounds are organised by their province's officers; every round by the ministry."""
-    if principal.role is Role.MINISTRY:
-        return True
-    return (
-        principal.role is Role.PROVINCE_OFFICER
-        and round_.level is Level.PROVINCIAL
-        and covers(principal.scope, round_.scope_code)
-    )
-
-
 def authorise_organiser(principal: Principal, round_: RoundRow) -> None:
     """The ministry, or for a provincial round the officers whose scope covers its province."""
     principal.require(Role.MINISTRY, Role.PROVINCE_OFFICER)
@@ -63,6 +51,17 @@ def authorise_organiser(principal: Principal, round_: RoundRow) -> None:
         principal.require_province(round_.scope_code, field="round_id")
     else:
         principal.require(Role.MINISTRY)
+
+
+async def authorise_reader(uow: UnitOfWork, principal: Principal, round_: RoundRow) -> None:
+    """Who reads a round's entries, jury and progress (docs/read-policy.md): its organisers,
+    and the judges who sit on its jury."""
+    if principal.role is Role.JUDGE:
+        member = await acting_member(uow, principal)
+        if member.round_id != round_.id:
+            raise not_a_member()
+    else:
+        authorise_organiser(principal, round_)
 
 
 def judge_id(principal: Principal) -> UUID:

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal, Role
+from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import SheetSetAside, SheetSetAsideData
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
@@ -26,7 +26,6 @@ from evaluation.domain.jury import (
     check_chair,
     check_jury,
     check_recusal_reason,
-    not_a_member,
 )
 from evaluation.entrypoints.schemas import (
     ConflictCreate,
@@ -37,6 +36,7 @@ from evaluation.entrypoints.schemas import (
 from evaluation.service_layer.common import (
     acting_member,
     authorise_organiser,
+    authorise_reader,
     ensure_judging_open,
     get_round,
     jury_of,
@@ -178,13 +178,7 @@ async def _set_aside(
 async def jury_view(
     uow: UnitOfWork, who: Principal, round_id: UUID
 ) -> tuple[list[JuryMemberRow], list[ConflictRow], list[RecusalRow]]:
-    round_ = await get_round(uow, round_id)
-    if who.role is Role.JUDGE:
-        member = await acting_member(uow, who)
-        if member.round_id != round_id:
-            raise not_a_member()
-    else:
-        authorise_organiser(who, round_)
+    await authorise_reader(uow, who, await get_round(uow, round_id))
     members = await jury_of(uow, round_id)
     ids = [m.id for m in members]
     session = uow.session

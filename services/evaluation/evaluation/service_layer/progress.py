@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from cnnt_shared.auth import Principal, Role
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from evaluation.adapters.tables import EntryRow, RoundRow, SheetRevisionRow
+from evaluation.adapters.tables import EntryRow, SheetRevisionRow
 from evaluation.domain.jury import not_a_member
 from evaluation.entrypoints.schemas import (
     EntryProgressPublic,
@@ -19,6 +19,7 @@ from evaluation.entrypoints.schemas import (
 from evaluation.service_layer.common import (
     acting_member,
     authorise_organiser,
+    authorise_reader,
     get_round,
     round_progress,
 )
@@ -44,28 +45,13 @@ async def round_entries(uow: UnitOfWork, who: Principal, round_id: UUID) -> list
     anyone else needs the round known to tell whether they may read it."""
     who.require(Role.MINISTRY, Role.PROVINCE_OFFICER, Role.JUDGE)
     if who.role is not Role.MINISTRY:
-        await _authorise_reader(uow, who, await get_round(uow, round_id))
+        await authorise_reader(uow, who, await get_round(uow, round_id))
     return await list_entries(uow, round_id)
-
-
-async def _authorise_reader(uow: UnitOfWork, who: Principal, round_: RoundRow) -> None:
-    """A judge reads the rounds whose jury they sit on; others are the round's organisers."""
-    if who.role is Role.JUDGE:
-        member = await acting_member(uow, who)
-        if member.round_id != round_.id:
-            raise not_a_member()
-    else:
-        authorise_organiser(who, round_)
 
 
 async def jury_progress(uow: UnitOfWork, who: Principal, round_id: UUID) -> ProgressPublic:
     round_ = await get_round(uow, round_id)
-    if who.role is Role.JUDGE:
-        member = await acting_member(uow, who)
-        if member.round_id != round_id:
-            raise not_a_member()
-    else:
-        authorise_organiser(who, round_)
+    await authorise_reader(uow, who, round_)
     snapshot, entries, members = await round_progress(uow, round_)
     names = {e.id: e.product_name for e in entries}
     member_names = {m.id: m.name for m in members}
