@@ -102,7 +102,7 @@ async def test_a_bac_kan_round_runs_to_its_decision_with_thai_nguyen_tokens(
             found: list[dict[str, Any]] = response.json() if response.status_code == 200 else []
             return found if len(found) == len(entry_ids) else []
 
-        await eventually(all_arrived)
+        await eventually(all_arrived, timeout=60)
         assert error_code(
             await evaluation.get(f"/api/v1/rounds/{rid}/entries", headers=outsider), 403
         ) == ("province_out_of_scope")
@@ -131,7 +131,7 @@ async def test_a_bac_kan_round_runs_to_its_decision_with_thai_nguyen_tokens(
             f"/api/v1/rounds/{rid}/close-judging", json={}, headers=chair
         )
         ok(closed, 200)
-        await eventually(tallied)
+        await eventually(tallied, timeout=60)
         assert error_code(
             await certification.get(f"/api/v1/rounds/{rid}/preview", headers=outsider), 403
         ) == ("round_out_of_scope")

@@ -128,7 +128,7 @@ async def test_evaluation_shows_a_rounds_entries_to_its_province_its_jury_and_th
             response = await client.get(url, headers=officer(stack, "dak-lak"))
             return response.status_code == 200 and len(response.json()) == 1
 
-        await eventually(arrived)
+        await eventually(arrived, timeout=60)
         jury = ok(
             await client.post(
                 f"/api/v1/rounds/{opened.data.round.id}/jury",

@@ -42,7 +42,7 @@ async def test_a_recognition_that_ended_at_vietnams_midnight_gives_no_priority_a
                 )
                 return bool(found)
 
-            await eventually(taken_in)
+            await eventually(taken_in, timeout=60)
             app = await apply(
                 client, stack, scheme["id"], PROVINCE, {"local": 10}, facility_id=facilities[label]
             )
