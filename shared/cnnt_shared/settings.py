@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from pydantic import AwareDatetime, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +21,23 @@ DEFAULT_PORTS: dict[str, int] = {
     "support": 8004,
 }
 DEV_SECRET = "dev-only-secret-change-me-in-production-000"  # noqa: S105 - refused in production
+# Every secret value this repository ships (the defaults here and deploy/.env.example): anyone
+# can read them, so production refuses them (a unit test keeps this list in step with the file).
+SHIPPED_SECRETS: frozenset[str] = frozenset(
+    {
+        DEV_SECRET,
+        "cnnt",
+        "guest",
+        "change-me-to-a-long-random-string-of-48-chars-or-more",
+        "change-me-postgres",
+        "change-me-services",
+        "change-me-rabbit",
+    }
+)
+MAKE_SECRETS = (
+    "make one per secret with: python -c 'import secrets; print(secrets.token_urlsafe(32))' "
+    "and put it in deploy/.env (see deploy/.env.example and deploy/RUNBOOK.md)"
+)
 
 
 class Settings(BaseSettings):
@@ -45,7 +62,16 @@ class Settings(BaseSettings):
     db_admin_password: SecretStr = SecretStr("")
     db_role_prefix: str = "cnnt_"
     db_service_password: SecretStr = SecretStr("cnnt")
-    db_pool_size: int = Field(default=10, ge=1)
+    # Connections one whole stack (the four services, one instance each) may hold on
+    # PostgreSQL: each instance gets a quarter, one of them for its outbox relay, the rest as a
+    # fixed pool. 40 lets two stacks share a server of max_connections=100 with room for admin
+    # and tool connections (RUNBOOK: "Size database connections").
+    db_connection_budget: int = Field(default=40, ge=2 * len(SERVICE_NAMES))
+    db_pool_size: int = Field(
+        default=0, ge=0, description="Pooled connections per instance; 0: from the budget"
+    )
+    # A request that waits this long for a pooled connection gets 503 + Retry-After.
+    db_pool_timeout: float = Field(default=5.0, gt=0)
     db_ping_after_idle: float = Field(
         default=5.0, ge=0, description="Ping a pooled connection idle this long before use"
     )
@@ -75,15 +101,51 @@ class Settings(BaseSettings):
         description="Tests and drills only: the services' clock stands still at this instant",
     )
 
+    max_json_bytes: int = Field(default=1024 * 1024, ge=1024, description="JSON body limit")
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Multipart upload (dossier list) limit"
+    )
+
     @model_validator(mode="after")
-    def _production_needs_a_real_secret(self) -> Settings:
-        if self.environment == "production" and self.auth_secret.get_secret_value() == DEV_SECRET:
-            raise ValueError("CNNT_AUTH_SECRET must be set in production")
+    def _production_needs_real_secrets(self) -> Settings:
         if len(self.auth_secret.get_secret_value()) < 32:
             raise ValueError("CNNT_AUTH_SECRET must be at least 32 characters")
         if self.environment == "production" and self.clock_at is not None:
             raise ValueError("CNNT_CLOCK_AT is for tests and drills, not production")
+        if self.environment == "production":
+            shipped = [name for name, value in self._secrets().items() if value in SHIPPED_SECRETS]
+            if unquote(urlsplit(self.amqp_url).username or "") == "guest":
+                shipped.append("CNNT_AMQP_URL (the stock guest account)")
+            if shipped:
+                raise ValueError(
+                    f"production refuses the published default value of {', '.join(shipped)}: "
+                    + MAKE_SECRETS
+                )
         return self
+
+    @model_validator(mode="after")
+    def _pools_fit_the_budget(self) -> Settings:
+        needed = len(SERVICE_NAMES) * (self.pool_size() + 1)
+        if needed > self.db_connection_budget:
+            raise ValueError(
+                f"CNNT_DB_POOL_SIZE={self.db_pool_size} needs {needed} connections for the "
+                f"stack, over CNNT_DB_CONNECTION_BUDGET={self.db_connection_budget}"
+            )
+        return self
+
+    def _secrets(self) -> dict[str, str]:
+        amqp = urlsplit(self.amqp_url)
+        return {
+            "CNNT_AUTH_SECRET": self.auth_secret.get_secret_value(),
+            "CNNT_DB_SERVICE_PASSWORD": self.db_service_password.get_secret_value(),
+            "CNNT_DB_ADMIN_PASSWORD (POSTGRES_PASSWORD)": self.db_admin_password.get_secret_value(),
+            "CNNT_AMQP_URL password": unquote(amqp.password or ""),
+        }
+
+    def pool_size(self) -> int:
+        """Pooled connections per service instance: the setting, or the instance's share of
+        the stack's budget less the relay's own connection."""
+        return self.db_pool_size or self.db_connection_budget // len(SERVICE_NAMES) - 1
 
     def role(self, service: str) -> str:
         return f"{self.db_role_prefix}{service}"

@@ -81,7 +81,7 @@ async def measure_floor(
     settings: Settings, count: int, advance: Callable[[int], None] = lambda _: None
 ) -> Floor:
     db = await asyncpg.create_pool(
-        settings.admin_dsn(), min_size=settings.db_pool_size, max_size=settings.db_pool_size
+        settings.admin_dsn(), min_size=settings.pool_size(), max_size=settings.pool_size()
     )
     connection = await aio_pika.connect(settings.amqp_url)
     try:

@@ -30,14 +30,17 @@ _CHECKED_IN_AT = "cnnt_checked_in_at"
 def service_engine(
     settings: Settings, service: str, *, connections: int | None = None, purpose: str = ""
 ) -> AsyncEngine:
-    """The service's engine: a pool of ``CNNT_DB_POOL_SIZE`` connections and as many again in
-    overflow; or, with ``connections``, exactly that many (a background worker's own, named
-    ``cnnt-<service>-<purpose>`` in ``pg_stat_activity``)."""
+    """The service's engine: a fixed pool of its share of ``CNNT_DB_CONNECTION_BUDGET``
+    (``Settings.pool_size``), no overflow, so the stack never holds more than its budget; or,
+    with ``connections``, exactly that many (a background worker's own, named
+    ``cnnt-<service>-<purpose>`` in ``pg_stat_activity``). Waiting longer than
+    ``CNNT_DB_POOL_TIMEOUT`` for a connection raises, and the HTTP edge answers 503."""
     name = f"cnnt-{service}" + (f"-{purpose}" if purpose else "")
     engine = create_async_engine(
         settings.service_dsn(service),
-        pool_size=connections or settings.db_pool_size,
-        max_overflow=0 if connections else settings.db_pool_size,
+        pool_size=connections or settings.pool_size(),
+        max_overflow=0,
+        pool_timeout=settings.db_pool_timeout,
         connect_args={"server_settings": {"application_name": name}},
     )
     ping_when_idle(engine, settings.db_ping_after_idle)
