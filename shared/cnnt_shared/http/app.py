@@ -17,9 +17,11 @@ from cnnt_shared.db.engine import service_engine, session_factory
 from cnnt_shared.http.docs import docs_router
 from cnnt_shared.http.errors import install_error_handlers
 from cnnt_shared.http.health import health_router
+from cnnt_shared.http.limits import BodyLimitMiddleware
 from cnnt_shared.http.metrics import metrics_router
 from cnnt_shared.http.middleware import FlowMiddleware
 from cnnt_shared.http.ops import ops_router
+from cnnt_shared.http.responses import ERROR_RESPONSES
 from cnnt_shared.logging import configure_logging
 from cnnt_shared.messaging.relay import OutboxRelay
 from cnnt_shared.messaging.topology import declare_topology
@@ -77,11 +79,17 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.spec = spec
+    # Added first, so it runs inside the flow middleware: a 413 is logged and counted too.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        json_bytes=settings.max_json_bytes,
+        upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(FlowMiddleware, service=spec.name, metrics=metrics)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(docs_router)
     app.include_router(metrics_router)
-    app.include_router(ops_router)
-    app.include_router(spec.api())
+    app.include_router(ops_router, responses=ERROR_RESPONSES)
+    app.include_router(spec.api(), responses=ERROR_RESPONSES)
     return app
