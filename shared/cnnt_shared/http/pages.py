@@ -22,7 +22,8 @@ class PageParams(BaseModel):
 
 
 async def _page_params(  # async: FastAPI runs a plain def dependency in a worker thread
-    page: Annotated[int, Query(ge=1, description="1-based page number")] = 1,
+    # Bounded so the row offset stays a 64-bit integer PostgreSQL accepts (else a 500).
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number")] = 1,
     size: Annotated[int, Query(ge=1, le=500, description="Items per page")] = 50,
 ) -> PageParams:
     return PageParams(page=page, size=size)

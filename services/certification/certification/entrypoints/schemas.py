@@ -13,6 +13,7 @@ from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
 from cnnt_shared.contracts import ResultSettings
 from cnnt_shared.contracts.vocabulary import Level, ProductGroup
+from cnnt_shared.http.fields import Name, Paragraphs
 
 
 class ResultLine(BaseModel):
@@ -63,16 +64,18 @@ class ResultsPreview(BaseModel):
 
 class Exclusion(BaseModel):
     entry_id: UUID
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Paragraphs = Field(min_length=1, max_length=2000)
 
 
 class DecisionCreate(BaseModel):
     """Confirm a round's results (Quyết định công nhận)."""
 
-    number: str = Field(min_length=1, max_length=100, examples=["1234/QĐ-UBND"])
+    number: Name = Field(min_length=1, max_length=100, examples=["1234/QĐ-UBND"])
     decided_on: date
     exclusions: list[Exclusion] = Field(
-        default_factory=list, description="Passed entries the council declines, with reasons"
+        default_factory=list,
+        max_length=5000,
+        description="Passed entries the council declines, with reasons",
     )
 
 
@@ -83,18 +86,20 @@ class DecisionIssued(DecisionPublic):
 class CorrectionCreate(BaseModel):
     """Correct confirmed results (Quyết định điều chỉnh): recognise entries left out."""
 
-    number: str = Field(min_length=1, max_length=100)
+    number: Name = Field(min_length=1, max_length=100)
     decided_on: date
-    reason: str = Field(min_length=1, max_length=2000)
-    recognise: list[UUID] = Field(min_length=1, description="Entries that passed but were left out")
+    reason: Paragraphs = Field(min_length=1, max_length=2000)
+    recognise: list[UUID] = Field(
+        min_length=1, max_length=5000, description="Entries that passed but were left out"
+    )
 
 
 class RevocationCreate(BaseModel):
     """Revoke a certificate (Quyết định thu hồi)."""
 
-    number: str = Field(min_length=1, max_length=100)
+    number: Name = Field(min_length=1, max_length=100)
     decided_on: date
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Paragraphs = Field(min_length=1, max_length=2000)
 
 
 class RevocationPublic(BaseModel):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cnnt_shared.contracts.events import Score
 from cnnt_shared.contracts.vocabulary import ProductGroup
+from cnnt_shared.http.fields import Line, Name, Paragraphs
 
 
 class EntryPublic(BaseModel):
@@ -26,9 +27,9 @@ class EntryPublic(BaseModel):
 
 
 class MemberCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200, examples=["PGS.TS. Nguyễn Văn Hùng"])
-    title: str = Field(default="", max_length=200, examples=["Phó Giám đốc Sở Công Thương"])
-    organisation: str = Field(default="", max_length=300, examples=["Sở Công Thương Đắk Lắk"])
+    name: Name = Field(min_length=1, max_length=200, examples=["PGS.TS. Nguyễn Văn Hùng"])
+    title: Line = Field(default="", max_length=200, examples=["Phó Giám đốc Sở Công Thương"])
+    organisation: Line = Field(default="", max_length=300, examples=["Sở Công Thương Đắk Lắk"])
     is_chair: bool = False
 
 
@@ -49,7 +50,7 @@ class MemberPublic(BaseModel):
 
 class ConflictCreate(BaseModel):
     facility_id: UUID
-    note: str = Field(default="", max_length=2000)
+    note: Paragraphs = Field(default="", max_length=2000)
 
 
 class ConflictPublic(BaseModel):
@@ -63,7 +64,7 @@ class ConflictPublic(BaseModel):
 class RecusalCreate(BaseModel):
     member_id: UUID
     entry_id: UUID
-    reason: str = Field(max_length=2000)
+    reason: Paragraphs = Field(max_length=2000)
 
 
 class RecusalPublic(BaseModel):
@@ -94,8 +95,8 @@ class ScoresIn(BaseModel):
 class SheetSubmit(BaseModel):
     entry_id: UUID
     scores: ScoresIn
-    comment: str = Field(default="", max_length=4000)
-    request_id: str | None = Field(
+    comment: Paragraphs = Field(default="", max_length=4000)
+    request_id: Line | None = Field(
         default=None,
         max_length=200,
         description="Client request id; the Idempotency-Key header does the same",
@@ -143,7 +144,7 @@ class JudgingPublic(BaseModel):
 
 class CloseJudging(BaseModel):
     override: bool = Field(default=False, description="The chair overrides open spread flags")
-    reason: str = Field(default="", max_length=2000)
+    reason: Paragraphs = Field(default="", max_length=2000)
 
 
 class EntryProgressPublic(BaseModel):

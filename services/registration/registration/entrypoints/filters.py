@@ -12,7 +12,8 @@ from registration.service_layer.facilities import Filters
 
 async def list_filters(  # async: no worker-thread hop per request
     province: Annotated[
-        str | None, Query(description="Current unit; its earlier provinces are included")
+        str | None,
+        Query(max_length=40, description="Current unit; its earlier provinces are included"),
     ] = None,
     kind: FacilityKind | None = None,
     group: ProductGroup | None = None,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.contracts.vocabulary import Level
@@ -48,8 +48,8 @@ def build_router() -> APIRouter:
         who: CurrentPrincipal,
         page: PageDep,
         level: Level | None = None,
-        scope_code: str | None = None,
-        year: int | None = None,
+        scope_code: Annotated[str | None, Query(max_length=40)] = None,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     ) -> Page[RoundPublic]:
         rows, total = await rounds.list_rounds(uow, page, level, scope_code, year)
         items = [RoundPublic.model_validate(r) for r in rows]
@@ -114,7 +114,7 @@ def build_router() -> APIRouter:
         filters: FiltersDep,
         page: PageDep,
         level: Level | None = None,
-        year: int | None = None,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
         include_withdrawn: bool = False,
     ) -> Page[EntryPublic]:
         """Entries of every round; ``province`` counts earlier provinces under their successor."""

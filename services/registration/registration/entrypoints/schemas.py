@@ -4,26 +4,47 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_serializer
+from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
 from cnnt_shared import reference
 from cnnt_shared.contracts import ResultSettings
 from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
+from cnnt_shared.http.fields import Line, Name, Paragraphs
 from registration.domain.model import RoundStatus
 
 PROVINCE_CODE = "Province slug, current or pre-2025 (e.g. dak-lak, bac-kan)"
 
 
+class Contacts(BaseModel):
+    """How to reach the facility (liên hệ): these four, each bounded; nothing else is kept."""
+
+    model_config = ConfigDict(extra="forbid")
+    phone: Line | None = Field(
+        default=None, max_length=30, pattern=r"^[0-9+()\-. ]*$", examples=["0262 3852 123"]
+    )
+    email: Line | None = Field(
+        default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", examples=["htx@example.vn"]
+    )
+    address: Line | None = Field(default=None, max_length=500)
+    person: Name | None = Field(default=None, max_length=200, description="Contact person")
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, str]:
+        # Stored and shown as given: {"phone": "…"} rather than four keys, three of them null.
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
 class FacilityBase(BaseModel):
-    name: str = Field(min_length=1, max_length=300, examples=["HTX Dệt thổ cẩm Đắk Lắk"])
+    name: Name = Field(min_length=1, max_length=300, examples=["HTX Dệt thổ cẩm Đắk Lắk"])
     kind: FacilityKind
-    business_code: str = Field(min_length=1, max_length=40, description="Tax / business code")
-    province_code: str = Field(min_length=1, max_length=40, description=PROVINCE_CODE)
-    address: str = Field(default="", max_length=500)
-    contacts: dict[str, Any] = Field(default_factory=dict)
+    business_code: Line = Field(min_length=1, max_length=40, description="Tax / business code")
+    province_code: Line = Field(min_length=1, max_length=40, description=PROVINCE_CODE)
+    address: Line = Field(default="", max_length=500)
+    contacts: Contacts = Field(default_factory=Contacts)
 
 
 class FacilityCreate(FacilityBase):
@@ -31,11 +52,11 @@ class FacilityCreate(FacilityBase):
 
 
 class FacilityUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name: Name | None = Field(default=None, min_length=1, max_length=300)
     kind: FacilityKind | None = None
-    province_code: str | None = Field(default=None, min_length=1, max_length=40)
-    address: str | None = Field(default=None, max_length=500)
-    contacts: dict[str, Any] | None = None
+    province_code: Line | None = Field(default=None, min_length=1, max_length=40)
+    address: Line | None = Field(default=None, max_length=500)
+    contacts: Contacts | None = None
 
 
 PRIVATE = "Null unless the reader's scope covers the facility's province (docs/read-policy.md)"
@@ -66,12 +87,12 @@ class FacilityPublic(BaseModel):
 
 
 class ProductBase(BaseModel):
-    name: str = Field(
+    name: Name = Field(
         min_length=1, max_length=300, examples=["Cà phê bột nguyên chất Buôn Ma Thuột"]
     )
     group: ProductGroup
     is_set: bool = False
-    description: str = Field(default="", max_length=4000)
+    description: Paragraphs = Field(default="", max_length=4000)
 
 
 class ProductCreate(ProductBase):
@@ -79,22 +100,23 @@ class ProductCreate(ProductBase):
 
 
 class ProductUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name: Name | None = Field(default=None, min_length=1, max_length=300)
     group: ProductGroup | None = None
     is_set: bool | None = None
-    description: str | None = Field(default=None, max_length=4000)
+    description: Paragraphs | None = Field(default=None, max_length=4000)
 
 
 class ProductPublic(ProductBase):
     model_config = ConfigDict(from_attributes=True)
     id: UUID
+    name: str  # as stored (see FacilityPublic)
     facility_id: UUID
 
 
 class RoundBase(BaseModel):
-    name: str = Field(min_length=1, max_length=300)
+    name: Name = Field(min_length=1, max_length=300)
     level: Level
-    scope_code: str = Field(min_length=1, max_length=40)
+    scope_code: Line = Field(min_length=1, max_length=40)
     year: int = Field(ge=2000, le=2100)
     opens_on: date
     closes_on: date
@@ -107,6 +129,7 @@ class RoundCreate(RoundBase):
 class RoundPublic(RoundBase):
     model_config = ConfigDict(from_attributes=True)
     id: UUID
+    name: str  # as stored (see FacilityPublic)
     status: RoundStatus
     threshold: Decimal
     quorum: Decimal
@@ -119,8 +142,9 @@ class RoundPublic(RoundBase):
 
 class EntryCreate(BaseModel):
     product_id: UUID
-    declarations: dict[str, bool] = Field(
+    declarations: dict[Annotated[str, Field(max_length=40)], bool] = Field(
         default_factory=dict,
+        max_length=10,
         description="self_produced, no_ip_infringement, meets_standards, mass_producible",
     )
     registered_on: date | None = Field(
@@ -132,7 +156,7 @@ class EntryCreate(BaseModel):
 
 
 class EntryWithdraw(BaseModel):
-    reason: str = Field(default="", max_length=1000)
+    reason: Paragraphs = Field(default="", max_length=1000)
 
 
 class EntryPublic(BaseModel):

@@ -13,6 +13,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from cnnt_shared.contracts.vocabulary import FundingSource, Level, SchemeKind
+from cnnt_shared.http.fields import Line, Name, Paragraphs
 from support.domain.model import ApplicationStatus, SchemeStatus
 
 Vnd = Annotated[int, Field(strict=True, ge=0, le=10**15, description="Whole VND (đồng)")]
@@ -20,15 +21,15 @@ PerSource = dict[FundingSource, Vnd]
 
 
 class SchemeBase(BaseModel):
-    code: str = Field(min_length=1, max_length=60, examples=["KC-DL-2016-HC01"])
-    title: str = Field(
+    code: Name = Field(min_length=1, max_length=60, examples=["KC-DL-2016-HC01"])
+    title: Name = Field(
         min_length=1,
         max_length=500,
         examples=["Hội chợ hàng CNNT tiêu biểu khu vực miền Trung – Tây Nguyên 2016"],
     )
     kind: SchemeKind
     year: int = Field(ge=2000, le=2100)
-    scope_code: str = Field(
+    scope_code: Line = Field(
         min_length=1, max_length=40, description="Province code (earlier ones too) or VN"
     )
 
@@ -39,6 +40,9 @@ class SchemeCreate(SchemeBase):
 
 class SchemePublic(SchemeBase):
     id: UUID
+    # Shown as stored: rows written before input was normalised must still read.
+    code: str
+    title: str
     status: SchemeStatus
     budget: dict[FundingSource, int]
     granted: dict[FundingSource, int]
@@ -47,16 +51,17 @@ class SchemePublic(SchemeBase):
 
 class ApplicationCreate(BaseModel):
     facility_id: UUID
-    facility_name: str = Field(min_length=1, max_length=300, examples=["HTX Dệt thổ cẩm Buôn Đôn"])
-    province_code: str = Field(min_length=1, max_length=40)
+    facility_name: Name = Field(min_length=1, max_length=300, examples=["HTX Dệt thổ cẩm Buôn Đôn"])
+    province_code: Line = Field(min_length=1, max_length=40)
     product_id: UUID | None = None
-    purpose: str = Field(default="", max_length=2000)
+    purpose: Paragraphs = Field(default="", max_length=2000)
     asked: PerSource = Field(description="Amount asked per funding source, whole VND")
 
 
 class ApplicationPublic(ApplicationCreate):
     model_config = ConfigDict(from_attributes=True)
     id: UUID
+    facility_name: str  # as stored (see SchemePublic)
     scheme_id: UUID
     status: ApplicationStatus
     applied_at: datetime
@@ -112,8 +117,10 @@ class AllocationPlanPublic(BaseModel):
 
 
 class AllocationRunCreate(BaseModel):
-    expected_digest: str | None = Field(
-        default=None, description="The preview's digest; the run is refused if the plan changed"
+    expected_digest: Line | None = Field(
+        default=None,
+        max_length=200,
+        description="The preview's digest; the run is refused if the plan changed",
     )
 
 
