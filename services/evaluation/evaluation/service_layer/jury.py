@@ -83,6 +83,9 @@ async def add_member(
 
 async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: ConflictCreate) -> ConflictRow:
     member = await acting_member(uow, who)
+    # Like a recusal: once judging closed, the results rest on the sheets as they were; a late
+    # conflict would set a sheet aside and silently change a mean already decided on.
+    ensure_judging_open(await get_round(uow, member.round_id, lock="share"))
     now = datetime.now(UTC)
     values = {
         "member_id": member.id,
