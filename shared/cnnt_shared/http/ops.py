@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select
 
 from cnnt_shared.auth import CurrentPrincipal, Role
 from cnnt_shared.errors import NotFound
+from cnnt_shared.http.fields import Line
 from cnnt_shared.messaging.publishing import publish_in_order
 from cnnt_shared.service import RuntimeDep
 
@@ -27,18 +28,32 @@ log = structlog.get_logger("cnnt.ops")
 ops_router = APIRouter(prefix="/ops", tags=["operations"])
 
 
+# Queue names as RabbitMQ allows them (at most 255 bytes) and as we name queues: a longer or
+# stranger name is refused with 422 before the broker is asked.
+QUEUE_NAME = r"^[A-Za-z0-9_.:\-]{1,255}$"
+
+
 class EventFilter(BaseModel):
-    event_type: str | None = Field(default=None, examples=["ProductRecognized"])
+    event_type: Line | None = Field(default=None, max_length=80, examples=["ProductRecognized"])
     since: datetime | None = None
     until: datetime | None = None
-    province: str | None = Field(default=None, description="As recorded or its 2025 successor")
-    level: str | None = None
-    round_id: str | None = None
+    province: Line | None = Field(
+        default=None, max_length=40, description="As recorded or its 2025 successor"
+    )
+    level: Line | None = Field(default=None, max_length=20)
+    round_id: Line | None = Field(default=None, max_length=40)
 
 
 class ReplayRequest(EventFilter):
-    queue: str = Field(description="The one queue to deliver to", examples=["support.recognitions"])
-    after_seq: int = Field(default=0, ge=0, description="Resume after this event-log position")
+    queue: str = Field(
+        max_length=255,
+        pattern=QUEUE_NAME,
+        description="The one queue to deliver to; it must exist",
+        examples=["support.recognitions"],
+    )
+    after_seq: int = Field(
+        default=0, ge=0, le=2**63 - 1, description="Resume after this event-log position"
+    )
     limit: int = Field(default=500, ge=1, le=5000)
 
 
