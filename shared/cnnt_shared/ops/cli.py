@@ -17,7 +17,7 @@ from rich.table import Table
 
 from cnnt_shared.ops import dead_letters as dl
 from cnnt_shared.ops import records
-from cnnt_shared.settings import SERVICE_NAMES, get_settings
+from cnnt_shared.settings import SERVICE_NAMES, Settings, get_settings
 from cnnt_shared.tokens import Role, issue_token
 
 dlq_app = typer.Typer(
@@ -306,10 +306,16 @@ def history(
     level: Annotated[str | None, typer.Option(help="provincial, regional or national")] = None,
     round_id: Annotated[str | None, typer.Option("--round", help="Round id")] = None,
     dry_run: Annotated[bool, typer.Option(help="Only count what would be replayed")] = False,
+    from_start: Annotated[
+        bool, typer.Option(help="Send everything again, even after an interrupted run")
+    ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
     actor: Actor = None,
 ) -> None:
-    """Re-send a producer's past events, filtered, to one subscriber queue, with a preview."""
+    """Re-send a producer's past events, filtered, to one subscriber queue, with a preview.
+    The audit log gets its row before the first event is sent and the confirmed position after
+    each batch; a run that was interrupted is resumed after that position (``--from-start``
+    sends everything again)."""
     actor = actor or records.default_actor()
     if producer not in SERVICE_NAMES:
         raise typer.BadParameter(f"unknown producer {producer!r}")
@@ -347,7 +353,34 @@ def history(
             return
         if not yes:
             typer.confirm(f"Replay {total} event(s) to {to}?", abort=True)
-        sent, after = 0, 0
+        sent = _replay_batches(api, settings, actor, producer, to, params, resume=not from_start)
+    console.print(f"[green]✓[/] replayed {sent} event(s) from {producer} to {to}")
+
+
+def _replay_batches(
+    api: httpx.Client,
+    settings: Settings,
+    actor: str,
+    producer: str,
+    to: str,
+    params: dict[str, str],
+    *,
+    resume: bool,
+) -> int:
+    """Replay in batches of 500, recording after each what the broker confirmed."""
+    row_id, after = asyncio.run(
+        records.start_replay(
+            settings,
+            actor=actor,
+            target=to,
+            filters={"producer": producer, **params},
+            resume=resume,
+        )
+    )
+    if after:
+        console.print(f"resuming an interrupted replay after event-log position {after}")
+    sent = 0
+    try:
         with Progress(
             TextColumn("replaying"),
             BarColumn(),
@@ -355,7 +388,7 @@ def history(
             TimeElapsedColumn(),
             console=console,
         ) as progress:
-            task = progress.add_task(to, total=total)
+            task = progress.add_task(to, total=None)
             while True:
                 result = _ok(
                     api.post(
@@ -363,22 +396,28 @@ def history(
                         json={**params, "queue": to, "after_seq": after, "limit": 500},
                     )
                 )
-                sent += result["published"]
-                after = result["last_seq"]
-                progress.update(task, completed=sent)
+                sent += int(result["published"])
+                after = int(result["last_seq"])
+                asyncio.run(records.record_replay(settings, row_id, count=sent, position=after))
+                progress.update(task, completed=sent, total=sent + result["remaining"])
                 if result["remaining"] == 0 or result["published"] == 0:
                     break
-    asyncio.run(
-        records.audit(
-            settings,
-            actor=actor,
-            action="history_replay",
-            target=to,
-            filters={"producer": producer, **params},
-            count=sent,
+    except BaseException as exc:
+        asyncio.run(
+            records.record_replay(
+                settings,
+                row_id,
+                count=sent,
+                position=after,
+                outcome="failed",
+                detail=f"{type(exc).__name__}: {exc}"[:2000],
+            )
         )
+        raise
+    asyncio.run(
+        records.record_replay(settings, row_id, count=sent, position=after, outcome="completed")
     )
-    console.print(f"[green]✓[/] replayed {sent} event(s) from {producer} to {to}")
+    return sent
 
 
 def _ok(response: httpx.Response) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import os
 import socket
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -49,6 +50,74 @@ async def audit(
                     detail=detail,
                 )
             )
+    finally:
+        await db.dispose()
+
+
+async def start_replay(
+    settings: Settings, *, actor: str, target: str, filters: dict[str, Any], resume: bool
+) -> tuple[int, int]:
+    """Write a history replay's audit row before anything is sent; returns its id and the
+    event-log position to start after: where the last run of the same replay (same target and
+    filters) stopped if it did not complete and ``resume`` is set, else 0."""
+    db = engine(settings)
+    try:
+        async with db.begin() as conn:
+            last = (
+                await conn.execute(
+                    select(audit_log.c.id, audit_log.c.outcome, audit_log.c.position)
+                    .where(
+                        audit_log.c.action == "history_replay",
+                        audit_log.c.target == target,
+                        audit_log.c.filters == filters,
+                    )
+                    .order_by(audit_log.c.id.desc())
+                    .limit(1)
+                )
+            ).first()
+            after = 0
+            if resume and last is not None and last.outcome != "completed":
+                after = int(last.position or 0)
+            detail = f"resumes audit #{last.id} after position {after}" if last and after else ""
+            row_id = await conn.scalar(
+                audit_log.insert()
+                .values(
+                    actor=actor,
+                    action="history_replay",
+                    target=target,
+                    filters=filters,
+                    count=0,
+                    detail=detail,
+                    outcome="started",
+                    position=after,
+                )
+                .returning(audit_log.c.id)
+            )
+        return int(row_id or 0), after
+    finally:
+        await db.dispose()
+
+
+async def record_replay(
+    settings: Settings,
+    row_id: int,
+    *,
+    count: int,
+    position: int,
+    outcome: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """Progress of a history replay (what the broker confirmed so far), or its end (with
+    ``outcome``: completed or failed)."""
+    values: dict[str, Any] = {"count": count, "position": position}
+    if outcome is not None:
+        values.update(outcome=outcome, finished_at=func.now())
+    if detail is not None:
+        values["detail"] = detail
+    db = engine(settings)
+    try:
+        async with db.begin() as conn:
+            await conn.execute(audit_log.update().where(audit_log.c.id == row_id).values(values))
     finally:
         await db.dispose()
 

@@ -31,6 +31,12 @@ audit_log = Table(
     Column("filters", JSONB, nullable=False),
     Column("count", Integer, nullable=False),
     Column("detail", Text, nullable=False, server_default=""),
+    # A history replay writes its row before sending ("started") and completes it after
+    # ("completed" or "failed"); a run killed meanwhile stays "started". ``position`` is the
+    # event-log position up to which the broker confirmed delivery: a rerun resumes after it.
+    Column("outcome", String(20), nullable=False, server_default="completed"),
+    Column("position", BigInteger, nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
 )
 
 archived_messages = Table(
