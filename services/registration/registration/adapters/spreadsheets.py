@@ -47,7 +47,10 @@ def read_rows(filename: str, content: bytes) -> tuple[list[str], Rows]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise _unreadable("CSV files must be UTF-8") from exc
-        table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:  # a field over csv's limit, a NUL byte, a broken quote
+            raise _unreadable(str(exc)) from exc
     if not table:
         raise _unreadable("the file is empty")
     header = [h.strip().lower() for h in table[0]]
