@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from cnnt_shared.http.errors import RETRY_AFTER_SECONDS, error_body
 from cnnt_shared.service import RuntimeDep
 
 health_router = APIRouter(tags=["health"])
@@ -35,7 +36,13 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
         else f"error: {runtime.relay.last_error or 'stopped'}"
     )
     ready = all(v == "ok" for v in checks.values())
+    if ready:
+        return JSONResponse({"status": "ready", "checks": checks})
+    failing = ", ".join(name for name, v in checks.items() if v != "ok")
+    # Not ready is a 503 like any other: the one error shape (beside the checks) and Retry-After.
+    body = error_body("not_ready", f"Dịch vụ chưa sẵn sàng: {failing}")
     return JSONResponse(
-        {"status": "ready" if ready else "not_ready", "checks": checks},
-        status_code=200 if ready else 503,
+        {"status": "not_ready", "checks": checks, **body},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )

@@ -56,6 +56,9 @@ async def test_a_database_that_cannot_be_reached_gives_503_with_retry_after(
         assert int(listed.headers["retry-after"]) > 0
         created = await away.post("/api/v1/facilities", json=a_facility(), headers=officer)
         assert refusal(created)[0] == 503
+        readiness = await away.get("/readyz")
+        assert refusal(readiness)[:2] == (503, "not_ready")
+        assert readiness.json()["checks"]["database"].startswith("error")
 
 
 async def test_no_free_pooled_connection_within_the_timeout_gives_503_and_stores_nothing(
