@@ -9,6 +9,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 
 from cnnt_shared.errors import DomainError
+from cnnt_shared.text import TextError, normalise_line
 
 Rows = list[tuple[int, dict[str, str]]]
 
@@ -24,7 +25,7 @@ def _text(value: object) -> str:
         return value.isoformat()[:10]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value)
 
 
 def _keyed(header: list[str], cells: list[str]) -> dict[str, str]:
@@ -48,9 +49,13 @@ def read_rows(filename: str, content: bytes) -> tuple[list[str], Rows]:
         except UnicodeDecodeError as exc:
             raise _unreadable("CSV files must be UTF-8") from exc
         try:
-            table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+            table = [list(row) for row in csv.reader(io.StringIO(text))]
         except csv.Error as exc:  # a field over csv's limit, a NUL byte, a broken quote
             raise _unreadable(str(exc)) from exc
+    try:  # cells as the HTTP edge would have them: NFC, trimmed, single spaces
+        table = [[normalise_line(cell) for cell in row] for row in table]
+    except TextError as exc:
+        raise _unreadable(str(exc)) from exc
     if not table:
         raise _unreadable("the file is empty")
     header = [h.strip().lower() for h in table[0]]
