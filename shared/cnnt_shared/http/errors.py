@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+from aiormq.exceptions import AMQPError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -112,9 +113,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OSError)
     async def database_unreachable(_: Request, exc: OSError) -> JSONResponse:
-        # asyncpg raises the socket's own error (connection refused, reset) while connecting.
-        log.warning("db_unreachable", error=str(exc))
-        return unavailable("database_unavailable")
+        # asyncpg raises the socket's own error (connection refused, reset) while connecting;
+        # aiormq's connection errors (a replay's broker connection) are OSErrors too.
+        what = "broker" if isinstance(exc, AMQPError) else "database"
+        log.warning(f"{what}_unreachable", error=str(exc))
+        return unavailable(f"{what}_unavailable")
 
     @app.exception_handler(DBAPIError)
     async def database_error(_: Request, exc: DBAPIError) -> JSONResponse:
