@@ -16,6 +16,7 @@ from faststream.specification import AsyncAPI
 from cnnt_shared.db.engine import service_engine, session_factory
 from cnnt_shared.http.docs import docs_router
 from cnnt_shared.http.errors import install_error_handlers
+from cnnt_shared.http.exports import declare_export_types
 from cnnt_shared.http.health import health_router
 from cnnt_shared.http.limits import BodyLimitMiddleware
 from cnnt_shared.http.metrics import metrics_router
@@ -92,4 +93,5 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     app.include_router(ops_router, responses=ERROR_RESPONSES)
     app.include_router(spec.api(), responses=ERROR_RESPONSES)
+    declare_export_types(app)
     return app
