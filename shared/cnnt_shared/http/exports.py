@@ -84,7 +84,6 @@ def table_response(
     return Response(to_xlsx(columns, rows, filename), media_type=XLSX_TYPE, headers=disposition)
 
 
-
 def declare_export_types(app: FastAPI) -> None:
     """Every operation with a ``format`` query parameter of ``ExportFormat`` documents the CSV
     and XLSX bodies it may answer with, beside JSON (clients and the fuzz run rely on the
