@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
 import requests
@@ -57,6 +57,13 @@ def _schema(service: str) -> Any:
 
 
 SCHEMAS = {service: _schema(service) for service in SERVICE_NAMES}
+Test = TypeVar("Test", bound=Callable[..., None])
+
+
+def fuzzed(service: str) -> Callable[[Test], Test]:
+    """schemathesis' parametrize, typed: one test per operation of the service's document."""
+    decorator: Callable[[Test], Test] = SCHEMAS[service].parametrize()
+    return decorator
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +117,7 @@ def _fuzz(service: str, case: Any, served: Settings, session: requests.Session) 
         )
 
 
-@SCHEMAS["registration"].parametrize()
+@fuzzed("registration")
 @BOUNDED
 def test_registration_api_answers_every_input_as_documented(
     case: Any, served: Settings, session: requests.Session
@@ -118,7 +125,7 @@ def test_registration_api_answers_every_input_as_documented(
     _fuzz("registration", case, served, session)
 
 
-@SCHEMAS["evaluation"].parametrize()
+@fuzzed("evaluation")
 @BOUNDED
 def test_evaluation_api_answers_every_input_as_documented(
     case: Any, served: Settings, session: requests.Session
@@ -126,7 +133,7 @@ def test_evaluation_api_answers_every_input_as_documented(
     _fuzz("evaluation", case, served, session)
 
 
-@SCHEMAS["certification"].parametrize()
+@fuzzed("certification")
 @BOUNDED
 def test_certification_api_answers_every_input_as_documented(
     case: Any, served: Settings, session: requests.Session
@@ -134,7 +141,7 @@ def test_certification_api_answers_every_input_as_documented(
     _fuzz("certification", case, served, session)
 
 
-@SCHEMAS["support"].parametrize()
+@fuzzed("support")
 @BOUNDED
 def test_support_api_answers_every_input_as_documented(
     case: Any, served: Settings, session: requests.Session
