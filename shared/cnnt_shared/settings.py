@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         default=0, ge=0, description="Pooled connections per instance; 0: from the budget"
     )
     # A request that waits this long for a pooled connection gets 503 + Retry-After.
-    db_pool_timeout: float = Field(default=5.0, gt=0)
+    db_pool_timeout: float = Field(default=30.0, gt=0)
     db_ping_after_idle: float = Field(
         default=5.0, ge=0, description="Ping a pooled connection idle this long before use"
     )
