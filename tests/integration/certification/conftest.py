@@ -182,7 +182,16 @@ def judged_round(
         entries.append(entry)
         sheets += [sheet_event(ref.id, entry.data.entry_id, j, per_judge) for j in judges]
     closing = JudgingClosed.new(
-        JudgingClosedData(round_id=ref.id, jury_size=jury_size, closed_at=T0 + timedelta(days=40))
+        JudgingClosedData(
+            round_id=ref.id,
+            jury_size=jury_size,
+            closed_at=T0 + timedelta(days=40),
+            # What evaluation announces: every standing entry, every sheet at revision 1.
+            entries=len(entries),
+            sheets=len(sheets),
+            sheet_revisions=len(sheets),
+            sheets_set_aside=0,
+        )
     )
     return JudgedRound(ref.id, year, entries, sheets, closing, opening, judges)
 

@@ -183,4 +183,3 @@ async def test_judging_closed_carries_the_sheets_that_count(
     # Counting: three sheets of entry 0 at revision 1, the chair's of entry 1 at revision 2.
     assert (data["entries"], data["sheets"], data["sheet_revisions"]) == (2, 4, 5)
     assert (data["sheets_set_aside"], data["jury_size"]) == (1, 3)
-

@@ -15,6 +15,7 @@ from certification.entrypoints.schemas import (
     ResultLine,
     ResultsPreview,
     RevocationCreate,
+    tally_public,
 )
 from certification.entrypoints.verification import verification_public
 from certification.service_layer import (
@@ -68,6 +69,7 @@ def build_router() -> APIRouter:
             settings=found.settings,
             decision=DecisionPublic.model_validate(found.decision) if found.decision else None,
             results=[ResultLine.model_validate(row) for row in found.rows],
+            tally=tally_public(found.tally),
         )
 
     @router.get("/rounds/{round_id}/results", tags=["results"])
