@@ -12,6 +12,7 @@ from cnnt_shared.auth import Role
 from cnnt_shared.contracts import JudgingClosed, JudgingClosedData
 from cnnt_shared.settings import Settings
 from tests.integration.certification.conftest import (
+    PROVINCE,
     decide,
     handled,
     judged_round,
@@ -43,11 +44,23 @@ async def test_a_decision_on_an_incomplete_tally_is_refused_until_every_sheet_ar
 ) -> None:
     judged = judged_round(SCORES)
     held_back = judged.sheets[-2:]  # two sheets of the last entry still on their way
-    await publish(stack, judged.opening, *judged.entries, *judged.sheets[:-2], judged.closing)
-    await handled(stack, judged.opening, *judged.entries, *judged.sheets[:-2], judged.closing)
+    await publish(stack, judged.opening, *judged.entries, *judged.sheets[:-2])
+    await handled(stack, judged.opening, *judged.entries, *judged.sheets[:-2])
+    before = await certification.get(
+        f"/api/v1/rounds/{judged.id}/tally", headers=bearer(stack, Role.CERTIFIER, PROVINCE)
+    )
+    assert before.status_code == 200, before.text
+    assert {k: before.json()[k] for k in ("complete", "judging_closed", "sheets_expected")} == {
+        "complete": False,
+        "judging_closed": False,
+        "sheets_expected": None,
+    }
+    await publish(stack, judged.closing)
+    await handled(stack, judged.closing)
     tally = await tally_when(certification, stack, judged.id, sheets_received=7)
     assert tally == {
         "complete": False,
+        "judging_closed": True,
         "checked": True,
         "entries_expected": 3,
         "entries_received": 3,

@@ -29,11 +29,14 @@ class Counts:
 
 @dataclass(frozen=True)
 class Tally:
-    """``expected`` is None for a JudgingClosed published before it carried counts: such a
-    round's tally cannot be checked and is taken as judging closed it (the earlier behaviour)."""
+    """Before JudgingClosed arrives nothing is expected yet and the tally is not complete.
+    After it, ``expected`` is None only for a JudgingClosed published before it carried counts:
+    such a round's tally cannot be checked and is taken as judging closed it (the earlier
+    behaviour)."""
 
     expected: Counts | None
     received: Counts
+    judging_closed: bool = True
 
     @property
     def checked(self) -> bool:
@@ -41,13 +44,13 @@ class Tally:
 
     @property
     def complete(self) -> bool:
-        return self.expected is None or self.expected == self.received
+        return self.judging_closed and (self.expected is None or self.expected == self.received)
 
 
 def check_tally_complete(tally: Tally) -> None:
     if tally.complete:
         return
-    assert tally.expected is not None
+    assert tally.expected is not None  # results.rules_of refused the round before judging closed
     expected, received = tally.expected, tally.received
     raise Conflict(
         TALLY_INCOMPLETE,

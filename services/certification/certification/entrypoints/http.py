@@ -15,6 +15,7 @@ from certification.entrypoints.schemas import (
     ResultLine,
     ResultsPreview,
     RevocationCreate,
+    TallyPublic,
     tally_public,
 )
 from certification.entrypoints.verification import verification_public
@@ -71,6 +72,13 @@ def build_router() -> APIRouter:
             results=[ResultLine.model_validate(row) for row in found.rows],
             tally=tally_public(found.tally),
         )
+
+    @router.get("/rounds/{round_id}/tally", tags=["results"])
+    async def tally(round_id: UUID, runtime: RuntimeDep, who: CurrentPrincipal) -> TallyPublic:
+        """Whether certification holds everything judging closed with; poll it before deciding
+        (a decision is refused with 409 `tally_incomplete` until `complete`)."""
+        async with runtime.uow() as uow:
+            return tally_public(await results.round_tally(uow, who, round_id))
 
     @router.get("/rounds/{round_id}/results", tags=["results"])
     async def results_table(

@@ -68,6 +68,7 @@ class TallyPublic(BaseModel):
     decision is refused with 409 `tally_incomplete` while `complete` is false."""
 
     complete: bool
+    judging_closed: bool = Field(description="Certification has received JudgingClosed")
     checked: bool = Field(
         description="False for a round whose JudgingClosed carried no counts (before they "
         "existed): its tally cannot be checked and counts as complete"
@@ -146,4 +147,9 @@ def tally_public(tally: Tally) -> TallyPublic:
     for name in ("entries", "sheets", "sheet_revisions", "sheets_set_aside"):
         figures[f"{name}_expected"] = getattr(expected, name) if expected else None
         figures[f"{name}_received"] = getattr(received, name)
-    return TallyPublic(complete=tally.complete, checked=tally.checked, **figures)
+    return TallyPublic(
+        complete=tally.complete,
+        judging_closed=tally.judging_closed,
+        checked=tally.checked,
+        **figures,
+    )

@@ -58,6 +58,12 @@ async def load_round(uow: UnitOfWork, round_id: UUID, *, lock: bool = False) -> 
     return found
 
 
+async def round_tally(uow: UnitOfWork, who: Principal, round_id: UUID) -> Tally:
+    """What a client waits on before deciding: the tally, readable before judging closes."""
+    require_reader(who, await load_round(uow, round_id))
+    return await tally_of(uow, round_id)
+
+
 async def decisions_of(uow: UnitOfWork, who: Principal, round_id: UUID) -> list[DecisionRow]:
     require_reader(who, await load_round(uow, round_id))
     rows = await uow.session.execute(

@@ -44,7 +44,9 @@ async def received(uow: UnitOfWork, round_id: UUID) -> Counts:
 
 
 async def tally_of(uow: UnitOfWork, round_id: UUID) -> Tally:
-    """The round's tally; only asked once judging has closed (results.rules_of checks it)."""
+    """The round's tally, whether or not judging has closed."""
     judging = await uow.session.get(JudgingRow, round_id)
-    assert judging is not None
-    return Tally(expected(judging), await received(uow, round_id))
+    counts = await received(uow, round_id)
+    if judging is None:
+        return Tally(None, counts, judging_closed=False)
+    return Tally(expected(judging), counts)
