@@ -98,7 +98,7 @@ async def test_an_entry_or_revision_still_on_its_way_keeps_the_tally_incomplete(
     data = judged.closing.data
     # Judging closed on the chair's second revision of entry 0's sheet.
     closing = JudgingClosed.new(
-        JudgingClosedData(**{**data.model_dump(), "sheet_revisions": data.sheet_revisions + 1})
+        JudgingClosedData(**{**data.model_dump(), "sheet_revisions": len(judged.sheets) + 1})
     )
     late_entry = judged.entries[1]
     await publish(stack, judged.opening, judged.entries[0], *judged.sheets, closing)
