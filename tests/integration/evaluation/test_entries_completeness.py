@@ -183,3 +183,10 @@ async def test_judging_closed_carries_the_sheets_that_count(
     # Counting: three sheets of entry 0 at revision 1, the chair's of entry 1 at revision 2.
     assert (data["entries"], data["sheets"], data["sheet_revisions"]) == (2, 4, 5)
     assert (data["sheets_set_aside"], data["jury_size"]) == (1, 3)
+    # Nothing is set aside once judging has closed on these figures.
+    late = await evaluation.post(
+        "/api/v1/conflicts",
+        json={"facility_id": str(judged.registrations[0].data.facility.id)},
+        headers=judged.judge(second),
+    )
+    assert (late.status_code, late.json()["error"]["code"]) == (409, "judging_closed")

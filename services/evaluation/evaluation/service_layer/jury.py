@@ -87,6 +87,9 @@ async def add_member(
 
 async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: ConflictCreate) -> ConflictRow:
     member = await acting_member(uow, who)
+    # Judging closed on a tally certification now checks its own against: a sheet set aside
+    # after that would change results already being decided (and never let the tally match).
+    ensure_judging_open(await get_round(uow, member.round_id, lock="share"))
     now = datetime.now(UTC)
     values = {
         "member_id": member.id,
