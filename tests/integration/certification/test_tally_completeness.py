@@ -77,6 +77,10 @@ async def test_a_decision_on_an_incomplete_tally_is_refused_until_every_sheet_ar
     error = refused.json()["error"]
     assert (error["code"], error["field"]) == ("tally_incomplete", "round_id")
     assert (error["details"]["sheets_expected"], error["details"]["sheets_received"]) == (9, 7)
+    table = await certification.get(
+        f"/api/v1/rounds/{judged.id}/results", headers=bearer(stack, Role.MINISTRY)
+    )
+    assert table.headers["CNNT-Tally-Complete"] == "false"
     decisions = await certification.get(
         f"/api/v1/rounds/{judged.id}/decisions", headers=bearer(stack, Role.MINISTRY)
     )
