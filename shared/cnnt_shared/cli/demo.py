@@ -83,7 +83,9 @@ class Programme:
         self.plan = plan
         self.progress = progress
         # Generous: a loaded 2-core machine can stall a request for a while; the demo waits.
-        self.http = httpx.AsyncClient(timeout=120)
+        # Idle connections are dropped before uvicorn's 5 s keep-alive ends: a connection left
+        # idle while juries score would otherwise be reused just as the server closes it.
+        self.http = httpx.AsyncClient(timeout=120, limits=httpx.Limits(keepalive_expiry=2.0))
         self.ids: dict[str, str] = {}  # facility / product key -> id in registration
         self.limit = asyncio.Semaphore(8)
         self.summary = Summary()
