@@ -97,6 +97,8 @@ async def _open_and_import(
     )
     if report["accepted"] != entries:
         raise RuntimeError(f"{round_.province}: import accepted {report['accepted']} of {entries}")
+    # Registration closes: evaluation forms a jury only on the final list of entries.
+    body(await registration.post(f"/api/v1/rounds/{round_.id}/close", headers=officer), 200)
 
 
 async def _form_jury(
@@ -156,6 +158,11 @@ async def set_up(
                 total,
                 on_value=lambda v: progress.update(seen, completed=v),  # noqa: B023 - awaited here
             )
+    async with Probe(settings, "evaluation", dead_letter_count(settings)) as probe:
+        await probe.until(
+            "SELECT count(*) FROM evaluation.rounds WHERE expected_entries IS NOT NULL",
+            len(rounds),
+        )
     juries = progress.add_task("juries formed", total=len(rounds))
 
     async def form(r: Round) -> None:

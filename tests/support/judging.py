@@ -17,6 +17,8 @@ from cnnt_shared.contracts import (
     ProductRegistered,
     ProductRegisteredData,
     ResultSettings,
+    RoundClosed,
+    RoundClosedData,
     RoundOpened,
     RoundOpenedData,
     RoundRef,
@@ -143,6 +145,18 @@ class JudgedRound:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
+    async def completeness(self) -> dict[str, Any] | None:
+        """The progress with its completeness fields; None while evaluation knows no event of
+        the round yet (it holds none of its entries)."""
+        response = await self.client.get(
+            f"/api/v1/rounds/{self.id}/progress", headers=self.organiser
+        )
+        if response.status_code == 404:
+            assert response.json()["error"]["code"] == "round_not_found", response.text
+            return None
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
     async def entries_seen(self) -> list[dict[str, Any]]:
         response = await self.client.get(
             f"/api/v1/rounds/{self.id}/entries", headers=bearer(self.settings, Role.MINISTRY)
@@ -150,20 +164,36 @@ class JudgedRound:
         return list(response.json())
 
 
+def round_closed(ref: RoundRef, entries: int) -> RoundClosed:
+    return RoundClosed.new(RoundClosedData(round=ref, entries=entries, closed_at=datetime.now(UTC)))
+
+
 async def judged_round(
-    client: httpx.AsyncClient, settings: Settings, entries: int, year: int = 2021
+    client: httpx.AsyncClient,
+    settings: Settings,
+    entries: int,
+    year: int = 2021,
+    *,
+    close_registration: bool = True,
 ) -> JudgedRound:
-    """Open a round and register ``entries`` entries by publishing registration's events, and
-    wait until evaluation has them all."""
+    """Open a round, register ``entries`` entries and close registration by publishing
+    registration's events, and wait on evaluation's completeness signal: it holds them all
+    (without closing, until it has seen them)."""
     opened = round_opened(year=year)
     registrations = [product_registered(opened.data.round, i) for i in range(entries)]
-    await publish(settings, opened, *registrations)
+    closing = [round_closed(opened.data.round, entries)] if close_registration else []
+    await publish(settings, opened, *registrations, *closing)
     judged = JudgedRound(client, settings, opened, registrations)
 
-    async def all_seen() -> bool:
-        return len(await judged.entries_seen()) == entries
+    async def whole() -> bool:
+        found = await judged.completeness()
+        if found is None:
+            return False
+        if close_registration:
+            return bool(found["entries_complete"])
+        return bool(found["entries_held"] == entries)
 
-    await eventually(all_seen)
+    await eventually(whole)
     return judged
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from rich.table import Table
 
 from cnnt_shared.cli.scenario import Entry, Plan, RoundPlan, Scheme
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE
+from cnnt_shared.db.freshness import RECEIVED_AS_OF_HEADER
 from cnnt_shared.settings import Settings
 from cnnt_shared.tokens import Role, issue_token
 
@@ -81,10 +83,13 @@ class Programme:
         self.plan = plan
         self.progress = progress
         # Generous: a loaded 2-core machine can stall a request for a while; the demo waits.
-        self.http = httpx.AsyncClient(timeout=120)
+        # Idle connections are dropped before uvicorn's 5 s keep-alive ends: a connection left
+        # idle while juries score would otherwise be reused just as the server closes it.
+        self.http = httpx.AsyncClient(timeout=120, limits=httpx.Limits(keepalive_expiry=2.0))
         self.ids: dict[str, str] = {}  # facility / product key -> id in registration
         self.limit = asyncio.Semaphore(8)
         self.summary = Summary()
+        self.last_decision_at = ""  # when the latest decision was recorded (RFC 3339)
 
     def token(self, role: Role, scope: str) -> dict[str, str]:
         token = issue_token(
@@ -106,6 +111,19 @@ class Programme:
             raise DemoError(f"{method} {service}{path}: {response.status_code} {response.text}")
         return response.json()
 
+    async def reading(self, service: str, path: str, auth: dict[str, str]) -> Any:
+        """A GET whose round the service may not know yet: None until one of the round's
+        events has reached it (it then holds none of the round), any other error raised."""
+        async with self.limit:
+            response = await self.http.get(
+                f"{self.settings.base_url(service)}/api/v1{path}", headers=auth
+            )
+        if response.status_code == 404 and '"round_not_found"' in response.text:
+            return None
+        if response.status_code >= 400:
+            raise DemoError(f"GET {service}{path}: {response.status_code} {response.text}")
+        return response.json()
+
     async def until(self, what: str, check: Any) -> Any:
         deadline = asyncio.get_running_loop().time() + PATIENCE
         while not (value := await check()):
@@ -125,6 +143,7 @@ class Programme:
             for plan_round in self.plan.rounds:
                 await self.round(plan_round)
                 self.progress.advance(rounds)
+            await self.until("support to learn the recognitions", self.support_knows_recognitions)
             schemes = self.progress.add_task(
                 "support schemes allocated", total=len(self.plan.schemes)
             )
@@ -192,16 +211,13 @@ class Programme:
         entry_ids = await asyncio.gather(*(self.enter(round_id, plan, e) for e in plan.entries))
         await self.call("POST", "registration", f"/rounds/{round_id}/close", ministry)
 
-        async def known() -> bool:
-            try:
-                entries = await self.call(
-                    "GET", "evaluation", f"/rounds/{round_id}/entries", ministry
-                )
-            except DemoError:
-                return False
-            return len(entries) == len(plan.entries)
+        # Completeness signals, not guesses: evaluation says when it holds every entry
+        # registration closed with, certification when its tally is what judging closed with.
+        async def entries_complete() -> bool:
+            progress = await self.reading("evaluation", f"/rounds/{round_id}/progress", ministry)
+            return bool(progress and progress["entries_complete"])
 
-        await self.until(f"evaluation to receive the entries of {plan.name}", known)
+        await self.until(f"evaluation to hold the entries of {plan.name}", entries_complete)
         members = [
             {
                 "name": JUDGES[i],
@@ -240,25 +256,19 @@ class Programme:
             "POST", "evaluation", f"/rounds/{round_id}/close-judging", ministry, json={}
         )
 
-        async def tallied() -> Any:
-            try:
-                preview = await self.call(
-                    "GET", "certification", f"/rounds/{round_id}/preview", ministry
-                )
-            except DemoError:
-                return None
-            lines = preview["results"]
-            return (
-                preview
-                if len(lines) == len(plan.entries)
-                and all(line["judges"] == len(judges) for line in lines)
-                else None
-            )
+        async def tallied() -> bool:
+            tally = await self.reading("certification", f"/rounds/{round_id}/tally", ministry)
+            return bool(tally and tally["complete"])
 
         await self.until(f"certification to tally {plan.name}", tallied)
         decision = {"number": plan.decision, "decided_on": str(plan.decided_on)}
-        await self.call(
+        issued = await self.call(
             "POST", "certification", f"/rounds/{round_id}/decision", ministry, json=decision
+        )
+        self.last_decision_at = str(issued["recorded_at"])
+        await self.until(
+            f"registration to record the recognitions of {plan.name}",
+            lambda: self.recognitions_recorded(plan, len(issued["certificates"])),
         )
         results = await self.call("GET", "certification", f"/rounds/{round_id}/results", ministry)
         self.summary.rounds[plan.name] = [
@@ -284,19 +294,41 @@ class Programme:
             "registered_on": str(plan.registered_on),
         }
         ministry = self.token(Role.MINISTRY, NATION_SCOPE)
-
-        async def accepted() -> Any:
-            try:
-                return await self.call(
-                    "POST", "registration", f"/rounds/{round_id}/entries", ministry, json=body
-                )
-            except DemoError as exc:  # the prior recognition may still be on its way
-                if "prior_recognition_required" in str(exc):
-                    return None
-                raise
-
-        created = await self.until(f"the recognition of {entry.product.name}", accepted)
+        # The prior recognition is already recorded: each round waits for registration to
+        # record its recognitions before the next one opens.
+        created = await self.call(
+            "POST", "registration", f"/rounds/{round_id}/entries", ministry, json=body
+        )
         return str(created["id"])
+
+    async def recognitions_recorded(self, plan: RoundPlan, issued: int) -> bool:
+        """Registration's report counts the round's recognitions (one round per level, scope
+        and year in the plan): the news of every certificate issued has reached it."""
+        report = await self.call(
+            "GET",
+            "registration",
+            "/reports/recognition",
+            self.token(Role.MINISTRY, NATION_SCOPE),
+            params={"scope": plan.scope, "from_year": plan.year, "to_year": plan.year},
+        )
+        counted = {row["level"]: row["recognised"] for row in report["levels"]}
+        return bool(counted.get(plan.level, 0) == issued)
+
+    async def support_knows_recognitions(self) -> bool:
+        """Support has taken in recognitions up to the last decision (they give priority)."""
+        async with self.limit:
+            response = await self.http.get(
+                f"{self.settings.base_url('support')}/api/v1/reports/support",
+                params={"from_year": 2000, "to_year": 2000},
+                headers=self.token(Role.MINISTRY, NATION_SCOPE),
+            )
+        if response.status_code >= 400:
+            raise DemoError(f"GET support/reports/support: {response.status_code} {response.text}")
+        received = response.headers.get(RECEIVED_AS_OF_HEADER)
+        return bool(
+            received
+            and datetime.fromisoformat(received) >= datetime.fromisoformat(self.last_decision_at)
+        )
 
     async def support(self, scheme: Scheme) -> None:
         officer = self.token(Role.SUPPORT_OFFICER, scheme.scope)

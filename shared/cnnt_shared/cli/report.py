@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from openpyxl import Workbook
@@ -16,9 +18,11 @@ from rich.console import Console
 from rich.table import Table
 
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Region
+from cnnt_shared.db.freshness import AS_OF_HEADER
 from cnnt_shared.settings import Settings
 from cnnt_shared.tokens import Role, issue_token
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 LEVEL_NAMES = {"provincial": "Cấp tỉnh", "regional": "Cấp khu vực", "national": "Cấp quốc gia"}
 RECOGNITION_HEADERS = [
     "Cấp",
@@ -70,6 +74,15 @@ class Report:
     levels: list[dict[str, Any]]
     by_year: list[dict[str, Any]]
     support: list[dict[str, Any]]
+    # How fresh each part is: the time of the last event it includes (None: no event yet).
+    recognition_as_of: datetime | None = None
+    support_as_of: datetime | None = None
+
+    def freshness_line(self) -> str:
+        return (
+            f"Số liệu công nhận tính đến {vietnam_time(self.recognition_as_of)}; "
+            f"số liệu khuyến công tính đến {vietnam_time(self.support_as_of)} (giờ Việt Nam)"
+        )
 
     def recognition_rows(self) -> list[list[Any]]:
         rows = [
@@ -114,12 +127,11 @@ def gather(settings: Settings, scope: str, first: int, last: int) -> Report:
         )
         regions = _ok(client.get(f"{settings.base_url('registration')}/api/v1/province-regions"))
         one_province = scope not in {NATION_SCOPE, *(r.value for r in Region)}
-        support = _ok(
-            client.get(
-                f"{settings.base_url('support')}/api/v1/reports/support",
-                params={**period, **({"province": scope} if one_province else {})},
-            )
+        support_response = client.get(
+            f"{settings.base_url('support')}/api/v1/reports/support",
+            params={**period, **({"province": scope} if one_province else {})},
         )
+        support = _ok(support_response)
     if scope in {r.value for r in Region}:
         units = {r["unit_code"] for r in regions if r["region"] == scope}
         support = [row for row in support if row.get("province_code") in units]
@@ -131,7 +143,20 @@ def gather(settings: Settings, scope: str, first: int, last: int) -> Report:
         recognition["levels"],
         recognition["by_year"],
         support,
+        _moment(recognition.get("as_of")),
+        _moment(support_response.headers.get(AS_OF_HEADER)),
     )
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def vietnam_time(moment: datetime | None) -> str:
+    """dd/MM/yyyy HH:mm:ss in Vietnam's time; a dash while no event has happened."""
+    if moment is None:
+        return "—"
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def _ok(response: httpx.Response) -> Any:
@@ -156,6 +181,7 @@ def show(report: Report, console: Console) -> None:
             *(f"{c:,}".replace(",", ".") if isinstance(c, int) else str(c) for c in row)
         )
     console.print(support)
+    console.print(report.freshness_line())
 
 
 def write_csv(report: Report, path: Path) -> None:

@@ -50,7 +50,8 @@ class RoundClosedData(Contract):
 
 
 class RoundClosed(Envelope):
-    """Registration closed for a round: its list of entries is final."""
+    """Registration closed for a round: its list of entries is final, and ``entries`` says how
+    many a consumer must hold (less withdrawals) before its picture of the round is whole."""
 
     event_type: Literal["RoundClosed"] = "RoundClosed"
     event_version: Literal[1] = 1
@@ -75,10 +76,25 @@ class EntryWithdrawn(Envelope):
 
 
 class JudgingClosedData(Contract):
+    """What judging ended with. The counts (added within v1, so absent from events published
+    before them) let certification tell a whole tally from one whose events are still on the
+    way: it holds the same standing entries, the same sheets that count, each at the same
+    revision (hence the sum of revisions), and the same sheets set aside."""
+
     round_id: UUID
     jury_size: int = Field(ge=1)
     overridden_flags: int = Field(default=0, ge=0)
     closed_at: AwareDatetime
+    entries: int | None = Field(default=None, ge=0, description="Standing entries judged")
+    sheets: int | None = Field(
+        default=None, ge=0, description="Score sheets that count (latest revisions, none set aside)"
+    )
+    sheet_revisions: int | None = Field(
+        default=None, ge=0, description="Sum of the revision numbers of the sheets that count"
+    )
+    sheets_set_aside: int | None = Field(
+        default=None, ge=0, description="Submitted sheets set aside (conflict or recusal)"
+    )
 
 
 class JudgingClosed(Envelope):

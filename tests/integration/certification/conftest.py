@@ -181,10 +181,33 @@ def judged_round(
         )
         entries.append(entry)
         sheets += [sheet_event(ref.id, entry.data.entry_id, j, per_judge) for j in judges]
-    closing = JudgingClosed.new(
-        JudgingClosedData(round_id=ref.id, jury_size=jury_size, closed_at=T0 + timedelta(days=40))
-    )
+    closing = judging_closed(ref.id, jury_size, entries, sheets)
     return JudgedRound(ref.id, year, entries, sheets, closing, opening, judges)
+
+
+def judging_closed(
+    round_id: uuid.UUID,
+    jury_size: int,
+    entries: Sequence[ProductRegistered],
+    sheets: Sequence[ScoreSubmitted],
+) -> JudgingClosed:
+    """What evaluation announces: every entry standing, each member's latest revision counting,
+    none set aside."""
+    latest: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
+    for s in sheets:
+        key = (s.data.entry_id, s.data.judge_id)
+        latest[key] = max(latest.get(key, 0), s.data.revision)
+    return JudgingClosed.new(
+        JudgingClosedData(
+            round_id=round_id,
+            jury_size=jury_size,
+            closed_at=T0 + timedelta(days=40),
+            entries=len(entries),
+            sheets=len(latest),
+            sheet_revisions=sum(latest.values()),
+            sheets_set_aside=0,
+        )
+    )
 
 
 async def preview(client: httpx.AsyncClient, settings: Settings, round_id: uuid.UUID) -> Any:

@@ -24,6 +24,7 @@ from tests.integration.certification.conftest import (
     decide,
     handled,
     judged_round,
+    judging_closed,
     preview,
     publish_round,
     settled,
@@ -124,6 +125,7 @@ async def test_replaying_every_score_twice_changes_no_result_and_issues_no_certi
     judged = judged_round(SCORES)
     first_entry, judge = judged.entries[0].data.entry_id, judged.judges[0]
     judged.sheets.append(sheet_event(judged.id, first_entry, judge, (37, 36, 9, 9), revision=2))
+    judged.closing = judging_closed(judged.id, 3, judged.entries, judged.sheets)
     live = (await publish_round(certification, stack, judged))["results"]
     assert live[0]["mean"] == "89.00"  # (91 + 88 + 88) / 3: the revision counts
 

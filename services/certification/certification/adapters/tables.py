@@ -55,6 +55,12 @@ class JudgingRow(Table, table=True):
     round_id: UUID = Field(primary_key=True)
     jury_size: int
     closed_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # What judging ended with, to tell a whole tally from one still arriving (None: a
+    # JudgingClosed published before it carried these counts).
+    entries: int | None = None
+    sheets: int | None = None
+    sheet_revisions: int | None = None
+    sheets_set_aside: int | None = None
 
 
 class EntryRow(Table, table=True):

@@ -15,6 +15,8 @@ from certification.entrypoints.schemas import (
     ResultLine,
     ResultsPreview,
     RevocationCreate,
+    TallyPublic,
+    tally_public,
 )
 from certification.entrypoints.verification import verification_public
 from certification.service_layer import (
@@ -68,7 +70,15 @@ def build_router() -> APIRouter:
             settings=found.settings,
             decision=DecisionPublic.model_validate(found.decision) if found.decision else None,
             results=[ResultLine.model_validate(row) for row in found.rows],
+            tally=tally_public(found.tally),
         )
+
+    @router.get("/rounds/{round_id}/tally", tags=["results"])
+    async def tally(round_id: UUID, runtime: RuntimeDep, who: CurrentPrincipal) -> TallyPublic:
+        """Whether certification holds everything judging closed with; poll it before deciding
+        (a decision is refused with 409 `tally_incomplete` until `complete`)."""
+        async with runtime.uow() as uow:
+            return tally_public(await results.round_tally(uow, who, round_id))
 
     @router.get("/rounds/{round_id}/results", tags=["results"])
     async def results_table(
@@ -77,14 +87,18 @@ def build_router() -> APIRouter:
         who: CurrentPrincipal,
         format: Annotated[ExportFormat, Query()] = ExportFormat.JSON,
     ) -> Response:
-        """Rank, mean, per-criterion means, outcome and reason of every entry."""
+        """Rank, mean, per-criterion means, outcome and reason of every entry; the
+        `CNNT-Tally-Complete` header says whether they rest on the whole tally."""
         async with runtime.uow() as uow:
             found = await results.round_results(uow, who, round_id)
         # Spreadsheets get numbers; JSON and CSV get the exact two-place text ("70.00").
         mode = "python" if format is ExportFormat.XLSX else "json"
         rows = [ResultLine.model_validate(row).model_dump(mode=mode) for row in found.rows]
         name = f"results-{found.round.scope_code}-{found.round.year}-{found.round.level.value}"
-        return table_response(RESULT_COLUMNS, rows, format, name)
+        response = table_response(RESULT_COLUMNS, rows, format, name)
+        # The body stays a table; whether it rests on the whole tally travels beside it.
+        response.headers["CNNT-Tally-Complete"] = str(found.tally.complete).lower()
+        return response
 
     @router.get("/rounds/{round_id}/decisions", tags=["decisions"])
     async def list_decisions(

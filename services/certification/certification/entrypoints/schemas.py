@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from certification.domain.certificates import CertificateStatus
 from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
+from certification.domain.tally import Tally
 from cnnt_shared.contracts import ResultSettings
 from cnnt_shared.contracts.vocabulary import Level, ProductGroup
 from cnnt_shared.http.fields import Name, Paragraphs
@@ -60,6 +61,27 @@ class ResultsPreview(BaseModel):
     settings: ResultSettings
     decision: DecisionPublic | None
     results: list[ResultLine]
+    tally: TallyPublic
+
+
+class TallyPublic(BaseModel):
+    """Whether certification holds everything judging closed with (kiểm phiếu đầy đủ). A
+    decision is refused with 409 `tally_incomplete` while `complete` is false."""
+
+    complete: bool
+    judging_closed: bool = Field(description="Certification has received JudgingClosed")
+    checked: bool = Field(
+        description="False for a round whose JudgingClosed carried no counts (before they "
+        "existed): its tally cannot be checked and counts as complete"
+    )
+    entries_expected: int | None
+    entries_received: int
+    sheets_expected: int | None
+    sheets_received: int
+    sheet_revisions_expected: int | None
+    sheet_revisions_received: int
+    sheets_set_aside_expected: int | None
+    sheets_set_aside_received: int
 
 
 class Exclusion(BaseModel):
@@ -122,3 +144,17 @@ class VerificationPublic(BaseModel):
     decision_number: str | None = None
     valid_until: date | None = None
     revocation: RevocationPublic | None = None
+
+
+def tally_public(tally: Tally) -> TallyPublic:
+    expected, received = tally.expected, tally.received
+    figures: dict[str, int | None] = {}
+    for name in ("entries", "sheets", "sheet_revisions", "sheets_set_aside"):
+        figures[f"{name}_expected"] = getattr(expected, name) if expected else None
+        figures[f"{name}_received"] = getattr(received, name)
+    return TallyPublic(
+        complete=tally.complete,
+        judging_closed=tally.judging_closed,
+        checked=tally.checked,
+        **figures,
+    )

@@ -20,6 +20,7 @@ from certification.domain import decisions as rules
 from certification.domain.certificates import RoundIdentity, certificate_series
 from certification.domain.decisions import DecisionKind
 from certification.domain.results import CRITERIA
+from certification.domain.tally import check_tally_complete
 from certification.service_layer.access import require_authority
 from certification.service_layer.decision_log import (
     issue_recognitions,
@@ -27,6 +28,7 @@ from certification.service_layer.decision_log import (
     record_decision,
 )
 from certification.service_layer.results import compute, load_round, rules_of
+from certification.service_layer.tally import tally_of
 from cnnt_shared.auth import Principal
 from cnnt_shared.db.unit_of_work import UnitOfWork
 
@@ -47,6 +49,7 @@ async def confirm_results(
     require_authority(who, round_)
     rules.check_not_decided(round_.decision_id is not None)
     settings, result_rules = await rules_of(uow, round_)
+    check_tally_complete(await tally_of(uow, round_id))
     results = await compute(uow, round_id, result_rules)
     identity = RoundIdentity(round_.level, round_.scope_code, round_.year)
     series = await lock_series(uow, certificate_series(identity))

@@ -23,6 +23,14 @@ from cnnt_shared.contracts.events import RoundRef
 from cnnt_shared.db.types import table_of
 from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
 
+JUDGING_FIGURES = (
+    "jury_size",
+    "closed_at",
+    "entries",
+    "sheets",
+    "sheet_revisions",
+    "sheets_set_aside",
+)
 RegistrationEvent = RoundOpened | ProductRegistered | EntryWithdrawn | RoundClosed
 ScoreEvent = ScoreSubmitted | SheetSetAside | JudgingClosed
 
@@ -153,14 +161,17 @@ async def _apply_score(uow: UnitOfWork, event: ScoreEvent) -> None:
         case JudgingClosed(data=data):
             # Kept apart from the round, so it holds even if it overtakes the round's opening.
             stmt = insert(JudgingRow).values(
-                round_id=data.round_id, jury_size=data.jury_size, closed_at=data.closed_at
+                round_id=data.round_id,
+                jury_size=data.jury_size,
+                closed_at=data.closed_at,
+                entries=data.entries,
+                sheets=data.sheets,
+                sheet_revisions=data.sheet_revisions,
+                sheets_set_aside=data.sheets_set_aside,
             )
             await uow.session.execute(
                 stmt.on_conflict_do_update(
                     index_elements=[col(JudgingRow.round_id)],
-                    set_={
-                        "jury_size": stmt.excluded.jury_size,
-                        "closed_at": stmt.excluded.closed_at,
-                    },
+                    set_={c: stmt.excluded[c] for c in JUDGING_FIGURES},
                 )
             )

@@ -29,7 +29,9 @@ from certification.domain.results import (
     Sheet,
     compute_results,
 )
+from certification.domain.tally import Tally
 from certification.service_layer.access import require_reader
+from certification.service_layer.tally import tally_of
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import ResultSettings
 from cnnt_shared.db.unit_of_work import UnitOfWork
@@ -43,6 +45,7 @@ class RoundResults:
     rules: Rules
     decision: DecisionRow | None
     rows: list[dict[str, Any]]
+    tally: Tally
 
 
 async def load_round(uow: UnitOfWork, round_id: UUID, *, lock: bool = False) -> RoundRow:
@@ -53,6 +56,12 @@ async def load_round(uow: UnitOfWork, round_id: UUID, *, lock: bool = False) -> 
     if found is None:
         raise NotFound("round_not_found", f"no round {round_id} is known", field="round_id")
     return found
+
+
+async def round_tally(uow: UnitOfWork, who: Principal, round_id: UUID) -> Tally:
+    """What a client waits on before deciding: the tally, readable before judging closes."""
+    require_reader(who, await load_round(uow, round_id))
+    return await tally_of(uow, round_id)
 
 
 async def decisions_of(uow: UnitOfWork, who: Principal, round_id: UUID) -> list[DecisionRow]:
@@ -151,9 +160,11 @@ async def round_results(uow: UnitOfWork, who: Principal, round_id: UUID) -> Roun
     round_ = await load_round(uow, round_id)
     require_reader(who, round_)
     settings, rules = await rules_of(uow, round_)
+    tally = await tally_of(uow, round_id)
     if round_.decision_id is not None:
         decision = await uow.session.get(DecisionRow, round_.decision_id)
-        return RoundResults(round_, settings, rules, decision, await _published_rows(uow, round_id))
+        rows = await _published_rows(uow, round_id)
+        return RoundResults(round_, settings, rules, decision, rows, tally)
     entries = await entries_of(uow, round_id)
     live = [_live_row(entries[r.entry_id], r) for r in await compute(uow, round_id, rules)]
-    return RoundResults(round_, settings, rules, None, live)
+    return RoundResults(round_, settings, rules, None, live, tally)

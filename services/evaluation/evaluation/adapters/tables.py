@@ -35,6 +35,8 @@ class RoundRow(Table, table=True):
     year: int
     name: str = Field(default="", max_length=300)
     registration_closed: bool = False
+    # RoundClosed's count of standing entries: judging starts once evaluation holds them all.
+    expected_entries: int | None = None
     # Evaluation's own per-round settings and the closing of judging (kết thúc chấm điểm).
     spread_threshold: Decimal = Field(default=Decimal(10), sa_type=Numeric(5, 1))
     judging_closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

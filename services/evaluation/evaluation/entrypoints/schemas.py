@@ -171,5 +171,14 @@ class ProgressPublic(BaseModel):
     spread_threshold: Score
     open_flags: int
     judging_closed: bool
+    registration_closed: bool = Field(description="Evaluation has received RoundClosed")
+    entries_expected: int | None = Field(
+        description="Standing entries registration closed with (null until RoundClosed arrives)"
+    )
+    entries_held: int = Field(description="Standing entries evaluation holds")
+    entries_complete: bool = Field(
+        description="Evaluation holds every standing entry: the jury can be formed and judging "
+        "closed without `entries_still_arriving`"
+    )
     entries: list[EntryProgressPublic]
     members: list[MemberProgressPublic]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from cnnt_shared.auth import Principal, Role
@@ -20,6 +20,7 @@ from evaluation.adapters.tables import (
     RoundRow,
     ScoreSheetRow,
 )
+from evaluation.domain.completeness import EntriesHeld
 from evaluation.domain.jury import judging_closed, not_a_member
 from evaluation.domain.progress import Assignment, Progress, progress
 
@@ -90,6 +91,47 @@ async def jury_of(uow: UnitOfWork, round_id: UUID) -> list[JuryMemberRow]:
     return list(result.scalars())
 
 
+async def assignments_of(uow: UnitOfWork, members: list[JuryMemberRow]) -> list[Assignment]:
+    """Each member with what bars them: declared facilities and recusals."""
+    ids = [m.id for m in members]
+    session = uow.session
+    conflicts = (
+        await session.execute(select(ConflictRow).where(col(ConflictRow.member_id).in_(ids)))
+    ).scalars()
+    recusals = (
+        await session.execute(select(RecusalRow).where(col(RecusalRow.member_id).in_(ids)))
+    ).scalars()
+    facilities: dict[UUID, set[UUID]] = {i: set() for i in ids}
+    recused: dict[UUID, set[UUID]] = {i: set() for i in ids}
+    for c in conflicts:
+        facilities[c.member_id].add(c.facility_id)
+    for r in recusals:
+        recused[r.member_id].add(r.entry_id)
+    return [
+        Assignment(m.id, frozenset(facilities[m.id]), frozenset(recused[m.id])) for m in members
+    ]
+
+
+async def entries_held(uow: UnitOfWork, round_: RoundRow) -> EntriesHeld:
+    """RoundClosed's count of standing entries against those evaluation holds."""
+    held = await uow.session.scalar(
+        select(func.count()).where(
+            col(EntryRow.round_id) == round_.id, col(EntryRow.withdrawn).is_(False)
+        )
+    )
+    return EntriesHeld(round_.expected_entries, int(held or 0))
+
+
+async def latest_revisions(uow: UnitOfWork, round_id: UUID) -> dict[tuple[UUID, UUID], int]:
+    """(entry id, member id) -> the latest submitted revision of that member's sheet."""
+    rows = await uow.session.execute(
+        select(
+            col(ScoreSheetRow.entry_id), col(ScoreSheetRow.member_id), col(ScoreSheetRow.revision)
+        ).where(col(ScoreSheetRow.round_id) == round_id, col(ScoreSheetRow.revision) > 0)
+    )
+    return {(e, m): r for e, m, r in rows.all()}
+
+
 async def round_progress(
     uow: UnitOfWork, round_: RoundRow
 ) -> tuple[Progress, list[EntryRow], list[JuryMemberRow]]:
@@ -105,28 +147,13 @@ async def round_progress(
         ).scalars()
     )
     members = await jury_of(uow, round_.id)
-    ids = [m.id for m in members]
-    conflicts = (
-        await session.execute(select(ConflictRow).where(col(ConflictRow.member_id).in_(ids)))
-    ).scalars()
-    recusals = (
-        await session.execute(select(RecusalRow).where(col(RecusalRow.member_id).in_(ids)))
-    ).scalars()
-    facilities: dict[UUID, set[UUID]] = {i: set() for i in ids}
-    recused: dict[UUID, set[UUID]] = {i: set() for i in ids}
-    for c in conflicts:
-        facilities[c.member_id].add(c.facility_id)
-    for r in recusals:
-        recused[r.member_id].add(r.entry_id)
+    assignments = await assignments_of(uow, members)
     sheets = await session.execute(
         select(
             col(ScoreSheetRow.entry_id), col(ScoreSheetRow.member_id), col(ScoreSheetRow.total)
         ).where(col(ScoreSheetRow.round_id) == round_.id, col(ScoreSheetRow.revision) > 0)
     )
     totals: dict[tuple[UUID, UUID], Decimal] = {(e, m): t for e, m, t in sheets.all()}
-    assignments = [
-        Assignment(m.id, frozenset(facilities[m.id]), frozenset(recused[m.id])) for m in members
-    ]
     snapshot = progress(
         [(e.id, e.facility_id) for e in entries], assignments, totals, round_.spread_threshold
     )

@@ -67,7 +67,7 @@ async def _apply(uow: UnitOfWork, event: RegistrationEvent) -> None:
             await uow.session.execute(
                 update(RoundRow)
                 .where(col(RoundRow.id) == data.round.id)
-                .values(registration_closed=True)
+                .values(registration_closed=True, expected_entries=data.entries)
             )
 
 

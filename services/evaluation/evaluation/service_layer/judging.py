@@ -10,14 +10,17 @@ from cnnt_shared.contracts import JudgingClosed, JudgingClosedData
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import DomainError
 from evaluation.adapters.tables import RoundRow
+from evaluation.domain.completeness import EntriesHeld, check_entries_complete, judged_sheets
 from evaluation.domain.jury import Closing, check_chair, check_may_close
 from evaluation.domain.score_sheet import check_spread_threshold
 from evaluation.entrypoints.schemas import CloseJudging, JudgingSettings
 from evaluation.service_layer.common import (
     acting_member,
+    assignments_of,
     authorise_organiser,
     ensure_judging_open,
     get_round,
+    latest_revisions,
     round_progress,
 )
 
@@ -52,7 +55,7 @@ async def close_judging(
     by_chair = await _organiser_or_chair(uow, who, round_)
     if not by_chair:
         who.require(Role.MINISTRY)
-    snapshot, _, members = await round_progress(uow, round_)
+    snapshot, entries, members = await round_progress(uow, round_)
     overridden = check_may_close(
         Closing(by_chair=by_chair, override=cmd.override, reason=cmd.reason),
         open_flags=snapshot.open_flags,
@@ -62,6 +65,14 @@ async def close_judging(
         raise DomainError(
             "jury_missing", "a round without a jury cannot close judging", field="round_id"
         )
+    # Registration must have closed and every standing entry be here: an entry arriving after
+    # the close could never be scored.
+    check_entries_complete(EntriesHeld(round_.expected_entries, len(entries)))
+    sheets = judged_sheets(
+        [(e.id, e.facility_id) for e in entries],
+        await assignments_of(uow, members),
+        await latest_revisions(uow, round_.id),
+    )
     now = datetime.now(UTC)
     round_.judging_closed_at = now
     round_.judging_closed_by = who.subject
@@ -76,6 +87,10 @@ async def close_judging(
                 jury_size=len(members),
                 overridden_flags=overridden,
                 closed_at=now,
+                entries=len(entries),
+                sheets=sheets.counting,
+                sheet_revisions=sheets.revisions,
+                sheets_set_aside=sheets.set_aside,
             )
         )
     )

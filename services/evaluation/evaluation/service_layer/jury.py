@@ -21,6 +21,7 @@ from evaluation.adapters.tables import (
     RecusalRow,
     ScoreSheetRow,
 )
+from evaluation.domain.completeness import check_entries_complete
 from evaluation.domain.jury import (
     MemberDraft,
     check_chair,
@@ -38,6 +39,7 @@ from evaluation.service_layer.common import (
     authorise_organiser,
     authorise_reader,
     ensure_judging_open,
+    entries_held,
     get_round,
     jury_of,
 )
@@ -58,6 +60,8 @@ async def form_jury(
     check_jury([MemberDraft(m.name, m.title, m.organisation, m.is_chair) for m in cmd.members])
     if await jury_of(uow, round_id):  # the round lock makes this check-then-insert safe
         raise Conflict("jury_exists", "this round already has a jury", field="round_id")
+    # Last: a real refusal above is answered as such, not as a wait.
+    check_entries_complete(await entries_held(uow, round_))
     now = datetime.now(UTC)
     rows = [_member(round_id, m, who, now) for m in cmd.members]
     uow.session.add_all(rows)

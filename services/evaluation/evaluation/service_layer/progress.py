@@ -10,6 +10,7 @@ from sqlmodel import col
 from cnnt_shared.auth import Principal, Role
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from evaluation.adapters.tables import EntryRow, SheetRevisionRow
+from evaluation.domain.completeness import EntriesHeld
 from evaluation.domain.jury import not_a_member
 from evaluation.entrypoints.schemas import (
     EntryProgressPublic,
@@ -55,12 +56,17 @@ async def jury_progress(uow: UnitOfWork, who: Principal, round_id: UUID) -> Prog
     snapshot, entries, members = await round_progress(uow, round_)
     names = {e.id: e.product_name for e in entries}
     member_names = {m.id: m.name for m in members}
+    held = EntriesHeld(round_.expected_entries, len(entries))
     return ProgressPublic(
         round_id=round_.id,
         jury_size=len(members),
         spread_threshold=round_.spread_threshold,
         open_flags=snapshot.open_flags,
         judging_closed=round_.judging_closed_at is not None,
+        registration_closed=held.registration_closed,
+        entries_expected=held.expected,
+        entries_held=held.held,
+        entries_complete=held.complete,
         entries=[
             EntryProgressPublic(
                 entry_id=e.entry_id,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
 from cnnt_shared.service import UowDep
-from registration.service_layer.reports import recognition_report
+from registration.service_layer.reports import recognition_report, report_freshness
 
 COLUMNS = [
     Column("level", "Cấp (level)"),
@@ -27,6 +29,9 @@ def build_router() -> APIRouter:
     @router.get(
         "/reports/recognition",
         summary="Rounds held, facilities and products entered, products recognised per level",
+        description="`as_of` (and the `CNNT-As-Of` header) is the time of the last event the "
+        "figures include; `received_as_of` (`CNNT-Received-As-Of`) that of the last "
+        "recognition or revocation taken in from certification.",
         response_model=None,
     )
     async def report(
@@ -40,9 +45,14 @@ def build_router() -> APIRouter:
         format: Annotated[ExportFormat, Query()] = ExportFormat.JSON,
     ) -> Any:
         result = await recognition_report(uow, scope, from_year, to_year)
+        fresh = await report_freshness(uow)
         if format is ExportFormat.JSON:
-            return result
+            body = jsonable_encoder({**result, **fresh.body()})
+            return JSONResponse(body, headers=fresh.headers())
         rows = [*result["by_year"], *result["levels"]]
-        return table_response(COLUMNS, rows, format, f"recognition-{scope}-{from_year}-{to_year}")
+        name = f"recognition-{scope}-{from_year}-{to_year}"
+        response = table_response(COLUMNS, rows, format, name)
+        response.headers.update(fresh.headers())
+        return response
 
     return router

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from cnnt_shared import reference
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region
+from cnnt_shared.db.freshness import Freshness, freshness
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import DomainError
 from registration.adapters.tables import (
@@ -27,6 +28,7 @@ from registration.adapters.tables import (
     RecognitionRow,
     RevocationRow,
     RoundRow,
+    outbox,
 )
 from registration.service_layer.provinces import successors
 
@@ -150,3 +152,9 @@ async def recognition_report(uow: UnitOfWork, scope: str, first: int, last: int)
         "levels": [asdict(f) for f in await _figures(uow, codes, first, last, by_year=False)],
         "by_year": [asdict(f) for f in await _figures(uow, codes, first, last, by_year=True)],
     }
+
+
+async def report_freshness(uow: UnitOfWork) -> Freshness:
+    """Registration's own last event, and the last recognition or revocation taken in."""
+    received = [col(RecognitionRow.recognized_at), col(RevocationRow.revoked_at)]
+    return await freshness(uow.session, outbox, received)

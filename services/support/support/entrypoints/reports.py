@@ -12,7 +12,7 @@ from cnnt_shared.errors import DomainError
 from cnnt_shared.http.exports import ExportFormat, table_response
 from cnnt_shared.service import UowDep
 from support.service_layer.access import check_scope_code, unit_of
-from support.service_layer.reports import COLUMNS, support_report
+from support.service_layer.reports import COLUMNS, report_freshness, support_report
 
 
 def build_report_router() -> APIRouter:
@@ -21,6 +21,8 @@ def build_report_router() -> APIRouter:
     @router.get(
         "/reports/support",
         summary="Schemes run, facilities supported and money per kind and source",
+        description="The `CNNT-As-Of` header is the time of the last event the figures "
+        "include; `CNNT-Received-As-Of` that of the last recognition or revocation taken in.",
     )
     async def report(
         uow: UowDep,
@@ -39,6 +41,9 @@ def build_report_router() -> APIRouter:
         unit = unit_of(province) if province is not None else None
         rows = await support_report(uow, from_year, to_year, unit)
         name = f"support-{unit or 'all'}-{from_year}-{to_year}"
-        return table_response(COLUMNS, rows, format, name)
+        response = table_response(COLUMNS, rows, format, name)
+        # The body stays a table in every format; how fresh it is travels in headers.
+        response.headers.update((await report_freshness(uow)).headers())
+        return response
 
     return router

@@ -12,10 +12,19 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from cnnt_shared.contracts.vocabulary import FundingSource
+from cnnt_shared.db.freshness import Freshness, freshness
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.http.exports import Column
 from cnnt_shared.reference import units
-from support.adapters.tables import BudgetRow, GrantLineRow, GrantRow, SchemeRow
+from support.adapters.tables import (
+    BudgetRow,
+    GrantLineRow,
+    GrantRow,
+    RecognitionRow,
+    RevocationRow,
+    SchemeRow,
+    outbox,
+)
 from support.domain.model import SchemeStatus
 from support.domain.report import GrantFacts, ReportRow, SchemeFacts, summarise
 from support.service_layer.access import unit_of
@@ -82,3 +91,10 @@ async def support_report(
     ]
     grants = [GrantFacts(sid, fid, {line.source: line.amount}) for sid, fid, line in lines.all()]
     return [_as_dict(r) for r in summarise(facts, grants)]
+
+
+async def report_freshness(uow: UnitOfWork) -> Freshness:
+    """Support's own last event, and the last recognition or revocation taken in (they decide
+    who has priority)."""
+    received = [col(RecognitionRow.recognized_at), col(RevocationRow.revoked_at)]
+    return await freshness(uow.session, outbox, received)
