@@ -16,6 +16,7 @@ from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, Roun
 from registration.domain.dossier_list import DossierRow
 from registration.domain.eligibility import Provinces
 from registration.service_layer.entries import registered_at, registered_event
+from registration.service_layer.facilities import recorded_event
 from registration.service_layer.search import fold
 
 
@@ -61,6 +62,7 @@ async def store_rows(
 ) -> None:
     """Create the facilities and products the rows name that do not exist yet, then one entry
     and one ProductRegistered per row, in one transaction."""
+    created: list[FacilityRow] = []
     for row in accepted:
         if row.business_code not in known.facilities:
             known.facilities[row.business_code] = FacilityRow(
@@ -73,7 +75,9 @@ async def store_rows(
                 contacts=row.contacts,
             )
             uow.session.add(known.facilities[row.business_code])
+            created.append(known.facilities[row.business_code])
     await _flush(uow)
+    uow.emit(*(recorded_event(f, provinces) for f in created))
     pairs: list[tuple[DossierRow, FacilityRow, ProductRow]] = []
     for row in accepted:
         facility = known.facilities[row.business_code]
