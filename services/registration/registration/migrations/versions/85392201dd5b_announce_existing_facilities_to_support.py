@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from cnnt_shared.contracts import FacilityRecorded, FacilityRecordedData
+from cnnt_shared.db.tables import outbox_table
 from cnnt_shared.db.unit_of_work import outbox_row
 from cnnt_shared.reference import current_unit
 
@@ -31,14 +32,7 @@ def upgrade() -> None:
     ).all()
     if not facilities:
         return
-    outbox = sa.table(
-        'outbox',
-        *(sa.column(c) for c in (
-            'event_id', 'event_type', 'event_version', 'routing_key', 'occurred_at',
-            'correlation_id', 'payload',
-        )),
-        schema='registration',
-    )
+    outbox = outbox_table(sa.MetaData(schema='registration'))
     events = [
         FacilityRecorded.new(
             FacilityRecordedData(
