@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from certification.entrypoints.certificate_routes import certificate_list
 from certification.entrypoints.schemas import (
     CorrectionCreate,
     DecisionCreate,
@@ -136,5 +137,6 @@ def build_router() -> APIRouter:
         headers = {"Content-Disposition": f'inline; filename="{number}.pdf"'}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
+    router.include_router(certificate_list())
     router.include_router(verification_public())
     return router

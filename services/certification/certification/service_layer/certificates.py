@@ -103,5 +103,8 @@ async def certificate_pdf(uow: UnitOfWork, who: Principal, number: str) -> bytes
             decision_number=found.decision.number,
             decided_on=found.decision.decided_on,
             valid_until=found.recognition.valid_until,
+            revoked_by=(found.revocation.number, found.revocation.decided_on)
+            if found.revocation
+            else None,
         )
     )
