@@ -120,3 +120,19 @@ async def test_certificates_are_listed_by_province_level_year_and_status_in_page
     assert item["product_name"] == "Cà phê bột nguyên chất Buôn Ma Thuột"
     assert item["decided_on"] == "2021-08-15"
     assert item["rank"] == 1
+
+
+async def test_entries_tied_on_every_score_and_time_rank_in_registrations_sequence(
+    stack: Settings, certification: httpx.AsyncClient
+) -> None:
+    judged = judged_round([(35, 35, 8, 8)] * 3)
+    same_time = judged.entries[0].data.registered_at
+    for entry, sequence in zip(judged.entries, (31, 29, 30), strict=True):
+        data = entry.data.model_copy(
+            update={"registered_at": same_time, "registration_sequence": sequence}
+        )
+        judged.entries[judged.entries.index(entry)] = entry.model_copy(update={"data": data})
+    seen = await publish_round(certification, stack, judged)
+    by_sequence = [judged.entries[i].data.entry_id for i in (1, 2, 0)]
+    assert [r["entry_id"] for r in seen["results"]] == [str(e) for e in by_sequence]
+    assert [r["rank"] for r in seen["results"]] == [1, 2, 3]

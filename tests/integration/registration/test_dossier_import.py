@@ -323,3 +323,13 @@ async def test_a_commit_answers_each_row_with_the_ids_of_what_it_created(stack: 
         ("existing", r["entry_id"], []) for r in done["rows"]
     ]
     assert announced == [(2,)]
+    sequences = await fetch(
+        stack,
+        "SELECT (payload->'data'->>'registration_sequence')::bigint FROM registration.outbox "
+        "WHERE event_type = 'ProductRegistered' AND payload->'data'->>'entry_id' = ANY(:ids)"
+        " ORDER BY array_position(CAST(:ids AS text[]), payload->'data'->>'entry_id')",
+        ids=[r["entry_id"] for r in done["rows"]],
+    )
+    in_file_order = [s for (s,) in sequences]
+    assert len(in_file_order) == 3
+    assert in_file_order == sorted(set(in_file_order))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
@@ -114,15 +114,23 @@ async def store_rows(
     await _flush(uow)
     now = datetime.now(UTC)
     stored: dict[int, StoredRow] = {}
-    for row, facility, product in pairs:
-        entry = EntryRow(
+    # The rows of one import share registered_at; their registration sequence follows the
+    # file's order, and it is what separates them when a ranking ties.
+    sequences = await _next_sequences(uow, len(pairs))
+    entries = [
+        EntryRow(
             round_id=round_row.id,
             product_id=product.id,
             facility_id=facility.id,
             declarations=row.declarations,
             registered_at=registered_at(on, now),
+            sequence=sequence,
         )
-        uow.session.add(entry)
+        for (row, facility, product), sequence in zip(pairs, sequences, strict=True)
+    ]
+    uow.session.add_all(entries)
+    await _flush(uow)
+    for (row, facility, product), entry in zip(pairs, entries, strict=True):
         uow.emit(registered_event(entry, round_row, product, facility, provinces))
         stored[row.row] = StoredRow(
             facility.id,
@@ -131,9 +139,20 @@ async def store_rows(
             created_by.get(row.business_code) == row.row,
             row.row in new_products,
         )
-    await _flush(uow)
     await uow.commit()
     return stored
+
+
+async def _next_sequences(uow: UnitOfWork, count: int) -> list[int]:
+    """``count`` numbers of the entries' registration sequence, ascending."""
+    taken = await uow.session.execute(
+        text(
+            "SELECT nextval(pg_get_serial_sequence('registration.entries', 'sequence')) "
+            "FROM generate_series(1, :n) ORDER BY 1"
+        ),
+        {"n": count},
+    )
+    return [int(n) for n in taken.scalars()]
 
 
 async def _flush(uow: UnitOfWork) -> None:
