@@ -25,6 +25,7 @@ from certification.service_layer import (
     results,
     revocations,
 )
+from cnnt_shared import labels
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
 from cnnt_shared.service import RuntimeDep, UowDep
@@ -34,15 +35,15 @@ RESULT_COLUMNS = [
     Column("product_name", "Sản phẩm (product)"),
     Column("facility_name", "Cơ sở (facility)"),
     Column("province_code", "Tỉnh (province)"),
-    Column("group", "Nhóm (group)"),
+    Column("group", "Nhóm (group)", labels.PRODUCT_GROUPS),
     Column("judges", "Số thành viên chấm (judges)"),
     Column("mean", "Điểm bình quân (mean)"),
     Column("market", "Thị trường (market)"),
     Column("technical", "Kinh tế - kỹ thuật (technical)"),
     Column("culture", "Văn hóa (culture)"),
     Column("other", "Khác (other)"),
-    Column("outcome", "Kết quả (outcome)"),
-    Column("reason", "Lý do (reason)"),
+    Column("outcome", "Kết quả (outcome)", labels.OUTCOMES),
+    Column("reason", "Lý do (reason)", labels.REASONS),
     Column("note", "Ghi chú (note)"),
     Column("certificate_number", "Số giấy chứng nhận (certificate)"),
     Column("entry_id", "Mã hồ sơ (entry id)"),
