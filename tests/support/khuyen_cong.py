@@ -92,7 +92,8 @@ async def known_facility(
         )
         return response.status_code == 200
 
-    await eventually(known)
+    # Generous: on a loaded machine the consumer may take a while; it only ends the wait.
+    await eventually(known, timeout=60)
     return facility_id
 
 
