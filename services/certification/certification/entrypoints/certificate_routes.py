@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -63,7 +62,7 @@ def certificate_list() -> APIRouter:
     async def certificates(
         page: PageDep,
         runtime: RuntimeDep,
-        who: CurrentPrincipal,
+        _: CurrentPrincipal,
         province: Annotated[
             str | None,
             Query(max_length=40, description="Province as recorded, or a current unit"),
@@ -73,10 +72,10 @@ def certificate_list() -> APIRouter:
         status: CertificateStatus | None = None,
     ) -> Page[CertificateListed]:
         """Certificates, newest rounds first, each with its standing (valid, revoked, expired)."""
-        today = datetime.now(UTC).date()
+        today = runtime.clock.today()  # Vietnam's date, as /verify judges it
         filters = CertificateFilters(province, level, year, status)
         async with runtime.uow() as uow:
-            found, total = await list_certificates(uow, who, filters, page, today)
+            found, total = await list_certificates(uow, filters, page, today)
         items = [_listed(c, c.status(today)) for c in found]
         return Page(items=items, total=total, page=page.page, size=page.size)
 

@@ -17,7 +17,6 @@ from sqlmodel import col
 
 from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow, RoundRow
 from certification.domain.certificates import CertificateStatus, certificate_status
-from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.http.pages import PageParams
@@ -77,10 +76,10 @@ def _filtered(stmt: Select[*Ts], filters: CertificateFilters, today: date) -> Se
 
 
 async def list_certificates(
-    uow: UnitOfWork, who: Principal, filters: CertificateFilters, page: PageParams, today: date
+    uow: UnitOfWork, filters: CertificateFilters, page: PageParams, today: date
 ) -> tuple[list[ListedCertificate], int]:
-    # Certificates are public facts (anyone may verify a number); listing them needs a token.
-    del who
+    """Certificates are public facts (anyone may verify a number, and ProductRecognized
+    publishes mean and rank): any authenticated reader may list them."""
     stmt = (
         select(RecognitionRow, RoundRow, EntryRow, DecisionRow, Revocation)
         .join(RoundRow, col(RoundRow.id) == col(RecognitionRow.round_id))
