@@ -56,5 +56,8 @@ def test_the_demo_ends_with_the_report_showing_dak_laks_figures(
     assert re.search(r"Hội chợ, triển lãm\s+│\s+1\s+│\s+3\s+│\s+1\.056\.000\.000", done.stdout)
     money = r"1\.056\.000\.000\s+│\s+1\.200\.000\.000\s+│\s+1\.044\.000\.000"
     assert re.search(r"Tổng cộng\s+│\s+2\s+│\s+7\s+│\s+" + money, done.stdout)
-    for suffix in ("xlsx", "csv", "png"):
-        assert (tmp_path / f"out/demo/dak-lak-2017-2021.{suffix}").stat().st_size > 0
+    for name in ("xlsx", "png", "csv"):
+        assert (tmp_path / f"out/demo/dak-lak-2017-2021.{name}").exists() is (name != "csv")
+    for name in ("xlsx", "png", "cong-nhan.csv", "khuyen-cong.csv"):
+        separator = "-" if name.endswith("csv") else "."
+        assert (tmp_path / f"out/demo/dak-lak-2017-2021{separator}{name}").stat().st_size > 0

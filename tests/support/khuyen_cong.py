@@ -11,6 +11,8 @@ import httpx
 
 from cnnt_shared.auth import Role
 from cnnt_shared.contracts import (
+    FacilityRecorded,
+    FacilityRecordedData,
     FacilityRef,
     ProductRecognized,
     ProductRecognizedData,
@@ -19,9 +21,10 @@ from cnnt_shared.contracts import (
     RecognitionRevokedData,
 )
 from cnnt_shared.contracts.vocabulary import Level
+from cnnt_shared.reference import current_unit
 from cnnt_shared.settings import Settings
 from tests.support.scenario import ok
-from tests.support.stack import bearer, rows
+from tests.support.stack import bearer, eventually, publish, rows
 
 
 def officer(settings: Settings, scope: str) -> dict[str, str]:
@@ -56,6 +59,44 @@ async def open_scheme(
     return ok(await client.post(f"/api/v1/schemes/{created['id']}/open", headers=headers), 200)
 
 
+def facility_recorded(
+    facility_id: uuid.UUID, province: str, name: str = "Cơ sở dệt thổ cẩm Buôn Đôn"
+) -> FacilityRecorded:
+    return FacilityRecorded.new(
+        FacilityRecordedData(
+            facility_id=facility_id,
+            name=name,
+            kind="household_business",
+            province_code=province,
+            current_province_code=current_unit(province).code,
+            recorded_at=datetime.now(UTC),
+        )
+    )
+
+
+async def known_facility(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    province: str,
+    facility_id: uuid.UUID | None = None,
+    name: str = "Cơ sở dệt thổ cẩm Buôn Đôn",
+) -> uuid.UUID:
+    """Announce a facility as registration does (FacilityRecorded) and wait until support
+    knows it: support takes applications only from facilities it has learnt of."""
+    facility_id = facility_id or uuid.uuid4()
+    await publish(settings, facility_recorded(facility_id, province, name))
+
+    async def known() -> bool:
+        response = await client.get(
+            f"/api/v1/facilities/{facility_id}", headers=officer(settings, province)
+        )
+        return response.status_code == 200
+
+    # Generous: on a loaded machine the consumer may take a while; it only ends the wait.
+    await eventually(known, timeout=60)
+    return facility_id
+
+
 async def apply(
     client: httpx.AsyncClient,
     settings: Settings,
@@ -67,8 +108,9 @@ async def apply(
     name: str = "Cơ sở dệt thổ cẩm Buôn Đôn",
     product_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
+    facility_id = await known_facility(client, settings, province, facility_id, name)
     body = {
-        "facility_id": str(facility_id or uuid.uuid4()),
+        "facility_id": str(facility_id),
         "facility_name": name,
         "province_code": province,
         "product_id": str(product_id) if product_id else None,

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from cnnt_shared.contracts import EntryWithdrawn, ProductRegistered, RoundClosed, RoundOpened
+from cnnt_shared.contracts import (
+    EntryWithdrawn,
+    FacilityRecorded,
+    ProductRegistered,
+    RoundClosed,
+    RoundOpened,
+)
 from cnnt_shared.service import ServiceSpec
 from registration.adapters.tables import metadata
 from registration.entrypoints.http import build_router
@@ -15,5 +21,5 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     api=build_router,
     subscribers=build_subscribers,
-    publishes=(ProductRegistered, RoundOpened, RoundClosed, EntryWithdrawn),
+    publishes=(ProductRegistered, RoundOpened, RoundClosed, EntryWithdrawn, FacilityRecorded),
 )

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 import httpx
@@ -330,6 +331,13 @@ class Programme:
             and datetime.fromisoformat(received) >= datetime.fromisoformat(self.last_decision_at)
         )
 
+    async def known_to_support(self, key: str) -> bool:
+        """Support takes applications only from facilities it learnt of from registration."""
+        url = f"{self.settings.base_url('support')}/api/v1/facilities/{self.ids[key]}"
+        async with self.limit:
+            response = await self.http.get(url, headers=self.token(Role.MINISTRY, "VN"))
+        return response.status_code == 200
+
     async def support(self, scheme: Scheme) -> None:
         officer = self.token(Role.SUPPORT_OFFICER, scheme.scope)
         body = {
@@ -343,6 +351,9 @@ class Programme:
         scheme_id = (await self.call("POST", "support", "/schemes", officer, json=body))["id"]
         await self.call("POST", "support", f"/schemes/{scheme_id}/open", officer)
         for facility in scheme.applicants:
+            await self.until(
+                f"support to know {facility.name}", partial(self.known_to_support, facility.key)
+            )
             application = {
                 "facility_id": self.ids[facility.key],
                 "facility_name": facility.name,

@@ -199,7 +199,10 @@ def demo(
         reports.write_xlsx(result, out / "dak-lak-2017-2021.xlsx")
         reports.write_csv(result, out / "dak-lak-2017-2021.csv")
         reports.write_chart(result, out / "dak-lak-2017-2021.png")
-        console.print(f"report files: {out}/dak-lak-2017-2021.{{xlsx,csv,png}}")
+        console.print(
+            f"report files: {out}/dak-lak-2017-2021.{{xlsx,png}}, "
+            f"{out}/dak-lak-2017-2021-{{cong-nhan,khuyen-cong}}.csv"
+        )
         demo_cycle.where_to_look(settings, services)
         if keep_running:
             console.print("[bold]services running[/] — Ctrl-C stops them")
@@ -258,16 +261,26 @@ def report(
     chart_path: Annotated[
         Path | None, typer.Option("--chart", help="Also draw a PNG chart here")
     ] = None,
+    as_recorded: Annotated[
+        bool,
+        typer.Option(
+            "--as-recorded",
+            help="A province as recorded: its own rounds only (e.g. bac-kan before it merged "
+            "into thai-nguyen), instead of the 2025 unit with every province merged into it",
+        ),
+    ] = False,
 ) -> None:
-    """The figures a province, a region or the nation publishes for a period."""
+    """The figures a province, a region or the nation publishes for a period.
+
+    CSV: one table per file (``r.csv`` becomes ``r-cong-nhan.csv`` and ``r-khuyen-cong.csv``).
+    """
     from rich.console import Console as Out
 
     from cnnt_shared.cli import report as reports
 
-    result = reports.gather(get_settings(), scope, from_year, to_year)
+    result = reports.gather(get_settings(), scope, from_year, to_year, as_recorded=as_recorded)
     reports.show(result, Out())
     for path, write in (
-        (csv_path, reports.write_csv),
         (xlsx_path, reports.write_xlsx),
         (chart_path, reports.write_chart),
     ):
@@ -275,6 +288,10 @@ def report(
             path.parent.mkdir(parents=True, exist_ok=True)
             write(result, path)
             console.print(f"[green]✓[/] wrote {path}")
+    if csv_path is not None:
+        csv_path.parent.mkdir(parents=True, exist_ok=True)
+        for written in reports.write_csv(result, csv_path):
+            console.print(f"[green]✓[/] wrote {written}")
 
 
 @token.command("issue")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,16 +15,21 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from rich.console import Console
 from rich.table import Table
 
+from cnnt_shared import labels
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Region
 from cnnt_shared.db.freshness import AS_OF_HEADER
 from cnnt_shared.settings import Settings
 from cnnt_shared.tokens import Role, issue_token
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-LEVEL_NAMES = {"provincial": "Cấp tỉnh", "regional": "Cấp khu vực", "national": "Cấp quốc gia"}
+LEVEL_NAMES = labels.LEVELS
+KIND_NAMES = labels.SCHEME_KINDS
 RECOGNITION_HEADERS = [
     "Cấp",
     "Năm",
@@ -52,23 +58,13 @@ SUPPORT_HEADERS = [
     "Đối ứng (đồng)",
     "Tổng (đồng)",
 ]
-KIND_NAMES = {
-    "machinery": "Máy móc, thiết bị",
-    "trade_fair": "Hội chợ, triển lãm",
-    "showroom": "Phòng trưng bày",
-    "training": "Đào tạo",
-    "technology_transfer": "Chuyển giao công nghệ",
-    "cleaner_production": "Sản xuất sạch hơn",
-    "branding_packaging": "Thương hiệu, bao bì",
-    "ecommerce": "Thương mại điện tử",
-    "all": "Tổng cộng",
-}
 
 
 @dataclass
 class Report:
     scope: str
     scope_name: str
+    scope_title: str  # the unit and what it includes (merged provinces, or as recorded)
     first: int
     last: int
     levels: list[dict[str, Any]]
@@ -114,22 +110,27 @@ class Report:
         return [[r[0], KIND_NAMES.get(str(r[1]), r[1]), *r[2:]] for r in rows]
 
 
-def gather(settings: Settings, scope: str, first: int, last: int) -> Report:
+def gather(
+    settings: Settings, scope: str, first: int, last: int, *, as_recorded: bool = False
+) -> Report:
+    """The report of ``scope``: a province rolled up to its 2025 unit, or ``as_recorded``
+    (a province dissolved in 2025 on its own records only)."""
     token = issue_token(settings, subject="cnnt-report", role=Role.MINISTRY, scope=NATION_SCOPE)
     headers = {"Authorization": f"Bearer {token}"}
     period = {"from_year": first, "to_year": last}
+    recorded = {"as_recorded": "true"} if as_recorded else {}
     with httpx.Client(headers=headers, timeout=60) as client:
         recognition = _ok(
             client.get(
                 f"{settings.base_url('registration')}/api/v1/reports/recognition",
-                params={"scope": scope, **period},
+                params={"scope": scope, **period, **recorded},
             )
         )
         regions = _ok(client.get(f"{settings.base_url('registration')}/api/v1/province-regions"))
         one_province = scope not in {NATION_SCOPE, *(r.value for r in Region)}
         support_response = client.get(
             f"{settings.base_url('support')}/api/v1/reports/support",
-            params={**period, **({"province": scope} if one_province else {})},
+            params={**period, **({"province": scope, **recorded} if one_province else {})},
         )
         support = _ok(support_response)
     if scope in {r.value for r in Region}:
@@ -138,6 +139,7 @@ def gather(settings: Settings, scope: str, first: int, last: int) -> Report:
     return Report(
         scope,
         recognition["scope_name"],
+        recognition["scope_title"],
         first,
         last,
         recognition["levels"],
@@ -166,7 +168,7 @@ def _ok(response: httpx.Response) -> Any:
 
 
 def show(report: Report, console: Console) -> None:
-    title = f"{report.scope_name}, {report.first}–{report.last}"
+    title = f"{report.scope_title}, {report.first}–{report.last}"
     table = Table(title=f"Bình chọn sản phẩm CNNT tiêu biểu — {title}")
     for i, header in enumerate(RECOGNITION_HEADERS):
         table.add_column(header, justify="right" if i > 1 else "left")
@@ -184,15 +186,53 @@ def show(report: Report, console: Console) -> None:
     console.print(report.freshness_line())
 
 
-def write_csv(report: Report, path: Path) -> None:
+def csv_paths(path: Path) -> tuple[Path, Path]:
+    """One table per CSV file: ``r.csv`` becomes ``r-cong-nhan.csv`` (recognition) and
+    ``r-khuyen-cong.csv`` (support)."""
+    stem = path.with_suffix("")
+    return stem.with_name(f"{stem.name}-cong-nhan.csv"), stem.with_name(
+        f"{stem.name}-khuyen-cong.csv"
+    )
+
+
+def _write_table(path: Path, headers: list[str], rows: list[list[Any]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(RECOGNITION_HEADERS)
-    writer.writerows(report.recognition_rows())
-    writer.writerow([])
-    writer.writerow(SUPPORT_HEADERS)
-    writer.writerows(report.support_rows())
+    writer.writerow(headers)
+    writer.writerows(rows)
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+
+def write_csv(report: Report, path: Path) -> list[Path]:
+    recognition, support = csv_paths(path)
+    _write_table(recognition, RECOGNITION_HEADERS, report.recognition_rows())
+    _write_table(support, SUPPORT_HEADERS, report.support_rows())
+    return [recognition, support]
+
+
+MONEY_COLUMNS = 4  # the last four support columns are whole VND
+
+
+def _sheet(sheet: Worksheet, title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    """A titled table: the title on row 1, bold headers on row 2 frozen above the rows,
+    columns as wide as their longest text, money as ``#,##0``."""
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A3"
+    money_from = len(headers) - MONEY_COLUMNS + 1 if headers is SUPPORT_HEADERS else None
+    for i, header in enumerate(headers, 1):
+        money = money_from is not None and i >= money_from
+        shown = [f"{r[i - 1]:,}" if money else str(r[i - 1]) for r in rows]
+        width = max([len(header), *(len(text) for text in shown)])
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+        if money:
+            for (cell,) in sheet.iter_rows(min_row=3, min_col=i, max_col=i):
+                cell.number_format = "#,##0"
 
 
 def write_xlsx(report: Report, path: Path) -> None:
@@ -200,11 +240,19 @@ def write_xlsx(report: Report, path: Path) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Công nhận"
-    for row in [RECOGNITION_HEADERS, *report.recognition_rows()]:
-        sheet.append(row)
-    support = book.create_sheet("Khuyến công")
-    for row in [SUPPORT_HEADERS, *report.support_rows()]:
-        support.append(row)
+    period = f"{report.first}–{report.last}"
+    _sheet(
+        sheet,
+        f"Bình chọn sản phẩm CNNT tiêu biểu — {report.scope_title}, {period}",
+        RECOGNITION_HEADERS,
+        report.recognition_rows(),
+    )
+    _sheet(
+        book.create_sheet("Khuyến công"),
+        f"Khuyến công — {report.scope_title}, {period}",
+        SUPPORT_HEADERS,
+        report.support_rows(),
+    )
     book.save(path)
 
 
@@ -228,7 +276,8 @@ def write_chart(report: Report, path: Path) -> None:
         ax.bar_label(bars, labels=[str(counts.get(y, "")) if counts.get(y) else "" for y in years])
     ax.set_xticks(years)
     ax.set_ylabel("Sản phẩm được công nhận")
-    ax.set_title(f"Sản phẩm CNNT tiêu biểu được công nhận — {report.scope_name}")
+    title = f"Sản phẩm CNNT tiêu biểu được công nhận — {report.scope_title}"
+    ax.set_title("\n".join(textwrap.wrap(title, 90)), fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

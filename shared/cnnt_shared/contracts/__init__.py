@@ -20,6 +20,8 @@ from cnnt_shared.contracts.events import (
 from cnnt_shared.contracts.internal import (
     EntryWithdrawn,
     EntryWithdrawnData,
+    FacilityRecorded,
+    FacilityRecordedData,
     JudgingClosed,
     JudgingClosedData,
     RecognitionRevoked,
@@ -46,6 +48,7 @@ INTERNAL_EVENTS: tuple[type[Envelope], ...] = (
     JudgingClosed,
     SheetSetAside,
     RecognitionRevoked,
+    FacilityRecorded,
 )
 ALL_EVENTS: dict[str, type[Envelope]] = {
     e.model_fields["event_type"].default: e for e in (*PUBLIC_EVENTS, *INTERNAL_EVENTS)
@@ -60,6 +63,8 @@ __all__ = [
     "EntryWithdrawn",
     "EntryWithdrawnData",
     "Envelope",
+    "FacilityRecorded",
+    "FacilityRecordedData",
     "FacilityRef",
     "GrantRecognition",
     "JudgingClosed",

@@ -50,6 +50,13 @@ class ProductRegisteredData(Contract):
     product: ProductRef
     facility: FacilityRef
     registered_at: AwareDatetime
+    registration_sequence: int | None = Field(
+        default=None,
+        ge=1,
+        description="Registration order kept by registration: increases with every entry "
+        "stored, and separates entries with the same registered_at (the rows of one import). "
+        "Ranking ties are broken by registered_at, then this. Absent from earlier events.",
+    )
 
 
 class ProductRegistered(Envelope):

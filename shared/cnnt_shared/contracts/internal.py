@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, Field
 
 from cnnt_shared.contracts.envelope import Contract, Envelope
 from cnnt_shared.contracts.events import RoundRef, Score
-from cnnt_shared.contracts.vocabulary import ProductGroup
+from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
 
 
 class ResultSettings(Contract):
@@ -143,3 +143,22 @@ class RecognitionRevoked(Envelope):
     event_version: Literal[1] = 1
     producer: Literal["certification"] = "certification"
     data: RecognitionRevokedData
+
+
+class FacilityRecordedData(Contract):
+    facility_id: UUID
+    name: str
+    kind: FacilityKind
+    province_code: str = Field(description="Province as recorded (may be a pre-2025 province)")
+    current_province_code: str = Field(description="The current (2025) unit it rolls up under")
+    recorded_at: AwareDatetime = Field(description="When this version of the record was saved")
+
+
+class FacilityRecorded(Envelope):
+    """A facility (cơ sở CNNT) was registered or its record changed; carries the record as it
+    now stands, so a consumer keeps the one with the latest ``recorded_at``."""
+
+    event_type: Literal["FacilityRecorded"] = "FacilityRecorded"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: FacilityRecordedData

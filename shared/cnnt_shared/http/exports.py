@@ -1,12 +1,16 @@
 """Tables people take away: the same rows as JSON, CSV (UTF-8 with BOM, so Excel shows
-Vietnamese correctly) or XLSX, chosen by ``?format=``."""
+Vietnamese correctly) or XLSX, chosen by ``?format=``.
+
+JSON keeps the codes (``agro_food``, ``true``); CSV and XLSX are read by people, so a column
+with labels shows the Vietnamese word instead. XLSX money columns are numbers shown ``#,##0``.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -27,10 +31,22 @@ class ExportFormat(StrEnum):
     XLSX = "xlsx"
 
 
+MONEY_FORMAT = "#,##0"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
     title: str
+    labels: Mapping[Any, str] | None = None  # code -> the Vietnamese word people read
+    money: bool = False  # whole VND
+
+
+def _value(column: Column, row: Mapping[str, Any]) -> Any:
+    value = row.get(column.key)
+    if column.labels is not None and value is not None:
+        return column.labels.get(value, value)
+    return value
 
 
 def _cell(value: Any) -> Any:
@@ -45,7 +61,7 @@ def to_csv(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.title for c in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(c.key)) for c in columns])
+        writer.writerow([_cell(_value(c, row)) for c in columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -57,15 +73,27 @@ def to_xlsx(columns: Sequence[Column], rows: Sequence[dict[str, Any]], sheet: st
     ws.append([c.title for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_cell(row.get(c.key)) for c in columns])
+    cells = [[_cell(_value(c, row)) for c in columns] for row in rows]
+    for values in cells:
+        ws.append(values)
     for i, column in enumerate(columns, 1):
-        width = max([len(column.title), *(len(str(row.get(column.key) or "")) for row in rows)])
+        shown = [_shown(values[i - 1], column.money) for values in cells]
+        width = max([len(column.title), *(len(s) for s in shown)])
         ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+        if column.money:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = MONEY_FORMAT
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _shown(value: Any, money: bool) -> str:
+    """The text a cell shows, for its column's width."""
+    if money and isinstance(value, int):
+        return f"{value:,}"
+    return "" if value is None else str(value)
 
 
 def table_response(

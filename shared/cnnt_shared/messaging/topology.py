@@ -21,6 +21,7 @@ from faststream.rabbit.schemas import QueueType
 from cnnt_shared.contracts import (
     EntryWithdrawn,
     Envelope,
+    FacilityRecorded,
     JudgingClosed,
     ProductRecognized,
     ProductRegistered,
@@ -107,6 +108,7 @@ CONSUMER_QUEUES: dict[str, ConsumerQueue] = {
         ConsumerQueue("certification.scores", (ScoreSubmitted, SheetSetAside, JudgingClosed)),
         ConsumerQueue("registration.recognitions", (ProductRecognized, RecognitionRevoked)),
         ConsumerQueue("support.recognitions", (ProductRecognized, RecognitionRevoked)),
+        ConsumerQueue("support.facilities", (FacilityRecorded,)),
     )
 }
 

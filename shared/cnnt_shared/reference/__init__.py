@@ -8,6 +8,8 @@ Bắc Giang and is now Bắc Ninh), so a number alone cannot tell an old record 
 An earlier province that kept its name shares its slug with its successor.
 
 Registration copies the region column into its own table, where an operator can change it.
+``regions.csv``: the three regions of the regional rounds and the names people read (titles,
+charts, certificates); the codes stay in data and events.
 """
 
 from __future__ import annotations
@@ -78,3 +80,13 @@ def province_name(code: str) -> str:
     if code in earlier_provinces():
         return earlier_provinces()[code].name
     return units()[code].name
+
+
+@cache
+def region_names() -> dict[Region, str]:
+    return {Region(r["code"]): r["name"] for r in _rows("regions.csv")}
+
+
+def region_name(region: Region | str) -> str:
+    """A region's name as people read it: ``central_highlands`` -> "Miền Trung – Tây Nguyên"."""
+    return region_names()[Region(region)]

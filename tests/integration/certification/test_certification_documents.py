@@ -121,7 +121,8 @@ async def test_results_export_as_csv_and_xlsx_with_vietnamese_intact(
         "Rượu cần Buôn Đôn",
     ]
     assert [r["Điểm bình quân (mean)"] for r in rows] == ["88.00", "83.00", "50.00"]
-    assert rows[2]["Lý do (reason)"] == "below_threshold"
+    assert rows[2]["Lý do (reason)"] == "Dưới ngưỡng điểm"
+    assert rows[0]["Nhóm (group)"] == "Chế biến nông, lâm, thủy sản và thực phẩm"
     assert rows[0]["Số giấy chứng nhận (certificate)"] == certificates[0]
     as_xlsx = await certification.get(url, params={"format": "xlsx"}, headers=headers)
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active

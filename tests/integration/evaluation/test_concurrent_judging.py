@@ -142,7 +142,11 @@ async def test_seven_members_score_sixty_entries_concurrently_each_sheet_once(
         assert after == {**before, "entries": ENTRIES + 1, "inbox": before["inbox"] + 1}
         assert await drain(probe) == []
         worklists = [
-            (await evaluation.get("/api/v1/worklist", headers=judged.judge(m))).json()
+            (
+                await evaluation.get(
+                    "/api/v1/worklist", params={"status": "to_score"}, headers=judged.judge(m)
+                )
+            ).json()
             for m in judged.members
         ]
         assert [[e["id"] for e in w] for w in worklists] == [[str(sentinel.data.entry_id)]] * 7

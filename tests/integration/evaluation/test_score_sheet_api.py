@@ -283,19 +283,31 @@ async def test_a_retried_submission_returns_the_same_revision_and_emits_nothing_
     assert await stored(stack, judged.id) == (1, 2, 2)
 
 
-async def test_the_worklist_leaves_out_scored_conflicted_recused_and_withdrawn_entries(
+def _work(response: httpx.Response) -> list[tuple[str, str, float | None]]:
+    assert response.status_code == 200, response.text
+    return [(e["id"], e["status"], e["total"]) for e in response.json()]
+
+
+async def test_the_worklist_shows_what_is_left_to_score_then_what_was_scored_with_its_total(
     judged: JudgedRound, stack: Settings
 ) -> None:
     member = judged.members[1]
     e0, e1, e2 = judged.entry_ids
-    await judged.submit(member, e0)
+    scored = await judged.submit(member, e0)
     await judged.client.post(
         "/api/v1/conflicts",
         json={"facility_id": str(judged.registrations[1].data.facility.id)},
         headers=judged.judge(member),
     )
     worklist = await judged.client.get("/api/v1/worklist", headers=judged.judge(member))
-    assert [e["id"] for e in worklist.json()] == [e2]
+    total = scored.json()["total"]
+    assert _work(worklist) == [(e2, "to_score", None), (e0, "scored", total)]
+    line = worklist.json()[1]
+    assert (line["sheet_id"], line["revision"]) == (scored.json()["sheet_id"], 1)
+    only_left = await judged.client.get(
+        "/api/v1/worklist", params={"status": "to_score"}, headers=judged.judge(member)
+    )
+    assert _work(only_left) == [(e2, "to_score", None)]
     await publish(
         stack,
         EntryWithdrawn.new(
@@ -309,7 +321,9 @@ async def test_the_worklist_leaves_out_scored_conflicted_recused_and_withdrawn_e
     )
 
     async def emptied() -> bool:
-        response = await judged.client.get("/api/v1/worklist", headers=judged.judge(member))
+        response = await judged.client.get(
+            "/api/v1/worklist", params={"status": "to_score"}, headers=judged.judge(member)
+        )
         return response.json() == []
 
     await eventually(emptied)
@@ -320,3 +334,24 @@ async def test_the_worklist_leaves_out_scored_conflicted_recused_and_withdrawn_e
     chair = next(m for m in progress["members"] if m["member_id"] == judged.chair["id"])
     assert (chair["assigned"], chair["scored"], chair["remaining"]) == (2, 0, 2)
     assert [(e["eligible_members"], e["sheets"]) for e in progress["entries"]] == [(3, 1), (2, 0)]
+
+
+async def test_a_sheet_set_aside_and_scored_entries_stay_in_the_worklist_after_judging_closes(
+    judged: JudgedRound,
+) -> None:
+    member, chair = judged.members[1], judged.chair
+    e0, e1, _ = judged.entry_ids
+    first = await judged.submit(member, e0)
+    second = await judged.submit(member, e1)
+    body = {"member_id": member["id"], "entry_id": e1, "reason": "Họ hàng"}
+    recused = await judged.client.post("/api/v1/recusals", json=body, headers=judged.judge(chair))
+    assert recused.status_code == 201, recused.text
+    closed = await judged.client.post(
+        f"/api/v1/rounds/{judged.id}/close-judging", json={}, headers=judged.judge(chair)
+    )
+    assert closed.status_code == 200, closed.text
+    worklist = await judged.client.get("/api/v1/worklist", headers=judged.judge(member))
+    assert _work(worklist) == [
+        (e0, "scored", first.json()["total"]),
+        (e1, "set_aside", second.json()["total"]),
+    ]

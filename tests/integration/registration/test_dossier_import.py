@@ -281,3 +281,55 @@ async def test_the_same_file_committed_twice_at_once_is_stored_once(stack: Setti
     conflicts = [r.json()["error"]["code"] for r in responses if r.status_code == 409]
     assert set(conflicts) <= {"import_conflict"}
     assert await _stored(stack, run, round_["id"]) == (20, 20, 20, 20)
+
+
+async def test_a_commit_answers_each_row_with_the_ids_of_what_it_created(stack: Settings) -> None:
+    run = uuid.uuid4().hex[:8]
+    rows = rows_of(run, faulty=False)[:3]
+    rows[2] = {**rows[1], "product_name": "Bánh phồng tôm Sa Giang loại đặc biệt"}
+    headers = officer(stack, PROVINCE)
+    async with serving(stack) as client:
+        round_ = await a_round(client, stack, "provincial", PROVINCE)
+        url = f"/api/v1/rounds/{round_['id']}/imports"
+        files = {"file": ("ho-so.csv", csv_bytes(rows), "text/csv")}
+        dry = ok(await client.post(url, files=files, headers=headers), 200)
+        done = ok(
+            await client.post(url, params={"dry_run": "false"}, files=files, headers=headers), 200
+        )
+        entries = [
+            ok(await client.get(f"/api/v1/entries/{r['entry_id']}", headers=headers), 200)
+            for r in done["rows"]
+        ]
+        again = ok(
+            await client.post(url, params={"dry_run": "false"}, files=files, headers=headers), 200
+        )
+    announced = await fetch(
+        stack,
+        "SELECT count(*) FROM registration.outbox WHERE event_type = 'FacilityRecorded' "
+        "AND payload->'data'->>'facility_id' = ANY(:ids)",
+        ids=[r["facility_id"] for r in done["rows"]],
+    )
+    assert [(r["entry_id"], r["created"]) for r in dry["rows"]] == [(None, [])] * 3
+    first, second, same_facility = done["rows"]
+    assert first["created"] == second["created"] == ["facility", "product", "entry"]
+    assert same_facility["created"] == ["product", "entry"]
+    assert same_facility["facility_id"] == second["facility_id"]
+    assert len({r["product_id"] for r in done["rows"]}) == 3
+    assert [(e["id"], e["product_id"], e["facility_id"]) for e in entries] == [
+        (r["entry_id"], r["product_id"], r["facility_id"]) for r in done["rows"]
+    ]
+    assert [e["product_name"] for e in entries] == [r["product_name"] for r in rows]
+    assert [(r["status"], r["entry_id"], r["created"]) for r in again["rows"]] == [
+        ("existing", r["entry_id"], []) for r in done["rows"]
+    ]
+    assert announced == [(2,)]
+    sequences = await fetch(
+        stack,
+        "SELECT (payload->'data'->>'registration_sequence')::bigint FROM registration.outbox "
+        "WHERE event_type = 'ProductRegistered' AND payload->'data'->>'entry_id' = ANY(:ids)"
+        " ORDER BY array_position(CAST(:ids AS text[]), payload->'data'->>'entry_id')",
+        ids=[r["entry_id"] for r in done["rows"]],
+    )
+    in_file_order = [s for (s,) in sequences]
+    assert len(in_file_order) == 3
+    assert in_file_order == sorted(set(in_file_order))

@@ -78,6 +78,10 @@ async def test_vietnamese_names_round_trip_through_api_database_events_and_expor
     assert data["data"]["product"]["name"] == PRODUCT
     rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     assert [(r["Cơ sở"], r["Sản phẩm"]) for r in rows] == [(FACILITY, PRODUCT)]
+    assert (rows[0]["Nhóm"], rows[0]["Bộ sản phẩm"]) == (
+        "Chế biến nông, lâm, thủy sản và thực phẩm",
+        "Không",
+    )
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None
     values = [c.value for c in sheet[2]]

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 
 from cnnt_shared.settings import Settings
-from tests.support.khuyen_cong import apply, key, officer, open_scheme
+from tests.support.khuyen_cong import apply, key, known_facility, officer, open_scheme
 from tests.support.scenario import ok
 from tests.support.stack import running_service
 
@@ -67,7 +67,7 @@ async def test_money_must_be_whole_vnd_and_sources_must_be_funded(stack: Setting
             headers=headers,
         )
         application = {
-            "facility_id": str(uuid.uuid4()),
+            "facility_id": str(await known_facility(client, stack, PROVINCE)),
             "facility_name": "Cơ sở mây tre đan",
             "province_code": PROVINCE,
             "asked": {"national": 5},

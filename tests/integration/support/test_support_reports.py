@@ -103,6 +103,13 @@ async def test_the_seeds_regional_fair_reports_exactly_its_national_and_counterp
     assert cells["Tỉnh/thành phố"] == "Đắk Lắk"
     assert cells["Đã hỗ trợ từ khuyến công quốc gia (đồng)"] == 1_056_000_000
     assert cells["Đã hỗ trợ từ đối ứng (đồng)"] == 1_044_000_000
+    assert cells["Loại đề án"] == "Hội chợ, triển lãm"  # people read the kind, not its code
+    assert table[0]["Loại đề án"] == "Hội chợ, triển lãm"
+    money = list(header).index("Tổng đã hỗ trợ (đồng)") + 1
+    assert sheet.cell(row=2, column=money).number_format == "#,##0"
+    assert sheet.freeze_panes == "A2"
+    letter = sheet.cell(row=1, column=money).column_letter
+    assert sheet.column_dimensions[letter].width >= len("Tổng đã hỗ trợ (đồng)")
 
 
 async def test_a_scheme_of_an_earlier_province_reports_under_its_2025_unit(
@@ -125,10 +132,20 @@ async def test_a_scheme_of_an_earlier_province_reports_under_its_2025_unit(
             await _report(client, stack, "json", from_year=2012, to_year=2012, province="bac-kan")
         ).json()
         everywhere = (await _report(client, stack, "json", from_year=2012, to_year=2012)).json()
+        period = {"from_year": 2012, "to_year": 2012, "as_recorded": "true"}
+        as_recorded = (await _report(client, stack, "json", **period, province="bac-kan")).json()
+        successor_alone = (
+            await _report(client, stack, "json", **period, province="thai-nguyen")
+        ).json()
 
     assert [(r["province_code"], r["kind"], r["granted_local"]) for r in by_old_name] == [
         ("thai-nguyen", "showroom", 300_000_000),
         ("thai-nguyen", "all", 300_000_000),
     ]
     assert by_old_name[0]["province_name"] == "Thái Nguyên"
+    assert [(r["province_code"], r["province_name"], r["kind"]) for r in as_recorded] == [
+        ("bac-kan", "Bắc Kạn", "showroom"),
+        ("bac-kan", "Bắc Kạn", "all"),
+    ]
+    assert successor_alone == []  # Thái Nguyên as recorded ran no scheme that year
     assert {r["province_code"] for r in everywhere} == {"thai-nguyen", "dak-lak"}

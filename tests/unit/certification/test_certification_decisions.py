@@ -20,6 +20,7 @@ from certification.domain.decisions import (
     PublishedResult,
     check_not_decided,
     check_revocable,
+    check_revocation_date,
     confirmed_line,
     correction_issues,
     issue_certificates,
@@ -100,6 +101,16 @@ def test_a_certificate_is_revoked_once_and_with_a_reason() -> None:
     with pytest.raises(DomainError) as missing:
         check_revocable(False, "  ")
     assert missing.value.code == "revocation_reason_missing"
+
+
+def test_a_revocation_cannot_predate_the_decision_that_granted_the_certificate() -> None:
+    check_revocation_date(date(2021, 8, 15), date(2021, 8, 15))
+    with pytest.raises(DomainError) as caught:
+        check_revocation_date(date(2021, 8, 14), date(2021, 8, 15))
+    assert (caught.value.code, caught.value.field) == (
+        "revocation_before_recognition",
+        "decided_on",
+    )
 
 
 @pytest.mark.parametrize(

@@ -113,6 +113,37 @@ def test_a_complete_tie_goes_to_the_earliest_registration() -> None:
     assert [r.entry_id for r in results] == [early.entry_id, late.entry_id]
 
 
+def test_rows_of_one_import_tie_in_the_order_registration_stored_them() -> None:
+    # An import stores its rows with one registered_at; the sequence keeps the file's order,
+    # whatever the entry ids (random) would say.
+    scores = same(3, 35, 35, 8, 8)
+    rows = [
+        Candidate(uuid.UUID(int=n), ProductGroup.AGRO_FOOD, T0, scores, registration_sequence=s)
+        for n, s in [(1, 42), (2, 40), (3, 41)]
+    ]
+    for order in (rows, rows[::-1]):
+        ranked = compute_results(order, Rules(jury_size=3))
+        assert [r.entry_id.int for r in ranked] == [2, 3, 1]
+        assert [r.rank for r in ranked] == [1, 2, 3]
+
+
+def test_the_registration_time_comes_before_the_sequence_and_known_sequences_before_none() -> None:
+    scores = same(3, 35, 35, 8, 8)
+    backfilled = Candidate(
+        uuid.UUID(int=1), ProductGroup.AGRO_FOOD, T0, scores, registration_sequence=900
+    )
+    today = Candidate(
+        uuid.UUID(int=2),
+        ProductGroup.AGRO_FOOD,
+        T0 + timedelta(days=1),
+        scores,
+        registration_sequence=5,
+    )
+    earlier_event = Candidate(uuid.UUID(int=3), ProductGroup.AGRO_FOOD, T0, scores)
+    ranked = compute_results([today, earlier_event, backfilled], Rules(jury_size=3))
+    assert [r.entry_id.int for r in ranked] == [1, 3, 2]
+
+
 def test_ranking_uses_exact_means_not_the_published_two_places() -> None:
     # 634 / 9 = 70.444… and 563.5 / 8 = 70.4375 both publish as 70.44.
     nine = [sheet(28, 28, 7, 7.5)] * 4 + [sheet(28, 28, 7, 7)] * 5  # 4 × 70.5 + 5 × 70 = 632

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from evaluation.domain.progress import Assignment, progress
+from evaluation.domain.progress import Assignment, WorkStatus, progress, worklist
 
 E1, E2, E3 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 F1, F2 = uuid.uuid4(), uuid.uuid4()
@@ -68,3 +68,26 @@ def test_a_sheet_by_a_member_barred_after_scoring_does_not_count() -> None:
     members = [Assignment(A, recused_entries=frozenset({E1})), Assignment(B)]
     snapshot = progress(ENTRIES, members, totals, Decimal(10))
     assert (snapshot.entries[0].sheets, snapshot.entries[0].flagged) == (1, False)
+
+
+def test_a_worklist_lists_what_is_left_first_then_scored_and_set_aside_sheets() -> None:
+    e0, e1, e2, e3 = (uuid.uuid4() for _ in range(4))
+    f0, f1, f2, f3 = (uuid.uuid4() for _ in range(4))
+    member = Assignment(uuid.uuid4(), conflicted_facilities=frozenset({f1, f3}))
+    snapshot = progress(
+        [(e0, f0), (e1, f1), (e2, f2), (e3, f3)],
+        [member],
+        {(e0, member.member_id): Decimal(80), (e1, member.member_id): Decimal(75)},
+        Decimal(15),
+    )
+    [mine] = snapshot.members
+    sheets = frozenset({e0, e1})
+    assert worklist([e0, e1, e2, e3], mine, sheets, judging_open=True) == [
+        (e2, WorkStatus.TO_SCORE),
+        (e0, WorkStatus.SCORED),
+        (e1, WorkStatus.SET_ASIDE),
+    ]
+    assert worklist([e0, e1, e2, e3], mine, sheets, judging_open=False) == [
+        (e0, WorkStatus.SCORED),
+        (e1, WorkStatus.SET_ASIDE),
+    ]

@@ -11,6 +11,7 @@ def test_the_report_prints_the_time_of_the_last_event_of_each_part_in_vietnams_t
     report = Report(
         "dak-lak",
         "Đắk Lắk",
+        "Tỉnh Đắk Lắk",
         2017,
         2021,
         [],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 FONT = "DejaVu"
 
@@ -28,6 +29,7 @@ class CertificateText:
     decision_number: str
     decided_on: date
     valid_until: date
+    revoked_by: tuple[str, date] | None = None  # the revoking decision's number and date
 
 
 @cache
@@ -75,4 +77,23 @@ def render_certificate(text: CertificateText) -> bytes:
     line(f"Số giấy chứng nhận: {text.certificate_number}", 12, "B", 3)
     line(f"Quyết định số {text.decision_number}, {_vn_date(text.decided_on)}", 11, "", 3)
     line(f"Có giá trị đến {_vn_date(text.valid_until)}", 11, "", 3)
+    if text.revoked_by is not None:
+        _stamp_revoked(pdf, *text.revoked_by)
     return bytes(pdf.output())
+
+
+def _stamp_revoked(pdf: Any, number: str, decided_on: date) -> None:
+    """A revoked certificate must not pass for a valid one, printed or on screen: a red
+    "ĐÃ THU HỒI" with the revoking decision across the page, and in the title."""
+    pdf.set_title(f"{pdf.title} - ĐÃ THU HỒI")
+    pdf.set_draw_color(200, 0, 0)
+    pdf.set_text_color(200, 0, 0)
+    pdf.set_line_width(1.2)
+    pdf.rect(25, 232, 160, 40)
+    pdf.set_xy(25, 236)
+    pdf.set_font(FONT, "B", 26)
+    pdf.cell(160, 14, "ĐÃ THU HỒI", align="C")
+    pdf.set_xy(25, 254)
+    pdf.set_font(FONT, "", 11)
+    pdf.multi_cell(160, 6, f"theo Quyết định số {number}, {_vn_date(decided_on)}", align="C")
+    pdf.set_text_color(0, 0, 0)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, MetaData, Numeric, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -80,6 +80,9 @@ class EntryRow(Table, table=True):
     province_code: str = Field(max_length=40)
     current_province_code: str = Field(max_length=40)
     registered_at: datetime = Field(sa_type=DateTime(timezone=True))
+    registration_sequence: int | None = Field(
+        default=None, sa_type=BigInteger, description="Registration order (ties in ranking)"
+    )
     withdrawn: bool = False
 
 

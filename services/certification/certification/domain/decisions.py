@@ -161,3 +161,14 @@ def check_revocable(revoked: bool, reason: str) -> None:
         raise DomainError(
             "revocation_reason_missing", "a revocation needs a reason", field="reason"
         )
+
+
+def check_revocation_date(revoked_on: date, granted_on: date) -> None:
+    """A certificate cannot be revoked before the decision that granted it was taken."""
+    if revoked_on < granted_on:
+        raise DomainError(
+            "revocation_before_recognition",
+            f"the revocation is dated {revoked_on.isoformat()}, before the decision of "
+            f"{granted_on.isoformat()} that granted the certificate",
+            field="decided_on",
+        )

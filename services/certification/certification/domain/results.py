@@ -62,6 +62,15 @@ class Candidate:
     registered_at: datetime
     sheets: Sequence[Sheet] = ()
     withdrawn: bool = False
+    registration_sequence: int | None = None  # absent from events before it was published
+
+    @property
+    def registration_order(self) -> tuple[object, ...]:
+        """Earliest registration first; entries with the same time (the rows of one import)
+        in registration's sequence. The entry id decides only between entries whose events
+        predate the sequence and share a timestamp, so the order is always total."""
+        sequence = self.registration_sequence
+        return (self.registered_at, sequence is None, sequence or 0, str(self.entry_id))
 
 
 @dataclass(frozen=True)
@@ -120,9 +129,9 @@ def _means(sheets: Sequence[Sheet]) -> tuple[Fraction | None, dict[str, Fraction
 
 
 def _ranking_key(c: Candidate, mean: Fraction, per: dict[str, Fraction]) -> tuple[object, ...]:
-    # Mean descending, then market, technical, culture, other descending, then the earliest
-    # registration; the entry id only makes the order total for identical timestamps.
-    return (-mean, *(-per[name] for name in CRITERIA), c.registered_at, str(c.entry_id))
+    # Mean descending, then the means of market, technical, culture, other descending, then
+    # registration order: no tie is left to chance.
+    return (-mean, *(-per[name] for name in CRITERIA), *c.registration_order)
 
 
 def compute_results(candidates: Sequence[Candidate], rules: Rules) -> list[Result]:
@@ -130,7 +139,7 @@ def compute_results(candidates: Sequence[Candidate], rules: Rules) -> list[Resul
     needed = rules.members_needed
     decided: list[tuple[Candidate, Fraction, dict[str, Fraction]]] = []
     others: list[Result] = []
-    for c in sorted(candidates, key=lambda c: (c.registered_at, str(c.entry_id))):
+    for c in sorted(candidates, key=lambda c: c.registration_order):
         mean, per = _means(c.sheets)
         if c.withdrawn or mean is None or len(c.sheets) < needed:
             why = Reason.WITHDRAWN if c.withdrawn else Reason.NO_QUORUM

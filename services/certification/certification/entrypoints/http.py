@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from certification.entrypoints.certificate_routes import certificate_list
 from certification.entrypoints.schemas import (
     CorrectionCreate,
     DecisionCreate,
@@ -26,6 +27,7 @@ from certification.service_layer import (
     results,
     revocations,
 )
+from cnnt_shared import labels
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
 from cnnt_shared.service import RuntimeDep, UowDep
@@ -35,15 +37,15 @@ RESULT_COLUMNS = [
     Column("product_name", "Sản phẩm (product)"),
     Column("facility_name", "Cơ sở (facility)"),
     Column("province_code", "Tỉnh (province)"),
-    Column("group", "Nhóm (group)"),
+    Column("group", "Nhóm (group)", labels.PRODUCT_GROUPS),
     Column("judges", "Số thành viên chấm (judges)"),
     Column("mean", "Điểm bình quân (mean)"),
     Column("market", "Thị trường (market)"),
     Column("technical", "Kinh tế - kỹ thuật (technical)"),
     Column("culture", "Văn hóa (culture)"),
     Column("other", "Khác (other)"),
-    Column("outcome", "Kết quả (outcome)"),
-    Column("reason", "Lý do (reason)"),
+    Column("outcome", "Kết quả (outcome)", labels.OUTCOMES),
+    Column("reason", "Lý do (reason)", labels.REASONS),
     Column("note", "Ghi chú (note)"),
     Column("certificate_number", "Số giấy chứng nhận (certificate)"),
     Column("entry_id", "Mã hồ sơ (entry id)"),
@@ -150,5 +152,6 @@ def build_router() -> APIRouter:
         headers = {"Content-Disposition": f'inline; filename="{number}.pdf"'}
         return Response(pdf, media_type="application/pdf", headers=headers)
 
+    router.include_router(certificate_list())
     router.include_router(verification_public())
     return router

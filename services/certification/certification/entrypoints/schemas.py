@@ -13,7 +13,7 @@ from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
 from certification.domain.tally import Tally
 from cnnt_shared.contracts import ResultSettings
-from cnnt_shared.contracts.vocabulary import Level, ProductGroup
+from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
 from cnnt_shared.http.fields import Name, Paragraphs
 
 
@@ -158,3 +158,31 @@ def tally_public(tally: Tally) -> TallyPublic:
         checked=tally.checked,
         **figures,
     )
+
+
+class CertificateListed(BaseModel):
+    """A certificate with its round, product, facility, granting decision and standing."""
+
+    certificate_number: str
+    status: CertificateStatus = Field(description="valid, revoked or expired, as /verify says")
+    level: Level
+    scope_code: str
+    year: int
+    round_id: UUID
+    round_name: str
+    entry_id: UUID
+    product_id: UUID
+    product_name: str
+    product_group: ProductGroup
+    facility_id: UUID
+    facility_name: str
+    facility_kind: FacilityKind
+    province_code: str = Field(description="The facility's province as recorded")
+    current_province_code: str = Field(description="The current (2025) unit it rolls up under")
+    rank: int
+    mean: Decimal
+    decision_number: str = Field(description="The decision that granted it")
+    decided_on: date
+    valid_until: date
+    recognized_at: datetime
+    revocation: RevocationPublic | None = None

@@ -16,17 +16,12 @@ from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import NotFound
-from cnnt_shared.reference import is_known, province_name
+from cnnt_shared.reference import is_known, province_name, region_name
 
 LEVEL_LABELS = {
     Level.PROVINCIAL: "cấp tỉnh",
     Level.REGIONAL: "cấp khu vực",
     Level.NATIONAL: "cấp quốc gia",
-}
-REGION_LABELS = {
-    Region.NORTH: "khu vực phía Bắc",
-    Region.CENTRAL_HIGHLANDS: "khu vực miền Trung - Tây Nguyên",
-    Region.SOUTH: "khu vực phía Nam",
 }
 
 
@@ -49,7 +44,7 @@ def scope_label(round_: RoundRow) -> str:
     if round_.scope_code == NATION_SCOPE:
         return "toàn quốc"
     if round_.scope_code in {r.value for r in Region}:
-        return REGION_LABELS[Region(round_.scope_code)]
+        return f"khu vực {region_name(round_.scope_code)}"
     if is_known(round_.scope_code):
         return f"tỉnh {province_name(round_.scope_code)}"
     return round_.scope_code
@@ -103,5 +98,8 @@ async def certificate_pdf(uow: UnitOfWork, who: Principal, number: str) -> bytes
             decision_number=found.decision.number,
             decided_on=found.decision.decided_on,
             valid_until=found.recognition.valid_until,
+            revoked_by=(found.revocation.number, found.revocation.decided_on)
+            if found.revocation
+            else None,
         )
     )

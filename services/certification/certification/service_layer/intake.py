@@ -79,6 +79,7 @@ async def _apply_registration(uow: UnitOfWork, event: RegistrationEvent) -> None
                     province_code=data.facility.province_code,
                     current_province_code=data.facility.current_province_code,
                     registered_at=data.registered_at,
+                    registration_sequence=data.registration_sequence,
                 )
                 .on_conflict_do_nothing()
             )

@@ -100,7 +100,14 @@ async def compute(uow: UnitOfWork, round_id: UUID, rules: Rules) -> list[Result]
             Sheet(s.judge_id, s.market, s.technical, s.culture, s.other)
         )
     candidates = [
-        Candidate(e.id, e.product_group, e.registered_at, sheets.get(e.id, ()), e.withdrawn)
+        Candidate(
+            e.id,
+            e.product_group,
+            e.registered_at,
+            sheets.get(e.id, ()),
+            e.withdrawn,
+            e.registration_sequence,
+        )
         for e in entries.values()
     ]
     return compute_results(candidates, rules)

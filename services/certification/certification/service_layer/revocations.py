@@ -45,6 +45,9 @@ async def revoke_certificate(
     round_ = await load_round(uow, recognition.round_id)
     require_authority(who, round_)
     rules.check_revocable(recognition.revoked_by is not None, command.reason)
+    granting = await uow.session.get(DecisionRow, recognition.decision_id)
+    assert granting is not None  # a recognition is written with the decision that grants it
+    rules.check_revocation_date(command.decided_on, granting.decided_on)
     decision = await record_decision(
         uow,
         who,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from uuid import UUID
 
 from evaluation.domain.score_sheet import is_flagged, spread
@@ -47,6 +48,7 @@ class MemberProgress:
     assigned: int
     scored: int
     to_score: tuple[UUID, ...] = field(default=())
+    scored_entries: tuple[UUID, ...] = field(default=())
 
     @property
     def remaining(self) -> int:
@@ -100,6 +102,35 @@ def progress(
                 assigned=len(assigned),
                 scored=len(assigned) - len(to_score),
                 to_score=to_score,
+                scored_entries=tuple(e for e in assigned if e not in to_score),
             )
         )
     return Progress(tuple(per_entry), tuple(per_member))
+
+
+class WorkStatus(StrEnum):
+    """Where an entry stands in a member's worklist."""
+
+    TO_SCORE = "to_score"  # theirs to score, not scored yet
+    SCORED = "scored"  # scored; the latest revision counts
+    SET_ASIDE = "set_aside"  # scored, then barred (conflict or recusal): the sheet does not count
+
+
+def worklist(
+    entries: Sequence[UUID],
+    member: MemberProgress,
+    with_sheet: frozenset[UUID],
+    judging_open: bool,
+) -> list[tuple[UUID, WorkStatus]]:
+    """A member's worklist over the standing ``entries`` (registration order): what is left to
+    score first (nothing once judging has closed), then what they scored, in the same order.
+    Entries they are barred from and never scored are not theirs and are left out."""
+    to_score = set(member.to_score) if judging_open else set()
+    scored = set(member.scored_entries)
+    first = [(e, WorkStatus.TO_SCORE) for e in entries if e in to_score]
+    then = [
+        (e, WorkStatus.SCORED if e in scored else WorkStatus.SET_ASIDE)
+        for e in entries
+        if e in scored or e in with_sheet
+    ]
+    return first + then

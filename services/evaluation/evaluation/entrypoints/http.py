@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Response, status
 
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.service import RuntimeDep, UowDep
+from evaluation.domain.progress import WorkStatus
 from evaluation.entrypoints.schemas import (
     CloseJudging,
     ConflictCreate,
@@ -26,6 +27,7 @@ from evaluation.entrypoints.schemas import (
     SheetHistory,
     SheetRevisionPublic,
     SheetSubmit,
+    WorklistEntry,
 )
 from evaluation.service_layer import judging, jury, progress, scoring
 
@@ -115,8 +117,22 @@ def build_router() -> APIRouter:
         ]
 
     @router.get("/worklist", tags=["score sheets"])
-    async def worklist(uow: UowDep, who: CurrentPrincipal) -> list[EntryPublic]:
-        return [EntryPublic.model_validate(e) for e in await progress.worklist(uow, who)]
+    async def worklist(
+        uow: UowDep, who: CurrentPrincipal, status: WorkStatus | None = None
+    ) -> list[WorklistEntry]:
+        """The judge's entries: to score first, then scored ones with their latest total."""
+        return [
+            WorklistEntry(
+                **EntryPublic.model_validate(line.entry).model_dump(),
+                status=line.status,
+                flagged=line.flagged,
+                sheet_id=line.sheet.id if line.sheet else None,
+                revision=line.sheet.revision if line.sheet else None,
+                total=line.sheet.total if line.sheet else None,
+                submitted_at=line.sheet.submitted_at if line.sheet else None,
+            )
+            for line in await progress.worklist(uow, who, status)
+        ]
 
     @router.get("/rounds/{round_id}/progress", tags=["score sheets"])
     async def jury_progress(round_id: UUID, uow: UowDep, who: CurrentPrincipal) -> ProgressPublic:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cnnt_shared.contracts.events import Score
 from cnnt_shared.contracts.vocabulary import ProductGroup
 from cnnt_shared.http.fields import Line, Name, Paragraphs
+from evaluation.domain.progress import WorkStatus
 
 
 class EntryPublic(BaseModel):
@@ -24,6 +25,20 @@ class EntryPublic(BaseModel):
     facility_name: str
     province_code: str
     registered_at: datetime
+
+
+class WorklistEntry(EntryPublic):
+    """An entry in a jury member's worklist, with where it stands for them."""
+
+    status: WorkStatus = Field(
+        description="to_score; scored (the latest revision counts); set_aside (scored, then a "
+        "conflict or recusal: the sheet does not count)"
+    )
+    flagged: bool = Field(description="The members' totals lie too far apart: to be discussed")
+    sheet_id: UUID | None = Field(default=None, description="The member's sheet, once scored")
+    revision: int | None = None
+    total: Score | None = Field(default=None, description="Total of the latest revision")
+    submitted_at: datetime | None = None
 
 
 class MemberCreate(BaseModel):

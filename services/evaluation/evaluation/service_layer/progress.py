@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import select
@@ -9,9 +10,11 @@ from sqlmodel import col
 
 from cnnt_shared.auth import Principal, Role
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from evaluation.adapters.tables import EntryRow, SheetRevisionRow
+from evaluation.adapters.tables import EntryRow, ScoreSheetRow, SheetRevisionRow
+from evaluation.domain import progress as rules
 from evaluation.domain.completeness import EntriesHeld
 from evaluation.domain.jury import not_a_member
+from evaluation.domain.progress import WorkStatus
 from evaluation.entrypoints.schemas import (
     EntryProgressPublic,
     MemberProgressPublic,
@@ -27,18 +30,45 @@ from evaluation.service_layer.common import (
 from evaluation.service_layer.handlers import list_entries
 
 
-async def worklist(uow: UnitOfWork, who: Principal) -> list[EntryRow]:
-    """The entries the member still has to score: standing entries of their round that they
-    have no sheet for, less those of facilities they declared and those they were recused from;
-    none once judging has closed."""
+@dataclass(frozen=True)
+class WorklistLine:
+    entry: EntryRow
+    status: WorkStatus
+    sheet: ScoreSheetRow | None
+    flagged: bool
+
+
+async def worklist(
+    uow: UnitOfWork, who: Principal, only: WorkStatus | None = None
+) -> list[WorklistLine]:
+    """The member's standing entries: those still to score (none once judging has closed),
+    then those they scored with their latest sheet — set aside if a conflict or recusal came
+    after. Entries of facilities they declared or they were recused from, unscored, are not
+    theirs."""
     member = await acting_member(uow, who)
     round_ = await get_round(uow, member.round_id)
-    if round_.judging_closed_at is not None:  # nothing is left to score once judging closes
-        return []
     snapshot, entries, _ = await round_progress(uow, round_)
     mine = next(m for m in snapshot.members if m.member_id == member.id)
-    to_score = set(mine.to_score)
-    return [e for e in entries if e.id in to_score]
+    sheets = {
+        s.entry_id: s
+        for s in (
+            await uow.session.execute(
+                select(ScoreSheetRow).where(
+                    col(ScoreSheetRow.member_id) == member.id, col(ScoreSheetRow.revision) > 0
+                )
+            )
+        ).scalars()
+    }
+    by_id = {e.id: e for e in entries}
+    flagged = {e.entry_id for e in snapshot.entries if e.flagged}
+    lines = rules.worklist(
+        [e.id for e in entries], mine, frozenset(sheets), round_.judging_closed_at is None
+    )
+    return [
+        WorklistLine(by_id[entry_id], status, sheets.get(entry_id), entry_id in flagged)
+        for entry_id, status in lines
+        if only is None or status is only
+    ]
 
 
 async def round_entries(uow: UnitOfWork, who: Principal, round_id: UUID) -> list[EntryRow]:

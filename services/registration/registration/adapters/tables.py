@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Column, DateTime, MetaData, UniqueConstraint, func
+from sqlalchemy import BigInteger, Column, DateTime, Identity, MetaData, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -95,6 +95,12 @@ class EntryRow(Table, table=True):
     withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     withdrawal_reason: str = Field(default="", max_length=1000)
     registered_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # Registration order: rows of one import share ``registered_at``, and ranking ties are
+    # broken by registration order, so each entry takes the next number as it is stored.
+    sequence: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, Identity(), nullable=False, unique=True),
+    )
 
 
 class ProvinceRegionRow(Table, table=True):

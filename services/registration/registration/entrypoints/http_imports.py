@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
@@ -41,10 +41,20 @@ class RowErrorPublic(BaseModel):
 
 class RowOutcomePublic(BaseModel):
     row: int
-    status: str
+    status: str = Field(description="accepted, existing or refused")
     business_code: str
     product_name: str
     errors: list[RowErrorPublic]
+    facility_id: UUID | None = Field(
+        description="The row's facility: one that existed, or after a commit the one it created"
+    )
+    product_id: UUID | None = Field(description="The row's product, likewise")
+    entry_id: UUID | None = Field(
+        description="The row's entry in the round: an existing one, or after a commit the new one"
+    )
+    created: list[str] = Field(
+        description="What a committed row created: 'facility', 'product', 'entry'"
+    )
 
 
 class ImportReportPublic(BaseModel):

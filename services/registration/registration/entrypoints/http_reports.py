@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
+from cnnt_shared import labels
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
 from cnnt_shared.service import UowDep
 from registration.service_layer.reports import recognition_report, report_freshness
 
 COLUMNS = [
-    Column("level", "Cấp (level)"),
+    Column("level", "Cấp (level)", labels.LEVELS),
     Column("year", "Năm (year; empty: the whole period)"),
     Column("rounds", "Số đợt (rounds held)"),
     Column("facilities", "Cơ sở tham gia (facilities entered)"),
@@ -42,9 +43,17 @@ def build_router() -> APIRouter:
         ],
         from_year: Annotated[int, Query(ge=2000, le=2100)],
         to_year: Annotated[int, Query(ge=2000, le=2100)],
+        as_recorded: Annotated[
+            bool,
+            Query(
+                description="A province as recorded: its own rounds and entries only (for a "
+                "province dissolved in 2025), instead of its 2025 unit with every province "
+                "merged into it"
+            ),
+        ] = False,
         format: Annotated[ExportFormat, Query()] = ExportFormat.JSON,
     ) -> Any:
-        result = await recognition_report(uow, scope, from_year, to_year)
+        result = await recognition_report(uow, scope, from_year, to_year, as_recorded=as_recorded)
         fresh = await report_freshness(uow)
         if format is ExportFormat.JSON:
             body = jsonable_encoder({**result, **fresh.body()})

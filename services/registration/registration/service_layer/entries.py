@@ -96,6 +96,7 @@ def registered_event(
                 current_province_code=provinces.current(facility.province_code),
             ),
             registered_at=entry.registered_at,
+            registration_sequence=entry.sequence,
         )
     )
 
@@ -132,8 +133,9 @@ async def register_entry(
         registered_at=registered_at(on, datetime.now(UTC)),
     )
     uow.session.add(entry)
-    uow.emit(registered_event(entry, round_row, product, facility, provinces))
     try:
+        await uow.session.flush()  # the entry's registration sequence is in its event
+        uow.emit(registered_event(entry, round_row, product, facility, provinces))
         await uow.commit()
     except IntegrityError as exc:  # a concurrent request entered the same product first
         raise duplicate_entry() from exc

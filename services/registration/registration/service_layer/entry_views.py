@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlmodel import col
 
+from cnnt_shared import labels
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.db.unit_of_work import UnitOfWork
@@ -22,10 +23,10 @@ from registration.service_layer.search import fold
 
 EXPORT_COLUMNS = (
     Column("product_name", "Sản phẩm"),
-    Column("product_group", "Nhóm"),
-    Column("is_set", "Bộ sản phẩm"),
+    Column("product_group", "Nhóm", labels.PRODUCT_GROUPS),
+    Column("is_set", "Bộ sản phẩm", labels.YES_NO),
     Column("facility_name", "Cơ sở"),
-    Column("facility_kind", "Loại hình"),
+    Column("facility_kind", "Loại hình", labels.FACILITY_KINDS),
     Column("business_code", "Mã số thuế"),
     Column("province_code", "Tỉnh (như ghi nhận)"),
     Column("current_province_code", "Tỉnh (hiện nay)"),

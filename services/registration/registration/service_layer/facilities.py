@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from cnnt_shared.auth import Principal
+from cnnt_shared.contracts import FacilityRecorded, FacilityRecordedData
 from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
@@ -49,6 +51,21 @@ def _business_code_taken(code: str) -> Conflict:
     return Conflict("business_code_taken", msg, field="business_code")
 
 
+def recorded_event(row: FacilityRow, provinces: Provinces) -> FacilityRecorded:
+    """The facility as it now stands, for the services that must know which facilities exist
+    (support accepts applications only from them)."""
+    return FacilityRecorded.new(
+        FacilityRecordedData(
+            facility_id=row.id,
+            name=row.name,
+            kind=row.kind,
+            province_code=row.province_code,
+            current_province_code=provinces.current(row.province_code),
+            recorded_at=datetime.now(UTC),
+        )
+    )
+
+
 def _product_exists(name: str) -> Conflict:
     msg = f"the facility already has a product named {name!r}"
     return Conflict("product_exists", msg, field="name")
@@ -61,6 +78,7 @@ async def create_facility(uow: UnitOfWork, who: Principal, cmd: FacilityCreate) 
     row = FacilityRow(**cmd.model_dump(), name_folded=fold(cmd.name))
     uow.session.add(row)
     await _flush(uow, _business_code_taken(cmd.business_code))
+    uow.emit(recorded_event(row, provinces))
     await uow.commit()
     return row
 
@@ -78,6 +96,7 @@ async def update_facility(
     for key, value in changes.items():
         setattr(row, key, value)
     row.name_folded = fold(row.name)
+    uow.emit(recorded_event(row, provinces))
     await uow.commit()
     return row
 

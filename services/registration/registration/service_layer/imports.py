@@ -35,6 +35,11 @@ class RowOutcome:
     business_code: str = ""
     product_name: str = ""
     errors: list[RowError] = field(default_factory=list)
+    # What the row refers to: known records, or after a commit the ones it created.
+    facility_id: UUID | None = None
+    product_id: UUID | None = None
+    entry_id: UUID | None = None
+    created: list[str] = field(default_factory=list)  # "facility", "product", "entry"
 
 
 @dataclass
@@ -86,15 +91,34 @@ async def import_dossier_list(
             seen.add((item.business_code, item.product_name))
             if _check_row(who, item, round_, known, held, on, provinces):
                 outcome.status = "existing"
+            _refer(outcome, item, known)
         except DomainError as exc:
             outcome.status, outcome.errors = "refused", [row_error(item.row, exc)]
     if dry_run or report.count("refused"):
         return report
     status = {o.row: o.status for o in report.outcomes}
     accepted = [p for p in good if status[p.row] == "accepted"]
-    await store_rows(uow, round_row, accepted, known, on, provinces)
+    stored = await store_rows(uow, round_row, accepted, known, on, provinces)
+    for outcome in report.outcomes:
+        if (done := stored.get(outcome.row)) is not None:
+            outcome.facility_id, outcome.product_id = done.facility_id, done.product_id
+            outcome.entry_id = done.entry_id
+            outcome.created = [
+                *(["facility"] if done.facility_created else []),
+                *(["product"] if done.product_created else []),
+                "entry",
+            ]
     report.committed = True
     return report
+
+
+def _refer(outcome: RowOutcome, row: DossierRow, known: KnownRecords) -> None:
+    """The ids of the records a row names that exist already (all three for an existing entry)."""
+    facility = known.facilities.get(row.business_code)
+    product = known.product(row)
+    outcome.facility_id = facility.id if facility else None
+    outcome.product_id = product.id if product else None
+    outcome.entry_id = known.entered.get(product.id) if product else None
 
 
 def _check_row(

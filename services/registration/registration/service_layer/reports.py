@@ -2,8 +2,9 @@
 records: rounds held, facilities and products entered, products recognised — per level and
 year, and per level over the period (distinct facilities and products, not sums of years).
 
-A scope is a province (rolled up to its 2025 unit, earlier provinces included), a region (by
-the operator-maintained region table) or the nation (``VN``). Recognitions come from the
+A scope is a province (rolled up to its 2025 unit, earlier provinces included; or, as recorded,
+an earlier province's own records only), a region (by the operator-maintained region table) or
+the nation (``VN``). Recognitions come from the
 ProductRecognized events registration records; revoked ones do not count.
 """
 
@@ -43,28 +44,77 @@ class Figures:
     recognised: int
 
 
-async def scope_codes(uow: UnitOfWork, scope: str) -> tuple[str, list[str]]:
-    """The scope's name and every province code (current or earlier) it covers."""
-    rolled = successors()
-    if scope == NATION_SCOPE:
-        return "Cả nước", list(rolled)
-    if scope in {r.value for r in Region}:
-        units = (
-            (
-                await uow.session.execute(
-                    select(col(ProvinceRegionRow.unit_code)).where(
-                        col(ProvinceRegionRow.region) == Region(scope)
-                    )
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: the unit's name, a title that says what it includes, and every
+    province code (current or earlier) whose records count."""
+
+    name: str
+    title: str
+    codes: list[str]
+
+
+def _names(codes: list[str]) -> str:
+    return ", ".join(sorted({reference.province_name(c) for c in codes}))
+
+
+async def _region(uow: UnitOfWork, region: Region) -> Scope:
+    units = set(
+        (
+            await uow.session.execute(
+                select(col(ProvinceRegionRow.unit_code)).where(
+                    col(ProvinceRegionRow.region) == region
                 )
             )
-            .scalars()
-            .all()
         )
-        return scope, [code for code, unit in rolled.items() if unit in set(units)]
+        .scalars()
+        .all()
+    )
+    name = f"Khu vực {reference.region_name(region)}"
+    title = f"{name} (gồm {_names(list(units))}; kể cả các tỉnh đã sáp nhập vào năm 2025)"
+    return Scope(name, title, [code for code, unit in successors().items() if unit in units])
+
+
+def _province(scope: str, as_recorded: bool) -> Scope:
+    rolled = successors()
     if scope not in rolled:
         raise DomainError("province_unknown", f"no province or region {scope!r}", field="scope")
-    unit = rolled[scope]
-    return reference.units()[unit].name, [code for code, u in rolled.items() if u == unit]
+    unit = reference.units()[rolled[scope]]
+    merged = [code for code, u in rolled.items() if u == unit.code]
+    if not as_recorded:
+        if len(merged) == 1:
+            return Scope(unit.name, unit.name, merged)
+        title = f"{unit.name} (đơn vị hiện nay; gồm cả số liệu của {_names(merged)} trước 2025)"
+        return Scope(unit.name, title, merged)
+    name = reference.province_name(scope)
+    if scope not in reference.units():
+        title = (
+            f"{name} (như đã ghi nhận trước khi sáp nhập vào {unit.name} năm 2025: "
+            f"chỉ các đợt và hồ sơ của chính {name})"
+        )
+    else:
+        others = _names([c for c in merged if c != scope]) or "tỉnh nào khác"
+        title = (
+            f"{name} (như đã ghi nhận: chỉ các đợt và hồ sơ của chính {name}, không gồm {others})"
+        )
+    return Scope(name, title, [scope])
+
+
+async def report_scope(uow: UnitOfWork, scope: str, *, as_recorded: bool = False) -> Scope:
+    """A province is rolled up to its 2025 unit (earlier provinces included) unless
+    ``as_recorded`` asks for its own records only; a region by the operator-maintained region
+    table; ``VN`` the nation."""
+    if as_recorded and (scope == NATION_SCOPE or scope in {r.value for r in Region}):
+        raise DomainError(
+            "as_recorded_needs_province", "as recorded applies to a province", field="as_recorded"
+        )
+    if scope == NATION_SCOPE:
+        return Scope(
+            "Cả nước", "Cả nước (mọi tỉnh, thành phố, trước và sau 2025)", list(successors())
+        )
+    if scope in {r.value for r in Region}:
+        return await _region(uow, Region(scope))
+    return _province(scope, as_recorded)
 
 
 def _entries(codes: list[str], first: int, last: int) -> Select[Level, int, UUID, UUID, UUID]:
@@ -140,13 +190,19 @@ async def _figures(
     ]
 
 
-async def recognition_report(uow: UnitOfWork, scope: str, first: int, last: int) -> dict[str, Any]:
+async def recognition_report(
+    uow: UnitOfWork, scope: str, first: int, last: int, *, as_recorded: bool = False
+) -> dict[str, Any]:
     if last < first:
         raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
-    name, codes = await scope_codes(uow, scope)
+    covered = await report_scope(uow, scope, as_recorded=as_recorded)
+    codes = covered.codes
     return {
         "scope": scope,
-        "scope_name": name,
+        "scope_name": covered.name,
+        "scope_title": covered.title,
+        "as_recorded": as_recorded,
+        "provinces": codes,
         "from_year": first,
         "to_year": last,
         "levels": [asdict(f) for f in await _figures(uow, codes, first, last, by_year=False)],

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from cnnt_shared.contracts.vocabulary import FundingSource, Level, SchemeKind
+from cnnt_shared.contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
 from cnnt_shared.db.tables import inbox_table, outbox_table
 from cnnt_shared.db.types import enum_type
 from support.domain.model import ApplicationStatus, SchemeStatus
@@ -157,6 +157,20 @@ class RevocationRow(Table, table=True):
     decision_number: str = Field(max_length=100)
     reason: str = Field(default="", max_length=2000)
     revoked_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class FacilityRow(Table, table=True):
+    """A facility (cơ sở CNNT) known from registration's FacilityRecorded: only these may apply.
+    Keeps the latest version of the record (by ``recorded_at``)."""
+
+    __tablename__ = "facilities"
+
+    id: UUID = Field(primary_key=True)
+    name: str = Field(max_length=300)
+    kind: FacilityKind = Field(sa_type=enum_type(FacilityKind))
+    province_code: str = Field(max_length=40)
+    current_province_code: str = Field(max_length=40)
+    recorded_at: datetime = Field(sa_type=DateTime(timezone=True))
 
 
 class IdempotencyRow(Table, table=True):

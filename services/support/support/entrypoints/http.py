@@ -19,10 +19,11 @@ from support.entrypoints.reports import build_report_router
 from support.entrypoints.schemas import (
     ApplicationCreate,
     ApplicationPublic,
+    FacilityPublic,
     SchemeCreate,
     SchemePublic,
 )
-from support.service_layer import reads, schemes
+from support.service_layer import facilities, reads, schemes
 from support.service_layer.idempotency import run_command
 
 
@@ -112,6 +113,14 @@ def build_router() -> APIRouter:
     ) -> Page[ApplicationPublic]:
         """Applications from the provinces the reader's scope covers (docs/read-policy.md)."""
         return await reads.list_applications(uow, who, scheme_id, page)
+
+    @router.get(
+        "/facilities/{facility_id}",
+        tags=["applications"],
+        summary="A facility support knows from registration (only these may apply)",
+    )
+    async def get_facility(facility_id: UUID, uow: UowDep, _: CurrentPrincipal) -> FacilityPublic:
+        return FacilityPublic.model_validate(await facilities.get_facility(uow, facility_id))
 
     router.include_router(build_grant_router())
     router.include_router(build_report_router())

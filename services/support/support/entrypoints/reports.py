@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from cnnt_shared.auth import CurrentPrincipal
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE
 from cnnt_shared.errors import DomainError
 from cnnt_shared.http.exports import ExportFormat, table_response
 from cnnt_shared.service import UowDep
@@ -32,14 +33,24 @@ def build_report_router() -> APIRouter:
         province: Annotated[
             str | None, Query(description="One province (rolled up to its 2025 unit) or VN")
         ] = None,
+        as_recorded: Annotated[
+            bool,
+            Query(
+                description="The province as recorded (an earlier one on its own), not rolled up"
+            ),
+        ] = False,
         format: Annotated[ExportFormat, Query()] = ExportFormat.JSON,
     ) -> Response:
         if to_year < from_year:
             raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
         if province is not None:
             check_scope_code(province, field="province")
-        unit = unit_of(province) if province is not None else None
-        rows = await support_report(uow, from_year, to_year, unit)
+        if as_recorded and province in (None, NATION_SCOPE):
+            raise DomainError(
+                "as_recorded_needs_province", "as recorded applies to a province", field="province"
+            )
+        unit = province if as_recorded else unit_of(province) if province is not None else None
+        rows = await support_report(uow, from_year, to_year, unit, as_recorded=as_recorded)
         name = f"support-{unit or 'all'}-{from_year}-{to_year}"
         response = table_response(COLUMNS, rows, format, name)
         # The body stays a table in every format; how fresh it is travels in headers.

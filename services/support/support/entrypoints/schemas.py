@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cnnt_shared.contracts.vocabulary import FundingSource, Level, SchemeKind
+from cnnt_shared.contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
 from cnnt_shared.http.fields import Line, Name, Paragraphs
 from support.domain.model import ApplicationStatus, SchemeStatus
 
@@ -47,6 +47,18 @@ class SchemePublic(SchemeBase):
     budget: dict[FundingSource, int]
     granted: dict[FundingSource, int]
     remaining: dict[FundingSource, int]
+
+
+class FacilityPublic(BaseModel):
+    """A facility as support knows it from registration (the facilities that may apply)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: UUID
+    name: str
+    kind: FacilityKind
+    province_code: str
+    current_province_code: str
+    recorded_at: datetime
 
 
 class ApplicationCreate(BaseModel):

@@ -7,11 +7,13 @@ from typing import Annotated
 from faststream.rabbit import RabbitRouter
 from pydantic import Field
 
+from cnnt_shared.contracts import FacilityRecorded
 from cnnt_shared.messaging.topology import consumer_queue, subscribe
 from cnnt_shared.service import Runtime, runtime_context
-from support.service_layer import recognitions
+from support.service_layer import facilities, recognitions
 
 RECOGNITIONS = consumer_queue("support.recognitions")
+FACILITIES = consumer_queue("support.facilities")
 
 RecognitionEvent = Annotated[recognitions.RecognitionEvent, Field(discriminator="event_type")]
 
@@ -24,5 +26,11 @@ def build_subscribers() -> RabbitRouter:
         event: RecognitionEvent, runtime: Runtime = runtime_context()
     ) -> None:
         await recognitions.apply_recognition_event(runtime.uow(), RECOGNITIONS.name, event)
+
+    @subscribe(router, FACILITIES, "Facilities registration records: only they may apply.")
+    async def on_facility_recorded(
+        event: FacilityRecorded, runtime: Runtime = runtime_context()
+    ) -> None:
+        await facilities.apply_facility_recorded(runtime.uow(), FACILITIES.name, event)
 
     return router

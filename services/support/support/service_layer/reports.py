@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
+from cnnt_shared import labels
 from cnnt_shared.contracts.vocabulary import FundingSource
 from cnnt_shared.db.freshness import Freshness, freshness
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.http.exports import Column
-from cnnt_shared.reference import units
+from cnnt_shared.reference import province_name
 from support.adapters.tables import (
     BudgetRow,
     GrantLineRow,
@@ -38,18 +39,24 @@ SOURCE_TITLES = {
 COLUMNS = [
     Column("province_code", "Mã tỉnh"),
     Column("province_name", "Tỉnh/thành phố"),
-    Column("kind", "Loại đề án"),
+    Column("kind", "Loại đề án", labels.SCHEME_KINDS),
     Column("schemes", "Số đề án"),
     Column("facilities_supported", "Số cơ sở được hỗ trợ"),
-    *(Column(f"budget_{s}", f"Kinh phí {SOURCE_TITLES[s]} (đồng)") for s in FundingSource),
-    Column("budget_total", "Tổng kinh phí (đồng)"),
-    *(Column(f"granted_{s}", f"Đã hỗ trợ từ {SOURCE_TITLES[s]} (đồng)") for s in FundingSource),
-    Column("granted_total", "Tổng đã hỗ trợ (đồng)"),
+    *(
+        Column(f"budget_{s}", f"Kinh phí {SOURCE_TITLES[s]} (đồng)", money=True)
+        for s in FundingSource
+    ),
+    Column("budget_total", "Tổng kinh phí (đồng)", money=True),
+    *(
+        Column(f"granted_{s}", f"Đã hỗ trợ từ {SOURCE_TITLES[s]} (đồng)", money=True)
+        for s in FundingSource
+    ),
+    Column("granted_total", "Tổng đã hỗ trợ (đồng)", money=True),
 ]
 
 
 def _as_dict(row: ReportRow) -> dict[str, Any]:
-    name = "Toàn quốc" if row.unit_code == "VN" else units()[row.unit_code].name
+    name = "Toàn quốc" if row.unit_code == "VN" else province_name(row.unit_code)
     return {
         "province_code": row.unit_code,
         "province_name": name,
@@ -64,8 +71,14 @@ def _as_dict(row: ReportRow) -> dict[str, Any]:
 
 
 async def support_report(
-    uow: UnitOfWork, from_year: int, to_year: int, unit: str | None
+    uow: UnitOfWork, from_year: int, to_year: int, unit: str | None, *, as_recorded: bool = False
 ) -> list[dict[str, Any]]:
+    """Per unit and kind. ``as_recorded``: ``unit`` is a province as its schemes recorded it
+    (an earlier province on its own), not the 2025 unit its schemes roll up under."""
+
+    def reported(scope_code: str) -> str:
+        return scope_code if as_recorded else unit_of(scope_code)
+
     schemes = (
         await uow.session.execute(
             select(SchemeRow).where(
@@ -74,7 +87,7 @@ async def support_report(
             )
         )
     ).scalars()
-    chosen = {s.id: s for s in schemes if unit is None or unit_of(s.scope_code) == unit}
+    chosen = {s.id: s for s in schemes if unit is None or reported(s.scope_code) == unit}
     ids = list(chosen)
     budgets: dict[Any, dict[FundingSource, int]] = {i: {} for i in ids}
     for b in (
@@ -87,7 +100,7 @@ async def support_report(
         .where(col(GrantRow.scheme_id).in_(ids))
     )
     facts = [
-        SchemeFacts(s.id, unit_of(s.scope_code), s.kind, budgets[s.id]) for s in chosen.values()
+        SchemeFacts(s.id, reported(s.scope_code), s.kind, budgets[s.id]) for s in chosen.values()
     ]
     grants = [GrantFacts(sid, fid, {line.source: line.amount}) for sid, fid, line in lines.all()]
     return [_as_dict(r) for r in summarise(facts, grants)]

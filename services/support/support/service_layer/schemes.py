@@ -20,7 +20,8 @@ from support.entrypoints.schemas import (
     SchemeCreate,
     SchemePublic,
 )
-from support.service_layer.access import authorise, check_scope_code
+from support.service_layer.access import authorise, check_scope_code, unit_of
+from support.service_layer.facilities import known_facility
 from support.service_layer.queries import budget_rows, get_or_404, lock_scheme, scheme_public
 
 
@@ -75,6 +76,13 @@ async def create_application(
         raise DomainError(
             "province_outside_scheme",
             f"scheme {scheme.code} supports facilities of {scheme.scope_code} only",
+            field="province_code",
+        )
+    facility = await known_facility(uow, cmd.facility_id, field="facility_id")
+    if unit_of(facility.province_code) != unit_of(cmd.province_code):
+        raise DomainError(
+            "facility_province_mismatch",
+            f"the facility is registered in {facility.province_code}, not {cmd.province_code}",
             field="province_code",
         )
     asked = model.amounts(cmd.asked, field="asked")
