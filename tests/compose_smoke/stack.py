@@ -116,7 +116,7 @@ class Stack:
                 [
                     *("docker", "events", "--filter", "event=health_status"),
                     *("--filter", f"label=com.docker.compose.project={self.project}"),
-                    *("--format", "{{.Status}} " + service),
+                    *("--format", "{{.Time}} {{.Status}} " + service),
                 ],
                 stdout=out,
             )
