@@ -30,11 +30,30 @@ debian_base() {
   docker import "$tarball" "$base" >/dev/null
 }
 
+needed=()
 for pair in python:python:3.11-slim postgres:postgres:15 rabbitmq:rabbitmq:3.13-management; do
   dir=${pair%%:*} image=${pair#*:}
   if present "$image"; then echo "$image: present"; continue; fi
   if timeout 60 docker pull -q "$image" >/dev/null 2>&1; then echo "$image: pulled"; continue; fi
-  debian_base
-  echo "$image: building a stand-in from Debian packages (deploy/standins/$dir)"
-  docker build -q --build-arg "BASE=$base" -t "$image" "$here/$dir" >/dev/null
+  needed+=("$pair")
 done
+[ ${#needed[@]} -gt 0 ] || exit 0
+debian_base
+mkdir -p "$cache"
+# The three builds wait mostly on Debian's mirror and dpkg, so they run side by side.
+pids=()
+for pair in "${needed[@]}"; do
+  dir=${pair%%:*} image=${pair#*:}
+  echo "$image: building a stand-in from Debian packages (deploy/standins/$dir)"
+  docker build -q --build-arg "BASE=$base" -t "$image" "$here/$dir" >"$cache/$dir.build.log" 2>&1 &
+  pids+=($!)
+done
+failed=0
+for i in "${!pids[@]}"; do
+  if ! wait "${pids[$i]}"; then
+    dir=${needed[$i]%%:*}
+    echo "building the $dir stand-in failed:" >&2 && cat "$cache/$dir.build.log" >&2
+    failed=1
+  fi
+done
+exit "$failed"

@@ -54,14 +54,15 @@ def restart(stack: Stack, service: str) -> Callable[[], None]:
 def smoke(stack: Stack, upgrade_from: str) -> None:
     with step("stand-in base images (or the real ones)"):
         engine.base_images()
+    # This commit's first: the previous commit's build reuses its downloaded wheels.
+    with step("project image at this commit (deploy/Dockerfile, from the wheelhouse)"):
+        engine.build_image(CURRENT)
+        print(f"  image size {checks.image_is_lean(CURRENT)}; no cache, code read-only")
     with (
         step(f"project image at {upgrade_from} (the one before)"),
         engine.checkout(upgrade_from) as tree,
     ):
         engine.build_image(PREVIOUS, tree)
-    with step("project image at this commit (deploy/Dockerfile, from the wheelhouse)"):
-        engine.build_image(CURRENT)
-        print(f"  image size {checks.image_is_lean(CURRENT)}; no cache, code read-only")
     health_log = engine.ROOT / "out" / "compose-smoke" / "health-events.log"
     with stack.health_watch(health_log) as unhealthy:
         try:
