@@ -3,10 +3,12 @@
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 export UV_PYTHON_DOWNLOADS ?= never
-COMPOSE ?= docker compose -f deploy/docker-compose.yml --env-file deploy/.env.example
+# Docker Compose v2 (`docker compose`) where it is installed, else v1 (`docker-compose`, Debian's).
+COMPOSE_CMD ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+COMPOSE ?= $(COMPOSE_CMD) -f deploy/docker-compose.yml --env-file deploy/.env
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint format bench up down compose-check asyncapi
+.PHONY: install run demo test lint format bench env wheelhouse up down compose-check compose-smoke asyncapi
 
 install: ## Create .venv with every service and the dev tools, exactly as locked
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -37,11 +39,25 @@ bench: install ## Benchmark: the national cycle against the raw floor (BENCH_ARG
 asyncapi: install ## Export the AsyncAPI document of all services to deploy/asyncapi/
 	$(UV) run cnnt asyncapi export
 
-up: ## Build the image and start the stack with docker compose
+env: ## Write deploy/.env with fresh secrets (once; it refuses to overwrite one)
+	deploy/make-env.sh
+
+wheelhouse: install ## Fill deploy/wheelhouse/ from uv.lock: what the image installs, offline
+	UV="$(UV)" deploy/wheelhouse.sh
+
+up: ## Build the image from the wheelhouse and start the stack with docker compose (needs `make env`)
+	@test -f deploy/.env || { echo "deploy/.env is missing: run \`make env\` to create it with fresh secrets (deploy/.env.example is not for deploying)" >&2; exit 1; }
+	$(MAKE) wheelhouse
 	$(COMPOSE) up -d --build
 
 down:
 	$(COMPOSE) down
 
-compose-check: ## Validate the compose file (works without a Docker engine)
-	docker-compose -f deploy/docker-compose.yml --env-file deploy/.env.example config --quiet
+compose-check: ## Validate the compose file (no Docker engine needed; installs docker-compose if missing)
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || { \
+		echo "installing docker-compose (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
+	$(COMPOSE_CMD) -f deploy/docker-compose.yml --env-file deploy/.env.example config --quiet
+
+compose-smoke: install ## Build and run the real stack in Docker: demo, faults, upgrade (see README)
+	$(UV) run python -m tests.compose_smoke $(SMOKE_ARGS)

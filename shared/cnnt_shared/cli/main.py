@@ -7,7 +7,7 @@ import signal
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import httpx
 import typer
@@ -18,6 +18,9 @@ from cnnt_shared.db import bootstrap as db_bootstrap
 from cnnt_shared.ops.cli import dlq_app, replay_app
 from cnnt_shared.settings import Settings, get_settings
 from cnnt_shared.tokens import Role, issue_token
+
+if TYPE_CHECKING:
+    from structlog.stdlib import BoundLogger
 
 # Commands import what only they need (web server, migrations, service packages) when they run:
 # a support engineer's `cnnt dlq list` should not pay for loading every service.
@@ -48,15 +51,25 @@ def _services(names: list[str] | None) -> tuple[str, ...]:
     return chosen
 
 
-def prepare_database(settings: Settings, services: tuple[str, ...]) -> None:
+def prepare_database(
+    settings: Settings, services: tuple[str, ...], log: BoundLogger | None = None
+) -> None:
+    """Roles, schemas, migrations; progress as log events when given a logger, else on the
+    terminal."""
     from cnnt_shared.db.migrations import upgrade
 
-    console.print(f"[bold]database[/] {settings.db_name} on {settings.db_host}:{settings.db_port}")
+    if log is None:
+        console.print(
+            f"[bold]database[/] {settings.db_name} on {settings.db_host}:{settings.db_port}"
+        )
     names = (*services, "operations")
     asyncio.run(db_bootstrap.bootstrap(settings, names))
     for name in names:
         asyncio.run(upgrade(settings, name))
-        console.print(f"  [green]✓[/] {name}: schema and migrations up to date")
+        if log is None:
+            console.print(f"  [green]✓[/] {name}: schema and migrations up to date")
+        else:
+            log.info("schema_up_to_date", component=name, database=settings.db_name)
 
 
 @db.command("bootstrap")
@@ -81,7 +94,28 @@ def db_migrate(services: ServicesArg = None) -> None:
 @db.command("prepare")
 def db_prepare(services: ServicesArg = None) -> None:
     """Bootstrap, then migrate: what every start runs first (containers and local)."""
-    prepare_database(get_settings(), _services(services))
+    import asyncpg
+    import structlog
+
+    from cnnt_shared.logging import configure_logging
+
+    settings = get_settings()
+    # compose's migrate step: JSON lines like the services (CNNT_LOG_FORMAT=json there).
+    configure_logging(settings.log_format, settings.log_level, "migrate")
+    log = structlog.get_logger("cnnt.migrate")
+    try:
+        prepare_database(settings, _services(services), log)
+    except asyncpg.InvalidPasswordError as exc:
+        # Typically POSTGRES_PASSWORD changed in deploy/.env after the volume was initialised.
+        log.error(
+            "database_login_refused",
+            user=settings.db_admin_user,
+            host=settings.db_host,
+            error=str(exc),
+            hint="the password in the environment is not the database's: see RUNBOOK, "
+            "'Rotate passwords'",
+        )
+        raise typer.Exit(1) from exc
 
 
 @db.command("revision")

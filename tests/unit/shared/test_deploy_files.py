@@ -1,0 +1,121 @@
+"""deploy/: `make env`, `make up` without it, and what the compose file gives each container
+(checked with `docker compose config`, no engine needed). The smoke run starts it for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cnnt_shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
+DEPLOY = ROOT / "deploy"
+SECRETS = (
+    "CNNT_AUTH_SECRET",
+    "POSTGRES_PASSWORD",
+    "CNNT_DB_SERVICE_PASSWORD",
+    "RABBITMQ_DEFAULT_PASS",
+    "RABBITMQ_SERVICE_PASS",
+)
+
+
+def read_env(path: Path) -> dict[str, str]:
+    lines = path.read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def make_env(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(DEPLOY / "make-env.sh"), str(path)], capture_output=True, text=True, check=False
+    )
+
+
+def compose_config(env_file: Path) -> dict[str, Any]:
+    if (
+        shutil.which("docker")
+        and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
+        command = ["docker", "compose"]
+    elif shutil.which("docker-compose"):
+        command = ["docker-compose"]
+    else:
+        pytest.skip("no docker compose here (.ci/run installs it)")
+    done = subprocess.run(
+        [*command, "-f", str(DEPLOY / "docker-compose.yml"), "--env-file", str(env_file), "config"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("CNNT_", "RABBITMQ_"))},
+    )
+    return dict(yaml.safe_load(done.stdout))
+
+
+def test_make_env_writes_fresh_secrets_none_of_them_from_the_example(tmp_path: Path) -> None:
+    assert make_env(tmp_path / "a.env").returncode == 0
+    assert make_env(tmp_path / "b.env").returncode == 0
+    first, second = read_env(tmp_path / "a.env"), read_env(tmp_path / "b.env")
+    example = set(read_env(DEPLOY / ".env.example").values())
+    for name in SECRETS:
+        assert len(first[name]) >= 40
+        assert first[name] != second[name]
+        assert first[name] not in example
+    assert stat.S_IMODE((tmp_path / "a.env").stat().st_mode) == 0o600
+
+
+def test_make_env_never_overwrites_an_existing_env(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text("CNNT_AUTH_SECRET=the-operators-own\n")
+    done = make_env(path)
+    assert done.returncode != 0
+    assert path.read_text() == "CNNT_AUTH_SECRET=the-operators-own\n"
+
+
+def test_a_generated_env_passes_productions_refusal_of_shipped_secrets(tmp_path: Path) -> None:
+    make_env(tmp_path / ".env")
+    env = read_env(tmp_path / ".env")
+    settings = Settings(
+        _env_file=None,
+        environment="production",
+        auth_secret=env["CNNT_AUTH_SECRET"],
+        db_service_password=env["CNNT_DB_SERVICE_PASSWORD"],
+        amqp_url="amqp://cnnt-services:x@rabbitmq:5672/",
+    )
+    assert settings.environment == "production"
+
+
+def test_make_up_without_deploy_env_tells_the_operator_to_run_make_env(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    done = subprocess.run(["make", "up"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+    assert "make env" in done.stderr
+    assert "docker" not in done.stdout  # refused before anything was built or started
+
+
+def test_compose_publishes_on_localhost_and_keeps_admin_passwords_in_migrate(
+    tmp_path: Path,
+) -> None:
+    make_env(tmp_path / ".env")
+    env = read_env(tmp_path / ".env")
+    services = compose_config(tmp_path / ".env")["services"]
+    admin = {env["POSTGRES_PASSWORD"], env["RABBITMQ_DEFAULT_PASS"]}
+    for name, service in services.items():
+        for port in service.get("ports", []):
+            host = port["host_ip"] if isinstance(port, dict) else str(port).split(":")[0]
+            assert host == "127.0.0.1", (name, port)
+        if name in ("registration", "evaluation", "certification", "support"):
+            values = set((service.get("environment") or {}).values())
+            assert not values & admin, f"{name} gets an administrator password"
+            assert "CNNT_DB_ADMIN_PASSWORD" not in service["environment"]
+            assert int(str(service["stop_grace_period"]).rstrip("s")) > 10  # uvicorn's 10 s
+    assert services["rabbitmq"]["hostname"] == "rabbitmq"  # the node keeps its queues
+    assert services["migrate"]["environment"]["CNNT_DB_ADMIN_PASSWORD"] == env["POSTGRES_PASSWORD"]
