@@ -66,7 +66,8 @@ async def serving(*names: str, extra_env: dict[str, str] | None = None) -> Async
 async def _ready(
     client: httpx.AsyncClient, url: str, processes: list[subprocess.Popen[bytes]]
 ) -> None:
-    for _ in range(300):
+    # 180 s: on a shared two-core machine (load average ~15) importing a service took ~90 s.
+    for _ in range(900):
         if any(p.poll() is not None for p in processes):
             raise RuntimeError(f"a service exited before it was ready ({url})")
         try:
@@ -75,4 +76,4 @@ async def _ready(
         except httpx.HTTPError:
             pass
         await asyncio.sleep(0.2)
-    raise TimeoutError(f"{url} not ready after 60s")
+    raise TimeoutError(f"{url} not ready after 180s")
