@@ -131,10 +131,12 @@ async def apply_score_events(uow: UnitOfWork, events: Sequence[ScoreEvent]) -> N
             key = (event.data.entry_id, event.data.judge_id)
             if key not in latest or latest[key].data.revision < event.data.revision:
                 latest[key] = event
-        else:
-            await _apply_score(uow, event)
     if latest:
         await uow.session.execute(_TALLY_SHEET, [_tally_row(latest[k]) for k in sorted(latest)])
+    # The rest after the sheets, in arrival order: what reads the tally sees the batch's sheets.
+    for event in events:
+        if not isinstance(event, ScoreSubmitted):
+            await _apply_score(uow, event)
 
 
 async def _apply_score(uow: UnitOfWork, event: ScoreEvent) -> None:
