@@ -29,7 +29,8 @@ def test_a_sheets_request_id_is_its_own_else_the_requests_joined_to_its_entry() 
     assert sheet_request_id("rieng", "chung", entry) == "rieng"
     derived = sheet_request_id(None, "k" * MAX_REQUEST_ID, entry)
     assert derived == f"{'k' * MAX_REQUEST_ID}:{entry}"
-    assert derived is not None and len(derived) <= 200  # the single sheet's request id limit
+    assert derived is not None
+    assert len(derived) <= 200  # the single sheet's request id limit
     assert sheet_request_id(None, None, entry) is None
 
 
