@@ -26,6 +26,7 @@ from uuid import UUID
 
 import structlog
 
+from cnnt_shared.context import clear_flow
 from cnnt_shared.contracts import Envelope
 from cnnt_shared.db.unit_of_work import UnitOfWork
 
@@ -68,6 +69,11 @@ class BatchedConsumer(Generic[E]):
         return await done
 
     async def _flush(self) -> None:
+        # This task was started from one delivery's context: its event and flow are not the
+        # batch's (logs here would name that one event; an emitted event would take its flow).
+        service = structlog.contextvars.get_contextvars().get("service")
+        clear_flow()
+        structlog.contextvars.bind_contextvars(service=service, queue=self._consumer)
         await asyncio.sleep(0)  # deliveries read from the socket with this one join it
         while self._waiting:
             batch = self._waiting[: self._max_batch]
