@@ -194,7 +194,7 @@ def show(result: Result, console: Console) -> None:
         console.print(
             f"CPU per score sheet during the pipeline run ({run.mode}), ms: "
             + ", ".join(f"{part} {ms:.1f}" for part, ms in run.cpu_ms_per_sheet.items())
-            + f" (all: {run.cpu_ms:.1f})"
+            + f" (services and this run's PostgreSQL backends: {run.cpu_ms:.1f})"
         )
     console.print(f"CPU per sheet in batch mode: {verdict('cpu_ms_per_sheet_batch_mode')}")
     console.print(

@@ -76,7 +76,13 @@ class Scoring:
 
     @property
     def cpu_ms(self) -> float:
-        return sum(self.cpu_ms_per_sheet.values())
+        """The system's CPU per sheet: the services and this run's PostgreSQL backends (not the
+        load generator, nor the broker and database server processes shared with other work)."""
+        return sum(
+            ms
+            for part, ms in self.cpu_ms_per_sheet.items()
+            if part != "load generator" and "(shared)" not in part
+        )
 
 
 @dataclass(frozen=True)
