@@ -55,8 +55,9 @@ PRIORS = select(SheetRevisionRow).where(
 )
 
 _insert_sheet = insert(_sheets)
-# As ``statements.LOCK_SHEET``, for many sheets in one statement; each row comes back in the
-# order of its parameters.
+# As ``statements.LOCK_SHEET``, for many sheets in one statement. Rows come back in no set
+# order (asking for parameter order makes SQLAlchemy send one INSERT per row, as the ids have
+# no Python-side default to sort by): they carry their entry.
 LOCK_SHEETS = _insert_sheet.on_conflict_do_update(
     constraint="uq_score_sheets_entry_member", set_={"revision": _sheets.c.revision}
-).returning(_sheets.c.id, _sheets.c.revision, sort_by_parameter_order=True)
+).returning(_sheets.c.entry_id, _sheets.c.id, _sheets.c.revision)

@@ -140,15 +140,13 @@ async def _store(uow: UnitOfWork, member_id: UUID, round_id: UUID, todo: list[_P
             for p in todo
         ],
     )
-    sheets = locked.all()
-    if any(latest > 0 for _, latest in sheets):  # a concurrent twin may have committed meanwhile
-        priors = await _priors(uow, member_id, todo)
-        still = {id(p) for p in _answer_retries(todo, priors)}
-        sheets = [s for s, p in zip(sheets, todo, strict=True) if id(p) in still]
-        todo = [p for p in todo if id(p) in still]
+    sheets = {entry_id: (sheet_id, latest) for entry_id, sheet_id, latest in locked}
+    if any(latest > 0 for _, latest in sheets.values()):  # a concurrent twin may have committed
+        todo = _answer_retries(todo, await _priors(uow, member_id, todo))
     now = datetime.now(UTC)
     values = []
-    for (sheet_id, latest), p in zip(sheets, todo, strict=True):
+    for p in todo:
+        sheet_id, latest = sheets[p.sheet.entry_id]
         revision = SheetRevisionRow(
             sheet_id=sheet_id,
             revision=next_revision(latest),
