@@ -83,7 +83,7 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
     floor_task = progress.add_task("raw floor: publish → consume → INSERT → ack", total=sheets)
     floor = await measure_floor(settings, sheets, lambda n: progress.advance(floor_task, n))
     starting = progress.add_task("starting the four services (cnnt serve)", total=None)
-    async with serving(*SERVICES) as live:
+    async with serving(*SERVICES, logs=args.out.parent / "logs") as live:
         progress.update(starting, total=1, completed=1)
         async with (
             ConnectionPeaks(live, SERVICES) as connections,
