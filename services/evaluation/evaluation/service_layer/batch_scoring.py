@@ -188,10 +188,6 @@ async def _attempt(
     uow: UnitOfWork, who: Principal, sheets: Sequence[SheetSubmit], request_id: str | None
 ) -> list[SheetOutcome]:
     member_id = judge_id(who)
-    member = (await uow.session.execute(q.MEMBER_ROUND, {"member_id": member_id})).one_or_none()
-    if member is None:
-        raise not_a_member()
-    round_id, closed = member
     again = repeated(s.entry_id for s in sheets)
     outcomes = [SheetOutcome(i, s.entry_id) for i, s in enumerate(sheets)]
     pending = []
@@ -205,6 +201,11 @@ async def _attempt(
             continue
         own_id = sheet_request_id(sheet.request_id, request_id, sheet.entry_id)
         pending.append(_Pending(outcome, sheet, scores, own_id))
+    # The sheets are checked before the first query: the connection is held only for the rest.
+    member = (await uow.session.execute(q.MEMBER_ROUND, {"member_id": member_id})).one_or_none()
+    if member is None:
+        raise not_a_member()
+    round_id, closed = member
     pending = _answer_retries(pending, await _priors(uow, member_id, pending))
     await _store(
         uow, member_id, round_id, await _checked(uow, member_id, round_id, closed, pending)
