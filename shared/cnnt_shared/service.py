@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from cnnt_shared.clock import Clock
 from cnnt_shared.contracts import Envelope
 from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.messaging.batching import BatchedConsumer, E, Effect
 from cnnt_shared.messaging.middleware import consumer_middlewares
 from cnnt_shared.messaging.relay import OutboxRelay
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE
@@ -96,6 +97,16 @@ class Runtime:
     broker: RabbitBroker
     relay: OutboxRelay
     metrics: Metrics
+    batchers: dict[str, BatchedConsumer[Any]] = field(default_factory=dict)
+
+    def batched(self, consumer: str, effect: Effect[E]) -> BatchedConsumer[E]:
+        """The consumer's group commit in this process (docs/consumers.md), made on first use."""
+        if consumer not in self.batchers:
+            self.batchers[consumer] = BatchedConsumer(
+                self.uow, consumer, effect, self.settings.consumer_batch_size
+            )
+        batcher: BatchedConsumer[E] = self.batchers[consumer]
+        return batcher
 
     @property
     def clock(self) -> Clock:

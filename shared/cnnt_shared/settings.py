@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     amqp_reconnect_interval: float = Field(default=2.0, gt=0)
     prefetch_count: int = Field(default=32, ge=1, le=1000)
+    # Deliveries a batching consumer applies in one transaction at most (1: one per message).
+    consumer_batch_size: int = Field(default=32, ge=1, le=1000)
     # Attempts a consumer makes before it dead-letters a message itself, with the error kept.
     max_attempts: int = Field(default=5, ge=1, le=20)
     retry_backoff: float = Field(default=0.2, ge=0)

@@ -19,12 +19,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cnnt_shared.settings import Settings
 from tests.bench import decisions, national, report, scoring
 from tests.bench.api import client
+from tests.bench.connections import ConnectionPeaks
 from tests.bench.floor import measure_floor
 from tests.support.processes import serving
 from tests.support.stack import private_stack
 
 SERVICES = ("registration", "evaluation", "certification", "support")
-QUICK = {"provinces": 3, "entries": 10, "jury": 3, "clients": 20, "paced": 90}
+QUICK = {
+    "provinces": 3,
+    "entries": 10,
+    "jury": 3,
+    "clients": 20,
+    "paced": 90,
+    "batch": 10,
+    "batch_paced": 6,
+}
 
 
 def arguments() -> argparse.Namespace:
@@ -40,6 +49,13 @@ def arguments() -> argparse.Namespace:
         help="offered rate of the latency phase, revisions per second from all clients together",
     )
     parser.add_argument("--paced", type=int, default=1500, help="revisions in the latency phase")
+    parser.add_argument(
+        "--batch", type=int, default=50, help="sheets per request in batch mode (a worklist)"
+    )
+    parser.add_argument(
+        "--batch-pace", type=float, default=2.0, help="offered batches per second (latency)"
+    )
+    parser.add_argument("--batch-paced", type=int, default=30, help="batches in that phase")
     parser.add_argument("--quick", action="store_true", help=f"smoke run: {QUICK}")
     parser.add_argument("--out", type=Path, default=Path("out/bench/latest.json"))
     args = parser.parse_args()
@@ -67,9 +83,10 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
     floor_task = progress.add_task("raw floor: publish → consume → INSERT → ack", total=sheets)
     floor = await measure_floor(settings, sheets, lambda n: progress.advance(floor_task, n))
     starting = progress.add_task("starting the four services (cnnt serve)", total=None)
-    async with serving(*SERVICES) as live:
+    async with serving(*SERVICES, logs=args.out.parent / "logs") as live:
         progress.update(starting, total=1, completed=1)
         async with (
+            ConnectionPeaks(live, SERVICES) as connections,
             client(live, "registration") as registration,
             client(live, "evaluation") as evaluation,
             client(live, "certification") as certification,
@@ -84,22 +101,56 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
                 entries=args.entries,
                 jury=args.jury,
             )
-            scored = await scoring.submit_all(live, rounds, args.clients, progress, SERVICES)
-            # The latency phase runs inside the cycle (judging must be open) but is no part of it.
-            paused = time.monotonic()
-            paced = await scoring.paced(
-                live, rounds, args.clients, args.pace, min(args.paced, scored.sheets), progress
+            # The cycle is scored in batch mode (a judge's worklist a request).
+            scored = await scoring.submit_all(
+                live, rounds, args.clients, progress, SERVICES, batch=args.batch
             )
-            await decisions.revisions_counted(live, paced.latency.requests, progress)
+            # The per-sheet pipeline and the latency phases run inside the cycle (judging must
+            # be open) but are no part of it: each sheet's next revisions.
+            paused = time.monotonic()
+            per_sheet = await scoring.submit_all(
+                live, rounds, args.clients, progress, SERVICES, bump=1
+            )
+            paced = await scoring.paced(
+                live,
+                rounds,
+                args.clients,
+                args.pace,
+                min(args.paced, scored.sheets),
+                progress,
+                bump=2,
+            )
+            paced_batch = await scoring.paced(
+                live,
+                rounds,
+                args.clients,
+                args.batch_pace,
+                min(args.batch_paced, scored.requests),
+                progress,
+                bump=3,
+                batch=args.batch,
+            )
+            events = scored.sheets + per_sheet.sheets + paced.sheets + paced_batch.sheets
+            await decisions.revisions_counted(live, events, progress)
             paused = time.monotonic() - paused
             await decisions.close_judging(live, evaluation, rounds, progress)
             decided = await decisions.decide_all(live, certification, rounds, progress)
             cycle = decided.finished_at - began - paused
             replayed = await decisions.replay_history(live, evaluation, progress)
-    sizes = {
-        k: getattr(args, k) for k in ("provinces", "entries", "jury", "clients", "paced", "pace")
-    }
-    result = report.Result(sizes, floor, scored, paced, decided, replayed, cycle)
+    names = ("provinces", "entries", "jury", "clients", "paced", "pace", "batch", "batch_pace")
+    sizes = {k: getattr(args, k) for k in (*names, "batch_paced")}
+    result = report.Result(
+        sizes,
+        floor,
+        scored,
+        per_sheet,
+        paced,
+        paced_batch,
+        decided,
+        replayed,
+        cycle,
+        connections.peaks,
+    )
     result.machine = report.machine(*await versions(settings), load_at_start)
     return result
 

@@ -1,5 +1,7 @@
 """CPU time spent by each part of the run, read from /proc: the services (found by their
-``serve <name> --port <port>`` command line), PostgreSQL, RabbitMQ and the load generator itself.
+``serve <name> --port <port>`` command line), PostgreSQL (this run's database's backends; the
+server's own processes apart), RabbitMQ (the whole broker: shared with any other vhost's work)
+and the load generator itself.
 
 CPU seconds per sheet are steadier than rates on a shared machine: they say where the work goes
 whatever else runs beside the benchmark.
@@ -15,14 +17,20 @@ from cnnt_shared.settings import Settings
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _part(cmdline: str, services: dict[str, str]) -> str | None:
+def _part(cmdline: str, services: dict[str, str], database: str) -> str | None:
     for name, marker in services.items():
         if marker in cmdline:
             return name
     if cmdline.startswith("postgres") or "/postgres" in cmdline.split(" ", 1)[0]:
-        return "postgresql"
+        # A backend's title is "postgres: <cluster>: <role> <database> <client> <state>": on a
+        # shared server only this run's database is ours; other databases' backends are other
+        # work. Server processes (WAL writer, checkpointer, …) serve everyone: shown apart.
+        title = cmdline.split(": ")[-1].split()
+        if f" {database} " in f" {cmdline} ":
+            return "postgresql"
+        return "postgresql server (shared)" if len(title) <= 2 else None
     if "beam.smp" in cmdline and "rabbit" in cmdline:
-        return "rabbitmq"
+        return "rabbitmq (shared)"
     return None
 
 
@@ -39,12 +47,14 @@ def snapshot(settings: Settings, services: tuple[str, ...]) -> dict[str, float]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # ended meanwhile
             continue
-        part = "load generator" if int(entry.name) == me else _part(cmdline, markers)
+        part = (
+            "load generator" if int(entry.name) == me else _part(cmdline, markers, settings.db_name)
+        )
         if part is None:
             continue
+        # User + system time of the process itself. Not the postmaster's reaped children: on a
+        # shared server they are everyone's ended backends (ours that ended are missed).
         ticks = int(fields[11]) + int(fields[12])
-        if part == "postgresql" and "/bin/postgres" in cmdline:
-            ticks += int(fields[13]) + int(fields[14])  # backends that have ended, reaped by it
         seconds[part] = seconds.get(part, 0.0) + ticks / TICKS
     return seconds
 

@@ -50,11 +50,12 @@ class Replay:
 
 
 async def revisions_counted(settings: Settings, revisions: int, progress: Progress) -> None:
-    """Wait until certification's tally holds the latency phase's revisions (one per sheet)."""
+    """Wait until certification has applied ``revisions`` score events in all (its inbox claims
+    commit with the tally's effect), i.e. the latency phases' revisions too."""
     task = progress.add_task("revisions counted by certification", total=revisions)
     async with Probe(settings, "certification", dead_letter_count(settings)) as probe:
         await probe.until(
-            "SELECT count(*) FROM certification.sheets WHERE revision >= 2",
+            "SELECT count(*) FROM certification.inbox WHERE consumer = 'certification.scores'",
             revisions,
             on_value=lambda v: progress.update(task, completed=v),
         )

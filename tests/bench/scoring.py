@@ -3,9 +3,11 @@
 Two phases, both with ``clients`` concurrent judges' clients:
 
 * **saturation** (the scoring pipeline): every sheet of the cycle, each client sending its next
-  sheet as soon as the previous one is answered, timed until certification's tally has counted
-  every one of them. Its latencies are those of a queue kept full: by Little's law their mean is
-  clients ÷ throughput, whatever the code does.
+  request as soon as the previous one is answered, timed until certification's tally has counted
+  every one of them. Two modes: **per sheet** (``POST /score-sheets``, one sheet a request) and
+  **batch** (``POST /score-sheets/batch``, a judge's worklist in requests of ``batch`` sheets).
+  Its latencies are those of a queue kept full: by Little's law their mean is clients ÷
+  throughput, whatever the code does.
 * **paced** (submission latency): revisions of sheets already submitted, arriving at a fixed
   offered rate (Poisson arrivals spread over the clients), each timed from the moment it was due,
   not from when it was sent, so a slow answer that delays the next request is counted against
@@ -36,8 +38,9 @@ from tests.bench.national import Round
 from tests.support.stack import queue_depth
 
 PATH = "/api/v1/score-sheets"
+BATCH_PATH = "/api/v1/score-sheets/batch"
 
-Job = tuple[dict[str, str], dict[str, Any]]  # a judge's headers, the sheet
+Job = tuple[dict[str, str], list[dict[str, Any]]]  # a judge's headers, the request's sheets
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,9 @@ class Latency:
 
 @dataclass(frozen=True)
 class Scoring:
+    mode: str  # "per sheet" or "batch of N"
     sheets: int
+    requests: int
     clients: int
     seconds: float  # first submission → last sheet counted in certification's tally
     submit_seconds: float  # first submission → last HTTP answer
@@ -69,11 +74,23 @@ class Scoring:
     def submit_rate(self) -> float:
         return self.sheets / self.submit_seconds
 
+    @property
+    def cpu_ms(self) -> float:
+        """The system's CPU per sheet: the services and this run's PostgreSQL backends (not the
+        load generator, nor the broker and database server processes shared with other work)."""
+        return sum(
+            ms
+            for part, ms in self.cpu_ms_per_sheet.items()
+            if part != "load generator" and "(shared)" not in part
+        )
+
 
 @dataclass(frozen=True)
 class Paced:
+    sheets_per_request: int
+    sheets: int
     clients: int
-    offered_rate: float  # revisions per second, all clients together
+    offered_rate: float  # requests per second, all clients together
     achieved_rate: float
     seconds: float
     latency: Latency
@@ -101,18 +118,21 @@ def session(settings: Settings, clients: int) -> aiohttp.ClientSession:
     )
 
 
-async def post_sheet(
-    http: aiohttp.ClientSession, judge: dict[str, str], sheet: dict[str, Any]
+async def post_sheets(
+    http: aiohttp.ClientSession, judge: dict[str, str], sheets: list[dict[str, Any]], batch: bool
 ) -> int:
-    """Send one sheet; a dropped connection is sent again with the same key, as a client would.
-    Returns how many times it was sent again."""
+    """Send one request (one sheet, or a batch); a dropped connection is sent again with the
+    same key, as a client would. Returns how many times it was sent again."""
     key = {**judge, "Idempotency-Key": str(uuid.uuid4())}
+    path, body = (BATCH_PATH, {"sheets": sheets}) if batch else (PATH, sheets[0])
     for attempt in range(3):
         try:
-            async with http.post(PATH, json=sheet, headers=key) as response:
+            async with http.post(path, json=body, headers=key) as response:
                 text = await response.text()
                 if response.status not in (200, 201):
-                    raise RuntimeError(f"POST {PATH}: {response.status} {text[:500]}")
+                    raise RuntimeError(f"POST {path}: {response.status} {text[:500]}")
+                if batch and '"refused":0,' not in text:
+                    raise RuntimeError(f"POST {path}: sheets refused: {text[:500]}")
                 return attempt
         except aiohttp.ClientConnectionError:
             if attempt == 2:
@@ -120,13 +140,24 @@ async def post_sheet(
     raise AssertionError("unreachable")
 
 
-def jobs_of(rounds: list[Round], bump: int = 0) -> list[Job]:
-    jobs = [
-        (judge, {"entry_id": entry, "scores": scores(i, bump)})
-        for r in rounds
-        for i, entry in enumerate(r.entries)
-        for judge in r.judges
-    ]
+def jobs_of(rounds: list[Round], bump: int = 0, batch: int = 0) -> list[Job]:
+    """Every member's sheet of every entry, one per request, or (``batch``) each member's
+    worklist in requests of ``batch`` sheets."""
+    if not batch:
+        jobs = [
+            (judge, [{"entry_id": entry, "scores": scores(i, bump)}])
+            for r in rounds
+            for i, entry in enumerate(r.entries)
+            for judge in r.judges
+        ]
+    else:
+        jobs = [
+            (judge, [{"entry_id": e, "scores": scores(i + at, bump)} for i, e in enumerate(part)])
+            for r in rounds
+            for judge in r.judges
+            for at in range(0, len(r.entries), batch)
+            if (part := r.entries[at : at + batch])
+        ]
     random.Random(9 + bump).shuffle(jobs)  # judges of every province at work at once
     return jobs
 
@@ -137,22 +168,27 @@ async def submit_all(
     clients: int,
     progress: Progress,
     services: tuple[str, ...],
+    *,
+    batch: int = 0,
+    bump: int = 0,
 ) -> Scoring:
-    jobs = jobs_of(rounds)
-    total = len(jobs)
+    """Every sheet (revision ``bump + 1`` of each) back to back, per sheet or in batches."""
+    jobs = jobs_of(rounds, bump, batch)
+    total = sum(len(sheets) for _, sheets in jobs)
+    mode = f"batch of {batch}" if batch else "per sheet"
     latencies: list[float] = []
-    submitted = progress.add_task("score sheets submitted (HTTP, back to back)", total=total)
-    counted = progress.add_task("score sheets counted by certification", total=total)
+    submitted = progress.add_task(f"score sheets submitted ({mode}, back to back)", total=total)
+    counted = progress.add_task(f"score sheets counted by certification ({mode})", total=total)
     queue: Iterator[Job] = iter(jobs)
     retried = 0
 
     async def judge_client(http: aiohttp.ClientSession) -> None:
         nonlocal retried
-        for judge, sheet in queue:  # one shared iterator: each job is taken once
+        for judge, sheets in queue:  # one shared iterator: each job is taken once
             began = time.perf_counter()
-            retried += await post_sheet(http, judge, sheet)
+            retried += await post_sheets(http, judge, sheets, batch > 0)
             latencies.append(time.perf_counter() - began)
-            progress.advance(submitted)
+            progress.advance(submitted, len(sheets))
 
     async with (
         session(settings, clients) as http,
@@ -164,8 +200,9 @@ async def submit_all(
         workers = asyncio.gather(*(judge_client(http) for _ in range(clients)))
         tally = asyncio.create_task(
             probe.until(
-                "SELECT count(*) FROM certification.sheets",
+                "SELECT count(*) FROM certification.sheets WHERE revision > $1",
                 total,
+                bump,
                 on_value=lambda v: progress.update(counted, completed=v),
             )
         )
@@ -180,7 +217,9 @@ async def submit_all(
         used = cpu.spent(cpu_before, cpu.snapshot(settings, services))
     seconds = finished - started
     return Scoring(
+        mode=mode,
         sheets=total,
+        requests=len(jobs),
         clients=clients,
         seconds=seconds,
         submit_seconds=submit_done - started,
@@ -216,21 +255,25 @@ async def paced(
     rate: float,
     requests: int,
     progress: Progress,
+    *,
+    bump: int,
+    batch: int = 0,
 ) -> Paced:
-    """``requests`` revisions at ``rate`` per second in all (exponential gaps: Poisson arrivals),
-    handed to whichever of the ``clients`` is free; latency from each one's due time."""
-    jobs = iter(jobs_of(rounds, bump=1)[:requests])
-    task = progress.add_task(
-        f"revisions at {rate:g}/s (latency, {clients} clients)", total=requests
-    )
+    """``requests`` requests of revisions at ``rate`` per second in all (exponential gaps:
+    Poisson arrivals), handed to whichever of the ``clients`` is free; latency from each one's
+    due time. One sheet a request, or ``batch`` sheets."""
+    chosen = jobs_of(rounds, bump, batch)[:requests]
+    jobs = iter(chosen)
+    what = f"batches of {batch}" if batch else "revisions"
+    task = progress.add_task(f"{what} at {rate:g}/s (latency, {clients} clients)", total=requests)
     gaps = random.Random(5)
     due: asyncio.Queue[tuple[float, Job] | None] = asyncio.Queue()
     latencies: list[float] = []
 
     async def judge_client(http: aiohttp.ClientSession) -> None:
         while (item := await due.get()) is not None:
-            at, (judge, sheet) = item
-            await post_sheet(http, judge, sheet)
+            at, (judge, sheets) = item
+            await post_sheets(http, judge, sheets, batch > 0)
             latencies.append(time.perf_counter() - at)
             progress.advance(task)
 
@@ -245,4 +288,12 @@ async def paced(
             due.put_nowait(None)
         await asyncio.gather(*workers)
         seconds = time.perf_counter() - started
-    return Paced(clients, rate, len(latencies) / seconds, seconds, Latency.of(latencies))
+    return Paced(
+        batch or 1,
+        sum(len(sheets) for _, sheets in chosen),
+        clients,
+        rate,
+        len(latencies) / seconds,
+        seconds,
+        Latency.of(latencies),
+    )

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import IO, Any
 
 import httpx
 
@@ -23,7 +25,9 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serving(*names: str, extra_env: dict[str, str] | None = None) -> AsyncIterator[Settings]:
+async def serving(
+    *names: str, extra_env: dict[str, str] | None = None, logs: Path | None = None
+) -> AsyncIterator[Settings]:
     """Start the services; yield settings whose ports reach them (also exported to the
     environment, so a ``cnnt`` command run meanwhile finds them). A name given twice starts a
     second instance of that service (competing consumers) on a port of its own."""
@@ -38,8 +42,8 @@ async def serving(*names: str, extra_env: dict[str, str] | None = None) -> Async
         subprocess.Popen(  # noqa: ASYNC220 - started once, then polled without blocking
             [sys.executable, "-m", "cnnt_shared.cli.main", "serve", name, "--port", str(port)],
             env={**os.environ, **(extra_env or {})},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=_output(logs, f"{name}-{port}.log"),
+            stderr=subprocess.STDOUT,
         )
         for name, port in instances
     ]
@@ -63,10 +67,19 @@ async def serving(*names: str, extra_env: dict[str, str] | None = None) -> Async
                 os.environ[key] = value
 
 
+def _output(logs: Path | None, name: str) -> IO[Any] | int:
+    """Where a service writes its log: nowhere, or ``logs/<name>`` (the child process owns it)."""
+    if logs is None:
+        return subprocess.DEVNULL
+    logs.mkdir(parents=True, exist_ok=True)
+    return (logs / name).open("wb")
+
+
 async def _ready(
     client: httpx.AsyncClient, url: str, processes: list[subprocess.Popen[bytes]]
 ) -> None:
-    for _ in range(300):
+    # 180 s: on a shared two-core machine (load average ~15) importing a service took ~90 s.
+    for _ in range(900):
         if any(p.poll() is not None for p in processes):
             raise RuntimeError(f"a service exited before it was ready ({url})")
         try:
@@ -75,4 +88,4 @@ async def _ready(
         except httpx.HTTPError:
             pass
         await asyncio.sleep(0.2)
-    raise TimeoutError(f"{url} not ready after 60s")
+    raise TimeoutError(f"{url} not ready after 180s")

@@ -1,12 +1,14 @@
 """One unit of work per request or message: business change, outbox rows and inbox row commit
-together or not at all."""
+together or not at all (a batching consumer's unit of work holds several messages, each with its
+own inbox row: docs/consumers.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from functools import cache
 from types import TracebackType
 from typing import Self
+from uuid import UUID
 
 import structlog
 from sqlalchemy import Insert, Table
@@ -83,6 +85,22 @@ class UnitOfWork:
             {"consumer": consumer, "event_id": event.event_id, "event_type": event.event_type},
         )
         return result.first() is not None
+
+    async def claim_all(self, consumer: str, events: Sequence[Envelope]) -> set[UUID]:
+        """Claim many events for ``consumer`` in one statement (a batching consumer): the ids
+        claimed now, leaving out those already applied. Claimed in id order, so concurrent
+        batches that share an event wait for each other instead of deadlocking."""
+        unique = {e.event_id: e.event_type for e in events}
+        if not unique:
+            return set()
+        result = await self.session.execute(
+            _claim(self._inbox),
+            [
+                {"consumer": consumer, "event_id": event_id, "event_type": unique[event_id]}
+                for event_id in sorted(unique)
+            ],
+        )
+        return set(result.scalars())
 
     async def commit(self) -> None:
         if self._pending:

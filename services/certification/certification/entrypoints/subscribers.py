@@ -29,6 +29,8 @@ def build_subscribers() -> RabbitRouter:
 
     @subscribe(router, SCORES, "Score sheets (the tally) and the close of judging.")
     async def on_score_event(event: ScoreEvent, runtime: Runtime = runtime_context()) -> None:
-        await intake.apply_score_event(runtime.uow(), SCORES.name, event)
+        # Batched: the tally's effects commute and each event keeps its inbox claim
+        # (docs/consumers.md); deliveries handled together commit together.
+        await runtime.batched(SCORES.name, intake.apply_score_events).apply(event)
 
     return router

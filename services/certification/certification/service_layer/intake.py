@@ -4,6 +4,9 @@ the inbox, so a replay with fresh event ids changes nothing either."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from uuid import UUID
+
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
@@ -96,10 +99,6 @@ async def _apply_registration(uow: UnitOfWork, event: RegistrationEvent) -> None
             )
 
 
-async def apply_score_event(uow: UnitOfWork, consumer: str, event: ScoreEvent) -> None:
-    await apply_once(uow, consumer, event, lambda u: _apply_score(u, event))
-
-
 _sheets = table_of(SheetRow)
 _new_sheet = insert(_sheets)
 # The latest revision counts: an older one arriving late never overwrites it. Built once, run
@@ -114,24 +113,45 @@ _TALLY_SHEET = _new_sheet.on_conflict_do_update(
 )
 
 
+def _tally_row(event: ScoreSubmitted) -> dict[str, object]:
+    data = event.data
+    return {
+        "entry_id": data.entry_id,
+        "judge_id": data.judge_id,
+        "round_id": data.round_id,
+        "sheet_id": data.sheet_id,
+        "revision": data.revision,
+        "market": data.scores.market,
+        "technical": data.scores.technical,
+        "culture": data.scores.culture,
+        "other": data.scores.other,
+        "submitted_at": data.submitted_at,
+    }
+
+
+async def apply_score_events(uow: UnitOfWork, events: Sequence[ScoreEvent]) -> None:
+    """Many score events (already claimed) in one unit of work: the sheets in one statement
+    executed for each, in (entry, judge) order so concurrent consumers never deadlock; only a
+    sheet's latest revision in the batch is written, as the tally keeps only the latest anyway.
+    Every effect here commutes, so the order of the deliveries does not matter."""
+    latest: dict[tuple[UUID, UUID], ScoreSubmitted] = {}
+    for event in events:
+        if isinstance(event, ScoreSubmitted):
+            key = (event.data.entry_id, event.data.judge_id)
+            if key not in latest or latest[key].data.revision < event.data.revision:
+                latest[key] = event
+    if latest:
+        await uow.session.execute(_TALLY_SHEET, [_tally_row(latest[k]) for k in sorted(latest)])
+    # The rest after the sheets, in arrival order: what reads the tally sees the batch's sheets.
+    for event in events:
+        if not isinstance(event, ScoreSubmitted):
+            await _apply_score(uow, event)
+
+
 async def _apply_score(uow: UnitOfWork, event: ScoreEvent) -> None:
     match event:
-        case ScoreSubmitted(data=data):
-            await uow.session.execute(
-                _TALLY_SHEET,
-                {
-                    "entry_id": data.entry_id,
-                    "judge_id": data.judge_id,
-                    "round_id": data.round_id,
-                    "sheet_id": data.sheet_id,
-                    "revision": data.revision,
-                    "market": data.scores.market,
-                    "technical": data.scores.technical,
-                    "culture": data.scores.culture,
-                    "other": data.scores.other,
-                    "submitted_at": data.submitted_at,
-                },
-            )
+        case ScoreSubmitted():
+            await uow.session.execute(_TALLY_SHEET, _tally_row(event))
         case SheetSetAside(data=data):
             # Marked, never deleted: a late ScoreSubmitted of the same sheet (redelivered, or
             # overtaken by this event) updates the scores but leaves the mark.

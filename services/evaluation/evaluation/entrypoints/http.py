@@ -9,7 +9,9 @@ from fastapi import APIRouter, Header, Response, status
 
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.service import RuntimeDep, UowDep
+from evaluation.domain.batch import MAX_REQUEST_ID
 from evaluation.domain.progress import WorkStatus
+from evaluation.entrypoints.batch_schemas import SheetBatchResult, SheetBatchSubmit
 from evaluation.entrypoints.schemas import (
     CloseJudging,
     ConflictCreate,
@@ -29,11 +31,19 @@ from evaluation.entrypoints.schemas import (
     SheetSubmit,
     WorklistEntry,
 )
-from evaluation.service_layer import judging, jury, progress, scoring
+from evaluation.service_layer import batch_scoring, judging, jury, progress, scoring
 
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=200, description="Same key, same stored revision"),
+]
+BatchIdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=MAX_REQUEST_ID,
+        description="Same key, same stored revisions: a retried request stores nothing twice",
+    ),
 ]
 
 
@@ -100,6 +110,19 @@ def build_router() -> APIRouter:
         if not new:
             response.status_code = status.HTTP_200_OK
         return SheetRevisionPublic.model_validate(revision)
+
+    @router.post("/score-sheets/batch", tags=["score sheets"])
+    async def submit_sheets(
+        body: SheetBatchSubmit,
+        runtime: RuntimeDep,
+        who: CurrentPrincipal,
+        idempotency_key: BatchIdempotencyKey = None,
+    ) -> SheetBatchResult:
+        """Many sheets in one request (a worklist): each accepted or refused on its own, with
+        the codes of ``POST /score-sheets``; the accepted ones commit together."""
+        request_id = body.request_id or idempotency_key
+        outcomes = await batch_scoring.submit_sheets(runtime.uow, who, body.sheets, request_id)
+        return SheetBatchResult.of(outcomes)
 
     @router.get("/rounds/{round_id}/entries/{entry_id}/sheets", tags=["score sheets"])
     async def sheet_history(
