@@ -5,7 +5,7 @@ entries registered at the same time (the rows of one import). Entries known from
 have none.
 
 Revision ID: b71c3e0a9d42
-Revises: 274c04bc717b
+Revises: 61ee4e6e8150
 Create Date: 2026-11-27 13:55:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'b71c3e0a9d42'
-down_revision: str | None = '274c04bc717b'
+down_revision: str | None = '61ee4e6e8150'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@ facilities registered before FacilityRecorded existed are announced once, throug
 so that the relay publishes them like any other event.
 
 Revision ID: 85392201dd5b
-Revises: e5187eb42dc1
+Revises: 3b1f6c2a9d40
 Create Date: 2026-11-27 13:40:00.000000
 """
 
@@ -20,7 +20,7 @@ from cnnt_shared.db.unit_of_work import outbox_row
 from cnnt_shared.reference import current_unit
 
 revision: str = '85392201dd5b'
-down_revision: str | None = 'e5187eb42dc1'
+down_revision: str | None = '3b1f6c2a9d40'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
