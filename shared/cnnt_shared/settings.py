@@ -32,11 +32,12 @@ SHIPPED_SECRETS: frozenset[str] = frozenset(
         "change-me-postgres",
         "change-me-services",
         "change-me-rabbit",
+        "change-me-rabbit-services",
     }
 )
 MAKE_SECRETS = (
-    "make one per secret with: python -c 'import secrets; print(secrets.token_urlsafe(32))' "
-    "and put it in deploy/.env (see deploy/.env.example and deploy/RUNBOOK.md)"
+    "run `make env` to write deploy/.env with fresh secrets (or make one per secret with: "
+    "python -c 'import secrets; print(secrets.token_urlsafe(32))'; see deploy/RUNBOOK.md)"
 )
 
 
