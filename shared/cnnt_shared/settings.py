@@ -7,6 +7,7 @@ credentials. Containers override them through the environment (see ``deploy/.env
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
@@ -15,12 +16,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_NAMES: tuple[str, ...] = ("registration", "evaluation", "certification", "support")
 DEFAULT_PORTS: dict[str, int] = {
+    "console": 8000,
     "registration": 8001,
     "evaluation": 8002,
     "certification": 8003,
     "support": 8004,
 }
 DEV_SECRET = "dev-only-secret-change-me-in-production-000"  # noqa: S105 - refused in production
+KEYS_DIR = Path("var/keys")
 
 
 class Settings(BaseSettings):
@@ -50,9 +53,19 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="Ping a pooled connection idle this long before use"
     )
 
-    auth_secret: SecretStr = SecretStr(DEV_SECRET)
+    # Tokens are signed with a private key (its file name without .pem is the key id) that only
+    # the console and operators hold; services verify with every public key in the folder.
+    auth_signing_key: Path = KEYS_DIR / "private" / "dev.pem"
+    auth_public_keys_dir: Path = KEYS_DIR / "public"
     auth_issuer: str = "cnnt"
     token_ttl_hours: int = Field(default=12, ge=1)
+
+    # The console: signs its CSRF tokens with this secret; sessions and lockout.
+    console_secret: SecretStr = SecretStr(DEV_SECRET)
+    console_session_hours: int = Field(default=8, ge=1)
+    console_lockout_attempts: int = Field(default=5, ge=1)
+    console_lockout_minutes: int = Field(default=15, ge=1)
+    console_token_minutes: int = Field(default=5, ge=1)
 
     event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
         default="auto", description="The services' event loop: uvloop when installed (auto)"
@@ -62,6 +75,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     host: str = "127.0.0.1"
+    console_port: int = DEFAULT_PORTS["console"]
     registration_port: int = DEFAULT_PORTS["registration"]
     evaluation_port: int = DEFAULT_PORTS["evaluation"]
     certification_port: int = DEFAULT_PORTS["certification"]
@@ -77,10 +91,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:
-        if self.environment == "production" and self.auth_secret.get_secret_value() == DEV_SECRET:
-            raise ValueError("CNNT_AUTH_SECRET must be set in production")
-        if len(self.auth_secret.get_secret_value()) < 32:
-            raise ValueError("CNNT_AUTH_SECRET must be at least 32 characters")
+        secret = self.console_secret.get_secret_value()
+        if self.environment == "production" and secret == DEV_SECRET:
+            raise ValueError("CNNT_CONSOLE_SECRET must be set in production")
+        if len(secret) < 32:
+            raise ValueError("CNNT_CONSOLE_SECRET must be at least 32 characters")
         if self.environment == "production" and self.clock_at is not None:
             raise ValueError("CNNT_CLOCK_AT is for tests and drills, not production")
         return self
