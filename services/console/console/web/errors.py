@@ -77,6 +77,9 @@ MESSAGES: dict[str, str] = {
     "columns_missing": N_("The file lacks required columns: use the template."),
     "import_conflict": N_("The list changed since the preview; upload it again."),
     "import_refused": N_("Some rows are refused: correct them and upload again."),
+    "value_missing": N_("This value is required."),
+    "invalid_choice": N_("This value is not one of the allowed ones."),
+    "invalid_flag": N_("Write có or không."),
     "not_a_jury_member": N_("You are not a member of this jury."),
 }
 

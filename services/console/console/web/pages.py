@@ -74,8 +74,20 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def field_errors(refusal: ServiceRefused, fields: Sequence[str]) -> dict[str, str]:
-    """A refusal's message under the form field it names, or under ``_form`` when the field
-    is not on this form (the message is then shown at the top of the form)."""
-    key = refusal.form_field if refusal.form_field in fields else "_form"
-    return {key: error_message(refusal.code, refusal.message)}
+def field_errors(
+    refusal: ServiceRefused, fields: Sequence[str], aliases: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """A refusal's messages under the form fields they name (``aliases`` maps an API field to
+    a form field), or under ``_form`` when the field is not on this form (shown at the top).
+    A validation failure names each field's own problem."""
+    aliases = aliases or {}
+    problems = [
+        (str(d.get("field") or ""), str(d.get("code") or ""), str(d.get("message") or ""))
+        for d in refusal.details
+    ] or [(refusal.field or "", refusal.code, refusal.message)]
+    errors: dict[str, str] = {}
+    for api_field, code, message in problems:
+        name = api_field.rsplit(".", 1)[-1]
+        name = aliases.get(api_field, aliases.get(name, name))
+        errors.setdefault(name if name in fields else "_form", error_message(code, message))
+    return errors

@@ -19,12 +19,22 @@ from console.web.session import CurrentAccount
 class ServiceRefused(Exception):
     """A service's 4xx answer, in its one shape ``{"error": {"code", "message", "field"}}``."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None,
+        details: list[dict[str, Any]] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.details = details or []  # per-field problems of a validation_failed
+        self.body = body or {}  # the whole answer (an import's refusal carries its report)
 
     @property
     def form_field(self) -> str:
@@ -56,12 +66,16 @@ class Services:
         except httpx.TransportError as exc:
             raise ServiceRefused(503, "service_unavailable", str(exc), None) from exc
         if 400 <= response.status_code < 500:
-            error = _error_of(response)
+            body = _body_of(response)
+            found = body.get("error")
+            error: dict[str, Any] = found if isinstance(found, dict) else {}
             raise ServiceRefused(
                 response.status_code,
-                str(error.get("code", "invalid_request")),
+                str(error.get("code", f"http_{response.status_code}")),
                 str(error.get("message", "")),
                 error.get("field"),
+                [d for d in error.get("details", []) if isinstance(d, dict)],
+                body,
             )
         response.raise_for_status()  # a 5xx is a fault, not a refusal: let it show as one
         return response
@@ -70,13 +84,12 @@ class Services:
         return (await self.call(method, service, path, **kwargs)).json()
 
 
-def _error_of(response: httpx.Response) -> dict[str, Any]:
+def _body_of(response: httpx.Response) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError:
-        return {"code": f"http_{response.status_code}", "message": response.text[:200]}
-    error = body.get("error") if isinstance(body, dict) else None
-    return error if isinstance(error, dict) else {"code": f"http_{response.status_code}"}
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 async def services(request: Request, account: CurrentAccount) -> Services:

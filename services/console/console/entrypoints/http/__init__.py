@@ -11,10 +11,10 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from console.entrypoints.http import admin, auth, home
+from console.entrypoints.http import admin, auth, facilities, home, imports, rounds
 from console.web.nav import NavItem
 
-AREAS: tuple[ModuleType, ...] = (auth, home, admin)
+AREAS: tuple[ModuleType, ...] = (auth, home, facilities, rounds, imports, admin)
 
 
 def routers() -> list[APIRouter]:
