@@ -145,7 +145,8 @@ async def test_an_officer_cannot_open_the_ministry_pages(
     await an_account(console_db, "sct.nosy", "province_officer", "dak-lak", "Hồ Văn Tâm")
     await sign_in(page, "sct.nosy")
     response = await page.goto("/admin/accounts")
-    assert response is not None and response.status == 403
+    assert response is not None
+    assert response.status == 403
     await expect(page.get_by_role("alert")).to_have_text(
         "Vai trò của bạn không được phép thực hiện thao tác này."
     )
