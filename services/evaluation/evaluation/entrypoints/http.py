@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Response, status
 
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.service import RuntimeDep, UowDep
+from evaluation.entrypoints import http_memberships
 from evaluation.entrypoints.schemas import (
     CloseJudging,
     ConflictCreate,
@@ -37,6 +38,7 @@ IdempotencyKey = Annotated[
 
 def build_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
+    router.include_router(http_memberships.router)
 
     @router.get("/rounds/{round_id}/entries", tags=["entries"])
     async def list_entries(

@@ -11,10 +11,10 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from console.entrypoints.http import admin, auth, facilities, home, imports, rounds
+from console.entrypoints.http import admin, auth, facilities, home, imports, juries, rounds
 from console.web.nav import NavItem
 
-AREAS: tuple[ModuleType, ...] = (auth, home, facilities, rounds, imports, admin)
+AREAS: tuple[ModuleType, ...] = (auth, home, facilities, rounds, imports, juries, admin)
 
 
 def routers() -> list[APIRouter]:
