@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     host: str = "127.0.0.1"
+    # How one component reaches another over HTTP, when not on ``host`` (compose:
+    # "http://{service}:{port}", each service the host of its own name).
+    service_url_template: str = ""
     console_port: int = DEFAULT_PORTS["console"]
     registration_port: int = DEFAULT_PORTS["registration"]
     evaluation_port: int = DEFAULT_PORTS["evaluation"]
@@ -107,6 +110,8 @@ class Settings(BaseSettings):
         return int(getattr(self, f"{service}_port"))
 
     def base_url(self, service: str) -> str:
+        if self.service_url_template:
+            return self.service_url_template.format(service=service, port=self.port(service))
         return f"http://{self.host}:{self.port(service)}"
 
     def service_dsn(self, service: str) -> str:

@@ -53,3 +53,33 @@ def user_create(
         typer.echo(f"refused: {refused.code} ({refused.field})", err=True)
         raise typer.Exit(2) from refused
     typer.echo(f"account {username} ({role.value}, {scope}) created")
+
+
+@app.command("demo", hidden=True)
+def user_demo(
+    url: Annotated[str, typer.Option(help="The console's address, printed first")],
+) -> None:
+    """Create the demo's accounts (once) and print them with the console's address."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from console.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+
+    settings = get_settings()
+
+    async def create() -> None:
+        engine = service_engine(settings, "console", connections=1)
+        try:
+            await ensure_demo_accounts(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(create())
+    out = Console()
+    out.print(f"[bold]Console:[/] {url}  (Vietnamese; English at the top right)")
+    table = Table(title=f"Demo accounts — password for all: {DEMO_PASSWORD} (demo only)")
+    for column in ("username", "role", "scope", "name"):
+        table.add_column(column)
+    for username, role, scope, name, _ in DEMO_ACCOUNTS:
+        table.add_row(username, role, scope, name)
+    out.print(table)

@@ -14,7 +14,7 @@ import httpx
 import typer
 from rich.console import Console
 
-from cnnt_shared.cli.services import components, runnable
+from cnnt_shared.cli.services import components, installed_services, runnable
 from cnnt_shared.db import bootstrap as db_bootstrap
 from cnnt_shared.ops.cli import dlq_app, replay_app
 from cnnt_shared.settings import Settings, get_settings
@@ -195,6 +195,7 @@ def demo(
     if fresh:
         asyncio.run(db_bootstrap.drop(settings, components(), roles=False))
     prepare_database(settings, services)
+    _introduce_console(settings, services)
     logs = Path("out/demo-logs")
     processes = runner.spawn(services, env={"CNNT_DB_NAME": settings.db_name}, log_dir=logs)
     console.print(f"service logs: {logs}/<service>.log")
@@ -210,7 +211,7 @@ def demo(
         reports.write_csv(result, out / "dak-lak-2017-2021.csv")
         reports.write_chart(result, out / "dak-lak-2017-2021.png")
         console.print(f"report files: {out}/dak-lak-2017-2021.{{xlsx,csv,png}}")
-        demo_cycle.where_to_look(settings, services)
+        demo_cycle.where_to_look(settings, installed_services())
         if keep_running:
             console.print("[bold]services running[/] — Ctrl-C stops them")
             while all(p.poll() is None for p in processes):
@@ -220,6 +221,23 @@ def demo(
         console.print("stopping…")
     finally:
         runner.stop(processes)
+
+
+def _introduce_console(settings: Settings, services: tuple[str, ...]) -> None:
+    """Before the long run: where the console is and the accounts to sign in with (the
+    console's own command creates them, as the shared package imports no component)."""
+    if "console" not in services:
+        return
+    import os
+    import subprocess
+    import sys
+
+    url = f"http://{settings.host}:{settings.console_port}/"
+    subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "cnnt_shared.cli.main", "user", "demo", "--url", url],
+        env={**os.environ, "CNNT_DB_NAME": settings.db_name},
+        check=True,
+    )
 
 
 @asyncapi_app.command("export")

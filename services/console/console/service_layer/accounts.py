@@ -60,9 +60,10 @@ async def create_account(
     scope: str,
     display_name: str = "",
     actor: str = "cli",
+    account_id: UUID | None = None,
 ) -> Account:
     known = check_new_account(username, role, scope, password)
-    account_id = uuid.uuid4()
+    account_id = account_id or uuid.uuid4()
     try:
         async with engine.begin() as conn:
             await conn.execute(
