@@ -194,6 +194,14 @@ async def test_a_refused_facility_shows_the_reason_next_to_the_field(
     await page.get_by_label("Mã tỉnh").fill("dak-lak")
     await page.get_by_role("button", name="Lưu cơ sở").click()
     await expect(page.get_by_role("heading", name="Cơ sở gốm Yang Tao")).to_be_visible()
+    await assert_accessible(page)
+    await page.get_by_text("Thêm sản phẩm").click()
+    await page.get_by_label("Tên sản phẩm").fill("Bình gốm men lam")
+    await page.get_by_label("Nhóm sản phẩm").select_option("handicraft")
+    await page.get_by_role("button", name="Lưu sản phẩm").click()
+    await page.get_by_role("link", name="Bình gốm men lam").click()
+    await expect(page.get_by_label("Tên sản phẩm")).to_have_value("Bình gốm men lam")
+    await assert_accessible(page)
 
     # The same business code again: registration refuses, next to that field.
     await page.goto("/facilities/new")

@@ -35,6 +35,11 @@ async def test_an_officer_signs_in_sees_their_menu_and_signs_out(
     await screenshot(page, "home-officer")
     assert await serious_accessibility_violations(page) == []
 
+    await page.get_by_role("link", name="English").click()  # English is one click away
+    await expect(page.get_by_role("heading", name="Hello, Nguyễn Thị Hằng")).to_be_visible()
+    assert await page.get_attribute("html", "lang") == "en"
+    await page.get_by_role("link", name="Tiếng Việt").click()
+
     await page.get_by_role("button", name="Đăng xuất").click()
     await expect(page).to_have_url("/login")
     await page.goto("/")
