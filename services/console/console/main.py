@@ -3,6 +3,7 @@ language, error pages, areas)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -75,8 +76,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
-        async with request.app.state.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        try:
+            async with asyncio.timeout(2):
+                async with request.app.state.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - readiness reports any failure, never raises
+            checks = {"database": f"error: {type(exc).__name__}"}
+            return JSONResponse({"status": "not_ready", "checks": checks}, status_code=503)
         return JSONResponse({"status": "ready", "checks": {"database": "ok"}})
 
     for router in routers():

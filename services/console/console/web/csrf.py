@@ -22,6 +22,8 @@ class CsrfRefused(Exception):
 
 
 def configure(settings: Settings) -> None:
+    """The library keeps its configuration on the class (one per process): a process serves
+    one console."""
     secure = settings.environment == "production"
     max_age = settings.console_session_hours * 3600
 
