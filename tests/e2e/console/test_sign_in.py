@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.browser.conftest import (
+from tests.e2e.console.conftest import (
     an_account,
     screenshot,
     serious_accessibility_violations,

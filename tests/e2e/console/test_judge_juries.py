@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_shared.auth import Role
 from cnnt_shared.settings import Settings
-from tests.browser.conftest import an_account, screenshot, serious_accessibility_violations, sign_in
+from tests.e2e.console.conftest import (
+    an_account,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+)
 from tests.support.stack import bearer, eventually
 
 pytestmark = pytest.mark.browser

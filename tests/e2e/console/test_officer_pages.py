@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from playwright.async_api import FilePayload, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.browser.conftest import (
+from tests.e2e.console.conftest import (
     SCREENSHOTS,
     an_account,
     screenshot,

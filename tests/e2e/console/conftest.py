@@ -67,21 +67,23 @@ async def served(settings: Settings, *names: str) -> AsyncIterator[Settings]:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the services' consumers stop when the browser tests end, so they never
+# compete with the services the other test packages start on the same queues.
+@pytest.fixture(scope="package")
 async def console(stack: Settings) -> AsyncIterator[Settings]:
     """The console, registration and evaluation; settings whose ports reach them."""
     async with served(stack, "registration", "evaluation", "console") as settings:
         yield settings
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def console_db(console: Settings) -> AsyncIterator[AsyncEngine]:
     engine = service_engine(console, "console", connections=1)
     yield engine
     await engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_shared.settings import Settings
-from tests.browser.conftest import (
+from tests.e2e.console.conftest import (
     PASSWORD,
     an_account,
     screenshot,
