@@ -7,6 +7,7 @@ credentials. Containers override them through the environment (see ``deploy/.env
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
@@ -15,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_NAMES: tuple[str, ...] = ("registration", "evaluation", "certification", "support")
 DEFAULT_PORTS: dict[str, int] = {
+    "console": 8000,
     "registration": 8001,
     "evaluation": 8002,
     "certification": 8003,
@@ -39,6 +41,7 @@ MAKE_SECRETS = (
     "run `make env` to write deploy/.env with fresh secrets (or make one per secret with: "
     "python -c 'import secrets; print(secrets.token_urlsafe(32))'; see deploy/RUNBOOK.md)"
 )
+KEYS_DIR = Path("var/keys")
 
 
 class Settings(BaseSettings):
@@ -79,9 +82,19 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="Ping a pooled connection idle this long before use"
     )
 
-    auth_secret: SecretStr = SecretStr(DEV_SECRET)
+    # Tokens are signed with a private key (its file name without .pem is the key id) that only
+    # the console and operators hold; services verify with every public key in the folder.
+    auth_signing_key: Path = KEYS_DIR / "private" / "dev.pem"
+    auth_public_keys_dir: Path = KEYS_DIR / "public"
     auth_issuer: str = "cnnt"
     token_ttl_hours: int = Field(default=12, ge=1)
+
+    # The console: signs its CSRF tokens with this secret; sessions and lockout.
+    console_secret: SecretStr = SecretStr(DEV_SECRET)
+    console_session_hours: int = Field(default=8, ge=1)
+    console_lockout_attempts: int = Field(default=5, ge=1)
+    console_lockout_minutes: int = Field(default=15, ge=1)
+    console_token_minutes: int = Field(default=5, ge=1)
 
     event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
         default="auto", description="The services' event loop: uvloop when installed (auto)"
@@ -91,6 +104,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     host: str = "127.0.0.1"
+    # How one component reaches another over HTTP, when not on ``host`` (compose:
+    # "http://{service}:{port}", each service the host of its own name).
+    service_url_template: str = ""
+    console_port: int = DEFAULT_PORTS["console"]
     registration_port: int = DEFAULT_PORTS["registration"]
     evaluation_port: int = DEFAULT_PORTS["evaluation"]
     certification_port: int = DEFAULT_PORTS["certification"]
@@ -111,8 +128,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
-        if len(self.auth_secret.get_secret_value()) < 32:
-            raise ValueError("CNNT_AUTH_SECRET must be at least 32 characters")
+        secret = self.console_secret.get_secret_value()
+        if len(secret) < 32:
+            raise ValueError("CNNT_CONSOLE_SECRET must be at least 32 characters")
         if self.environment == "production" and self.clock_at is not None:
             raise ValueError("CNNT_CLOCK_AT is for tests and drills, not production")
         if self.environment == "production":
@@ -139,7 +157,7 @@ class Settings(BaseSettings):
     def _secrets(self) -> dict[str, str]:
         amqp = urlsplit(self.amqp_url)
         return {
-            "CNNT_AUTH_SECRET": self.auth_secret.get_secret_value(),
+            "CNNT_CONSOLE_SECRET": self.console_secret.get_secret_value(),
             "CNNT_DB_SERVICE_PASSWORD": self.db_service_password.get_secret_value(),
             "CNNT_DB_ADMIN_PASSWORD (POSTGRES_PASSWORD)": self.db_admin_password.get_secret_value(),
             "CNNT_AMQP_URL password": unquote(amqp.password or ""),
@@ -157,6 +175,8 @@ class Settings(BaseSettings):
         return int(getattr(self, f"{service}_port"))
 
     def base_url(self, service: str) -> str:
+        if self.service_url_template:
+            return self.service_url_template.format(service=service, port=self.port(service))
         return f"http://{self.host}:{self.port(service)}"
 
     def service_dsn(self, service: str) -> str:

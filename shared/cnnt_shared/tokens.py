@@ -1,24 +1,37 @@
-"""Bearer tokens: signed (HS256) JWTs carrying a role and a scope (no web framework here, so
+"""Bearer tokens: EdDSA (Ed25519) JWTs carrying a role and a scope (no web framework here, so
 the command line can issue tokens without importing one).
 
-The scope is what the role acts on: a province code for a province officer, a judge id for a
-judge, a province code or ``VN`` for a support officer. Ministry, certifier and operator tokens
-may carry ``VN``.
+Only a holder of the private signing key can mint a token: the console and the operators'
+``cnnt token issue``. The services hold public keys only, so a leaked service configuration
+mints nothing. Each key has an id (``kid``, the key file's name without ``.pem``) written in the
+token's header; every public key in ``CNNT_AUTH_PUBLIC_KEYS_DIR`` is accepted, which lets two
+keys be valid at once while one is rotated out (deploy/RUNBOOK.md).
+
+The scope is what the role acts on: a province code for a province officer, the person's
+account id for a judge, a province code or ``VN`` for a support officer. Ministry, certifier and
+operator tokens may carry ``VN``.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cnnt_shared.errors import Forbidden, Unauthorized
 from cnnt_shared.scope import covers
 from cnnt_shared.settings import Settings
+
+ALGORITHM = "EdDSA"
 
 
 class Role(StrEnum):
@@ -57,6 +70,47 @@ class Principal(BaseModel):
         )
 
 
+class SigningKeyMissing(RuntimeError):
+    """This process holds no private key: it can verify tokens, not mint them."""
+
+
+def generate_key_pair(directory: Path, kid: str) -> tuple[Path, Path]:
+    """Write ``private/<kid>.pem`` (mode 0600) and ``public/<kid>.pem`` under ``directory``."""
+    if not kid.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"a key id is letters, digits, '-' and '_' only: {kid!r}")
+    key = Ed25519PrivateKey.generate()
+    private = directory / "private" / f"{kid}.pem"
+    public = directory / "public" / f"{kid}.pem"
+    for path in (private, public):
+        if path.exists():
+            raise FileExistsError(f"{path} exists; choose another key id")
+    private.parent.mkdir(parents=True, exist_ok=True)
+    public.parent.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(pem)
+    public.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return private, public
+
+
+def ensure_development_keys(settings: Settings) -> None:
+    """A developer machine or a test run gets a key pair on first use; production never does
+    (its keys are made and placed by an operator, RUNBOOK)."""
+    if settings.environment == "production" or settings.auth_signing_key.exists():
+        return
+    directory = settings.auth_signing_key.parent.parent
+    if settings.auth_public_keys_dir != directory / "public":
+        return  # a layout of the operator's own: not ours to fill in
+    generate_key_pair(directory, settings.auth_signing_key.stem)
+
+
 def issue_token(
     settings: Settings, *, subject: str, role: Role, scope: str, ttl: timedelta | None = None
 ) -> str:
@@ -69,17 +123,19 @@ def issue_token(
         "iat": now,
         "exp": now + (ttl or timedelta(hours=settings.token_ttl_hours)),
     }
-    return jwt.encode(claims, settings.auth_secret.get_secret_value(), algorithm="HS256")
+    key = _signing_key(str(settings.auth_signing_key), _mtime(settings.auth_signing_key))
+    return jwt.encode(
+        claims, key, algorithm=ALGORITHM, headers={"kid": settings.auth_signing_key.stem}
+    )
 
 
 def read_token(settings: Settings, token: str) -> Principal:
     """The principal a bearer token speaks for. A token verified once is remembered until it
-    expires (its signature cannot change): the HMAC check and claim parsing were about 5 % of a
-    score submission's time, for a judge who sends the same token all day."""
+    expires (its signature cannot change): the signature check and claim parsing were about 5 %
+    of a score submission's time, for a judge who sends the same token all day."""
+    keys = _public_keys(str(settings.auth_public_keys_dir), _mtime(settings.auth_public_keys_dir))
     try:
-        principal, expires = _verified(
-            token, settings.auth_secret.get_secret_value(), settings.auth_issuer
-        )
+        principal, expires = _verified(token, keys, settings.auth_issuer)
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("token_expired", "the bearer token has expired") from exc
     except (jwt.InvalidTokenError, KeyError, ValidationError) as exc:
@@ -89,14 +145,58 @@ def read_token(settings: Settings, token: str) -> Principal:
     return principal
 
 
+@dataclass(frozen=True)
+class _PublicKeys:
+    """The accepted public keys by id, as PEM (hashable, so verified tokens can be cached)."""
+
+    pems: tuple[tuple[str, bytes], ...]
+
+    def key(self, kid: str) -> Ed25519PublicKey:
+        pem = dict(self.pems)[kid]  # KeyError: a key nobody published
+        loaded = serialization.load_pem_public_key(pem)
+        if not isinstance(loaded, Ed25519PublicKey):
+            raise jwt.InvalidKeyError(f"public key {kid!r} is not an Ed25519 key")
+        return loaded
+
+
+def _mtime(path: Path) -> int:
+    """Part of the cache keys below: a key written or removed is seen without a restart."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+@lru_cache(maxsize=8)
+def _public_keys(directory: str, _mtime_ns: int) -> _PublicKeys:
+    folder = Path(directory)
+    found = sorted(folder.glob("*.pem")) if folder.is_dir() else []
+    return _PublicKeys(tuple((path.stem, path.read_bytes()) for path in found))
+
+
+@lru_cache(maxsize=4)
+def _signing_key(path: str, mtime_ns: int) -> Ed25519PrivateKey:
+    if not mtime_ns:
+        raise SigningKeyMissing(
+            f"no private signing key at {path}: only the console and operators mint tokens"
+        )
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return key
+
+
 @lru_cache(maxsize=10_000)
-def _verified(token: str, secret: str, issuer: str) -> tuple[Principal, float]:
+def _verified(token: str, keys: _PublicKeys, issuer: str) -> tuple[Principal, float]:
     """Verify and parse a token (raises if it is not valid now); its expiry as a timestamp.
     Only valid tokens are remembered: a failure raises and nothing is cached."""
+    kid = jwt.get_unverified_header(token).get("kid")
+    if not isinstance(kid, str):
+        raise jwt.InvalidTokenError("the token names no key id (kid)")
     claims = jwt.decode(
         token,
-        secret,
-        algorithms=["HS256"],
+        keys.key(kid),
+        algorithms=[ALGORITHM],
         issuer=issuer,
         options={"require": ["exp", "sub", "iss"]},
     )

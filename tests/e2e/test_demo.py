@@ -26,7 +26,7 @@ def test_the_demo_ends_with_the_report_showing_dak_laks_figures(
 ) -> None:
     ports = {
         f"CNNT_{n.upper()}_PORT": str(free_port())
-        for n in ("registration", "evaluation", "certification", "support")
+        for n in ("registration", "evaluation", "certification", "support", "console")
     }
     try:
         done = subprocess.run(
@@ -53,6 +53,12 @@ def test_the_demo_ends_with_the_report_showing_dak_laks_figures(
                 "recognised": recognised,
             }
     assert totals == DAK_LAK_FIGURES
+    # The console's address and the demo accounts come first, before the long run.
+    console_line = f"Console: http://127.0.0.1:{ports['CNNT_CONSOLE_PORT']}/"
+    assert console_line in done.stdout
+    assert done.stdout.index(console_line) < done.stdout.index("2017–2021")
+    for username in ("sct.daklak", "giamkhao.ha", "bo.congthuong", "vanhanh"):
+        assert username in done.stdout
     assert re.search(r"Hội chợ, triển lãm\s+│\s+1\s+│\s+3\s+│\s+1\.056\.000\.000", done.stdout)
     money = r"1\.056\.000\.000\s+│\s+1\.200\.000\.000\s+│\s+1\.044\.000\.000"
     assert re.search(r"Tổng cộng\s+│\s+2\s+│\s+7\s+│\s+" + money, done.stdout)

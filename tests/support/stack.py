@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 import aio_pika
@@ -29,6 +32,7 @@ from cnnt_shared.db.migrations import upgrade
 from cnnt_shared.http.app import create_app
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
+from cnnt_shared.tokens import generate_key_pair
 
 
 def rabbitmqctl(*args: str) -> None:
@@ -39,7 +43,13 @@ def rabbitmqctl(*args: str) -> None:
 def private_stack(**overrides: Any) -> Iterator[Settings]:
     run = uuid.uuid4().hex[:10]
     vhost = f"cnnt_test_{run}"
+    # A signing key pair of this run's own: `issue_token(settings, ...)` mints with it, and the
+    # services (in this process or started as processes) verify with its public half.
+    keys = Path(tempfile.mkdtemp(prefix=f"cnnt-keys-{run}-"))
+    signing_key, _ = generate_key_pair(keys, f"test-{run}")
     env = {
+        "CNNT_AUTH_SIGNING_KEY": str(signing_key),
+        "CNNT_AUTH_PUBLIC_KEYS_DIR": str(keys / "public"),
         "CNNT_ENVIRONMENT": "test",
         "CNNT_DB_NAME": f"cnnt_test_{run}",
         "CNNT_DB_ROLE_PREFIX": f"cnnt_t{run}_",
@@ -64,6 +74,7 @@ def private_stack(**overrides: Any) -> Iterator[Settings]:
     finally:
         asyncio.run(bootstrap.drop(settings, components()))
         rabbitmqctl("delete_vhost", vhost)
+        shutil.rmtree(keys, ignore_errors=True)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)

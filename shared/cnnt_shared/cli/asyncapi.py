@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from faststream.specification import AsyncAPI
-from faststream.specification.asyncapi import get_asyncapi_html
 
 from cnnt_shared.cli.services import installed_services, load_spec
+from cnnt_shared.http.docs import asyncapi_html, mount_assets
 from cnnt_shared.service import build_broker
 from cnnt_shared.settings import Settings
 
@@ -47,8 +47,9 @@ def render(document: dict[str, Any]) -> str:
 
 def docs_app(settings: Settings) -> FastAPI:
     document = platform_document(settings)
-    page = get_asyncapi_html(platform_spec(settings).to_specification())
+    page = asyncapi_html(platform_spec(settings).to_specification())
     app = FastAPI(title="CNNT platform events", docs_url=None, redoc_url=None)
+    mount_assets(app)
 
     @app.get("/asyncapi.json")
     async def as_json() -> dict[str, Any]:

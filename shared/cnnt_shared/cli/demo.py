@@ -34,6 +34,9 @@ DECLARED = dict.fromkeys(
     ("self_produced", "no_ip_infringement", "meets_standards", "mass_producible"), True
 )
 JUDGE_OFFSETS = [Decimal(-1), Decimal("-0.5"), Decimal(0), Decimal("0.5"), Decimal(1)]
+# The console account of the demo's judge (JUDGES[0], chair of every demo jury): fixed, so the
+# juries formed here name the account the console's `cnnt user demo` creates.
+DEMO_JUDGE_ACCOUNT = str(uuid.uuid5(uuid.NAMESPACE_URL, "cnnt-demo/accounts/giamkhao.ha"))
 JUDGES = [
     "TS. Nguyễn Thị Thu Hà",
     "ThS. Y Khuê Niê",
@@ -227,6 +230,7 @@ class Programme:
                 if plan.level == "provincial"
                 else "Bộ Công Thương",
                 "is_chair": i == 0,
+                "account_id": DEMO_JUDGE_ACCOUNT if i == 0 else None,
             }
             for i in range(self.plan.jury_size)
         ]

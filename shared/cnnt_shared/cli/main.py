@@ -6,6 +6,7 @@ import asyncio
 import signal
 import time
 from datetime import timedelta
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,11 +14,11 @@ import httpx
 import typer
 from rich.console import Console
 
-from cnnt_shared.cli.services import components, installed_services
+from cnnt_shared.cli.services import components, installed_services, runnable
 from cnnt_shared.db import bootstrap as db_bootstrap
 from cnnt_shared.ops.cli import dlq_app, replay_app
 from cnnt_shared.settings import Settings, get_settings
-from cnnt_shared.tokens import Role, issue_token
+from cnnt_shared.tokens import Role, ensure_development_keys, generate_key_pair, issue_token
 
 if TYPE_CHECKING:
     from structlog.stdlib import BoundLogger
@@ -29,8 +30,14 @@ ASYNCAPI_PATH = Path("deploy/asyncapi/cnnt-events.json")
 app = typer.Typer(help="CNNT recognition platform", no_args_is_help=True)
 db = typer.Typer(help="Database: roles, schemas, migrations", no_args_is_help=True)
 token = typer.Typer(help="Bearer tokens for the HTTP APIs", no_args_is_help=True)
+keys = typer.Typer(help="Token signing keys (Ed25519)", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(token, name="token")
+app.add_typer(keys, name="keys")
+for _extension in entry_points(group="cnnt.cli"):
+    # Commands of installed components (the console's `cnnt user …`; light modules only):
+    # the shared package never imports a component by name.
+    app.add_typer(_extension.load(), name=_extension.name)
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(replay_app, name="replay")
 asyncapi_app = typer.Typer(help="The AsyncAPI document of all services", no_args_is_help=True)
@@ -38,12 +45,13 @@ app.add_typer(asyncapi_app, name="asyncapi")
 console = Console(stderr=True)
 
 ServicesArg = Annotated[
-    list[str] | None, typer.Argument(help="Services (default: all installed)", show_default=False)
+    list[str] | None,
+    typer.Argument(help="Services and the console (default: all installed)", show_default=False),
 ]
 
 
 def _services(names: list[str] | None) -> tuple[str, ...]:
-    known = installed_services()
+    known = runnable()
     chosen = tuple(names) if names else known
     unknown = [n for n in chosen if n not in known]
     if unknown:
@@ -62,6 +70,7 @@ def prepare_database(
         console.print(
             f"[bold]database[/] {settings.db_name} on {settings.db_host}:{settings.db_port}"
         )
+    ensure_development_keys(settings)
     names = (*services, "operations")
     asyncio.run(db_bootstrap.bootstrap(settings, names))
     for name in names:
@@ -146,7 +155,7 @@ def db_drop(yes: Annotated[bool, typer.Option("--yes", help="Confirm")] = False)
 @app.command()
 def serve(
     service: Annotated[
-        str, typer.Argument(help="registration, evaluation, certification or support")
+        str, typer.Argument(help="registration, evaluation, certification, support or console")
     ],
     port: Annotated[int | None, typer.Option(help="Port (default from settings)")] = None,
 ) -> None:
@@ -208,17 +217,19 @@ def demo(
     keep_running: bool = typer.Option(True, help="Leave the services running until Ctrl-C"),
     fresh: bool = typer.Option(True, help="Start from an empty demo database"),
 ) -> None:
-    """Start the four services and drive a programme cycle (2017–2021) through their APIs."""
+    """Start the four services and the console, and drive a programme cycle (2017–2021)
+    through their APIs."""
     from cnnt_shared.cli import demo as demo_cycle
     from cnnt_shared.cli import report as reports
     from cnnt_shared.cli import runner, scenario
 
     # The demo has a database of its own, so it never touches real data in CNNT_DB_NAME.
     settings = get_settings().model_copy(update={"db_name": f"{get_settings().db_name}_demo"})
-    services = installed_services()
+    services = runnable()
     if fresh:
         asyncio.run(db_bootstrap.drop(settings, components(), roles=False))
     prepare_database(settings, services)
+    _introduce_console(settings, services)
     logs = Path("out/demo-logs")
     processes = runner.spawn(services, env={"CNNT_DB_NAME": settings.db_name}, log_dir=logs)
     console.print(f"service logs: {logs}/<service>.log")
@@ -237,7 +248,7 @@ def demo(
             f"report files: {out}/dak-lak-2017-2021.{{xlsx,png}}, "
             f"{out}/dak-lak-2017-2021-{{cong-nhan,khuyen-cong}}.csv"
         )
-        demo_cycle.where_to_look(settings, services)
+        demo_cycle.where_to_look(settings, installed_services())
         if keep_running:
             console.print("[bold]services running[/] — Ctrl-C stops them")
             while all(p.poll() is None for p in processes):
@@ -247,6 +258,23 @@ def demo(
         console.print("stopping…")
     finally:
         runner.stop(processes)
+
+
+def _introduce_console(settings: Settings, services: tuple[str, ...]) -> None:
+    """Before the long run: where the console is and the accounts to sign in with (the
+    console's own command creates them, as the shared package imports no component)."""
+    if "console" not in services:
+        return
+    import os
+    import subprocess
+    import sys
+
+    url = f"http://{settings.host}:{settings.console_port}/"
+    subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "cnnt_shared.cli.main", "user", "demo", "--url", url],
+        env={**os.environ, "CNNT_DB_NAME": settings.db_name},
+        check=True,
+    )
 
 
 @asyncapi_app.command("export")
@@ -331,18 +359,34 @@ def report(
 @token.command("issue")
 def token_issue(
     role: Annotated[Role, typer.Option(help="Role the token carries")],
-    scope: Annotated[str, typer.Option(help="Province code, judge id, or VN")] = "VN",
+    scope: Annotated[
+        str, typer.Option(help="Province code, a judge's account id (or jury member id), or VN")
+    ] = "VN",
     subject: Annotated[str | None, typer.Option(help="Who holds it (default: role:scope)")] = None,
     ttl_hours: Annotated[int | None, typer.Option(help="Lifetime in hours")] = None,
 ) -> None:
-    """Print a signed bearer token."""
+    """Print a bearer token signed with the private key in CNNT_AUTH_SIGNING_KEY."""
     settings = get_settings()
+    ensure_development_keys(settings)
     ttl = timedelta(hours=ttl_hours) if ttl_hours else None
     typer.echo(
         issue_token(
             settings, subject=subject or f"{role.value}:{scope}", role=role, scope=scope, ttl=ttl
         )
     )
+
+
+@keys.command("generate")
+def keys_generate(
+    kid: Annotated[str, typer.Option(help="Key id (the file name): e.g. 2026-11")],
+    directory: Annotated[
+        Path, typer.Option(help="Writes private/<kid>.pem and public/<kid>.pem")
+    ] = Path("var/keys"),
+) -> None:
+    """Make a signing key pair: the private half for the console and operators only, the
+    public half for every service (RUNBOOK: rotating the signing key)."""
+    private, public = generate_key_pair(directory, kid)
+    console.print(f"[green]✓[/] private key {private} (keep it secret), public key {public}")
 
 
 if __name__ == "__main__":

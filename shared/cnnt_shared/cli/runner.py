@@ -15,7 +15,7 @@ import httpx
 import uvicorn
 from rich.console import Console
 
-from cnnt_shared.cli.services import load_spec
+from cnnt_shared.cli.services import installed_web_apps, load_spec, load_web_app
 from cnnt_shared.http.app import create_app
 from cnnt_shared.settings import Settings
 
@@ -23,7 +23,10 @@ console = Console(stderr=True)
 
 
 def serve(service: str, settings: Settings, port: int | None = None) -> None:
-    app = create_app(load_spec(service), settings)
+    if service in installed_web_apps():
+        app = load_web_app(service)(settings)
+    else:
+        app = create_app(load_spec(service), settings)
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from faststream.specification import AsyncAPI
 
 from cnnt_shared.db.engine import service_engine, session_factory
-from cnnt_shared.http.docs import docs_router
+from cnnt_shared.http.docs import docs_router, mount_assets
 from cnnt_shared.http.errors import install_error_handlers
 from cnnt_shared.http.exports import declare_export_types
 from cnnt_shared.http.health import health_router
@@ -77,6 +77,8 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         version=spec.version,
         lifespan=lifespan,
         openapi_tags=spec.tags or None,
+        docs_url=None,  # served by docs_router from vendored assets
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.spec = spec
@@ -90,6 +92,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(docs_router)
+    mount_assets(app)
     app.include_router(metrics_router)
     app.include_router(ops_router, responses=ERROR_RESPONSES)
     app.include_router(spec.api(), responses=ERROR_RESPONSES)

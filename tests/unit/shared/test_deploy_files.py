@@ -18,7 +18,7 @@ from cnnt_shared.settings import Settings
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
 SECRETS = (
-    "CNNT_AUTH_SECRET",
+    "CNNT_CONSOLE_SECRET",
     "POSTGRES_PASSWORD",
     "CNNT_DB_SERVICE_PASSWORD",
     "RABBITMQ_DEFAULT_PASS",
@@ -74,10 +74,10 @@ def test_make_env_writes_fresh_secrets_none_of_them_from_the_example(tmp_path: P
 
 def test_make_env_never_overwrites_an_existing_env(tmp_path: Path) -> None:
     path = tmp_path / ".env"
-    path.write_text("CNNT_AUTH_SECRET=the-operators-own\n")
+    path.write_text("CNNT_CONSOLE_SECRET=the-operators-own\n")
     done = make_env(path)
     assert done.returncode != 0
-    assert path.read_text() == "CNNT_AUTH_SECRET=the-operators-own\n"
+    assert path.read_text() == "CNNT_CONSOLE_SECRET=the-operators-own\n"
 
 
 def test_a_generated_env_passes_productions_refusal_of_shipped_secrets(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_a_generated_env_passes_productions_refusal_of_shipped_secrets(tmp_path:
     settings = Settings(
         _env_file=None,
         environment="production",
-        auth_secret=env["CNNT_AUTH_SECRET"],
+        console_secret=env["CNNT_CONSOLE_SECRET"],
         db_service_password=env["CNNT_DB_SERVICE_PASSWORD"],
         amqp_url="amqp://cnnt-services:x@rabbitmq:5672/",
     )

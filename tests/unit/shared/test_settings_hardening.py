@@ -16,7 +16,7 @@ REAL = "k3Jd9-real-operator-made-secret-value-0123456789"
 def production(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": "production",
-        "auth_secret": REAL,
+        "console_secret": REAL,
         "db_service_password": "s3rvices-" + REAL,
         "db_admin_password": "adm1n-" + REAL,
         "amqp_url": f"amqp://cnnt:{REAL}@rabbitmq:5672/",
@@ -41,9 +41,9 @@ def test_production_with_operator_made_secrets_starts() -> None:
 @pytest.mark.parametrize("name", sorted(shipped_values()))
 def test_production_refuses_every_secret_value_shipped_in_env_example(name: str) -> None:
     value = shipped_values()[name]
-    for field in ("auth_secret", "db_service_password", "db_admin_password", "amqp_url"):
+    for field in ("console_secret", "db_service_password", "db_admin_password", "amqp_url"):
         candidate = f"amqp://cnnt:{value}@rabbitmq:5672/" if field == "amqp_url" else value
-        if field == "auth_secret" and len(value) < 32:
+        if field == "console_secret" and len(value) < 32:
             continue  # refused as too short anyway
         with pytest.raises(ValidationError, match=r"deploy/\.env"):
             production(**{field: candidate})

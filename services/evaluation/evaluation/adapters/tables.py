@@ -66,7 +66,9 @@ class EntryRow(Table, table=True):
 
 
 class JuryMemberRow(Table, table=True):
-    """A jury member; ``id`` is the judge id their judge token carries as its scope."""
+    """A jury member; ``id`` is the judge id their judge token carries as its scope.
+    ``account_id`` is the person's console account: one person sits on many juries over the
+    rounds and signs in once (their ``GET /juries/mine`` lists every membership)."""
 
     __tablename__ = "jury_members"
     __table_args__ = (
@@ -76,6 +78,13 @@ class JuryMemberRow(Table, table=True):
             unique=True,
             postgresql_where=text("is_chair"),
         ),
+        Index(
+            "ux_jury_members_one_seat_per_account",
+            "round_id",
+            "account_id",
+            unique=True,
+            postgresql_where=text("account_id IS NOT NULL"),
+        ),
     )
 
     id: UUID = Field(primary_key=True)
@@ -84,6 +93,7 @@ class JuryMemberRow(Table, table=True):
     title: str = Field(default="", max_length=200)
     organisation: str = Field(default="", max_length=300)
     is_chair: bool = False
+    account_id: str | None = Field(default=None, max_length=80, index=True)
     appointed_by: str = Field(max_length=200)
     appointed_at: datetime = Field(sa_type=DateTime(timezone=True))
 

@@ -40,6 +40,21 @@ def check_jury(members: Sequence[MemberDraft]) -> None:
             )
 
 
+def check_one_seat_per_account(account_ids: Sequence[str | None]) -> None:
+    """A person (a console account) holds at most one seat in a jury."""
+    seen: set[str] = set()
+    for index, account_id in enumerate(account_ids):
+        if not account_id:
+            continue
+        if account_id in seen:  # the repeated seat is the one named
+            raise DomainError(
+                "account_already_in_jury",
+                f"account {account_id} already holds a seat in this jury",
+                field=f"members.{index}.account_id",
+            )
+        seen.add(account_id)
+
+
 @dataclass(frozen=True)
 class EntryToScore:
     """What the scoring rules need to know of an entry, as registration announced it."""

@@ -11,6 +11,7 @@ from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.service import RuntimeDep, UowDep
 from evaluation.domain.batch import MAX_REQUEST_ID
 from evaluation.domain.progress import WorkStatus
+from evaluation.entrypoints import http_memberships
 from evaluation.entrypoints.batch_schemas import SheetBatchResult, SheetBatchSubmit
 from evaluation.entrypoints.schemas import (
     CloseJudging,
@@ -49,6 +50,7 @@ BatchIdempotencyKey = Annotated[
 
 def build_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
+    router.include_router(http_memberships.router)
 
     @router.get("/rounds/{round_id}/entries", tags=["entries"])
     async def list_entries(

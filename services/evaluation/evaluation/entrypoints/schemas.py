@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from cnnt_shared.contracts.events import Score
-from cnnt_shared.contracts.vocabulary import ProductGroup
+from cnnt_shared.contracts.vocabulary import Level, ProductGroup
 from cnnt_shared.http.fields import Line, Name, Paragraphs
 from evaluation.domain.progress import WorkStatus
 
@@ -46,6 +46,12 @@ class MemberCreate(BaseModel):
     title: Line = Field(default="", max_length=200, examples=["Phó Giám đốc Sở Công Thương"])
     organisation: Line = Field(default="", max_length=300, examples=["Sở Công Thương Đắk Lắk"])
     is_chair: bool = False
+    account_id: str | None = Field(
+        default=None,
+        max_length=80,
+        description="The person's console account: a judge signs in once and acts in every "
+        "jury they sit on (at most one seat per account in a jury)",
+    )
 
 
 class JuryCreate(BaseModel):
@@ -60,7 +66,21 @@ class MemberPublic(BaseModel):
     title: str
     organisation: str
     is_chair: bool
+    account_id: str | None = None
     appointed_at: datetime
+
+
+class MyJuryPublic(BaseModel):
+    """One seat of the signed-in judge: the round and the member they are in it. Act in that
+    round with a judge token scoped to ``member.id``."""
+
+    member: MemberPublic
+    round_id: UUID
+    round_name: str
+    level: Level
+    scope_code: str
+    year: int
+    judging_closed: bool
 
 
 class ConflictCreate(BaseModel):

@@ -26,6 +26,7 @@ from evaluation.domain.jury import (
     MemberDraft,
     check_chair,
     check_jury,
+    check_one_seat_per_account,
     check_recusal_reason,
 )
 from evaluation.entrypoints.schemas import (
@@ -58,6 +59,7 @@ async def form_jury(
     authorise_organiser(who, round_)
     ensure_judging_open(round_)
     check_jury([MemberDraft(m.name, m.title, m.organisation, m.is_chair) for m in cmd.members])
+    check_one_seat_per_account([m.account_id for m in cmd.members])
     if await jury_of(uow, round_id):  # the round lock makes this check-then-insert safe
         raise Conflict("jury_exists", "this round already has a jury", field="round_id")
     # Last: a real refusal above is answered as such, not as a wait.
@@ -79,6 +81,8 @@ async def add_member(
         raise NotFound("jury_missing", "form the jury (with its chair) first", field="round_id")
     if cmd.is_chair:
         raise Conflict("jury_has_a_chair", "the jury already has its chair", field="is_chair")
+    seated = [m.account_id for m in await jury_of(uow, round_id)]
+    check_one_seat_per_account([*seated, cmd.account_id])  # under the round lock taken above
     row = _member(round_id, cmd, who, datetime.now(UTC))
     uow.session.add(row)
     await uow.commit()

@@ -1,0 +1,1 @@
+"""The web console (bảng điều khiển): accounts, sign-in and pages over the services' HTTP APIs."""

@@ -1,0 +1,107 @@
+"""Sign-in, sign-out, password change and the language switch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cnnt_shared.settings import Settings
+from console.domain.accounts import AccountRefused
+from console.domain.lockout import LockoutPolicy
+from console.service_layer.accounts import change_password
+from console.service_layer.signin import SignInRefused, sign_in, sign_out
+from console.web import i18n
+from console.web.errors import error_message
+from console.web.pages import render
+from console.web.session import COOKIE, CurrentAccount, optional_account
+
+router = APIRouter(tags=["auth"])
+LANGUAGE_COOKIE = "cnnt_lang"
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request) -> Response:
+    if await optional_account(request) is not None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "auth/login.html")
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()]
+) -> Response:
+    settings: Settings = request.app.state.settings
+    try:
+        session = await sign_in(
+            request.app.state.engine,
+            username,
+            password,
+            client=client_of(request),
+            policy=LockoutPolicy(
+                settings.console_lockout_attempts,
+                timedelta(minutes=settings.console_lockout_minutes),
+            ),
+            session_length=timedelta(hours=settings.console_session_hours),
+        )
+    except SignInRefused as refused:
+        context = {"username": username, "errors": {"_form": error_message(refused.code)}}
+        status = 429 if refused.code in ("throttled", "account_locked") else 401
+        return render(request, "auth/login.html", context, status=status)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        COOKIE,
+        session.token,
+        max_age=settings.console_session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.environment == "production",
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, account: CurrentAccount) -> Response:
+    await sign_out(request.app.state.engine, request.cookies[COOKIE], account, client_of(request))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/password", response_class=HTMLResponse)
+async def password_page(request: Request, account: CurrentAccount) -> Response:
+    return render(request, "auth/password.html")
+
+
+@router.post("/password", response_class=HTMLResponse)
+async def password_change(
+    request: Request,
+    account: CurrentAccount,
+    current_password: Annotated[str, Form()],
+    new_password: Annotated[str, Form()],
+    confirm_password: Annotated[str, Form()],
+) -> Response:
+    try:
+        await change_password(
+            request.app.state.engine, account, current_password, new_password, confirm_password
+        )
+    except AccountRefused as refused:
+        errors = {refused.field: error_message(refused.code)}
+        return render(request, "auth/password.html", {"errors": errors}, status=422)
+    return render(request, "auth/password.html", {"changed": True})
+
+
+@router.get("/lang/{lang}")
+async def switch_language(lang: str, next: str = "/") -> Response:
+    # Only local paths: the switch must not become an open redirect.
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if lang in i18n.LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response

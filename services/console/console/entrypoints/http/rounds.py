@@ -1,0 +1,147 @@
+"""Rounds (đợt bình chọn): create, open and close registration, and a round's entries with
+their status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cnnt_shared.tokens import Role
+from console.domain.accounts import Account
+from console.web.i18n import N_
+from console.web.nav import item
+from console.web.pages import field_errors, render
+from console.web.services import ServiceRefused, ServicesDep
+from console.web.session import roles
+
+router = APIRouter(prefix="/rounds", tags=["rounds"])
+NAV = [item(N_("Rounds"), "/rounds", Role.PROVINCE_OFFICER, Role.MINISTRY)]
+Officer = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
+ROUND_FIELDS = ("name", "level", "scope_code", "year", "opens_on", "closes_on")
+DATE_FORMAT = "%d/%m/%Y"
+
+
+def _iso(day: str) -> str:
+    """A date typed as dd/mm/yyyy (or picked as yyyy-mm-dd) in the API's ISO form; anything
+    else is passed on as typed, for the service to refuse next to its field."""
+    for pattern in (DATE_FORMAT, "%Y-%m-%d"):
+        try:
+            return datetime.strptime(day.strip(), pattern).date().isoformat()
+        except ValueError:
+            continue
+    return day.strip()
+
+
+class RoundForm:
+    def __init__(
+        self,
+        name: Annotated[str, Form()] = "",
+        level: Annotated[str, Form()] = "provincial",
+        scope_code: Annotated[str, Form()] = "",
+        year: Annotated[str, Form()] = "",
+        opens_on: Annotated[str, Form()] = "",
+        closes_on: Annotated[str, Form()] = "",
+    ) -> None:
+        self.values = {
+            "name": name.strip(),
+            "level": level,
+            "scope_code": scope_code.strip(),
+            "year": year.strip(),
+            "opens_on": opens_on.strip(),
+            "closes_on": closes_on.strip(),
+        }
+
+    def body(self) -> dict[str, Any]:
+        v = self.values
+        return {
+            **v,
+            "level": v["level"] or None,
+            "year": v["year"] or None,
+            "opens_on": _iso(v["opens_on"]) or None,
+            "closes_on": _iso(v["closes_on"]) or None,
+        }
+
+
+async def _list(
+    request: Request, account: Account, services: ServicesDep, status: int = 200, **extra: Any
+) -> Response:
+    params: dict[str, Any] = {"size": 200}
+    if account.role is Role.PROVINCE_OFFICER:
+        params["scope_code"] = account.scope
+    found = await services.json("GET", "registration", "/api/v1/rounds", params=params)
+    today = date.today()
+    default_form = {
+        "level": "provincial",
+        "scope_code": account.scope if account.role is Role.PROVINCE_OFFICER else "",
+        "year": str(today.year),
+    }
+    context = {"rounds": found["items"], "form": default_form, **extra}
+    return render(request, "rounds/list.html", context, status=status)
+
+
+@router.get("", response_class=HTMLResponse)
+async def list_rounds(request: Request, account: Officer, services: ServicesDep) -> Response:
+    return await _list(request, account, services)
+
+
+@router.post("", response_class=HTMLResponse)
+async def create_round(
+    request: Request,
+    account: Officer,
+    services: ServicesDep,
+    form: Annotated[RoundForm, Depends()],
+) -> Response:
+    try:
+        created = await services.json("POST", "registration", "/api/v1/rounds", json=form.body())
+    except ServiceRefused as refused:
+        errors = field_errors(refused, ROUND_FIELDS)
+        return await _list(request, account, services, 422, errors=errors, form=form.values)
+    return RedirectResponse(f"/rounds/{created['id']}", status_code=303)
+
+
+async def _detail(
+    request: Request, services: ServicesDep, round_id: UUID, status: int = 200, **extra: Any
+) -> Response:
+    round_ = await services.json("GET", "registration", f"/api/v1/rounds/{round_id}")
+    entries = await services.json(
+        "GET",
+        "registration",
+        f"/api/v1/rounds/{round_id}/entries",
+        params={"include_withdrawn": "true", "size": 500},
+    )
+    context = {"round": round_, "entries": entries, **extra}
+    return render(request, "rounds/detail.html", context, status=status)
+
+
+@router.get("/{round_id}", response_class=HTMLResponse)
+async def show_round(
+    request: Request, _: Officer, services: ServicesDep, round_id: UUID
+) -> Response:
+    return await _detail(request, services, round_id)
+
+
+@router.post("/{round_id}/open", response_class=HTMLResponse)
+async def open_round(
+    request: Request, _: Officer, services: ServicesDep, round_id: UUID
+) -> Response:
+    return await _act(request, services, round_id, "open")
+
+
+@router.post("/{round_id}/close", response_class=HTMLResponse)
+async def close_round(
+    request: Request, _: Officer, services: ServicesDep, round_id: UUID
+) -> Response:
+    return await _act(request, services, round_id, "close")
+
+
+async def _act(request: Request, services: ServicesDep, round_id: UUID, action: str) -> Response:
+    try:
+        await services.call("POST", "registration", f"/api/v1/rounds/{round_id}/{action}")
+    except ServiceRefused as refused:
+        errors = field_errors(refused, ())
+        return await _detail(request, services, round_id, status=422, errors=errors)
+    return RedirectResponse(f"/rounds/{round_id}", status_code=303)

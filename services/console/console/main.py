@@ -1,0 +1,118 @@
+"""The console's app: wiring only (database, HTTP client to the services, templates, CSRF,
+language, error pages, areas)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import structlog
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from cnnt_shared.db.engine import service_engine
+from cnnt_shared.logging import configure_logging
+from cnnt_shared.settings import Settings, get_settings
+from console.entrypoints.http import navigation, routers
+from console.entrypoints.http.auth import LANGUAGE_COOKIE
+from console.web import csrf, i18n
+from console.web.errors import error_message
+from console.web.pages import build_templates, is_htmx, render
+from console.web.services import ServiceRefused
+from console.web.session import RoleRefused, SignInNeeded
+
+NAME = "console"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+log = structlog.get_logger("cnnt.console")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_format, settings.log_level, NAME)
+        app.state.engine = service_engine(settings, NAME)
+        app.state.http = httpx.AsyncClient(timeout=30)
+        log.info("service_started", service=NAME)
+        try:
+            yield
+        finally:
+            await app.state.http.aclose()
+            await app.state.engine.dispose()
+            log.info("service_stopped", service=NAME)
+
+    csrf.configure(settings)
+    app = FastAPI(
+        title="CNNT console",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf.verify)],
+    )
+    app.state.settings = settings
+    app.state.templates = build_templates(navigation())
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.middleware("http")
+    async def language(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        chosen = request.cookies.get(LANGUAGE_COOKIE, i18n.DEFAULT_LANGUAGE)
+        i18n.language.set(chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+        return await call_next(request)
+
+    _install_error_pages(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            async with asyncio.timeout(2):
+                async with request.app.state.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - readiness reports any failure, never raises
+            checks = {"database": f"error: {type(exc).__name__}"}
+            return JSONResponse({"status": "not_ready", "checks": checks}, status_code=503)
+        return JSONResponse({"status": "ready", "checks": {"database": "ok"}})
+
+    for router in routers():
+        app.include_router(router)
+    return app
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, _: SignInNeeded) -> Response:
+        if is_htmx(request):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(RoleRefused)
+    async def role_refused(request: Request, _: RoleRefused) -> Response:
+        message = error_message("role_not_allowed")
+        return render(request, "error.html", {"message": message}, status=403)
+
+    @app.exception_handler(csrf.CsrfRefused)
+    async def csrf_refused(request: Request, exc: csrf.CsrfRefused) -> Response:
+        log.warning("csrf_refused", path=request.url.path, reason=str(exc))
+        message = error_message("csrf_failed")
+        return render(request, "error.html", {"message": message}, status=403)
+
+    @app.exception_handler(ServiceRefused)
+    async def service_refused(request: Request, exc: ServiceRefused) -> Response:
+        """A refusal no page placed next to a field: shown on a page of its own."""
+        if exc.code in ("token_missing", "token_invalid", "token_expired"):
+            return RedirectResponse("/login", status_code=303)
+        message = error_message(exc.code, exc.message)
+        status = exc.status if 400 <= exc.status < 600 else 502
+        return render(request, "error.html", {"message": message}, status=status)

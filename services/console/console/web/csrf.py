@@ -1,0 +1,68 @@
+"""CSRF protection on every form and htmx request: fastapi-csrf-protect's double-submit
+cookie, its token read from the form field ``csrf_token`` or, for htmx, the ``X-CSRF-Token``
+header (console.js adds it to every htmx request)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi_csrf_protect.exceptions import CsrfProtectError
+from fastapi_csrf_protect.flexible import CsrfProtect
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from cnnt_shared.settings import Settings
+
+COOKIE = "cnnt_csrf"
+FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_SALT = "fastapi-csrf-token"  # the library's salt: its cookie is read back with it
+
+
+class CsrfRefused(Exception):
+    """A state-changing request without a matching CSRF token."""
+
+
+def configure(settings: Settings) -> None:
+    """The library keeps its configuration on the class (one per process): a process serves
+    one console."""
+    secure = settings.environment == "production"
+    max_age = settings.console_session_hours * 3600
+
+    @CsrfProtect.load_config
+    def _config() -> list[tuple[str, object]]:
+        return [
+            ("secret_key", settings.console_secret.get_secret_value()),
+            ("cookie_key", COOKIE),
+            ("cookie_samesite", "strict"),
+            ("cookie_secure", secure),
+            ("max_age", max_age),
+            ("token_key", FIELD),
+            ("token_location", "body"),
+        ]
+
+
+def token_for(request: Request, protect: CsrfProtect, secret: str) -> tuple[str, str | None]:
+    """The token to put in this page's forms, and a new signed cookie value to set when the
+    visitor has none (``None``: keep theirs). Reusing the cookie's token keeps several open
+    tabs working."""
+    signed = request.cookies.get(COOKIE)
+    if signed:
+        try:
+            token: str = URLSafeTimedSerializer(secret, salt=_SALT).loads(signed)
+            return token, None
+        except BadData:
+            pass  # expired or forged: issue a fresh pair below
+    token, signed = protect.generate_csrf_tokens()
+    return token, signed
+
+
+async def verify(request: Request) -> None:
+    """App-wide dependency: state-changing requests must carry the token."""
+    if request.method in SAFE_METHODS:
+        return
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        await request.form()  # parsed once; the library and the route read the same form
+    try:
+        await CsrfProtect().validate_csrf(request)
+    except CsrfProtectError as exc:
+        raise CsrfRefused(str(exc)) from exc

@@ -1,0 +1,58 @@
+"""Names people read for the platform's codes (roles, facility kinds, product groups, levels,
+statuses). Message ids here; templates translate them with ``label(kind, code)``."""
+
+from __future__ import annotations
+
+from console.web.i18n import N_, gettext
+
+LABELS: dict[str, dict[str, str]] = {
+    "role": {
+        "ministry": N_("Ministry"),
+        "province_officer": N_("Province officer"),
+        "judge": N_("Jury member"),
+        "certifier": N_("Certifier"),
+        "support_officer": N_("Support officer"),
+        "operator": N_("Operator"),
+    },
+    "facility_kind": {
+        "sme": N_("Small or medium enterprise"),
+        "cooperative": N_("Cooperative"),
+        "cooperative_group": N_("Cooperative group"),
+        "household_business": N_("Household business"),
+    },
+    "product_group": {
+        "handicraft": N_("Handicraft"),
+        "agro_food": N_("Agricultural, forestry, aquatic products and food processing"),
+        "machinery": N_("Equipment, machinery, tools and mechanical parts"),
+        "other": N_("Other (building materials, cosmetics, …)"),
+    },
+    "level": {
+        "provincial": N_("Provincial"),
+        "regional": N_("Regional"),
+        "national": N_("National"),
+    },
+    "round_status": {"draft": N_("Draft"), "open": N_("Open"), "closed": N_("Closed")},
+    "entry_status": {
+        "registered": N_("Registered"),
+        "withdrawn": N_("Withdrawn"),
+        "recognised": N_("Recognised"),
+        "recognized": N_("Recognised"),
+        "not_recognised": N_("Not recognised"),
+    },
+    "import_status": {
+        "accepted": N_("accepted"),
+        "existing": N_("already registered"),
+        "refused": N_("refused"),
+    },
+}
+
+
+def label(kind: str, code: str | None) -> str:
+    if code is None:
+        return ""
+    known = LABELS.get(kind, {}).get(str(code))
+    return gettext(known) if known else str(code)
+
+
+def options(kind: str) -> list[tuple[str, str]]:
+    return [(code, gettext(text)) for code, text in LABELS[kind].items()]

@@ -1,0 +1,53 @@
+"""Who is signed in: the session cookie resolved to an account, and role guards."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from cnnt_shared.tokens import Role
+from console.domain.accounts import Account
+from console.service_layer.signin import session_account
+
+COOKIE = "cnnt_session"
+
+
+class SignInNeeded(Exception):
+    """No live session: the visitor is sent to the sign-in page."""
+
+
+class RoleRefused(Exception):
+    """Signed in, but this page is for another role."""
+
+
+async def optional_account(request: Request) -> Account | None:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    account = await session_account(request.app.state.engine, token)
+    request.state.account = account
+    return account
+
+
+async def current_account(
+    account: Annotated[Account | None, Depends(optional_account)],
+) -> Account:
+    if account is None:
+        raise SignInNeeded
+    return account
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]
+
+
+def roles(*allowed: Role) -> Callable[[Account], Awaitable[Account]]:
+    """A dependency admitting only these roles: ``Annotated[Account, Depends(roles(...))]``."""
+
+    async def guard(account: CurrentAccount) -> Account:
+        if account.role not in allowed:
+            raise RoleRefused
+        return account
+
+    return guard

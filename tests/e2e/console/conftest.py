@@ -1,0 +1,133 @@
+"""Browser tests: Debian's Chromium (never a downloaded one) driven by Playwright, against the
+console and the services running as processes in this run's private stack."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.async_api import Browser, Page, async_playwright
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cnnt_shared.cli.services import installed_web_apps, load_spec, load_web_app
+from cnnt_shared.db.engine import service_engine
+from cnnt_shared.http.app import create_app
+from cnnt_shared.settings import Settings
+from console.service_layer.accounts import create_account
+from tests.support.processes import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+# The machine has no internet: without the background flags Chromium keeps trying to reach it.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path("out/screenshots")
+PASSWORD = "mat-khau-thu-nghiem-1"
+
+
+@asynccontextmanager
+async def served(settings: Settings, *names: str) -> AsyncIterator[Settings]:
+    """The console and services in this process, each served by uvicorn on a free port (the
+    browser needs real sockets); settings whose ports reach them. In-process because the
+    machine is shared and slow: importing every service in five processes took over a minute."""
+    settings = settings.model_copy(update={f"{name}_port": free_port() for name in names})
+    servers = []
+    for name in names:
+        app = (
+            load_web_app(name)(settings)
+            if name in installed_web_apps()
+            else create_app(load_spec(name), settings)
+        )
+        config = uvicorn.Config(
+            app, host=settings.host, port=settings.port(name), log_config=None, lifespan="on"
+        )
+        servers.append(uvicorn.Server(config))
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    try:
+        for server, task in zip(servers, tasks, strict=True):
+            while not server.started:
+                if task.done():
+                    task.result()  # raises what stopped it
+                    raise RuntimeError("a server stopped before it started")
+                await asyncio.sleep(0.05)
+        yield settings
+    finally:
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+# Package scope: the services' consumers stop when the browser tests end, so they never
+# compete with the services the other test packages start on the same queues.
+@pytest.fixture(scope="package")
+async def console(stack: Settings) -> AsyncIterator[Settings]:
+    """The console, registration and evaluation; settings whose ports reach them."""
+    async with served(stack, "registration", "evaluation", "console") as settings:
+        yield settings
+
+
+@pytest.fixture(scope="package")
+async def console_db(console: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = service_engine(console, "console", connections=1)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="package")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, console: Settings) -> AsyncIterator[Page]:
+    context = await browser.new_context(
+        base_url=console.base_url("console"),
+        locale="vi-VN",
+        viewport={"width": 1280, "height": 900},
+    )
+    opened = await context.new_page()
+    yield opened
+    await context.close()
+
+
+async def an_account(engine: AsyncEngine, username: str, role: str, scope: str, name: str) -> Any:
+    return await create_account(
+        engine, username=username, password=PASSWORD, role=role, scope=scope, display_name=name
+    )
+
+
+async def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    await page.goto("/login")
+    await page.get_by_label("Tên đăng nhập").fill(username)
+    await page.get_by_label("Mật khẩu").fill(password)
+    await page.get_by_role("button", name="Đăng nhập").click()
+
+
+async def screenshot(page: Page, name: str) -> None:
+    await asyncio.to_thread(SCREENSHOTS.mkdir, parents=True, exist_ok=True)
+    await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+async def serious_accessibility_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

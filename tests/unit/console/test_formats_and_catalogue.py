@@ -1,0 +1,95 @@
+"""Vietnamese formats, the lockout rule, the dossier template's translation, and a catalogue
+that covers every text of the console."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from openpyxl import load_workbook
+
+from console.adapters.dossier_files import COLUMNS, template_xlsx, to_service_csv
+from console.domain.lockout import LockoutPolicy
+from console.web import i18n
+from console.web.errors import error_message
+
+CONSOLE = Path(i18n.LOCALE_DIR).parent
+
+
+@pytest.fixture
+def vietnamese() -> None:
+    i18n.language.set("vi")
+
+
+def test_money_is_written_the_vietnamese_way_with_a_no_break_space(vietnamese: None) -> None:
+    assert i18n.money(1234567) == "1.234.567\xa0₫"
+
+
+def test_dates_are_dd_mm_yyyy_in_vietnam_time(vietnamese: None) -> None:
+    assert i18n.day(date(2026, 3, 1)) == "01/03/2026"
+    # 20:00 UTC on 31 December is already 1 January in Hà Nội.
+    assert i18n.day(datetime(2025, 12, 31, 20, 0, tzinfo=UTC)) == "01/01/2026"
+    assert i18n.number("81.5") == "81,5"
+
+
+def test_error_codes_read_as_vietnamese_and_unknown_codes_stay_visible(vietnamese: None) -> None:
+    assert error_message("declaration_missing").startswith("Hồ sơ thiếu cam kết")
+    assert "(some_new_code)" in error_message("some_new_code", "details")
+
+
+def test_repeated_failures_lock_the_account_then_the_count_starts_again() -> None:
+    policy = LockoutPolicy(attempts=3, duration=timedelta(minutes=15))
+    now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert policy.after_failure(0, now) == (1, None)
+    assert policy.after_failure(1, now) == (2, None)
+    count, until = policy.after_failure(2, now)
+    assert (count, until) == (0, now + timedelta(minutes=15))
+    assert policy.locked(until, now + timedelta(minutes=14))
+    assert not policy.locked(until, now + timedelta(minutes=15))
+
+
+def test_the_vietnamese_template_becomes_the_registration_services_csv_row_for_row() -> None:
+    book = load_workbook(io.BytesIO(template_xlsx()))
+    sheet = book.active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]] == [vi for _, vi in COLUMNS]
+    sheet.append([None] * len(COLUMNS))  # a blank row keeps the numbering of the rows below
+    sheet.append(
+        ["6000000001", "HTX Mây tre", "Tổ hợp tác", "dak-lak", *[""] * 4, "khác", "có", *[""] * 5]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    rows = list(csv.reader(io.StringIO(to_service_csv("list.xlsx", out.getvalue()).decode())))
+    assert rows[0] == [key for key, _ in COLUMNS]
+    assert rows[1][2:4] == ["cooperative", "dak-lak"]  # the example row
+    assert rows[1][8] == "handicraft"
+    assert not any(rows[2])
+    assert rows[3][2] == "cooperative_group"
+    assert rows[3][8] == "other"
+
+
+def test_every_text_of_the_console_has_a_vietnamese_translation() -> None:
+    method_map = [
+        ("console/**.py", "python"),
+        ("console/templates/**.html", "jinja2"),
+    ]
+    options = {"console/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    found = {
+        message if isinstance(message, str) else message[0]
+        for _, _, message, _, _ in extract_from_dir(
+            str(CONSOLE.parent),
+            method_map,
+            options,
+            keywords={"_": None, "N_": None, "gettext": None},
+        )
+    }
+    with (i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalogue = {m.id: m.string for m in read_po(po) if m.id}
+    untranslated = sorted(m for m in found if not catalogue.get(m))
+    assert untranslated == []
+    assert len(found) > 150
