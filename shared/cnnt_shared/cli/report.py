@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 from openpyxl import Workbook
@@ -22,12 +21,12 @@ from rich.console import Console
 from rich.table import Table
 
 from cnnt_shared import labels
+from cnnt_shared.clock import VIETNAM
 from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Region
 from cnnt_shared.db.freshness import AS_OF_HEADER
 from cnnt_shared.settings import Settings
 from cnnt_shared.tokens import Role, issue_token
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 LEVEL_NAMES = labels.LEVELS
 KIND_NAMES = labels.SCHEME_KINDS
 RECOGNITION_HEADERS = [
