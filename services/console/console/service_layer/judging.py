@@ -63,14 +63,30 @@ async def worklist(services: Services, round_id: UUID, member_id: UUID) -> list[
     return items
 
 
+def barred_pairs(jury: dict[str, Any], entries: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(member, entry) pairs whose sheet does not count: a declared conflict with the entry's
+    facility, or the chair's recusal."""
+    conflicted = {(c["member_id"], c["facility_id"]) for c in jury["conflicts"]}
+    pairs = {(r["member_id"], r["entry_id"]) for r in jury["recusals"]}
+    for member in jury["members"]:
+        for e in entries:
+            if (member["id"], e["facility_id"]) in conflicted:
+                pairs.add((member["id"], e["id"]))
+    return pairs
+
+
 async def spread_sheets(
-    services: Services, round_id: UUID, entry_ids: list[str]
+    services: Services, round_id: UUID, entry_ids: list[str], barred: set[tuple[str, str]]
 ) -> dict[str, list[dict[str, Any]]]:
-    """For each flagged entry, every member's latest sheet (the chair and organisers see all)."""
+    """For each flagged entry, the latest sheet of every member whose sheet counts (the chair
+    and organisers see all sheets; evaluation's spread leaves the barred ones out too)."""
     found = await asyncio.gather(
         *(
             services.json("GET", "evaluation", f"/api/v1/rounds/{round_id}/entries/{e}/sheets")
             for e in entry_ids
         )
     )
-    return {e: [s["latest"] for s in sheets] for e, sheets in zip(entry_ids, found, strict=True)}
+    return {
+        e: [s["latest"] for s in sheets if (s["member_id"], e) not in barred]
+        for e, sheets in zip(entry_ids, found, strict=True)
+    }

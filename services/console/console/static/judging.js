@@ -2,6 +2,8 @@
 // they are about to save is always in sight. The service still checks and stores the total.
 function cnntLiveTotal(root) {
   root.querySelectorAll("form[data-live-total]").forEach(function (form) {
+    if (form.dataset.bound) { return; }
+    form.dataset.bound = "true";
     var output = form.querySelector("output");
     function update() {
       var sum = 0;
@@ -9,9 +11,10 @@ function cnntLiveTotal(root) {
         var value = parseFloat(String(input.value).replace(",", "."));
         if (!isNaN(value)) { sum += value; }
       });
-      output.textContent = sum.toLocaleString("vi-VN", { maximumFractionDigits: 1 });
+      output.textContent = sum.toLocaleString(document.documentElement.lang || "vi", { maximumFractionDigits: 1 });
     }
     form.addEventListener("input", update);
+    update();  // also after a refused save swapped the sheet in with the judge's values
   });
 }
 document.addEventListener("DOMContentLoaded", function () { cnntLiveTotal(document); });

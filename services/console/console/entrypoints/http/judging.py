@@ -15,8 +15,8 @@ from console.service_layer.judging import worklist
 from console.web.i18n import N_
 from console.web.nav import item
 from console.web.pages import field_errors, is_htmx, render
-from console.web.seats import my_juries, seat
-from console.web.services import ServiceRefused, ServicesDep
+from console.web.seats import SeatServices, my_juries, seat
+from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/judging", tags=["judging"])
@@ -41,8 +41,13 @@ async def worklist_page(
     return render(request, "judging/worklist.html", context)
 
 
-async def _sheet_context(services: ServicesDep, round_id: UUID, entry_id: UUID) -> dict[str, Any]:
-    seated, jury = await seat(services, round_id)
+async def _sheet_context(
+    services: Services,
+    round_id: UUID,
+    entry_id: UUID,
+    seated_on: tuple[SeatServices, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    seated, jury = seated_on or await seat(services, round_id)
     items = await worklist(seated, round_id, seated.member_id)
     current = next((i for i in items if i.entry["id"] == str(entry_id)), None)
     if current is None:
@@ -85,7 +90,8 @@ async def save_sheet(
     comment: Annotated[str, Form()] = "",
 ) -> Response:
     form = {"market": market, "technical": technical, "culture": culture, "other": other}
-    seated, _jury = await seat(services, round_id)
+    seated_on = await seat(services, round_id)
+    seated = seated_on[0]
     body = {
         "entry_id": str(entry_id),
         "scores": {c: v.strip().replace(",", ".") for c, v in form.items()},
@@ -96,7 +102,7 @@ async def save_sheet(
         await seated.json("POST", "evaluation", "/api/v1/score-sheets", json=body)
     except ServiceRefused as refused:
         errors = field_errors(refused, [*CRITERIA, "comment"])
-    context = await _sheet_context(services, round_id, entry_id)
+    context = await _sheet_context(services, round_id, entry_id, seated_on)
     context.update(form={**form, "comment": comment}, errors=errors, saved=not errors)
     if not is_htmx(request) and not errors:
         return RedirectResponse(f"/judging/{round_id}/entries/{entry_id}?saved=1", 303)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
-from console.service_layer.judging import spread_sheets
+from console.service_layer.judging import barred_pairs, spread_sheets
 from console.web.i18n import N_
 from console.web.nav import item
 from console.web.pages import field_errors, render
@@ -54,9 +54,10 @@ async def _acting(services: Services, round_id: UUID) -> tuple[Services, bool]:
 
 async def _context(services: Services, round_id: UUID) -> dict[str, Any]:
     acting, by_chair = await _acting(services, round_id)
-    progress, jury = await asyncio.gather(
+    progress, jury, entries = await asyncio.gather(
         acting.json("GET", "evaluation", f"/api/v1/rounds/{round_id}/progress"),
         acting.json("GET", "evaluation", f"/api/v1/rounds/{round_id}/jury"),
+        acting.json("GET", "evaluation", f"/api/v1/rounds/{round_id}/entries"),
     )
     flagged = [e["entry_id"] for e in progress["entries"] if e["flagged"]]
     names = {m["id"]: m["name"] for m in jury["members"]}
@@ -67,7 +68,7 @@ async def _context(services: Services, round_id: UUID) -> dict[str, Any]:
         "jury": jury,
         "names": names,
         "products": products,
-        "spreads": await spread_sheets(acting, round_id, flagged),
+        "spreads": await spread_sheets(acting, round_id, flagged, barred_pairs(jury, entries)),
         "by_chair": by_chair,
         "errors": {},
     }
