@@ -34,7 +34,7 @@ from tests.support.stack import bearer, eventually, scalar
 pytestmark = pytest.mark.browser
 # Three judges save at once on a small shared machine: give the services time to answer
 # (a bound on waiting, not a measure of speed).
-expect.set_options(timeout=20_000)
+expect.set_options(timeout=60_000)
 PROVINCE = "dak-lak"
 PRODUCTS = ("Cà phê bột Buôn Ma Thuột", "Thổ cẩm Ê Đê", "Tiêu đen Chư Sê")
 
@@ -133,6 +133,7 @@ async def score(page: Page, round_: Round, index: int, values: tuple[float, ...]
     """Fill one sheet and save it without a page reload (htmx swaps the sheet in place)."""
     entry = round_.entries[index]
     await page.goto(f"/judging/{round_.id}/entries/{entry['id']}")
+    await page.wait_for_function("window.htmx !== undefined")  # else the form posts plainly
     await page.evaluate("window.__sameDocument = true")
     for criterion, value in zip(("market", "technical", "culture", "other"), values, strict=True):
         await page.locator(f"#f-{criterion}").fill(str(value))
@@ -150,7 +151,7 @@ async def signed_in(context: BrowserContext, username: str) -> Page:
 
 
 async def judge_scores(page: Page, round_: Round, key: str) -> Page:
-    await page.goto("/judging")
+    await page.goto("/juries")
     await expect(page.locator(f"a[href='/judging/{round_.id}']").first).to_be_visible()
     await accessible(page, f"judge-{key}-juries")
     await page.locator(f"a[href='/judging/{round_.id}']").first.click()
@@ -211,7 +212,7 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     )
 
     # The chair recuses judge C from the second entry, with the reason.
-    await a.goto(f"/juries/{round_.id}")
+    await a.goto(f"/jury-progress/{round_.id}")
     await a.locator("#f-member_id").select_option(label=round_.judges["c"].display_name)
     await a.locator("#f-entry_id").select_option(label=PRODUCTS[1])
     await a.locator("#f-recusal-reason").fill("Thành viên có người thân làm việc tại cơ sở")
@@ -226,7 +227,7 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
                 headers=bearer(console, Role.PROVINCE_OFFICER, PROVINCE),
             )
         ).json()
-    await a.goto(f"/juries/{round_.id}")
+    await a.goto(f"/jury-progress/{round_.id}")
     for member in progress["members"]:
         row = a.locator(f"#member-progress tr[data-member='{member['member_id']}']")
         for column in ("assigned", "scored", "remaining"):

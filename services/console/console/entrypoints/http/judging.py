@@ -1,4 +1,4 @@
-"""The judge's pages (thành viên hội đồng bình chọn): my juries, my worklist, the score sheet
+"""The judge's pages (thành viên hội đồng bình chọn): my worklist, the score sheet
 (saved one at a time without a page reload), my revisions and a conflict of interest."""
 
 from __future__ import annotations
@@ -12,23 +12,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
 from console.service_layer.judging import worklist
-from console.web.i18n import N_
-from console.web.nav import item
 from console.web.pages import field_errors, is_htmx, render
-from console.web.seats import SeatServices, my_juries, seat
+from console.web.seats import seat
 from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/judging", tags=["judging"])
-NAV = [item(N_("My juries"), "/judging", Role.JUDGE)]
 Judge = Annotated[Account, Depends(roles(Role.JUDGE))]
 CRITERIA = ("market", "technical", "culture", "other")
 MAXIMA = {"market": 40, "technical": 40, "culture": 10, "other": 10}
-
-
-@router.get("", response_class=HTMLResponse)
-async def juries_page(request: Request, _: Judge, services: ServicesDep) -> Response:
-    return render(request, "judging/juries.html", {"juries": await my_juries(services)})
 
 
 @router.get("/{round_id}", response_class=HTMLResponse)
@@ -36,7 +28,7 @@ async def worklist_page(
     request: Request, _: Judge, services: ServicesDep, round_id: UUID
 ) -> Response:
     seated, jury = await seat(services, round_id)
-    items = await worklist(seated, round_id, seated.member_id)
+    items = await worklist(seated, round_id, UUID(jury["member_id"]))
     context = {"jury": jury, "items": items, "round_id": round_id}
     return render(request, "judging/worklist.html", context)
 
@@ -45,10 +37,10 @@ async def _sheet_context(
     services: Services,
     round_id: UUID,
     entry_id: UUID,
-    seated_on: tuple[SeatServices, dict[str, Any]] | None = None,
+    seated_on: tuple[Services, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     seated, jury = seated_on or await seat(services, round_id)
-    items = await worklist(seated, round_id, seated.member_id)
+    items = await worklist(seated, round_id, UUID(jury["member_id"]))
     current = next((i for i in items if i.entry["id"] == str(entry_id)), None)
     if current is None:
         raise ServiceRefused(404, "entry_not_found", "", "entry_id")

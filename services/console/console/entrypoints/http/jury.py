@@ -20,8 +20,8 @@ from console.web.seats import seat
 from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
-router = APIRouter(prefix="/juries", tags=["juries"])
-NAV = [item(N_("Judging"), "/juries", Role.PROVINCE_OFFICER, Role.MINISTRY)]
+router = APIRouter(prefix="/jury-progress", tags=["jury progress"])
+NAV = [item(N_("Judging"), "/jury-progress", Role.PROVINCE_OFFICER, Role.MINISTRY)]
 Organiser = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
 ChairOrOrganiser = Annotated[
     Account, Depends(roles(Role.JUDGE, Role.PROVINCE_OFFICER, Role.MINISTRY))
@@ -100,7 +100,7 @@ async def recuse(
         errors = field_errors(refused, ["member_id", "entry_id", "reason"])
         context.update(recusal_errors=errors, recusal_form=body)
         return render(request, "jury/progress.html", context, status=refused.status)
-    return RedirectResponse(f"/juries/{round_id}", status_code=303)
+    return RedirectResponse(f"/jury-progress/{round_id}", status_code=303)
 
 
 @router.post("/{round_id}/close", response_class=HTMLResponse)
@@ -122,4 +122,4 @@ async def close_judging(
         context = await _context(services, round_id)
         context.update(close_errors=field_errors(refused, ["override", "reason"]), close_form=body)
         return render(request, "jury/progress.html", context, status=refused.status)
-    return RedirectResponse(f"/juries/{round_id}", status_code=303)
+    return RedirectResponse(f"/jury-progress/{round_id}", status_code=303)
