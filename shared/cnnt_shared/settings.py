@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     console_lockout_attempts: int = Field(default=5, ge=1)
     console_lockout_minutes: int = Field(default=15, ge=1)
     console_token_minutes: int = Field(default=5, ge=1)
+    # Where the public reaches the console: the QR code on a certificate opens
+    # <this>/verify/<number>, so it must be the address people outside can open.
+    console_public_url: str = "http://127.0.0.1:8000"
 
     event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
         default="auto", description="The services' event loop: uvloop when installed (auto)"

@@ -29,6 +29,11 @@ class CertificateText:
     decision_number: str
     decided_on: date
     valid_until: date
+    issuer: str  # e.g. "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"
+    place: str  # e.g. "Đắk Lắk"
+    signatory_title: str  # e.g. "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    signatory_name: str
+    verify_url: str  # the QR code opens it: the console's public verification page
     revoked_by: tuple[str, date] | None = None  # the revoking decision's number and date
 
 
@@ -63,7 +68,8 @@ def render_certificate(text: CertificateText) -> bytes:
         pdf.multi_cell(0, size * 0.5, value, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(gap)
 
-    pdf.set_y(24)
+    pdf.set_y(18)
+    line(text.issuer.upper(), 11, "B", 3)
     line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, "B", 1)
     line("Độc lập - Tự do - Hạnh phúc", 11, "", 14)
     line("GIẤY CHỨNG NHẬN", 24, "B", 4)
@@ -77,6 +83,8 @@ def render_certificate(text: CertificateText) -> bytes:
     line(f"Số giấy chứng nhận: {text.certificate_number}", 12, "B", 3)
     line(f"Quyết định số {text.decision_number}, {_vn_date(text.decided_on)}", 11, "", 3)
     line(f"Có giá trị đến {_vn_date(text.valid_until)}", 11, "", 3)
+    _signature_block(pdf, text)
+    _qr_code(pdf, text.verify_url, x=20, y=222, size=40)
     if text.revoked_by is not None:
         _stamp_revoked(pdf, *text.revoked_by)
     return bytes(pdf.output())
@@ -97,3 +105,43 @@ def _stamp_revoked(pdf: Any, number: str, decided_on: date) -> None:
     pdf.set_font(FONT, "", 11)
     pdf.multi_cell(160, 6, f"theo Quyết định số {number}, {_vn_date(decided_on)}", align="C")
     pdf.set_text_color(0, 0, 0)
+
+
+def _signature_block(pdf: Any, text: CertificateText) -> None:
+    """Bottom right, as an official paper signs: place and date, the signatory's title, room
+    for the signature and seal, then the name."""
+    from fpdf.enums import XPos, YPos
+
+    pdf.set_xy(100, 222)
+    pdf.set_font(FONT, "", 11)
+    place = (
+        f"{text.place}, {_vn_date(text.decided_on)}" if text.place else _vn_date(text.decided_on)
+    )
+    pdf.multi_cell(95, 6, place, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "B", 12)
+    if text.signatory_title:
+        pdf.multi_cell(
+            95, 6, text.signatory_title.upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT
+        )
+    pdf.set_y(pdf.get_y() + 20)
+    pdf.set_x(100)
+    if text.signatory_name:
+        pdf.multi_cell(95, 6, text.signatory_name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+
+
+def _qr_code(pdf: Any, url: str, *, x: float, y: float, size: float) -> None:
+    """The verification address as a QR code drawn as vector squares (sharp at any zoom),
+    with the address printed under it for someone without a phone."""
+    import segno
+
+    qr = segno.make_qr(url, error="m")
+    rows = list(qr.matrix_iter(scale=1, border=0))
+    module = size / len(rows)
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(rows):
+        for c, dark in enumerate(row):
+            if dark:
+                pdf.rect(x + c * module, y + r * module, module, module, style="F")
+    pdf.set_font(FONT, "", 7)
+    pdf.set_xy(x, y + size + 1)
+    pdf.multi_cell(100 - x - 2, 3, f"Tra cứu: {url}", align="L")

@@ -125,6 +125,11 @@ class DecisionRow(Table, table=True):
     reason: str = Field(default="", max_length=2000)
     decided_by: str = Field(max_length=200)
     recorded_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # As printed on the certificate: the issuing body, where it signed, and who signed.
+    issuer: str = Field(default="", max_length=300)
+    place: str = Field(default="", max_length=100)
+    signatory_title: str = Field(default="", max_length=200)
+    signatory_name: str = Field(default="", max_length=200)
 
 
 class ResultRow(Table, table=True):

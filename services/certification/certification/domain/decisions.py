@@ -28,6 +28,17 @@ def issuing_authority(round_: RoundIdentity) -> str:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """Who issues and signs a decision, as the certificate prints it (cơ quan ban hành, nơi
+    ký, chức vụ và họ tên người ký); blank parts are printed from the round's authority."""
+
+    issuer: str = ""
+    place: str = ""
+    title: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Pick:
     """An entry chosen for recognition, with its published rank and mean."""
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from certification.domain.decisions import Signature
 from certification.entrypoints.certificate_routes import certificate_list
 from certification.entrypoints.schemas import (
     CorrectionCreate,
@@ -116,7 +117,8 @@ def build_router() -> APIRouter:
     ) -> DecisionIssued:
         """Confirm the results (Quyết định công nhận): recognitions and certificates."""
         exclusions = {x.entry_id: x.reason for x in body.exclusions}
-        command = decisions.Decide(body.number, body.decided_on, exclusions)
+        signature = Signature(body.issuer, body.place, body.signatory_title, body.signatory_name)
+        command = decisions.Decide(body.number, body.decided_on, exclusions, signature)
         decision, numbers = await decisions.confirm_results(uow, who, round_id, command)
         return DecisionIssued(
             **DecisionPublic.model_validate(decision).model_dump(), certificates=numbers
@@ -148,7 +150,8 @@ def build_router() -> APIRouter:
     async def certificate_pdf(number: str, runtime: RuntimeDep, who: CurrentPrincipal) -> Response:
         """The certificate (giấy chứng nhận) as an A4 PDF."""
         async with runtime.uow() as uow:
-            pdf = await certificates.certificate_pdf(uow, who, number)
+            public = runtime.settings.console_public_url
+            pdf = await certificates.certificate_pdf(uow, who, number, public)
         headers = {"Content-Disposition": f'inline; filename="{number}.pdf"'}
         return Response(pdf, media_type="application/pdf", headers=headers)
 

@@ -46,6 +46,10 @@ class DecisionPublic(BaseModel):
     reason: str
     decided_by: str
     recorded_at: datetime
+    issuer: str = ""
+    place: str = ""
+    signatory_title: str = ""
+    signatory_name: str = ""
 
 
 class ResultsPreview(BaseModel):
@@ -99,6 +103,20 @@ class DecisionCreate(BaseModel):
         max_length=5000,
         description="Passed entries the council declines, with reasons",
     )
+    issuer: str = Field(
+        default="",
+        max_length=300,
+        description="The issuing authority as printed; blank: the round's authority by name",
+        examples=["ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"],
+    )
+    place: str = Field(
+        default="",
+        max_length=100,
+        description="Where it was signed; blank: the province, or Hà Nội",
+        examples=["Đắk Lắk"],
+    )
+    signatory_title: str = Field(default="", max_length=200, examples=["KT. CHỦ TỊCH"])
+    signatory_name: str = Field(default="", max_length=200, examples=["Nguyễn Văn A"])
 
 
 class DecisionIssued(DecisionPublic):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -79,7 +80,22 @@ async def verify(uow: UnitOfWork, number: str, today: date) -> Verification:
     return Verification(status, found)
 
 
-async def certificate_pdf(uow: UnitOfWork, who: Principal, number: str) -> bytes:
+def _issuer(round_: RoundRow) -> str:
+    """The round's certifying authority by name, for decisions that recorded none."""
+    if round_.level is Level.PROVINCIAL:
+        return f"ỦY BAN NHÂN DÂN {scope_label(round_).upper()}"
+    return "BỘ CÔNG THƯƠNG"
+
+
+def _place(round_: RoundRow) -> str:
+    if round_.level is Level.PROVINCIAL and is_known(round_.scope_code):
+        return province_name(round_.scope_code)
+    return "Hà Nội"
+
+
+async def certificate_pdf(
+    uow: UnitOfWork, who: Principal, number: str, verify_base_url: str
+) -> bytes:
     found = await find_certificate(uow, number)
     if found is None:
         raise NotFound("certificate_unknown", f"no certificate {number!r}", field="number")
@@ -98,6 +114,11 @@ async def certificate_pdf(uow: UnitOfWork, who: Principal, number: str) -> bytes
             decision_number=found.decision.number,
             decided_on=found.decision.decided_on,
             valid_until=found.recognition.valid_until,
+            issuer=found.decision.issuer or _issuer(found.round),
+            place=found.decision.place or _place(found.round),
+            signatory_title=found.decision.signatory_title,
+            signatory_name=found.decision.signatory_name,
+            verify_url=f"{verify_base_url.rstrip('/')}/verify/{quote(number, safe='')}",
             revoked_by=(found.revocation.number, found.revocation.decided_on)
             if found.revocation
             else None,

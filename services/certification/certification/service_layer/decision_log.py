@@ -18,7 +18,7 @@ from certification.adapters.tables import (
     RoundRow,
 )
 from certification.domain.certificates import RoundIdentity
-from certification.domain.decisions import DecisionKind, Issue, issuing_authority
+from certification.domain.decisions import DecisionKind, Issue, Signature, issuing_authority
 from certification.service_layer.announcements import recognized
 from certification.service_layer.results import entries_of
 from cnnt_shared.auth import Principal
@@ -34,7 +34,9 @@ async def record_decision(
     number: str,
     decided_on: date,
     reason: str = "",
+    signature: Signature | None = None,
 ) -> DecisionRow:
+    signed = signature or Signature()
     decision = DecisionRow(
         id=uuid.uuid4(),
         round_id=round_.id,
@@ -46,6 +48,10 @@ async def record_decision(
         reason=reason,
         decided_by=who.subject,
         recorded_at=datetime.now(UTC),
+        issuer=signed.issuer.strip(),
+        place=signed.place.strip(),
+        signatory_title=signed.title.strip(),
+        signatory_name=signed.name.strip(),
     )
     claimed = await uow.session.execute(
         insert(DecisionRow)

@@ -18,7 +18,7 @@ from certification.adapters.tables import (
 )
 from certification.domain import decisions as rules
 from certification.domain.certificates import RoundIdentity, certificate_series
-from certification.domain.decisions import DecisionKind
+from certification.domain.decisions import DecisionKind, Signature
 from certification.domain.results import CRITERIA
 from certification.domain.tally import check_tally_complete
 from certification.service_layer.access import require_authority
@@ -40,6 +40,7 @@ class Decide:
     number: str
     decided_on: date
     exclusions: dict[UUID, str] = field(default_factory=dict)
+    signature: Signature = field(default_factory=Signature)
 
 
 async def confirm_results(
@@ -61,7 +62,13 @@ async def confirm_results(
         validity_years=settings.validity_years,
     )
     decision = await record_decision(
-        uow, who, round_, DecisionKind.CONFIRMATION, command.number, command.decided_on
+        uow,
+        who,
+        round_,
+        DecisionKind.CONFIRMATION,
+        command.number,
+        command.decided_on,
+        signature=command.signature,
     )
     snapshot = []
     for position, r in enumerate(results):

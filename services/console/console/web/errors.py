@@ -81,6 +81,42 @@ MESSAGES: dict[str, str] = {
     "invalid_choice": N_("This value is not one of the allowed ones."),
     "invalid_flag": N_("Write có or không."),
     "not_a_jury_member": N_("You are not a member of this jury."),
+    # judging and certification
+    "score_above_maximum": N_("This score is above the criterion's maximum."),
+    "score_negative": N_("A score cannot be negative."),
+    "score_not_a_half_step": N_("Scores go in steps of half a point (e.g. 7 or 7.5)."),
+    "score_not_a_number": N_("Enter a number."),
+    "conflict_of_interest": N_("You declared a conflict of interest with this facility."),
+    "member_recused": N_("The chair recused you from this entry."),
+    "judging_closed": N_("Judging is closed for this round."),
+    "entry_not_in_round": N_("This entry belongs to another round."),
+    "chair_only": N_("Only the jury's chair may do this."),
+    "reason_missing": N_("Give the reason."),
+    "member_not_in_jury": N_("Choose a member of this jury."),
+    "spread_flags_open": N_(
+        "Some entries' totals lie too far apart: discuss them, or the chair overrides "
+        "with a reason."
+    ),
+    "override_needs_chair": N_("Only the jury's chair may override the spread alerts."),
+    "override_reason_missing": N_("An override needs its reason."),
+    "jury_missing": N_("This round has no jury yet."),
+    "sheets_missing": N_("Some members have not scored every entry yet."),
+    "judging_not_closed": N_("Judging is not closed yet: the results are not final."),
+    "tally_incomplete": N_(
+        "Certification has not received every score sheet yet. Wait a moment and retry."
+    ),
+    "entries_still_arriving": N_("Entries are still arriving. Wait a moment and retry."),
+    "round_already_decided": N_("This round's results are already decided."),
+    "round_not_decided": N_("This round's results are not decided yet."),
+    "decision_number_taken": N_("A decision with this number is already recorded this year."),
+    "exclusion_not_recognised": N_("Only an entry that passed can be declined."),
+    "exclusion_reason_missing": N_("Declining an entry needs its reason."),
+    "certificate_unknown": N_("No certificate has this number."),
+    "certificate_already_revoked": N_("This certificate is already revoked."),
+    "revocation_reason_missing": N_("Give the reason for the revocation."),
+    "revocation_before_grant": N_("A revocation cannot be dated before the certificate."),
+    "authority_out_of_scope": N_("This round belongs to another authority than yours."),
+    "round_out_of_scope": N_("This round belongs to another province than yours."),
 }
 
 

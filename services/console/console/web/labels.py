@@ -44,6 +44,38 @@ LABELS: dict[str, dict[str, str]] = {
         "existing": N_("already registered"),
         "refused": N_("refused"),
     },
+    # judging and certification
+    "criterion": {
+        "market": N_("Meeting the market and capacity to develop production"),
+        "technical": N_("Economic, technical, social and environmental"),
+        "culture": N_("Cultural and aesthetic value"),
+        "other": N_("Other criteria"),
+    },
+    "criterion_short": {
+        "market": N_("Market"),
+        "technical": N_("Technical"),
+        "culture": N_("Culture"),
+        "other": N_("Other"),
+    },
+    "outcome": {
+        "recognised": N_("Recognised"),
+        "not_recognised": N_("Not recognised"),
+        "undecided": N_("Not decided"),
+    },
+    "result_reason": {
+        "below_threshold": N_("below threshold"),
+        "outside_quota": N_("outside quota"),
+        "no_quorum": N_("no quorum"),
+        "withdrawn": N_("withdrawn"),
+        "declined": N_("declined by the council"),
+        "revoked": N_("revoked"),
+    },
+    "certificate_status": {
+        "valid": N_("Valid"),
+        "revoked": N_("Revoked"),
+        "expired": N_("Expired"),
+        "unknown": N_("Unknown"),
+    },
 }
 
 

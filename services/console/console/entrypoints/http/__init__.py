@@ -11,10 +11,34 @@ from types import ModuleType
 
 from fastapi import APIRouter
 
-from console.entrypoints.http import admin, auth, facilities, home, imports, juries, rounds
+from console.entrypoints.http import (
+    admin,
+    auth,
+    certify,
+    facilities,
+    home,
+    imports,
+    judging,
+    juries,
+    jury,
+    rounds,
+    verify,
+)
 from console.web.nav import NavItem
 
-AREAS: tuple[ModuleType, ...] = (auth, home, facilities, rounds, imports, juries, admin)
+AREAS: tuple[ModuleType, ...] = (
+    auth,
+    home,
+    facilities,
+    rounds,
+    imports,
+    juries,
+    judging,
+    jury,
+    certify,
+    verify,
+    admin,
+)
 
 
 def routers() -> list[APIRouter]:

@@ -1,0 +1,122 @@
+"""The certifier's pages (cơ quan công nhận): the results preview with its completeness, the
+decision (quyết định công nhận), the round's certificates, their PDF and their revocation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cnnt_shared.tokens import Role
+from console.domain.accounts import Account
+from console.entrypoints.http.jury import rounds_in_scope
+from console.web.i18n import N_
+from console.web.nav import item
+from console.web.pages import field_errors, render
+from console.web.services import ServiceRefused, Services, ServicesDep
+from console.web.session import roles
+
+router = APIRouter(prefix="/certification", tags=["certification"])
+NAV = [item(N_("Results and certificates"), "/certification", Role.CERTIFIER, Role.MINISTRY)]
+Certifier = Annotated[Account, Depends(roles(Role.CERTIFIER, Role.MINISTRY))]
+DECISION_FIELDS = ["number", "decided_on", "issuer", "place", "signatory_title", "signatory_name"]
+
+
+@router.get("", response_class=HTMLResponse)
+async def rounds_page(request: Request, _: Certifier, services: ServicesDep) -> Response:
+    return render(request, "certify/rounds.html", {"rounds": await rounds_in_scope(services)})
+
+
+async def _context(services: Services, round_id: UUID) -> dict[str, Any]:
+    preview = await services.json("GET", "certification", f"/api/v1/rounds/{round_id}/preview")
+    numbers = [r["certificate_number"] for r in preview["results"] if r["certificate_number"]]
+    verified = await asyncio.gather(
+        *(services.json("GET", "certification", f"/api/v1/verify/{n}") for n in numbers)
+    )
+    # Sheets counted per entry; certification's tally, when it gives one, says what it expects.
+    lines = preview["results"]
+    return {
+        "round_id": round_id,
+        "preview": preview,
+        "received": sum(r["judges"] for r in lines),
+        "certificates": verified,
+        "errors": {},
+        "form": {},
+        "today": date.today().isoformat(),
+    }
+
+
+@router.get("/{round_id}", response_class=HTMLResponse)
+async def round_page(
+    request: Request, _: Certifier, services: ServicesDep, round_id: UUID
+) -> Response:
+    return render(request, "certify/round.html", await _context(services, round_id))
+
+
+@router.post("/{round_id}/decision", response_class=HTMLResponse)
+async def decide(
+    request: Request,
+    _: Certifier,
+    services: ServicesDep,
+    round_id: UUID,
+    number: Annotated[str, Form()] = "",
+    decided_on: Annotated[str, Form()] = "",
+    issuer: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    signatory_title: Annotated[str, Form()] = "",
+    signatory_name: Annotated[str, Form()] = "",
+) -> Response:
+    form = {
+        "number": number,
+        "decided_on": decided_on or None,
+        "issuer": issuer,
+        "place": place,
+        "signatory_title": signatory_title,
+        "signatory_name": signatory_name,
+    }
+    try:
+        await services.json(
+            "POST", "certification", f"/api/v1/rounds/{round_id}/decision", json=form
+        )
+    except ServiceRefused as refused:
+        context = await _context(services, round_id)
+        context.update(errors=field_errors(refused, DECISION_FIELDS), form=form)
+        return render(request, "certify/round.html", context, status=refused.status)
+    return RedirectResponse(f"/certification/{round_id}", status_code=303)
+
+
+@router.get("/certificates/{number}.pdf")
+async def certificate_pdf(_: Certifier, services: ServicesDep, number: str) -> Response:
+    found = await services.call("GET", "certification", f"/api/v1/certificates/{number}/pdf")
+    headers = {"Content-Disposition": f'attachment; filename="{number}.pdf"'}
+    return Response(found.content, media_type="application/pdf", headers=headers)
+
+
+@router.post("/{round_id}/certificates/{number}/revocation", response_class=HTMLResponse)
+async def revoke(
+    request: Request,
+    _: Certifier,
+    services: ServicesDep,
+    round_id: UUID,
+    number: str,
+    decision_number: Annotated[str, Form()] = "",
+    decided_on: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    body = {"number": decision_number, "decided_on": decided_on or None, "reason": reason}
+    try:
+        await services.json(
+            "POST", "certification", f"/api/v1/certificates/{number}/revocation", json=body
+        )
+    except ServiceRefused as refused:
+        context = await _context(services, round_id)
+        errors = field_errors(refused, ["decided_on", "reason"])
+        if refused.form_field == "number":
+            errors = {"decision_number": errors.get("_form", "")}
+        context.update(revoke_errors=errors, revoking=number, revoke_form=body)
+        return render(request, "certify/round.html", context, status=refused.status)
+    return RedirectResponse(f"/certification/{round_id}#certificates", status_code=303)

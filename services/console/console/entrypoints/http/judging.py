@@ -1,0 +1,122 @@
+"""The judge's pages (thành viên hội đồng bình chọn): my worklist, the score sheet
+(saved one at a time without a page reload), my revisions and a conflict of interest."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cnnt_shared.tokens import Role
+from console.domain.accounts import Account
+from console.service_layer.judging import worklist
+from console.web.pages import field_errors, is_htmx, render
+from console.web.seats import seat
+from console.web.services import ServiceRefused, Services, ServicesDep
+from console.web.session import roles
+
+router = APIRouter(prefix="/judging", tags=["judging"])
+Judge = Annotated[Account, Depends(roles(Role.JUDGE))]
+CRITERIA = ("market", "technical", "culture", "other")
+MAXIMA = {"market": 40, "technical": 40, "culture": 10, "other": 10}
+
+
+@router.get("/{round_id}", response_class=HTMLResponse)
+async def worklist_page(
+    request: Request, _: Judge, services: ServicesDep, round_id: UUID
+) -> Response:
+    seated, jury = await seat(services, round_id)
+    items = await worklist(seated, round_id, UUID(jury["member_id"]))
+    context = {"jury": jury, "items": items, "round_id": round_id}
+    return render(request, "judging/worklist.html", context)
+
+
+async def _sheet_context(
+    services: Services,
+    round_id: UUID,
+    entry_id: UUID,
+    seated_on: tuple[Services, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    seated, jury = seated_on or await seat(services, round_id)
+    items = await worklist(seated, round_id, UUID(jury["member_id"]))
+    current = next((i for i in items if i.entry["id"] == str(entry_id)), None)
+    if current is None:
+        raise ServiceRefused(404, "entry_not_found", "", "entry_id")
+    following = next(
+        (i for i in items if i.status == "to_score" and i.entry["id"] != str(entry_id)), None
+    )
+    return {
+        "jury": jury,
+        "item": current,
+        "next_item": following,
+        "round_id": round_id,
+        "criteria": CRITERIA,
+        "maxima": MAXIMA,
+        "seated": seated,
+    }
+
+
+@router.get("/{round_id}/entries/{entry_id}", response_class=HTMLResponse)
+async def sheet_page(
+    request: Request, _: Judge, services: ServicesDep, round_id: UUID, entry_id: UUID
+) -> Response:
+    context = await _sheet_context(services, round_id, entry_id)
+    latest = context["item"].latest or {}
+    context["form"] = {c: latest.get(c, "") for c in (*CRITERIA, "comment")}
+    return render(request, "judging/sheet.html", context)
+
+
+@router.post("/{round_id}/entries/{entry_id}", response_class=HTMLResponse)
+async def save_sheet(
+    request: Request,
+    _: Judge,
+    services: ServicesDep,
+    round_id: UUID,
+    entry_id: UUID,
+    market: Annotated[str, Form()] = "",
+    technical: Annotated[str, Form()] = "",
+    culture: Annotated[str, Form()] = "",
+    other: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    form = {"market": market, "technical": technical, "culture": culture, "other": other}
+    seated_on = await seat(services, round_id)
+    seated = seated_on[0]
+    body = {
+        "entry_id": str(entry_id),
+        "scores": {c: v.strip().replace(",", ".") for c, v in form.items()},
+        "comment": comment,
+    }
+    errors: dict[str, str] = {}
+    try:
+        await seated.json("POST", "evaluation", "/api/v1/score-sheets", json=body)
+    except ServiceRefused as refused:
+        errors = field_errors(refused, [*CRITERIA, "comment"])
+    context = await _sheet_context(services, round_id, entry_id, seated_on)
+    context.update(form={**form, "comment": comment}, errors=errors, saved=not errors)
+    if not is_htmx(request) and not errors:
+        return RedirectResponse(f"/judging/{round_id}/entries/{entry_id}?saved=1", 303)
+    return render(
+        request,
+        "judging/sheet.html",
+        context,
+        block="sheet" if is_htmx(request) else None,
+        status=422 if errors else 200,
+    )
+
+
+@router.post("/{round_id}/entries/{entry_id}/conflict", response_class=HTMLResponse)
+async def declare_conflict(
+    request: Request,
+    _: Judge,
+    services: ServicesDep,
+    round_id: UUID,
+    entry_id: UUID,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    context = await _sheet_context(services, round_id, entry_id)
+    body = {"facility_id": context["item"].entry["facility_id"], "note": note}
+    await context["seated"].json("POST", "evaluation", "/api/v1/conflicts", json=body)
+    return RedirectResponse(f"/judging/{round_id}", status_code=303)
