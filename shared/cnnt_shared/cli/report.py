@@ -109,29 +109,45 @@ class Report:
         return [[r[0], KIND_NAMES.get(str(r[1]), r[1]), *r[2:]] for r in rows]
 
 
-def gather(
-    settings: Settings, scope: str, first: int, last: int, *, as_recorded: bool = False
-) -> Report:
-    """The report of ``scope``: a province rolled up to its 2025 unit, or ``as_recorded``
-    (a province dissolved in 2025 on its own records only)."""
-    token = issue_token(settings, subject="cnnt-report", role=Role.MINISTRY, scope=NATION_SCOPE)
-    headers = {"Authorization": f"Bearer {token}"}
+def sources(
+    scope: str, first: int, last: int, *, as_recorded: bool = False
+) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """What a report asks of which service: name → (service, path, query). Shared by ``cnnt
+    report`` and the console's report page, so both show the same figures. A province is rolled
+    up to its 2025 unit, or ``as_recorded`` (a province dissolved in 2025 on its own records)."""
     period = {"from_year": first, "to_year": last}
     recorded = {"as_recorded": "true"} if as_recorded else {}
-    with httpx.Client(headers=headers, timeout=60) as client:
-        recognition = _ok(
-            client.get(
-                f"{settings.base_url('registration')}/api/v1/reports/recognition",
-                params={"scope": scope, **period, **recorded},
-            )
-        )
-        regions = _ok(client.get(f"{settings.base_url('registration')}/api/v1/province-regions"))
-        one_province = scope not in {NATION_SCOPE, *(r.value for r in Region)}
-        support_response = client.get(
-            f"{settings.base_url('support')}/api/v1/reports/support",
-            params={**period, **({"province": scope, **recorded} if one_province else {})},
-        )
-        support = _ok(support_response)
+    one_province = scope not in {NATION_SCOPE, *(r.value for r in Region)}
+    return {
+        "recognition": (
+            "registration",
+            "/api/v1/reports/recognition",
+            {"scope": scope, **period, **recorded},
+        ),
+        "regions": ("registration", "/api/v1/province-regions", {}),
+        "support": (
+            "support",
+            "/api/v1/reports/support",
+            {**period, **({"province": scope, **recorded} if one_province else {})},
+        ),
+    }
+
+
+def assemble(
+    scope: str,
+    first: int,
+    last: int,
+    answers: dict[str, Any],
+    *,
+    support_as_of: datetime | None = None,
+) -> Report:
+    """The report from the services' answers to ``sources`` (``support_as_of``: the support
+    report's freshness header, when the caller read it)."""
+    recognition, regions, support = (
+        answers["recognition"],
+        answers["regions"],
+        answers["support"],
+    )
     if scope in {r.value for r in Region}:
         units = {r["unit_code"] for r in regions if r["region"] == scope}
         support = [row for row in support if row.get("province_code") in units]
@@ -145,8 +161,24 @@ def gather(
         recognition["by_year"],
         support,
         _moment(recognition.get("as_of")),
-        _moment(support_response.headers.get(AS_OF_HEADER)),
+        support_as_of,
     )
+
+
+def gather(
+    settings: Settings, scope: str, first: int, last: int, *, as_recorded: bool = False
+) -> Report:
+    token = issue_token(settings, subject="cnnt-report", role=Role.MINISTRY, scope=NATION_SCOPE)
+    headers = {"Authorization": f"Bearer {token}"}
+    responses: dict[str, httpx.Response] = {}
+    with httpx.Client(headers=headers, timeout=60) as client:
+        for name, (service, path, query) in sources(
+            scope, first, last, as_recorded=as_recorded
+        ).items():
+            responses[name] = client.get(f"{settings.base_url(service)}{path}", params=query)
+    answers = {name: _ok(response) for name, response in responses.items()}
+    support_as_of = _moment(responses["support"].headers.get(AS_OF_HEADER))
+    return assemble(scope, first, last, answers, support_as_of=support_as_of)
 
 
 def _moment(value: str | None) -> datetime | None:
