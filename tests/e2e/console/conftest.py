@@ -71,9 +71,8 @@ async def served(settings: Settings, *names: str) -> AsyncIterator[Settings]:
 # compete with the services the other test packages start on the same queues.
 @pytest.fixture(scope="package")
 async def console(stack: Settings) -> AsyncIterator[Settings]:
-    """The console, registration, evaluation and certification; settings whose ports reach
-    them."""
-    async with served(stack, "registration", "evaluation", "certification", "console") as settings:
+    """The console and the four services; settings whose ports reach them."""
+    async with served(stack, "registration", "evaluation", "certification", "support", "console") as settings:
         yield settings
 
 

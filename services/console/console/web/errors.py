@@ -117,6 +117,9 @@ MESSAGES: dict[str, str] = {
     "revocation_before_grant": N_("A revocation cannot be dated before the certificate."),
     "authority_out_of_scope": N_("This round belongs to another authority than yours."),
     "round_out_of_scope": N_("This round belongs to another province than yours."),
+    # reports
+    "year_out_of_range": N_("Enter a year from 2000 to 2100."),
+    "year_span_reversed": N_("The last year must not come before the first."),
 }
 
 

@@ -21,6 +21,7 @@ from console.entrypoints.http import (
     judging,
     juries,
     jury,
+    reports,
     rounds,
     verify,
 )
@@ -37,6 +38,7 @@ AREAS: tuple[ModuleType, ...] = (
     jury,
     certify,
     verify,
+    reports,
     admin,
 )
 
