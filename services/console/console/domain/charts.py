@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH, HEIGHT = 720, 320
-LEFT, RIGHT, TOP, BOTTOM = 48, 180, 16, 32  # room for the axis, the legend and the years
+WIDTH, HEIGHT = 760, 320
+LEFT, RIGHT, TOP, BOTTOM = 48, 240, 16, 32  # room for the axis, the legend and the years
 
 
 @dataclass(frozen=True)

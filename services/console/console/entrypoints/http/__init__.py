@@ -15,6 +15,7 @@ from console.entrypoints.http import (
     admin,
     auth,
     certify,
+    dashboard,
     facilities,
     home,
     imports,
@@ -39,6 +40,7 @@ AREAS: tuple[ModuleType, ...] = (
     certify,
     verify,
     reports,
+    dashboard,
     admin,
 )
 
