@@ -72,7 +72,9 @@ async def served(settings: Settings, *names: str) -> AsyncIterator[Settings]:
 @pytest.fixture(scope="package")
 async def console(stack: Settings) -> AsyncIterator[Settings]:
     """The console and the four services; settings whose ports reach them."""
-    async with served(stack, "registration", "evaluation", "certification", "support", "console") as settings:
+    async with served(
+        stack, "registration", "evaluation", "certification", "support", "console"
+    ) as settings:
         yield settings
 
 

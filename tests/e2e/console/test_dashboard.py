@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_shared.cli import report as reports
 from cnnt_shared.settings import Settings
-from tests.browser.conftest import an_account, screenshot, serious_accessibility_violations, sign_in
+from tests.e2e.console.conftest import (
+    an_account,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+)
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_shared.cli import report as reports
 from cnnt_shared.settings import Settings
-from tests.browser.conftest import (
+from tests.e2e.console.conftest import (
     SCREENSHOTS,
     an_account,
     screenshot,

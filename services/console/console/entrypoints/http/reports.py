@@ -34,12 +34,14 @@ REGION_NAMES = {
     Region.CENTRAL_HIGHLANDS: "Khu vực miền Trung – Tây Nguyên",
     Region.SOUTH: "Khu vực phía Nam",
 }
-DOWNLOADS: dict[str, tuple[Callable[[reports.Report, Path], None], str]] = {
+DOWNLOADS: dict[str, tuple[Callable[[reports.Report, Path], object], str]] = {
     "xlsx": (
         reports.write_xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
+    # One table per CSV file, as `cnnt report` writes them: recognition, then khuyến công.
     "csv": (reports.write_csv, "text/csv; charset=utf-8"),
+    "khuyen-cong.csv": (reports.write_csv, "text/csv; charset=utf-8"),
     "png": (reports.write_chart, "image/png"),
 }
 
@@ -143,10 +145,14 @@ async def download(
 
 
 def _written(
-    write: Callable[[reports.Report, Path], None], report: reports.Report, fmt: str
+    write: Callable[[reports.Report, Path], object], report: reports.Report, fmt: str
 ) -> bytes:
-    """The report's file as ``cnnt report`` writes it (the CLI's writers take a path)."""
+    """The report's file as ``cnnt report`` writes it (the CLI's writers take a path; its CSV
+    writer makes one file per table)."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"report.{fmt}"
+        path = Path(folder) / f"report.{fmt.rsplit('.', 1)[-1]}"
         write(report, path)
+        if fmt.endswith("csv"):
+            recognition, support = reports.csv_paths(path)
+            path = support if fmt == "khuyen-cong.csv" else recognition
         return path.read_bytes()
