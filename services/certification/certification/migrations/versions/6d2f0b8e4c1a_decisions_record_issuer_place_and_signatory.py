@@ -5,7 +5,7 @@ signed and by whom. Existing decisions keep blanks; the certificate prints the r
 authority and place for them.
 
 Revision ID: 6d2f0b8e4c1a
-Revises: 274c04bc717b
+Revises: b71c3e0a9d42
 Create Date: 2026-11-27 14:20:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '6d2f0b8e4c1a'
-down_revision: str | None = '274c04bc717b'
+down_revision: str | None = 'b71c3e0a9d42'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

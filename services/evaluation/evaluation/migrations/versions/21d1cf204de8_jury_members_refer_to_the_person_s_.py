@@ -1,7 +1,7 @@
 """jury members refer to the person's console account
 
 Revision ID: 21d1cf204de8
-Revises: 9865a0c7eb44
+Revises: afcf429686f4
 Create Date: 2026-11-27 14:10:30.885870
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '21d1cf204de8'
-down_revision: str | None = '9865a0c7eb44'
+down_revision: str | None = 'afcf429686f4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
