@@ -46,9 +46,14 @@ async def round_with_jury(
             f"{settings.base_url('registration')}/api/v1/rounds/{round_id}/open", headers=officer
         )
         assert opened.status_code == 200, opened.text
+        # A jury is formed on the whole list of entries: registration closes first.
+        closed = await http.post(
+            f"{settings.base_url('registration')}/api/v1/rounds/{round_id}/close", headers=officer
+        )
+        assert closed.status_code == 200, closed.text
         jury_url = f"{settings.base_url('evaluation')}/api/v1/rounds/{round_id}/jury"
 
-        async def formed() -> bool:  # once evaluation has heard of the round
+        async def formed() -> bool:  # once evaluation holds the round's closed list
             answer = await http.post(jury_url, json={"members": seats}, headers=officer)
             return answer.status_code == 201
 

@@ -94,9 +94,9 @@ async def test_the_ministry_sees_the_same_figures_as_cnnt_report_and_downloads_t
     path = SCREENSHOTS.parent / "report-dak-lak.xlsx"
     await download.save_as(path)
     book = await asyncio.to_thread(load_workbook, path)
-    recognition = [list(r) for r in book["Công nhận"].iter_rows(min_row=2, values_only=True)]
+    recognition = [list(r) for r in book["Công nhận"].iter_rows(min_row=3, values_only=True)]
     assert recognition == expected.recognition_rows()
-    granted = [list(r) for r in book["Khuyến công"].iter_rows(min_row=2, values_only=True)]
+    granted = [list(r) for r in book["Khuyến công"].iter_rows(min_row=3, values_only=True)]
     assert granted == expected.support_rows()
 
 
