@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_shared.contracts.vocabulary import Level
@@ -147,3 +147,44 @@ async def test_a_support_officer_allocates_from_preview_to_the_grants_the_servic
     pending = page.locator("#applications ~ table tr", has_text="Cơ sở dệt thổ cẩm Buôn Đôn")
     await expect(pending.get_by_role("alert")).to_be_visible()
     await screenshot(page, "support-refusal")
+
+
+async def test_a_plan_that_changed_after_its_preview_is_refused_and_the_ministry_only_reads(
+    page: Page, browser: Browser, console: Settings, console_db: AsyncEngine
+) -> None:
+    async with httpx.AsyncClient(base_url=console.base_url("support")) as client:
+        scheme = await open_scheme(client, console, PROVINCE, {"local": 50_000_000})
+        sid = scheme["id"]
+        await apply(client, console, sid, PROVINCE, {"local": 20_000_000}, name="HTX Gốm Yang Tao")
+        await an_account(console_db, "kc.daklak2", "support_officer", PROVINCE, "Trần Văn Phân")
+        await sign_in(page, "kc.daklak2")
+        await page.goto(f"/support/{sid}")
+        await expect(page.locator("#plan tbody tr")).to_have_count(1)
+        # Another application arrives while the officer reads the preview.
+        await apply(client, console, sid, PROVINCE, {"local": 40_000_000}, name="Cơ sở rèn Ea Súp")
+        await page.get_by_role("button", name="Xác nhận phân bổ").click()
+        await expect(page.get_by_role("alert")).to_have_text(
+            "Phương án phân bổ đã thay đổi sau khi xem trước: hãy xem lại phương án mới và xác "
+            "nhận lại."
+        )
+        await expect(page.locator("#plan tbody tr")).to_have_count(2)  # the new preview
+        granted = ok(
+            await client.get(f"/api/v1/schemes/{sid}/grants", headers=officer(console, PROVINCE)),
+            200,
+        )
+    assert granted["items"] == []
+    await expect(page.get_by_text("Chưa có khoản hỗ trợ nào.")).to_be_visible()
+
+    await an_account(console_db, "bo.khuyencong", "ministry", "VN", "Đỗ Minh Bộ")
+    context = await browser.new_context(base_url=console.base_url("console"), locale="vi-VN")
+    ministry = await context.new_page()
+    try:
+        await sign_in(ministry, "bo.khuyencong")
+        await ministry.goto(f"/support/{sid}")
+        await expect(ministry.locator("#plan tbody tr")).to_have_count(2)
+        await expect(ministry.get_by_role("button", name="Xác nhận phân bổ")).to_have_count(0)
+        await expect(ministry.get_by_role("button", name="Hỗ trợ theo mức đề nghị")).to_have_count(
+            0
+        )
+    finally:
+        await context.close()
