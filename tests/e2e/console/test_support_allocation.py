@@ -134,6 +134,8 @@ async def test_a_support_officer_allocates_from_preview_to_the_grants_the_servic
         vnd(await national.locator("[data-granted]").inner_text()) == after["granted"]["national"]
     )
     assert vnd(await national.locator("[data-left]").inner_text()) == 10_000_000
+    await expect(page.get_by_role("button", name="Xác nhận phân bổ")).to_have_count(0)
+    await expect(page.get_by_text("Dự toán còn lại không đủ cho hồ sơ nào")).to_be_visible()
     await screenshot(page, "support-grants")
     assert await serious_accessibility_violations(page) == []
 
