@@ -117,6 +117,23 @@ MESSAGES: dict[str, str] = {
     "revocation_before_grant": N_("A revocation cannot be dated before the certificate."),
     "authority_out_of_scope": N_("This round belongs to another authority than yours."),
     "round_out_of_scope": N_("This round belongs to another province than yours."),
+    # khuyến công support
+    "budget_exhausted": N_("The scheme's budget for this source is exhausted."),
+    "source_not_funded": N_("The scheme has no budget from this funding source."),
+    "province_outside_scheme": N_("The facility's province is outside the scheme's scope."),
+    "facility_unknown": N_(
+        "Registration has not announced this facility yet: only recorded facilities may apply."
+    ),
+    "facility_province_mismatch": N_("The facility belongs to another province than stated."),
+    "allocation_plan_changed": N_(
+        "The allocation plan changed since the preview: check the new preview and confirm again."
+    ),
+    "already_granted": N_("This application has already been granted."),
+    "grant_exceeds_request": N_("A grant cannot exceed what the application asks."),
+    "scheme_not_open": N_("The scheme is not open."),
+    "scheme_not_found": N_("No such scheme."),
+    "application_not_found": N_("No such application."),
+    "idempotency_key_reused": N_("This form was already sent with other values. Reload the page."),
     # reports
     "year_out_of_range": N_("Enter a year from 2000 to 2100."),
     "year_span_reversed": N_("The last year must not come before the first."),

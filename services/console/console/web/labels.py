@@ -70,6 +70,25 @@ LABELS: dict[str, dict[str, str]] = {
         "declined": N_("declined by the council"),
         "revoked": N_("revoked"),
     },
+    # khuyến công support
+    "funding_source": {
+        "national": N_("National budget"),
+        "local": N_("Local budget"),
+        "counterpart": N_("Counterpart funds"),
+    },
+    "scheme_status": {"draft": N_("Draft"), "open": N_("Open"), "closed": N_("Closed")},
+    "application_status": {"pending": N_("Pending"), "granted": N_("Granted")},
+    "priority_band": {
+        "national": N_("National recognition"),
+        "regional": N_("Regional recognition"),
+        "provincial": N_("Provincial recognition"),
+        "none": N_("No priority"),
+    },
+    "allocation_outcome": {"granted": N_("To be granted"), "skipped": N_("Not granted")},
+    "allocation_reason": {
+        "within_budget": N_("within budget"),
+        "budget_exhausted": N_("budget exhausted"),
+    },
     "certificate_status": {
         "valid": N_("Valid"),
         "revoked": N_("Revoked"),

@@ -24,6 +24,7 @@ from console.entrypoints.http import (
     jury,
     reports,
     rounds,
+    support,
     verify,
 )
 from console.web.nav import NavItem
@@ -39,6 +40,7 @@ AREAS: tuple[ModuleType, ...] = (
     jury,
     certify,
     verify,
+    support,
     reports,
     dashboard,
     admin,
