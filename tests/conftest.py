@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from cnnt_shared.preflight import missing_servers
 from cnnt_shared.settings import Settings
 from tests.support.stack import private_stack
 
@@ -13,5 +14,8 @@ from tests.support.stack import private_stack
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Settings]:
     """One private database + vhost for the whole run, with every service migrated."""
+    problems = missing_servers(Settings())
+    if problems:
+        pytest.exit("\n\n".join(problems), returncode=2)
     with private_stack() as settings:
         yield settings

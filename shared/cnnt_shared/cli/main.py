@@ -185,6 +185,17 @@ def health(
     raise typer.Exit(0 if response.status_code == 200 else 1)
 
 
+def _require_servers(settings: Settings) -> None:
+    """Stop at once, saying which server is missing and how to get it."""
+    from cnnt_shared.preflight import missing_servers
+
+    problems = missing_servers(settings)
+    for problem in problems:
+        console.print(problem, markup=False, highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(2)
+
+
 @app.command()
 def run(
     services: ServicesArg = None,
@@ -194,6 +205,7 @@ def run(
     from cnnt_shared.cli import runner
 
     settings = get_settings()
+    _require_servers(settings)
     chosen = _services(services)
     if prepare:
         prepare_database(settings, chosen)
@@ -226,6 +238,7 @@ def demo(
     # The demo has a database of its own, so it never touches real data in CNNT_DB_NAME.
     settings = get_settings().model_copy(update={"db_name": f"{get_settings().db_name}_demo"})
     services = runnable()
+    _require_servers(settings)
     if fresh:
         asyncio.run(db_bootstrap.drop(settings, components(), roles=False))
     prepare_database(settings, services)
