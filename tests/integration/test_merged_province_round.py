@@ -97,12 +97,14 @@ async def test_a_bac_kan_round_runs_to_its_decision_with_thai_nguyen_tokens(
             entry_ids.append(entry["id"])
         ok(await registration.post(f"/api/v1/rounds/{rid}/close", headers=officer), 200)
 
-        async def all_arrived() -> list[dict[str, Any]]:
-            response = await evaluation.get(f"/api/v1/rounds/{rid}/entries", headers=officer)
-            found: list[dict[str, Any]] = response.json() if response.status_code == 200 else []
-            return found if len(found) == len(entry_ids) else []
+        async def whole_list_held() -> bool:  # the completeness signal, not a count of ours
+            response = await evaluation.get(f"/api/v1/rounds/{rid}/progress", headers=officer)
+            return response.status_code == 200 and bool(response.json()["entries_complete"])
 
-        await eventually(all_arrived, timeout=60)
+        await eventually(whole_list_held, timeout=60)
+        held = await evaluation.get(f"/api/v1/rounds/{rid}/entries", headers=officer)
+        assert held.status_code == 200, held.text
+        assert sorted(e["id"] for e in held.json()) == sorted(entry_ids)
         assert error_code(
             await evaluation.get(f"/api/v1/rounds/{rid}/entries", headers=outsider), 403
         ) == ("province_out_of_scope")
@@ -118,13 +120,9 @@ async def test_a_bac_kan_round_runs_to_its_decision_with_thai_nguyen_tokens(
                 body = {"entry_id": entry_id, "scores": SCORES}
                 ok(await evaluation.post("/api/v1/score-sheets", json=body, headers=judge))
 
-        async def tallied() -> dict[str, Any] | None:
-            response = await certification.get(f"/api/v1/rounds/{rid}/preview", headers=officer)
-            if response.status_code != 200:
-                return None
-            preview: dict[str, Any] = response.json()
-            complete = [line for line in preview["results"] if line["judges"] == 3]
-            return preview if len(complete) == len(entry_ids) else None
+        async def tallied() -> bool:  # certification's own word that its tally is whole
+            response = await certification.get(f"/api/v1/rounds/{rid}/tally", headers=officer)
+            return response.status_code == 200 and bool(response.json()["complete"])
 
         chair = bearer(stack, Role.JUDGE, jury["members"][0]["id"])  # the council's chair
         closed = await evaluation.post(

@@ -13,7 +13,7 @@ from cnnt_shared.auth import Role
 from cnnt_shared.settings import Settings
 from tests.integration.registration.registration_helpers import a_round, ministry, officer
 from tests.support import khuyen_cong
-from tests.support.judging import product_registered, round_opened
+from tests.support.judging import product_registered, round_closed, round_opened
 from tests.support.scenario import DECLARED, ok
 from tests.support.stack import bearer, eventually, publish, running_service
 
@@ -122,11 +122,13 @@ async def test_evaluation_shows_a_rounds_entries_to_its_province_its_jury_and_th
     entry = product_registered(opened.data.round, 0)
     url = f"/api/v1/rounds/{opened.data.round.id}/entries"
     async with running_service("evaluation", stack) as client:
-        await publish(stack, opened, entry)
+        await publish(stack, opened, entry, round_closed(opened.data.round, 1))
 
-        async def arrived() -> bool:
-            response = await client.get(url, headers=officer(stack, "dak-lak"))
-            return response.status_code == 200 and len(response.json()) == 1
+        async def arrived() -> bool:  # the whole list: a jury is formed on it
+            response = await client.get(
+                f"/api/v1/rounds/{opened.data.round.id}/progress", headers=ministry(stack)
+            )
+            return response.status_code == 200 and bool(response.json()["entries_complete"])
 
         await eventually(arrived, timeout=60)
         jury = ok(
