@@ -171,3 +171,22 @@ def test_compose_publishes_on_localhost_and_keeps_admin_passwords_in_migrate(
     )
     assert services["rabbitmq"]["hostname"] == "rabbitmq"  # the node keeps its queues
     assert services["migrate"]["environment"]["CNNT_DB_ADMIN_PASSWORD"] == env["POSTGRES_PASSWORD"]
+
+
+def test_every_container_of_the_stack_starts_with_productions_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What compose gives each container passes production's refusals (the migrate step was
+    once refused for the development console secret it was not given)."""
+    make_env(tmp_path / ".env")
+    services = compose_config(tmp_path / ".env")["services"]
+    for name in ("migrate", "registration", "evaluation", "certification", "support", "console"):
+        with monkeypatch.context() as patch:
+            for key in [k for k in os.environ if k.startswith("CNNT_")]:
+                patch.delenv(key)
+            for key, value in services[name]["environment"].items():
+                patch.setenv(key, str(value))
+            # What the image's entrypoint builds from CNNT_AMQP_USER and CNNT_AMQP_PASSWORD.
+            patch.setenv("CNNT_AMQP_URL", "amqp://cnnt-services:generated@rabbitmq:5672/")
+            settings = Settings(_env_file=None)
+        assert settings.environment == "production", name
