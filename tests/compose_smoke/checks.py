@@ -239,7 +239,17 @@ def console_signs_in_an_account_made_in_its_container(stack: Stack) -> None:
     done = subprocess.run(
         [
             *("docker", "exec", "-i", stack.container("console")),
-            *("cnnt", "user", "create", "--username", username, "--role", "ministry"),
+            # Through the entrypoint, as RUNBOOK says: it builds CNNT_AMQP_URL (exec skips it).
+            *(
+                "cnnt-entrypoint",
+                "cnnt",
+                "user",
+                "create",
+                "--username",
+                username,
+                "--role",
+                "ministry",
+            ),
             *("--scope", NATION_SCOPE, "--name", name),
         ],
         input=password + "\n",
