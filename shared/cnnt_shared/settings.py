@@ -140,6 +140,14 @@ class Settings(BaseSettings):
             shipped = [name for name, value in self._secrets().items() if value in SHIPPED_SECRETS]
             if unquote(urlsplit(self.amqp_url).username or "") == "guest":
                 shipped.append("CNNT_AMQP_URL (the stock guest account)")
+            # The development key pair is made on first use by anyone who runs the code: a
+            # production stack verifies (and the console signs) with keys `make env` made.
+            for name, path in (
+                ("CNNT_AUTH_SIGNING_KEY", self.auth_signing_key),
+                ("CNNT_AUTH_PUBLIC_KEYS_DIR", self.auth_public_keys_dir),
+            ):
+                if path.is_relative_to(KEYS_DIR):
+                    shipped.append(f"{name} (the development key pair in {KEYS_DIR}/)")
             if shipped:
                 raise ValueError(
                     f"production refuses the published default value of {', '.join(shipped)}: "

@@ -91,6 +91,8 @@ def on_the_stack(stack: Stack) -> None:
         checks.ports_on_localhost_and_ui_for_the_administrator(stack)
     with step("migrate: JSON logs, a wrong PostgreSQL password in one line"):
         checks.migrate_logs_json_and_refuses_a_wrong_password_in_one_line(stack)
+    with step("console: /login on its published port, an account from its container signs in"):
+        checks.console_signs_in_an_account_made_in_its_container(stack)
     with step("demo programme cycle against the containers"):
         settings = stack.settings()
         asyncio.run(demo.drive(settings, scenario.build(), quiet=True))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from dataclasses import dataclass
+from secrets import token_urlsafe
 from typing import Any
 
 import httpx
@@ -219,3 +221,71 @@ def migrate_logs_json_and_refuses_a_wrong_password_in_one_line(stack: Stack) -> 
     assert wrong.returncode != 0, output
     assert "database_login_refused" in output, output
     assert "Traceback" not in output, output
+
+
+def cookies_set(response: httpx.Response) -> dict[str, str]:
+    """The cookies a response sets, read by hand: production marks them Secure, and a client
+    keeps Secure cookies from a plain-HTTP origin (here the published port stands where the
+    operators' TLS proxy would)."""
+    pairs = (c.split(";", 1)[0].split("=", 1) for c in response.headers.get_list("set-cookie"))
+    return {name.strip(): value for name, value in pairs}
+
+
+def console_signs_in_an_account_made_in_its_container(stack: Stack) -> None:
+    """`cnnt user create` inside the console's container makes an account that signs in through
+    the published port (with the login form's CSRF token) and reaches the home page."""
+    username, name = "smoke-ministry", "Cán bộ Bộ Công Thương (smoke)"
+    password = token_urlsafe(18)
+    done = subprocess.run(
+        [
+            *("docker", "exec", "-i", stack.container("console")),
+            # Through the entrypoint, as RUNBOOK says: it builds CNNT_AMQP_URL (exec skips it).
+            *(
+                "cnnt-entrypoint",
+                "cnnt",
+                "user",
+                "create",
+                "--username",
+                username,
+                "--role",
+                "ministry",
+            ),
+            *("--scope", NATION_SCOPE, "--name", name),
+        ],
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    console = f"http://127.0.0.1:{stack.ports['console']}"
+    anonymous = httpx.get(f"{console}/", timeout=60)
+    assert anonymous.status_code in (302, 303, 307), anonymous.status_code  # not signed in
+    page = httpx.get(f"{console}/login", timeout=60)
+    assert page.status_code == 200, page.status_code
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, "no CSRF token in the login form"
+    cookies = cookies_set(page)
+    refused = httpx.post(
+        f"{console}/login",
+        data={"csrf_token": found[1], "username": username, "password": password + "x"},
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+        timeout=60,
+    )
+    assert refused.status_code == 401, refused.status_code  # the password is checked
+    signed_in = httpx.post(
+        f"{console}/login",
+        data={"csrf_token": found[1], "username": username, "password": password},
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+        timeout=60,
+    )
+    assert signed_in.status_code == 303, f"{signed_in.status_code} {signed_in.text[:500]}"
+    assert signed_in.headers["location"] == "/", signed_in.headers["location"]
+    cookies |= cookies_set(signed_in)
+    home = httpx.get(
+        f"{console}/",
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+        timeout=60,
+    )
+    assert home.status_code == 200, home.status_code
+    assert name in home.text, "the home page does not name the signed-in person"

@@ -12,13 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from cnnt_shared.settings import Settings
 from tests.compose_smoke.engine import DEPLOY, sh
 from tests.support.processes import free_port
 
-SERVICES = ("registration", "evaluation", "certification", "support")
+# The four services and the web console: each a compose service with a published port.
+SERVICES = ("registration", "evaluation", "certification", "support", "console")
 
 
 def compose_command() -> list[str]:
@@ -47,6 +46,11 @@ class Stack:
     @property
     def secrets(self) -> dict[str, str]:
         return read_env(self.env_file)
+
+    @property
+    def keys(self) -> Path:
+        """The key pair's folder, as make-env.sh wrote it beside the .env."""
+        return (self.env_file.parent / self.secrets["CNNT_KEYS_DIR"]).resolve()
 
     def environment(self, image: str) -> dict[str, str]:
         ports = {f"CNNT_{n.upper()}_PORT": str(p) for n, p in self.ports.items()}
@@ -98,9 +102,13 @@ class Stack:
             time.sleep(2)
 
     def settings(self) -> Settings:
-        """Settings that reach the containers' ports from this host, with the stack's secret."""
+        """Settings that reach the containers' ports from this host and sign tokens with the
+        private key `make env` generated for the stack (as an operator's `cnnt token issue`)."""
         update: dict[str, object] = {f"{name}_port": self.ports[name] for name in SERVICES}
-        update["auth_secret"] = SecretStr(self.secrets["CNNT_AUTH_SECRET"])
+        update["auth_signing_key"] = (
+            self.keys / "private" / f"{self.secrets['CNNT_SIGNING_KID']}.pem"
+        )
+        update["auth_public_keys_dir"] = self.keys / "public"
         update["host"] = "127.0.0.1"
         return Settings(_env_file=None).model_copy(update=update)
 

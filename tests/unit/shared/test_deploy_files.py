@@ -10,10 +10,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 import yaml
 
 from cnnt_shared.settings import Settings
+from cnnt_shared.tokens import Role, generate_key_pair, issue_token, read_token
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
@@ -80,17 +82,55 @@ def test_make_env_never_overwrites_an_existing_env(tmp_path: Path) -> None:
     assert path.read_text() == "CNNT_CONSOLE_SECRET=the-operators-own\n"
 
 
-def test_a_generated_env_passes_productions_refusal_of_shipped_secrets(tmp_path: Path) -> None:
-    make_env(tmp_path / ".env")
-    env = read_env(tmp_path / ".env")
-    settings = Settings(
+def production_from(env_file: Path) -> Settings:
+    """The settings compose gives the console, from a generated .env and its key pair."""
+    env = read_env(env_file)
+    keys = env_file.parent / env["CNNT_KEYS_DIR"]
+    return Settings(
         _env_file=None,
         environment="production",
         console_secret=env["CNNT_CONSOLE_SECRET"],
         db_service_password=env["CNNT_DB_SERVICE_PASSWORD"],
         amqp_url="amqp://cnnt-services:x@rabbitmq:5672/",
+        auth_signing_key=keys / "private" / f"{env['CNNT_SIGNING_KID']}.pem",
+        auth_public_keys_dir=keys / "public",
     )
-    assert settings.environment == "production"
+
+
+def test_a_generated_env_passes_productions_refusal_of_shipped_secrets(tmp_path: Path) -> None:
+    make_env(tmp_path / ".env")
+    assert production_from(tmp_path / ".env").environment == "production"
+
+
+def test_make_env_makes_a_key_pair_whose_tokens_the_services_accept(tmp_path: Path) -> None:
+    assert make_env(tmp_path / ".env").returncode == 0
+    settings = production_from(tmp_path / ".env")
+    kid = read_env(tmp_path / ".env")["CNNT_SIGNING_KID"]
+    token = issue_token(settings, subject="op", role=Role.OPERATOR, scope="VN")
+    assert jwt.get_unverified_header(token)["kid"] == kid
+    # The services hold the public folder only, no private key.
+    services = settings.model_copy(update={"auth_signing_key": tmp_path / "none.pem"})
+    assert read_token(services, token).role is Role.OPERATOR
+    assert stat.S_IMODE(settings.auth_signing_key.stat().st_mode) == 0o600
+    public = list(settings.auth_public_keys_dir.iterdir())
+    assert [p.name for p in public] == [f"{kid}.pem"]
+    assert b"PRIVATE" not in public[0].read_bytes()
+
+
+def test_make_env_never_overwrites_an_existing_key(tmp_path: Path) -> None:
+    private = tmp_path / "keys" / "private" / "2026-11.pem"
+    generate_key_pair(tmp_path / "keys", "2026-11")
+    before = private.read_bytes()
+    done = subprocess.run(
+        [str(DEPLOY / "make-env.sh"), str(tmp_path / ".env")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CNNT_SIGNING_KID": "2026-11"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert private.read_bytes() == before
+    assert read_env(tmp_path / ".env")["CNNT_SIGNING_KID"] == "2026-11"
 
 
 def test_make_up_without_deploy_env_tells_the_operator_to_run_make_env(tmp_path: Path) -> None:
@@ -117,5 +157,36 @@ def test_compose_publishes_on_localhost_and_keeps_admin_passwords_in_migrate(
             assert not values & admin, f"{name} gets an administrator password"
             assert "CNNT_DB_ADMIN_PASSWORD" not in service["environment"]
             assert int(str(service["stop_grace_period"]).rstrip("s")) > 10  # uvicorn's 10 s
+        mounts = [
+            str(v.get("target") if isinstance(v, dict) else v) for v in service.get("volumes", [])
+        ]
+        if name == "console":
+            assert any(m.endswith("/keys/private:ro") or m == "/keys/private" for m in mounts), (
+                mounts
+            )
+        else:
+            assert not any("private" in m for m in mounts), f"{name} gets the private key"
+    assert services["console"]["environment"]["CNNT_AUTH_SIGNING_KEY"] == (
+        f"/keys/private/{env['CNNT_SIGNING_KID']}.pem"
+    )
     assert services["rabbitmq"]["hostname"] == "rabbitmq"  # the node keeps its queues
     assert services["migrate"]["environment"]["CNNT_DB_ADMIN_PASSWORD"] == env["POSTGRES_PASSWORD"]
+
+
+def test_every_container_of_the_stack_starts_with_productions_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What compose gives each container passes production's refusals (the migrate step was
+    once refused for the development console secret it was not given)."""
+    make_env(tmp_path / ".env")
+    services = compose_config(tmp_path / ".env")["services"]
+    for name in ("migrate", "registration", "evaluation", "certification", "support", "console"):
+        with monkeypatch.context() as patch:
+            for key in [k for k in os.environ if k.startswith("CNNT_")]:
+                patch.delenv(key)
+            for key, value in services[name]["environment"].items():
+                patch.setenv(key, str(value))
+            # What the image's entrypoint builds from CNNT_AMQP_USER and CNNT_AMQP_PASSWORD.
+            patch.setenv("CNNT_AMQP_URL", "amqp://cnnt-services:generated@rabbitmq:5672/")
+            settings = Settings(_env_file=None)
+        assert settings.environment == "production", name

@@ -20,6 +20,8 @@ def production(**overrides: object) -> Settings:
         "db_service_password": "s3rvices-" + REAL,
         "db_admin_password": "adm1n-" + REAL,
         "amqp_url": f"amqp://cnnt:{REAL}@rabbitmq:5672/",
+        "auth_signing_key": Path("/keys/private/2026-11.pem"),
+        "auth_public_keys_dir": Path("/keys/public"),
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]
@@ -61,6 +63,18 @@ def test_production_refuses_the_stock_guest_account_and_default_passwords(
     overrides: dict[str, object],
 ) -> None:
     with pytest.raises(ValidationError, match="published default"):
+        production(**overrides)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"auth_signing_key": Path("var/keys/private/dev.pem")},
+        {"auth_public_keys_dir": Path("var/keys/public")},
+    ],
+)
+def test_production_refuses_the_development_key_pair(overrides: dict[str, object]) -> None:
+    with pytest.raises(ValidationError, match="development key pair"):
         production(**overrides)
 
 
