@@ -104,7 +104,7 @@ def _pipeline_rows(table: Table, result: Result, s: Scoring, verdict: str) -> No
     f = result.floor
     table.add_row(
         f"scoring pipeline, {s.mode}, sheets/s ({s.sheets} sheets in {s.requests} requests, "
-        "HTTP → tally)",
+        f"{s.retried} sent again after a 503 or a dropped connection; HTTP → tally)",
         f"{s.rate:,.0f}",
         f"{f.pipeline_rate:,.0f}",
         f"{s.rate / f.pipeline_rate:.2f}",

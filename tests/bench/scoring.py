@@ -66,7 +66,7 @@ class Scoring:
     submit_seconds: float  # first submission → last HTTP answer
     rate: float  # sheets counted per second
     saturated: Latency  # every client sending back to back
-    retried: int  # requests sent again after a dropped connection (same Idempotency-Key)
+    retried: int  # requests sent again after a dropped connection or a 503 (same Idempotency-Key)
     cpu_ms_per_sheet: dict[str, float]  # by part: each service, PostgreSQL, RabbitMQ, the client
     behind_at_last_answer: dict[str, int]  # where the sheets not yet counted were at that moment
 
@@ -106,6 +106,10 @@ def scores(index: int, bump: int = 0) -> dict[str, Any]:
     }
 
 
+# A busy service answers 503 with Retry-After; a client waits and sends the same request again.
+RETRIES = 10
+
+
 def percentile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
@@ -121,21 +125,25 @@ def session(settings: Settings, clients: int) -> aiohttp.ClientSession:
 async def post_sheets(
     http: aiohttp.ClientSession, judge: dict[str, str], sheets: list[dict[str, Any]], batch: bool
 ) -> int:
-    """Send one request (one sheet, or a batch); a dropped connection is sent again with the
-    same key, as a client would. Returns how many times it was sent again."""
+    """Send one request (one sheet, or a batch); a dropped connection, or a 503 (the service's
+    database pool busy, answered with ``Retry-After``), is sent again with the same key after
+    the wait it asks for, as a client would. Returns how many times it was sent again."""
     key = {**judge, "Idempotency-Key": str(uuid.uuid4())}
     path, body = (BATCH_PATH, {"sheets": sheets}) if batch else (PATH, sheets[0])
-    for attempt in range(3):
+    for attempt in range(RETRIES):
         try:
             async with http.post(path, json=body, headers=key) as response:
                 text = await response.text()
+                if response.status == 503 and attempt < RETRIES - 1:
+                    await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+                    continue
                 if response.status not in (200, 201):
                     raise RuntimeError(f"POST {path}: {response.status} {text[:500]}")
                 if batch and '"refused":0,' not in text:
                     raise RuntimeError(f"POST {path}: sheets refused: {text[:500]}")
                 return attempt
         except aiohttp.ClientConnectionError:
-            if attempt == 2:
+            if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
 
