@@ -148,6 +148,70 @@ async def test_an_operator_replays_a_dead_letter_with_confirmation_and_sees_it_i
     assert await serious_accessibility_violations(page) == []
 
 
+async def test_archiving_a_filtered_selection_is_confirmed_again_when_the_queue_changed(
+    page: Page, console: Settings, console_db: AsyncEngine
+) -> None:
+    username = f"vanhanh.{uuid.uuid4().hex[:6]}"
+    await an_account(console_db, username, "operator", "VN", "Đỗ Minh Lưu")
+    async with amqp(console) as channel:
+        await (await channel.declare_queue(DLQ, passive=True)).purge()
+    round_id = uuid.uuid4()
+    events = [registered_event(round_id) for _ in range(3)]
+    await _refuse_entries_of(console, round_id, on=True)
+    try:
+        await publish(console, *events[:2])
+        await eventually(lambda: _depth_is(console, DLQ, 2), 60)
+
+        await sign_in(page, username)
+        await page.goto(f"/operations/queues/{QUEUE}")
+        await page.get_by_label("Lý do có chứa").fill("kho hồ sơ")
+        await page.get_by_role("button", name="Lọc").click()
+        await expect(page.get_by_text("2 tin nhắn khớp bộ lọc.")).to_be_visible()
+        await page.get_by_role("button", name="Lưu trữ 2 tin nhắn đã lọc").click()
+        await expect(page.get_by_role("heading", name="Lưu trữ tin nhắn lỗi?")).to_be_visible()
+        await expect(page.locator("#what")).to_contain_text("lý do có chứa “kho hồ sơ”")
+        await expect(page.locator("#consequence")).to_contain_text(
+            f"2 tin nhắn sẽ được chuyển từ {DLQ} vào kho lưu trữ vận hành"
+        )
+        await screenshot(page, "operations-confirm-archive")
+        assert await serious_accessibility_violations(page) == []
+
+        await publish(console, events[2])  # one more fails while the operator reads
+        await eventually(lambda: _depth_is(console, DLQ, 3), 60)
+        await page.get_by_role("button", name="Lưu trữ 2 tin nhắn").click()
+        await expect(page.get_by_role("alert")).to_contain_text(
+            "Các tin nhắn đã thay đổi kể từ khi bạn xem"
+        )
+        await expect(page.locator("#consequence")).to_contain_text("3 tin nhắn sẽ được chuyển")
+        assert await queue_depth(console, DLQ) == 3  # nothing was archived on the stale count
+        await screenshot(page, "operations-confirm-changed")
+        assert await serious_accessibility_violations(page) == []
+
+        await page.get_by_role("button", name="Lưu trữ 3 tin nhắn").click()
+        await expect(page.locator("#result")).to_contain_text("Đã lưu trữ 3 tin nhắn")
+        await expect(page.locator("#depth")).to_have_text(
+            "Trong hàng đợi tin nhắn lỗi: 0 tin nhắn."
+        )
+    finally:
+        await _refuse_entries_of(console, round_id, on=False)
+    archived = await scalar(
+        console,
+        "operations",
+        "SELECT count(*) FROM operations.archived_messages WHERE archived_by = :who "
+        "AND reason LIKE :reason",
+        who=f"console:{username}",
+        reason=f"%{REFUSAL}%",
+    )
+    assert archived == 3
+    assert await _entries(console, round_id) == 0  # archived letters are never applied
+
+    await page.goto("/operations/audit")
+    newest = page.locator("#audit tbody tr").first
+    await expect(newest.locator("[data-action]")).to_have_text("Lưu trữ tin nhắn lỗi")
+    await expect(newest.locator("[data-filters]")).to_have_text("lý do có chứa: kho hồ sơ")
+    await expect(newest.locator("[data-count]")).to_have_text("3")
+
+
 async def test_the_operations_pages_are_the_operators_only(
     page: Page, console_db: AsyncEngine
 ) -> None:
