@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select
 
 from cnnt_shared.auth import CurrentPrincipal, Role
 from cnnt_shared.errors import NotFound
+from cnnt_shared.http.dead_letters import dead_letter_router
 from cnnt_shared.http.fields import Line
 from cnnt_shared.messaging.publishing import publish_in_order
 from cnnt_shared.service import RuntimeDep
@@ -164,3 +165,7 @@ async def ensure_queue(amqp_url: str, name: str) -> None:
         raise NotFound("queue_not_found", f"no queue named {name!r}", field="queue") from exc
     finally:
         await connection.close()
+
+
+# Dead letters and the audit log (http/dead_letters.py) are operator endpoints of the same kind.
+ops_router.include_router(dead_letter_router)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
 import httpx
 import typer
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cnnt_shared.ops import actions, records
 from cnnt_shared.ops import dead_letters as dl
-from cnnt_shared.ops import records
 from cnnt_shared.settings import SERVICE_NAMES, Settings, get_settings
 from cnnt_shared.tokens import Role, issue_token
 
@@ -155,11 +155,13 @@ def show(
             console.print_json(json.dumps(x.payload(), ensure_ascii=False, default=str))
 
 
-def _run_drain(
-    name: str, selection: dl.Selection, verb: str, act: Any, total: int, rate: float | None = None
+def _with_progress(
+    verb: str,
+    name: str,
+    total: int,
+    run: Callable[[Callable[[dl.DeadLetter], None]], Coroutine[Any, Any, int]],
 ) -> int:
-    """Drain with a progress bar; ``total`` is what the caller's preview counted."""
-    settings = get_settings()
+    """Run a replay or archive with a progress bar; ``total`` is what the preview counted."""
     with Progress(
         TextColumn(f"{verb} {{task.description}}"),
         BarColumn(),
@@ -168,16 +170,7 @@ def _run_drain(
         console=console,
     ) as progress:
         task = progress.add_task(name, total=total)
-        return asyncio.run(
-            dl.drain(
-                settings.amqp_url,
-                name,
-                selection,
-                act,
-                lambda _: progress.advance(task),
-                rate,
-            )
-        )
+        return asyncio.run(run(lambda _: progress.advance(task)))
 
 
 @dlq_app.command("replay")
@@ -210,16 +203,11 @@ def replay(
         typer.confirm(
             f"Replay {len(preview)} message(s) to {name.removesuffix('.dlq')}?", abort=True
         )
-    done = _run_drain(name, selection, "replaying", dl.republish, len(preview), rate)
-    asyncio.run(
-        records.audit(
-            settings,
-            actor=actor,
-            action="dlq_replay",
-            target=name,
-            filters=selection.as_dict(),
-            count=done,
-        )
+    done = _with_progress(
+        "replaying",
+        name,
+        len(preview),
+        lambda step: actions.replay(settings, name, selection, actor, progress=step, rate=rate),
     )
     console.print(f"[green]✓[/] replayed {done} message(s) to {name.removesuffix('.dlq')}")
 
@@ -248,24 +236,11 @@ def archive(
         return
     if not yes:
         typer.confirm(f"Archive {count} message(s) from {name}?", abort=True)
-    db = records.engine(settings)
-
-    async def keep(_: AbstractChannel, __: AbstractIncomingMessage, letter: dl.DeadLetter) -> None:
-        await records.archive(db, name, letter, who)
-
-    try:
-        done = _run_drain(name, selection, "archiving", keep, count)
-    finally:
-        asyncio.run(db.dispose())
-    asyncio.run(
-        records.audit(
-            settings,
-            actor=who,
-            action="dlq_archive",
-            target=name,
-            filters=selection.as_dict(),
-            count=done,
-        )
+    done = _with_progress(
+        "archiving",
+        name,
+        count,
+        lambda step: actions.archive(settings, name, selection, who, progress=step),
     )
     console.print(f"[green]✓[/] archived {done} message(s)")
 
@@ -285,7 +260,7 @@ def purge(
     count = asyncio.run(dl.purge(settings.amqp_url, name))
     asyncio.run(
         records.audit(
-            settings, actor=actor, action="dlq_purge", target=name, filters={}, count=count
+            settings, actor=actor, action=actions.PURGE, target=name, filters={}, count=count
         )
     )
     console.print(f"[green]✓[/] purged {count} message(s) from {name}")

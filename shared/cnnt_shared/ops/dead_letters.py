@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +20,7 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 
-from cnnt_shared.messaging.topology import CONSUMER_QUEUES
+from cnnt_shared.messaging.topology import CONSUMER_QUEUES, ConsumerQueue
 
 # Headers that describe a past failure or delivery; a replayed message starts afresh.
 _FAILURE_HEADERS = (
@@ -127,11 +127,19 @@ async def channel(amqp_url: str) -> AsyncIterator[AbstractChannel]:
         yield await connection.channel(publisher_confirms=True, on_return_raises=True)
 
 
-async def depths(amqp_url: str) -> list[tuple[str, int, int]]:
-    """(dead-letter queue, messages, messages in its consumer queue) for every consumer."""
+def queues_of(service: str) -> list[ConsumerQueue]:
+    """The consumer queues a service consumes: it answers for their dead-letter queues."""
+    return [q for q in CONSUMER_QUEUES.values() if q.service == service]
+
+
+async def depths(
+    amqp_url: str, queues: Iterable[ConsumerQueue] | None = None
+) -> list[tuple[str, int, int]]:
+    """(dead-letter queue, messages, messages in its consumer queue) for every consumer, or
+    for ``queues``."""
     rows = []
     async with channel(amqp_url) as ch:
-        for consumer in CONSUMER_QUEUES.values():
+        for consumer in CONSUMER_QUEUES.values() if queues is None else queues:
             dlq = await ch.declare_queue(consumer.dead_letter_name, passive=True)
             main = await ch.declare_queue(consumer.name, passive=True)
             rows.append(
@@ -142,6 +150,35 @@ async def depths(amqp_url: str) -> list[tuple[str, int, int]]:
                 )
             )
     return rows
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One pass over a dead-letter queue: its depth, how many match, and the page asked for."""
+
+    depth: int
+    matching: int
+    letters: list[DeadLetter]
+
+
+async def scan(
+    amqp_url: str, queue: str, selection: Selection, *, offset: int = 0, limit: int = 50
+) -> Scan:
+    """Read the whole queue without removing anything (messages stay unacked until the channel
+    closes, then return), counting the matching ones and keeping ``limit`` of them from
+    ``offset`` on. A message another reader holds unacked at the same moment is not seen."""
+    found: list[DeadLetter] = []
+    matching = 0
+    async with channel(amqp_url) as ch:
+        dlq = await ch.declare_queue(queue, passive=True)
+        depth = int(dlq.declaration_result.message_count or 0)
+        while message := await dlq.get(no_ack=False, fail=False):
+            letter = DeadLetter.of(message, queue)
+            if selection.matches(letter):
+                if offset <= matching < offset + limit:
+                    found.append(letter)
+                matching += 1
+    return Scan(depth, matching, found)
 
 
 async def browse(amqp_url: str, queue: str, selection: Selection, limit: int) -> list[DeadLetter]:
@@ -163,13 +200,17 @@ async def drain(
     act: Callable[[AbstractChannel, AbstractIncomingMessage, DeadLetter], Awaitable[None]],
     progress: Callable[[DeadLetter], None] = lambda _: None,
     rate: float | None = None,
+    limit: int | None = None,
 ) -> int:
-    """Apply ``act`` to each matching dead letter and ack it only after ``act`` returned.
-    Non-matching ones are left unacked and return to the queue when the channel closes."""
+    """Apply ``act`` to each matching dead letter and ack it only after ``act`` returned, to
+    at most ``limit`` of them. Non-matching ones are left unacked and return to the queue when
+    the channel closes."""
     done = 0
     async with channel(amqp_url) as ch:
         dlq = await ch.declare_queue(queue, passive=True)
-        while message := await dlq.get(no_ack=False, fail=False):
+        while (limit is None or done < limit) and (
+            message := await dlq.get(no_ack=False, fail=False)
+        ):
             letter = DeadLetter.of(message, queue)
             if not selection.matches(letter):
                 continue

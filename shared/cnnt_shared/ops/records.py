@@ -6,6 +6,7 @@ import getpass
 import json
 import os
 import socket
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -36,6 +37,7 @@ async def audit(
     filters: dict[str, Any],
     count: int,
     detail: str = "",
+    outcome: str = "completed",
 ) -> None:
     db = engine(settings)
     try:
@@ -48,6 +50,8 @@ async def audit(
                     filters=filters,
                     count=count,
                     detail=detail,
+                    outcome=outcome,
+                    finished_at=func.now(),
                 )
             )
     finally:
@@ -138,3 +142,46 @@ async def archive(db: AsyncEngine, queue: str, letter: DeadLetter, actor: str) -
             )
             .on_conflict_do_nothing()
         )
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    total: int
+    rows: list[dict[str, Any]]
+
+
+async def history(
+    settings: Settings,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    action: str | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+) -> AuditPage:
+    """The audit log, newest first: who did what, when, to which queue, with which filters."""
+    conditions = [
+        column == value
+        for column, value in (
+            (audit_log.c.action, action),
+            (audit_log.c.actor, actor),
+            (audit_log.c.target, target),
+        )
+        if value is not None
+    ]
+    db = engine(settings)
+    try:
+        async with db.connect() as conn:
+            total = await conn.scalar(
+                select(func.count()).select_from(audit_log).where(*conditions)
+            )
+            found = await conn.execute(
+                select(audit_log)
+                .where(*conditions)
+                .order_by(audit_log.c.id.desc())
+                .offset(offset)
+                .limit(limit)
+            )
+            return AuditPage(int(total or 0), [dict(row._mapping) for row in found])
+    finally:
+        await db.dispose()

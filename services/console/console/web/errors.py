@@ -134,6 +134,15 @@ MESSAGES: dict[str, str] = {
     "scheme_not_found": N_("No such scheme."),
     "application_not_found": N_("No such application."),
     "idempotency_key_reused": N_("This form was already sent with other values. Reload the page."),
+    # operations: dead letters
+    "queue_not_found": N_("No such queue."),
+    "queue_of_another_service": N_("Another service answers for this queue."),
+    "queue_not_declared": N_("This dead-letter queue does not exist on the broker."),
+    "selection_missing": N_("Choose the messages: one, a filter, or all."),
+    "selection_ambiguous": N_("Choose either a filter or all the messages, not both."),
+    "dead_letters_changed": N_(
+        "The messages changed since you looked: check the new count and confirm again."
+    ),
     # reports
     "year_out_of_range": N_("Enter a year from 2000 to 2100."),
     "year_span_reversed": N_("The last year must not come before the first."),

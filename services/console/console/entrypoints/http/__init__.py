@@ -22,6 +22,7 @@ from console.entrypoints.http import (
     judging,
     juries,
     jury,
+    operations,
     reports,
     rounds,
     support,
@@ -43,6 +44,7 @@ AREAS: tuple[ModuleType, ...] = (
     support,
     reports,
     dashboard,
+    operations,
     admin,
 )
 
