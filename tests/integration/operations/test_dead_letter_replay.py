@@ -40,13 +40,14 @@ class Failed:
 
 async def _fail(settings: Settings, count: int) -> Failed:
     """Publish ``count`` entries of one new round while evaluation fails every one. The queue's
-    dead letters left by earlier tests of the session (poison messages) are purged first: the
+    dead letters left by earlier tests of the session (poison messages) are purged first, once
+    the service has declared its queues (run alone, this module starts on a fresh vhost): the
     replays here take "all" of them and must find only these."""
-    async with amqp(settings) as channel:
-        await (await channel.declare_queue(f"{QUEUE}.dlq", passive=True)).purge()
     round_id = uuid.uuid4()
     events = [registered_event(round_id) for _ in range(count)]
     async with running_service("evaluation", settings, consumer_faults=FAULT):
+        async with amqp(settings) as channel:
+            await (await channel.declare_queue(f"{QUEUE}.dlq", passive=True)).purge()
         other_before = await queue_depth(settings, OTHER)
         dlq_before = await queue_depth(settings, f"{QUEUE}.dlq")
         for event in events:
