@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # Commands import what only they need (web server, migrations, service packages) when they run:
 # a support engineer's `cnnt dlq list` should not pay for loading every service.
 ASYNCAPI_PATH = Path("deploy/asyncapi/cnnt-events.json")
+DEFINITIONS_PATH = Path("deploy/rabbitmq/definitions.json")
 
 app = typer.Typer(help="CNNT recognition platform", no_args_is_help=True)
 db = typer.Typer(help="Database: roles, schemas, migrations", no_args_is_help=True)
@@ -42,6 +43,8 @@ app.add_typer(dlq_app, name="dlq")
 app.add_typer(replay_app, name="replay")
 asyncapi_app = typer.Typer(help="The AsyncAPI document of all services", no_args_is_help=True)
 app.add_typer(asyncapi_app, name="asyncapi")
+topology_app = typer.Typer(help="The RabbitMQ topology the services declare", no_args_is_help=True)
+app.add_typer(topology_app, name="topology")
 console = Console(stderr=True)
 
 ServicesArg = Annotated[
@@ -302,6 +305,28 @@ def asyncapi_export(
     if check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
             console.print(f"[red]{out} is out of date[/]: run `make asyncapi`")
+            raise typer.Exit(1)
+        console.print(f"[green]✓[/] {out} is up to date")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"[green]✓[/] wrote {out}")
+
+
+@topology_app.command("export")
+def topology_export(
+    out: Annotated[Path, typer.Option(help="Where to write it")] = DEFINITIONS_PATH,
+    vhost: Annotated[str, typer.Option(help="The virtual host the services use")] = "/",
+    check: Annotated[bool, typer.Option(help="Fail if the file is not up to date")] = False,
+) -> None:
+    """Write RabbitMQ definitions (exchanges, queues, bindings, policies) of the topology the
+    services declare, for pre-provisioning a broker or cluster."""
+    from cnnt_shared.messaging import definitions
+
+    text = definitions.render(definitions.definitions(vhost))
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            console.print(f"[red]{out} is out of date[/]: run `uv run cnnt topology export`")
             raise typer.Exit(1)
         console.print(f"[green]✓[/] {out} is up to date")
         return
