@@ -130,6 +130,43 @@ def db_prepare(services: ServicesArg = None) -> None:
         raise typer.Exit(1) from exc
 
 
+@db.command("wait")
+def db_wait(
+    services: ServicesArg = None,
+    timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 900.0,
+    interval: Annotated[float, typer.Option(help="Seconds between checks")] = 3.0,
+) -> None:
+    """Wait until each service's schema is migrated as far as this code expects (as the
+    service's own role): what a Kubernetes pod runs before its service starts, so that new
+    code never handles a request or a message before its migrations are applied."""
+    import structlog
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cnnt_shared.db.migrations import schema_state
+    from cnnt_shared.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level, "migrate")
+    log = structlog.get_logger("cnnt.migrate")
+    pending = list(_services(services))
+    deadline = time.monotonic() + timeout
+    while pending:
+        name = pending[0]
+        try:
+            state = asyncio.run(schema_state(settings, name))
+        except (OSError, SQLAlchemyError) as exc:
+            state = f"unreachable ({type(exc).__name__})"
+        if state in {"current", "newer"}:
+            log.info("schema_ready", component=name, state=state)
+            pending.pop(0)
+            continue
+        if time.monotonic() >= deadline:
+            log.error("schema_not_ready", component=name, state=state, waited_seconds=timeout)
+            raise typer.Exit(1)
+        log.info("schema_waiting", component=name, state=state)
+        time.sleep(interval)
+
+
 @db.command("revision")
 def db_revision(
     service: Annotated[str, typer.Argument(help="Service whose tables changed")],

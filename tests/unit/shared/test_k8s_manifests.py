@@ -79,7 +79,8 @@ def objects(overlay: str, kind: str) -> dict[str, dict[str, Any]]:
 def containers(overlay: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for kind in ("Deployment", "Job"):
         for name, obj in objects(overlay, kind).items():
-            for container in obj["spec"]["template"]["spec"]["containers"]:
+            pod = obj["spec"]["template"]["spec"]
+            for container in [*pod.get("initContainers", []), *pod["containers"]]:
                 yield name, container
 
 
@@ -157,6 +158,10 @@ def test_each_service_and_the_console_is_deployed_with_probes_on_its_port(overla
         pod = deployment["spec"]["template"]["spec"]
         (container,) = pod["containers"]
         assert container["args"] == ["cnnt", "serve", component]
+        # It starts once its schema is migrated as far as its image expects.
+        (init,) = pod["initContainers"]
+        assert init["args"] == ["cnnt", "db", "wait", component]
+        assert init["image"] == container["image"]
         env = {e["name"]: e.get("value") for e in container["env"]}
         assert env["CNNT_SERVICE"] == component
         port = DEFAULT_PORTS[component]
@@ -179,7 +184,7 @@ def test_pods_run_as_the_images_user_without_privileges_spread_over_nodes(overla
             assert pod["securityContext"]["runAsNonRoot"] is True, name
             assert pod["securityContext"]["runAsUser"] == 10001, name
             assert pod["automountServiceAccountToken"] is False, name
-            for container in pod["containers"]:
+            for container in [*pod.get("initContainers", []), *pod["containers"]]:
                 context = container["securityContext"]
                 assert context["allowPrivilegeEscalation"] is False, name
                 assert context["readOnlyRootFilesystem"] is True, name
