@@ -8,7 +8,7 @@ COMPOSE_CMD ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker co
 COMPOSE ?= $(COMPOSE_CMD) -f deploy/docker-compose.yml --env-file deploy/.env
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint format bench env wheelhouse up down compose-check compose-smoke asyncapi
+.PHONY: install run demo test lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions
 
 install: ## Create .venv with every service and the dev tools, exactly as locked
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -38,6 +38,9 @@ bench: install ## Benchmark: the national cycle against the raw floor (BENCH_ARG
 
 asyncapi: install ## Export the AsyncAPI document of all services to deploy/asyncapi/
 	$(UV) run cnnt asyncapi export
+
+definitions: install ## Export the RabbitMQ definitions (the topology the services declare) to deploy/rabbitmq/
+	$(UV) run cnnt topology export
 
 env: ## Write deploy/.env with fresh secrets (once; it refuses to overwrite one)
 	deploy/make-env.sh

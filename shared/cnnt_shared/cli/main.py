@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # Commands import what only they need (web server, migrations, service packages) when they run:
 # a support engineer's `cnnt dlq list` should not pay for loading every service.
 ASYNCAPI_PATH = Path("deploy/asyncapi/cnnt-events.json")
+DEFINITIONS_PATH = Path("deploy/rabbitmq/definitions.json")
 
 app = typer.Typer(help="CNNT recognition platform", no_args_is_help=True)
 db = typer.Typer(help="Database: roles, schemas, migrations", no_args_is_help=True)
@@ -42,6 +43,8 @@ app.add_typer(dlq_app, name="dlq")
 app.add_typer(replay_app, name="replay")
 asyncapi_app = typer.Typer(help="The AsyncAPI document of all services", no_args_is_help=True)
 app.add_typer(asyncapi_app, name="asyncapi")
+topology_app = typer.Typer(help="The RabbitMQ topology the services declare", no_args_is_help=True)
+app.add_typer(topology_app, name="topology")
 console = Console(stderr=True)
 
 ServicesArg = Annotated[
@@ -125,6 +128,43 @@ def db_prepare(services: ServicesArg = None) -> None:
             "'Rotate passwords'",
         )
         raise typer.Exit(1) from exc
+
+
+@db.command("wait")
+def db_wait(
+    services: ServicesArg = None,
+    timeout: Annotated[float, typer.Option(help="Give up after this many seconds")] = 900.0,
+    interval: Annotated[float, typer.Option(help="Seconds between checks")] = 3.0,
+) -> None:
+    """Wait until each service's schema is migrated as far as this code expects (as the
+    service's own role): what a Kubernetes pod runs before its service starts, so that new
+    code never handles a request or a message before its migrations are applied."""
+    import structlog
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cnnt_shared.db.migrations import schema_state
+    from cnnt_shared.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level, "migrate")
+    log = structlog.get_logger("cnnt.migrate")
+    pending = list(_services(services))
+    deadline = time.monotonic() + timeout
+    while pending:
+        name = pending[0]
+        try:
+            state = asyncio.run(schema_state(settings, name))
+        except (OSError, SQLAlchemyError) as exc:
+            state = f"unreachable ({type(exc).__name__})"
+        if state in {"current", "newer"}:
+            log.info("schema_ready", component=name, state=state)
+            pending.pop(0)
+            continue
+        if time.monotonic() >= deadline:
+            log.error("schema_not_ready", component=name, state=state, waited_seconds=timeout)
+            raise typer.Exit(1)
+        log.info("schema_waiting", component=name, state=state)
+        time.sleep(interval)
 
 
 @db.command("revision")
@@ -302,6 +342,28 @@ def asyncapi_export(
     if check:
         if not out.exists() or out.read_text(encoding="utf-8") != text:
             console.print(f"[red]{out} is out of date[/]: run `make asyncapi`")
+            raise typer.Exit(1)
+        console.print(f"[green]✓[/] {out} is up to date")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"[green]✓[/] wrote {out}")
+
+
+@topology_app.command("export")
+def topology_export(
+    out: Annotated[Path, typer.Option(help="Where to write it")] = DEFINITIONS_PATH,
+    vhost: Annotated[str, typer.Option(help="The virtual host the services use")] = "/",
+    check: Annotated[bool, typer.Option(help="Fail if the file is not up to date")] = False,
+) -> None:
+    """Write RabbitMQ definitions (exchanges, queues, bindings, policies) of the topology the
+    services declare, for pre-provisioning a broker or cluster."""
+    from cnnt_shared.messaging import definitions
+
+    text = definitions.render(definitions.definitions(vhost))
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            console.print(f"[red]{out} is out of date[/]: run `uv run cnnt topology export`")
             raise typer.Exit(1)
         console.print(f"[green]✓[/] {out} is up to date")
         return

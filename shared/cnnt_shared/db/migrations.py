@@ -11,6 +11,8 @@ from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -83,3 +85,28 @@ async def autogenerate(settings: Settings, service: str, message: str) -> None:
             await conn.run_sync(run)
     finally:
         await engine.dispose()
+
+
+async def schema_state(settings: Settings, component: str) -> str:
+    """Where a component's schema stands against this code's migrations, read as the
+    component's own role: ``current`` (at this code's head), ``behind`` (not migrated yet, or not
+    as far) or ``newer`` (a later release's migrations applied: its migrations keep the previous
+    release working, so this code may run)."""
+    script = ScriptDirectory.from_config(alembic_config(component))
+    known = {revision.revision for revision in script.walk_revisions()}
+    engine = create_async_engine(settings.service_dsn(component), poolclass=NullPool)
+
+    def read(connection: Connection) -> set[str]:
+        migration = MigrationContext.configure(connection, opts={"version_table_schema": component})
+        return set(migration.get_current_heads())
+
+    try:
+        async with engine.connect() as conn:
+            applied = await conn.run_sync(read)
+    finally:
+        await engine.dispose()
+    if applied == set(script.get_heads()):
+        return "current"
+    if applied and not applied <= known:
+        return "newer"
+    return "behind"

@@ -51,6 +51,7 @@ UNROUTED_EXCHANGE = RabbitExchange(UNROUTED_EXCHANGE_NAME, type=ExchangeType.FAN
 DEAD_LETTER_EXCHANGE = RabbitExchange(
     DEAD_LETTER_EXCHANGE_NAME, type=ExchangeType.DIRECT, durable=True
 )
+UNROUTED_QUEUE = RabbitQueue(UNROUTED_QUEUE_NAME, queue_type=QueueType.QUORUM, durable=True)
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,7 @@ async def declare_topology(
     Idempotent: declaring what exists with the same arguments changes nothing.
     """
     unrouted_exchange = await broker.declare_exchange(UNROUTED_EXCHANGE)
-    unrouted = await broker.declare_queue(
-        RabbitQueue(UNROUTED_QUEUE_NAME, queue_type=QueueType.QUORUM, durable=True)
-    )
+    unrouted = await broker.declare_queue(UNROUTED_QUEUE)
     await unrouted.bind(unrouted_exchange)
     events = await broker.declare_exchange(EVENTS_EXCHANGE)
     dead_letter = await broker.declare_exchange(DEAD_LETTER_EXCHANGE)
