@@ -35,6 +35,7 @@ SHIPPED_SECRETS: frozenset[str] = frozenset(
         "change-me-services",
         "change-me-rabbit",
         "change-me-rabbit-services",
+        "change-me-grafana",
     }
 )
 MAKE_SECRETS = (

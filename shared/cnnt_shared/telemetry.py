@@ -44,6 +44,7 @@ from cnnt_shared.settings import Settings
 
 # Probes and scrapes every few seconds would each be a trace of their own.
 UNTRACED_PATHS = "/healthz$,/readyz$,/metrics$"
+DEFAULT_OTLP_ENDPOINT = "http://localhost:4318"  # OTLP/HTTP's own default
 
 
 class HousekeepingQueriesDropped(Sampler):
@@ -102,6 +103,15 @@ def tracing_wanted(settings: Settings) -> bool:
     )
 
 
+def otlp_traces_endpoint() -> str:
+    """Where spans go, read as the OTLP exporter reads it, except that a variable set to an
+    empty string counts as unset (compose passes ``${OTEL_EXPORTER_OTLP_ENDPOINT:-}`` through)."""
+    if traces := os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").strip():
+        return traces
+    base = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip() or DEFAULT_OTLP_ENDPOINT
+    return base.rstrip("/") + "/v1/traces"
+
+
 @dataclass(frozen=True)
 class Telemetry:
     """A service's tracing: ``provider`` is None when it is off. ``exports``: this app owns the
@@ -123,7 +133,8 @@ class Telemetry:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
             from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-            self.provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+            exporter = OTLPSpanExporter(endpoint=otlp_traces_endpoint())
+            self.provider.add_span_processor(BatchSpanProcessor(exporter))
 
     async def stop(self) -> None:
         if self.provider is not None and self.exports:
