@@ -6,22 +6,25 @@ two requests in the W3C ``traceparent`` header, as any traced caller does."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import aio_pika
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, StatusCode
 
 from cnnt_shared.auth import Role
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_shared.messaging.tracing import PROPAGATOR
 from cnnt_shared.settings import Settings
 from cnnt_shared.telemetry import tracer_provider
 from tests.support.judging import GOOD
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
-from tests.support.stack import bearer, eventually, rows, running_service
+from tests.support.stack import amqp, bearer, eventually, rows, running_service
 
 PROVINCE = "dak-lak"  # Đắk Lắk
 SERVICES = ("registration", "evaluation", "certification")
@@ -175,3 +178,74 @@ def _ids(span: ReadableSpan) -> list[str]:
         trace.format_trace_id(span.context.trace_id),
         trace.format_span_id(span.context.span_id),
     ]
+
+
+async def test_a_delivery_that_is_dead_lettered_shows_each_attempt_and_where_it_went(
+    stack: Settings,
+) -> None:
+    """What the RUNBOOK tells an operator to look for when a trace stops at a consumer."""
+    exporter = InMemorySpanExporter()
+    provider = tracer_provider("evaluation")
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    sender = tracer_provider("ministry-tool")
+    sender.add_span_processor(SimpleSpanProcessor(exporter))
+    poison_id = str(uuid.uuid4())
+    origin = sender.get_tracer("tests").start_span("send a malformed registration")
+    headers: dict[str, str] = {"event_type": "ProductRegistered"}
+    PROPAGATOR.inject(headers, context=trace.set_span_in_context(origin))
+    origin.end()
+    trace_id = origin.get_span_context().trace_id
+
+    def ours() -> list[ReadableSpan]:
+        return [s for s in exporter.get_finished_spans() if s.context.trace_id == trace_id]
+
+    async def dead_lettered() -> bool:
+        return any(e.name == "cnnt.dead_lettered" for s in ours() for e in s.events)
+
+    async with running_service("evaluation", stack, tracer_provider=provider):
+        async with amqp(stack) as channel:
+            exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+            await exchange.publish(
+                aio_pika.Message(
+                    b'{"event_type": "ProductRegistered", "data": {}}',
+                    message_id=poison_id,
+                    content_type="application/json",
+                    headers=dict(headers),
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                ),
+                routing_key="registration.product_registered.v1",
+            )
+        await eventually(dead_lettered)
+    await _take_from_dead_letters(stack, "evaluation.registrations.dlq", poison_id)
+
+    spans = ours()
+    root = _one(spans, "send a malformed registration", "ministry-tool")
+    attempts = [s for s in spans if s.name == f"{REGISTERED} process"]
+    assert len(attempts) == stack.max_attempts
+    for attempt in attempts:
+        _child_of(attempt, root)
+        assert attempt.status.status_code is StatusCode.ERROR
+        assert any(e.name == "exception" for e in attempt.events)
+    last = max(attempts, key=lambda s: s.start_time or 0)
+    (event,) = [e for e in last.events if e.name == "cnnt.dead_lettered"]
+    assert dict(event.attributes or {})["cnnt.dead_letter_queue"] == "evaluation.registrations.dlq"
+    # FastStream's publish of the dead letter: a "create" span under the failed delivery, the
+    # publish under that.
+    created = _one(spans, "cnnt.dead-letter.evaluation.registrations create", "evaluation")
+    _child_of(created, last)
+    moved = _one(spans, "cnnt.dead-letter.evaluation.registrations publish", "evaluation")
+    _child_of(moved, created)
+
+
+async def _take_from_dead_letters(settings: Settings, queue: str, message_id: str) -> None:
+    """Remove this test's message from the shared dead-letter queue, leaving any other."""
+    async with amqp(settings) as channel:
+        dlq = await channel.declare_queue(queue, passive=True)
+        for _ in range(int(dlq.declaration_result.message_count or 0)):
+            message = await dlq.get(fail=False)
+            if message is None:
+                return
+            if message.message_id == message_id:
+                await message.ack()
+                return
+            await message.nack(requeue=True)
