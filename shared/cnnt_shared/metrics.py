@@ -1,6 +1,7 @@
 """Prometheus metrics of a service, in a registry of its own (several apps may share a process
-in tests). Counters are updated where things happen; backlog and dead-letter depth are read
-when Prometheus scrapes ``/metrics``."""
+in tests). Counters are updated where things happen; readiness, outbox backlog and the depth of
+the service's queues are read when Prometheus scrapes ``/metrics``. FastStream's Prometheus
+middleware adds its ``faststream_*`` consumer metrics to the same registry (``messaging``)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,24 @@ class Metrics:
             "cnnt_dead_letter_depth",
             "Messages waiting in a dead-letter queue",
             ["queue"],
+            registry=r,
+        )
+        self.consumer_queue_depth = Gauge(
+            "cnnt_consumer_queue_depth",
+            "Messages ready in a consumer queue of this service, not yet delivered (its lag)",
+            ["queue"],
+            registry=r,
+        )
+        self.consumer_queue_consumers = Gauge(
+            "cnnt_consumer_queue_consumers",
+            "Consumers attached to a consumer queue of this service (all instances)",
+            ["queue"],
+            registry=r,
+        )
+        self.readiness = Gauge(
+            "cnnt_readiness",
+            "1 when a readiness check passes (database, broker, outbox_relay), 0 when it fails",
+            ["service", "check"],
             registry=r,
         )
         self.http_latency = Histogram(

@@ -28,6 +28,7 @@ from cnnt_shared.messaging.relay import OutboxRelay
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE
 from cnnt_shared.metrics import Metrics
 from cnnt_shared.settings import Settings
+from cnnt_shared.telemetry import TRACING_OFF, Telemetry
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,10 @@ class ServiceSpec:
 
 
 def build_broker(
-    spec: ServiceSpec, settings: Settings, metrics: Metrics | None = None
+    spec: ServiceSpec,
+    settings: Settings,
+    metrics: Metrics | None = None,
+    telemetry: Telemetry = TRACING_OFF,
 ) -> RabbitBroker:
     """The service's broker with its subscribers and documented publishers; not connected."""
     broker = RabbitBroker(
@@ -64,7 +68,7 @@ def build_broker(
         ),
         reconnect_interval=settings.amqp_reconnect_interval,
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        middlewares=consumer_middlewares(settings, spec.name, metrics),
+        middlewares=consumer_middlewares(settings, spec.name, metrics, telemetry.provider),
         logger=logging.getLogger(f"cnnt.{spec.name}.broker"),
         # Per-message "Received"/"Processed" lines only at DEBUG; failures are logged anyway.
         log_level=logging.DEBUG,
@@ -97,13 +101,18 @@ class Runtime:
     broker: RabbitBroker
     relay: OutboxRelay
     metrics: Metrics
+    telemetry: Telemetry = TRACING_OFF
     batchers: dict[str, BatchedConsumer[Any]] = field(default_factory=dict)
 
     def batched(self, consumer: str, effect: Effect[E]) -> BatchedConsumer[E]:
         """The consumer's group commit in this process (docs/consumers.md), made on first use."""
         if consumer not in self.batchers:
             self.batchers[consumer] = BatchedConsumer(
-                self.uow, consumer, effect, self.settings.consumer_batch_size
+                self.uow,
+                consumer,
+                effect,
+                self.settings.consumer_batch_size,
+                tracer=self.telemetry.tracer("cnnt.batching"),
             )
         batcher: BatchedConsumer[E] = self.batchers[consumer]
         return batcher

@@ -35,6 +35,7 @@ SHIPPED_SECRETS: frozenset[str] = frozenset(
         "change-me-services",
         "change-me-rabbit",
         "change-me-rabbit-services",
+        "change-me-grafana",
     }
 )
 MAKE_SECRETS = (
@@ -105,6 +106,12 @@ class Settings(BaseSettings):
 
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
+
+    # OpenTelemetry traces (cnnt_shared.telemetry). "auto": on when the standard
+    # OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT names a collector, off otherwise (the default: no
+    # instrumentation is installed at all); "otlp": on, to OTLP/HTTP's default endpoint unless one
+    # is named; "off": never, whatever the OTEL_* variables say.
+    tracing: Literal["auto", "otlp", "off"] = "auto"
 
     host: str = "127.0.0.1"
     # How one component reaches another over HTTP, when not on ``host`` (compose:

@@ -21,6 +21,7 @@ from typing import Any
 import aio_pika
 import httpx
 from asgi_lifespan import LifespanManager
+from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -84,10 +85,17 @@ def private_stack(**overrides: Any) -> Iterator[Settings]:
 
 @asynccontextmanager
 async def running_service(
-    name: str, settings: Settings, **overrides: Any
+    name: str,
+    settings: Settings,
+    *,
+    tracer_provider: TracerProvider | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """A service in this process (lifespan run: broker, consumers, relay) and a client to it."""
-    app = create_app(load_spec(name), settings.model_copy(update=overrides))
+    """A service in this process (lifespan run: broker, consumers, relay) and a client to it;
+    with ``tracer_provider``, its spans go there."""
+    app = create_app(
+        load_spec(name), settings.model_copy(update=overrides), tracer_provider=tracer_provider
+    )
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{name}") as client:

@@ -39,6 +39,10 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("published_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text),
+        # W3C trace context of the request or message that wrote the event (NULL when tracing
+        # is off): the relay's publish span is its child (cnnt_shared.telemetry).
+        Column("traceparent", String(55)),
+        Column("tracestate", String(512)),
     )
     Index(
         "ix_outbox_pending",

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cnnt_shared.contracts import Envelope
+from cnnt_shared.messaging.tracing import outbox_trace_context
 
 log = structlog.get_logger("cnnt.inbox")
 
@@ -104,7 +105,10 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         if self._pending:
-            await self.session.execute(insert(self._outbox), [outbox_row(e) for e in self._pending])
+            trace = outbox_trace_context()
+            await self.session.execute(
+                insert(self._outbox), [{**outbox_row(e), **trace} for e in self._pending]
+            )
         await self.session.commit()
         had_events = bool(self._pending)
         self._pending = []

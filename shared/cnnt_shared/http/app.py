@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI
 from faststream.specification import AsyncAPI
+from opentelemetry.sdk.trace import TracerProvider
 
 from cnnt_shared.db.engine import service_engine, session_factory
 from cnnt_shared.http.docs import docs_router, mount_assets
@@ -29,22 +30,34 @@ from cnnt_shared.messaging.topology import declare_topology
 from cnnt_shared.metrics import Metrics
 from cnnt_shared.service import Runtime, ServiceSpec, build_broker
 from cnnt_shared.settings import Settings, get_settings
+from cnnt_shared.telemetry import setup_tracing
 
 log = structlog.get_logger("cnnt.app")
 
 
-def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
+def create_app(
+    spec: ServiceSpec,
+    settings: Settings | None = None,
+    *,
+    tracer_provider: TracerProvider | None = None,
+) -> FastAPI:
+    """The service's app. Tracing follows the settings (``cnnt_shared.telemetry``), or goes to
+    ``tracer_provider`` when one is given (a test's in-memory exporter)."""
     settings = settings or get_settings()
     metrics = Metrics(spec.name)
+    telemetry = setup_tracing(settings, spec.name, tracer_provider)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_format, settings.log_level, spec.name)
+        telemetry.start()
         engine = service_engine(settings, spec.name)
+        telemetry.instrument_engine(engine)
         # The relay has a connection of its own: queued behind a hundred HTTP requests for a
         # pooled one, it fell behind while the API was busy (events waited in the outbox).
+        # Its polling is not traced: its publish spans say what it did.
         relay_engine = service_engine(settings, spec.name, connections=1, purpose="relay")
-        broker = build_broker(spec, settings, metrics)
+        broker = build_broker(spec, settings, metrics, telemetry)
         relay = OutboxRelay(
             relay_engine,
             spec.table("outbox"),
@@ -52,8 +65,11 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval,
             metrics=metrics,
+            tracer=telemetry.tracer("cnnt.outbox"),
         )
-        runtime = Runtime(spec, settings, engine, session_factory(engine), broker, relay, metrics)
+        runtime = Runtime(
+            spec, settings, engine, session_factory(engine), broker, relay, metrics, telemetry
+        )
         broker.context.set_global("runtime", runtime)
         app.state.runtime = runtime
         app.state.asyncapi = AsyncAPI(broker, title=f"{spec.title} — events", version=spec.version)
@@ -69,6 +85,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
             await broker.stop()
             await relay_engine.dispose()
             await engine.dispose()
+            await telemetry.stop()
             log.info("service_stopped", service=spec.name)
 
     app = FastAPI(
@@ -89,6 +106,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
         upload_bytes=settings.max_upload_bytes,
     )
     app.add_middleware(FlowMiddleware, service=spec.name, metrics=metrics)
+    telemetry.instrument_app(app)  # outermost: the request's log line carries its trace id
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(docs_router)

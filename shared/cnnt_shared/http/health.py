@@ -9,18 +9,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from cnnt_shared.http.errors import RETRY_AFTER_SECONDS, error_body
-from cnnt_shared.service import RuntimeDep
+from cnnt_shared.service import Runtime, RuntimeDep
 
 health_router = APIRouter(tags=["health"])
 
 
-@health_router.get("/healthz", summary="Liveness: the process is up")
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
-
-
-@health_router.get("/readyz", summary="Readiness: database, broker and outbox relay")
-async def readyz(runtime: RuntimeDep) -> JSONResponse:
+async def readiness(runtime: Runtime) -> dict[str, str]:
+    """Each check's outcome, ``ok`` or ``error: …`` (also exported as ``cnnt_readiness``)."""
     checks: dict[str, str] = {}
     try:
         async with asyncio.timeout(2):
@@ -35,6 +30,17 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
         if runtime.relay.running and runtime.relay.last_error is None
         else f"error: {runtime.relay.last_error or 'stopped'}"
     )
+    return checks
+
+
+@health_router.get("/healthz", summary="Liveness: the process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@health_router.get("/readyz", summary="Readiness: database, broker and outbox relay")
+async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    checks = await readiness(runtime)
     ready = all(v == "ok" for v in checks.values())
     if ready:
         return JSONResponse({"status": "ready", "checks": checks})

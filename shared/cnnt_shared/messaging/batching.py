@@ -14,6 +14,10 @@ What each delivery keeps (one unit of work per message, relaxed on purpose: docs
   the usual middleware — while every other event of the batch commits. An event that failed
   alone is applied alone when it comes back, so a poison message costs one transaction per
   delivery, not a split of every batch it lands in.
+
+With tracing on, each transaction is a span of its own (``<consumer> apply``): the child of the
+first delivery's ``process`` span, linked to every other delivery it holds, so each message's
+trace leads to the transaction that applied it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import Generic, TypeVar
 from uuid import UUID
 
 import structlog
+from opentelemetry import context as otel_context
+from opentelemetry import trace
 
 from cnnt_shared.context import clear_flow
 from cnnt_shared.contracts import Envelope
@@ -49,11 +55,15 @@ class BatchedConsumer(Generic[E]):
         consumer: str,
         effect: Effect[E],
         max_batch: int,
+        tracer: trace.Tracer | None = None,
     ) -> None:
         self._new_uow = new_uow
         self._consumer = consumer
         self._effect = effect
         self._max_batch = max_batch
+        self._tracer = tracer
+        # Each waiting delivery's span, when tracing: the transaction's span links to them.
+        self._origins: dict[UUID, trace.SpanContext] = {}
         self._waiting: list[_Waiting[E]] = []
         self._flusher: asyncio.Task[None] | None = None
         # Events that failed when applied alone: applied alone again, never in a batch.
@@ -63,6 +73,8 @@ class BatchedConsumer(Generic[E]):
         """Apply ``event`` at most once; returns once its transaction has committed (False: it
         was applied before). Raises the error it alone caused."""
         done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        if self._tracer is not None:
+            self._origins[event.event_id] = trace.get_current_span().get_span_context()
         self._waiting.append((event, done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
@@ -73,6 +85,7 @@ class BatchedConsumer(Generic[E]):
         # batch's (logs here would name that one event; an emitted event would take its flow).
         service = structlog.contextvars.get_contextvars().get("service")
         clear_flow()
+        otel_context.attach(otel_context.Context())  # nor its trace: each batch has its span
         structlog.contextvars.bind_contextvars(service=service, queue=self._consumer)
         await asyncio.sleep(0)  # deliveries read from the socket with this one join it
         while self._waiting:
@@ -81,7 +94,8 @@ class BatchedConsumer(Generic[E]):
             try:
                 await self._commit_apart(batch)
             except BaseException as exc:  # a fault of this code itself: nobody is left waiting
-                for _, done in batch:
+                for event, done in batch:
+                    self._origins.pop(event.event_id, None)
                     _settle(done, error=exc)
                 raise
 
@@ -99,6 +113,7 @@ class BatchedConsumer(Generic[E]):
         except Exception as exc:  # noqa: BLE001 — split, then raised by the event's own handler
             if len(batch) == 1:
                 self._suspect(batch[0][0].event_id)
+                self._origins.pop(batch[0][0].event_id, None)
                 _settle(batch[0][1], error=exc)
                 return
             log.warning(
@@ -113,9 +128,23 @@ class BatchedConsumer(Generic[E]):
             return
         for (event, done), applied in zip(batch, first, strict=True):
             self._suspects.pop(event.event_id, None)  # it failed for a passing reason
+            self._origins.pop(event.event_id, None)
             _settle(done, result=applied)
 
     async def _apply(self, events: list[E]) -> list[bool]:
+        if self._tracer is None:
+            return await self._apply_unit(events)
+        origins = [o for e in events if (o := self._origins.get(e.event_id)) is not None]
+        parent = trace.set_span_in_context(trace.NonRecordingSpan(origins[0])) if origins else None
+        with self._tracer.start_as_current_span(
+            f"{self._consumer} apply",
+            context=parent,
+            links=[trace.Link(origin) for origin in origins[1:]],
+            attributes={"cnnt.queue": self._consumer, "cnnt.batch.size": len(events)},
+        ):
+            return await self._apply_unit(events)
+
+    async def _apply_unit(self, events: list[E]) -> list[bool]:
         """Claim every event and apply the ones claimed first, in one transaction. Returns, per
         event, whether this delivery applied it (False: applied before, or earlier in the batch)."""
         async with self._new_uow() as uow:

@@ -1,10 +1,16 @@
-"""Consumer middlewares: log context per message, and dead-lettering with the reason kept.
+"""Consumer middlewares: traces and metrics (FastStream's own), log context per message, and
+dead-lettering with the reason kept.
 
 A handler that raises is retried (the message is nacked back to its quorum queue) with a short
 backoff. On the last attempt allowed by ``CNNT_MAX_ATTEMPTS`` the middleware republishes the
 message to the consumer's dead-letter queue with the error in ``x-cnnt-*`` headers and only then
 acks it, so nothing is dropped and nothing loops. If that republish fails, the message is nacked
 as usual and the queue's ``x-delivery-limit`` dead-letters it on the broker side.
+
+Outermost, when tracing is on, FastStream's telemetry middleware continues the producer's trace
+from the message's ``traceparent`` header (one ``process`` span per delivery, which the events
+the handler emits are stored under), then FastStream's Prometheus middleware counts and times
+every delivery by handler and outcome (``faststream_received_*``, beside our ``cnnt_events_*``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,11 @@ import structlog
 from aio_pika.abc import AbstractIncomingMessage
 from faststream import BaseMiddleware
 from faststream.exceptions import HandlerException
+from faststream.rabbit.opentelemetry import RabbitTelemetryMiddleware
+from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
+from opentelemetry import trace
+from opentelemetry.metrics import NoOpMeterProvider
+from opentelemetry.trace import TracerProvider
 
 from cnnt_shared.context import bind_flow, clear_flow
 from cnnt_shared.messaging.topology import DEAD_LETTER_EXCHANGE_NAME
@@ -59,9 +70,13 @@ def _queue_name(context: Any) -> str:
 
 
 def consumer_middlewares(
-    settings: Settings, service: str, metrics: Metrics | None = None
+    settings: Settings,
+    service: str,
+    metrics: Metrics | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> tuple[Any, ...]:
-    """The middlewares each service's broker applies, bound to the service's settings."""
+    """The middlewares each service's broker applies, bound to the service's settings.
+    ``tracer_provider``: the service's when tracing is on (None: no telemetry middleware)."""
     faults = settings.faults()
     counters = metrics or Metrics(service)
     # When each failing message first failed, for the dead letter's record (this process only:
@@ -90,6 +105,19 @@ def consumer_middlewares(
             if fault in faults:
                 raise ConsumerFault(f"fault switched on for {fault}")
 
+        async def consume_scope(self, call_next: Any, msg: Any) -> Any:
+            span = trace.get_current_span()  # FastStream's process span, when tracing
+            if span.is_recording():
+                # Which consumer it was: several queues take the same routing key.
+                span.set_attributes(
+                    {
+                        "cnnt.service": service,
+                        "cnnt.queue": _queue_name(self.context),
+                        "cnnt.event_type": _event_type(_raw(self.msg)),
+                    }
+                )
+            return await call_next(msg)
+
         async def after_processed(
             self,
             exc_type: type[BaseException] | None = None,
@@ -103,6 +131,12 @@ def consumer_middlewares(
             return False
 
     class DeadLetterOnLastAttempt(BaseMiddleware):
+        span: trace.Span = trace.INVALID_SPAN
+
+        async def consume_scope(self, call_next: Any, msg: Any) -> Any:
+            self.span = trace.get_current_span()  # gone from the context by after_processed
+            return await call_next(msg)
+
         async def after_processed(
             self,
             exc_type: type[BaseException] | None = None,
@@ -123,18 +157,35 @@ def consumer_middlewares(
                 delay = min(settings.retry_backoff * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
                 await asyncio.sleep(delay)
                 return False
-            try:
-                first = first_failures.pop(str(raw.message_id), None)
-                await _dead_letter(self.context.get("broker"), raw, queue, attempt, exc_val, first)
-            except Exception:
-                log.exception("dead_letter_publish_failed", queue=queue, attempt=attempt)
-                return False
-            log.error("message_dead_lettered", queue=queue, attempt=attempt, error=error)
+            # The dead letter's publish is a child of the failed delivery's span, which says why.
+            with trace.use_span(self.span, end_on_exit=False):
+                try:
+                    first = first_failures.pop(str(raw.message_id), None)
+                    broker = self.context.get("broker")
+                    await _dead_letter(broker, raw, queue, attempt, exc_val, first)
+                except Exception:
+                    log.exception("dead_letter_publish_failed", queue=queue, attempt=attempt)
+                    return False
+                log.error("message_dead_lettered", queue=queue, attempt=attempt, error=error)
+            self.span.add_event(
+                "cnnt.dead_lettered",
+                {"cnnt.dead_letter_queue": f"{queue}.dlq", "cnnt.attempts": attempt},
+            )
             counters.dead_lettered.labels(service, queue, _event_type(raw)).inc()
             return True  # the original is acked only now that the dead letter is confirmed
 
     # The dead-letter middleware is outermost of ours, so it also sees a fault raised on receive.
-    return (DeadLetterOnLastAttempt, FlowContext)
+    ours = (
+        RabbitPrometheusMiddleware(registry=counters.registry, app_name=service),
+        DeadLetterOnLastAttempt,
+        FlowContext,
+    )
+    if tracer_provider is None:
+        return ours
+    telemetry = RabbitTelemetryMiddleware(
+        tracer_provider=tracer_provider, meter_provider=NoOpMeterProvider()
+    )
+    return (telemetry, *ours)
 
 
 async def _dead_letter(

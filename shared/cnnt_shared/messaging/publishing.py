@@ -11,7 +11,9 @@ confirmed anyway arrives twice; the receiver's inbox drops the copy).
 
 Rows go straight to the broker's channel (aio-pika's message, aiormq's ``basic_publish``), not
 through FastStream's ``broker.publish``: its middleware chain and message encoding cost about a
-millisecond of Python per event, more than the publish itself. The properties are the same.
+millisecond of Python per event, more than the publish itself. The properties are the same, and
+the trace context goes in the headers as FastStream's telemetry middleware would put it
+(``tracing``): the row's stored one, or with a tracer the context of the relay's publish span.
 """
 
 from __future__ import annotations
@@ -23,15 +25,25 @@ from typing import Any
 
 import aio_pika
 from faststream.rabbit import RabbitBroker
+from opentelemetry.trace import Tracer
 from sqlalchemy import Row
 
 from cnnt_shared.messaging.topology import EVENTS_EXCHANGE
+from cnnt_shared.messaging.tracing import publish_span, stored_context
 
 
-def event_message(row: Row[Any], *, queue: str | None = None) -> aio_pika.Message:
+def event_message(
+    row: Row[Any], *, queue: str | None = None, trace: dict[str, str] | None = None
+) -> aio_pika.Message:
     """The AMQP message of one outbox row: JSON body, persistent, with the envelope's ids,
-    type and time as properties and headers (the same properties FastStream would set)."""
+    type and time as properties and headers (the same properties FastStream would set).
+
+    ``trace``: the headers of the relay's publish span; without it, the context stored with the
+    row. A history replay to one queue carries none: it is an operation of its own, months
+    after the request that wrote the event."""
     producer = str(row.payload.get("producer", ""))
+    if trace is None:
+        trace = {} if queue else stored_context(row)
     return aio_pika.Message(
         json.dumps(row.payload, ensure_ascii=False).encode(),
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
@@ -44,6 +56,7 @@ def event_message(row: Row[Any], *, queue: str | None = None) -> aio_pika.Messag
             "event_version": row.event_version,
             "producer": producer,
             **({"x-cnnt-replayed-from": row.routing_key} if queue else {}),
+            **trace,
         },
         timestamp=row.occurred_at,
         type=row.event_type,
@@ -51,18 +64,33 @@ def event_message(row: Row[Any], *, queue: str | None = None) -> aio_pika.Messag
     )
 
 
-async def publish_event_row(channel: Any, row: Row[Any], *, queue: str | None = None) -> None:
+async def publish_event_row(
+    channel: Any, row: Row[Any], *, queue: str | None = None, tracer: Tracer | None = None
+) -> None:
     """Publish one outbox row on the (aiormq) channel and wait for its confirm: to
     ``cnnt.events`` by its routing key, or to one named queue (history replay to a single
-    subscriber) through the default exchange.
+    subscriber) through the default exchange. With a ``tracer``, inside the relay's publish
+    span (opened without suspending, so the row keeps its place in the channel's numbering).
 
     ``wait=False``: the frames are queued for the connection's writer without waiting until
     they are written, so the next row is numbered at once; the confirm is still awaited."""
-    message = event_message(row, queue=queue)
+    exchange = "" if queue else EVENTS_EXCHANGE.name
+    routing_key = queue or row.routing_key
+    if tracer is None:
+        await _basic_publish(channel, event_message(row, queue=queue), exchange, routing_key)
+        return
+    with publish_span(tracer, row, exchange or "default", routing_key) as headers:
+        message = event_message(row, queue=queue, trace=headers)
+        await _basic_publish(channel, message, exchange, routing_key)
+
+
+async def _basic_publish(
+    channel: Any, message: aio_pika.Message, exchange: str, routing_key: str
+) -> None:
     await channel.basic_publish(
         message.body,
-        exchange="" if queue else EVENTS_EXCHANGE.name,
-        routing_key=queue or row.routing_key,
+        exchange=exchange,
+        routing_key=routing_key,
         properties=message.properties,
         mandatory=True,
         wait=False,
@@ -70,10 +98,14 @@ async def publish_event_row(channel: Any, row: Row[Any], *, queue: str | None = 
 
 
 async def publish_in_order(
-    broker: RabbitBroker, rows: Sequence[Row[Any]], *, queue: str | None = None
+    broker: RabbitBroker,
+    rows: Sequence[Row[Any]],
+    *,
+    queue: str | None = None,
+    tracer: Tracer | None = None,
 ) -> tuple[int, BaseException | None]:
     """Publish ``rows`` in order; returns how many leading rows the broker confirmed and the
-    first failure, if any."""
+    first failure, if any. ``tracer``: the relay's, when tracing is on."""
     if not rows:
         return 0, None
     try:
@@ -100,7 +132,7 @@ async def publish_in_order(
             if start:
                 await asyncio.sleep(0)  # the connection's writer sends what is queued
             tasks += [
-                asyncio.create_task(publish_event_row(channel, row, queue=queue))
+                asyncio.create_task(publish_event_row(channel, row, queue=queue, tracer=tracer))
                 for row in rows[start : start + room]
             ]
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)

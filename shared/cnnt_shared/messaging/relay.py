@@ -5,7 +5,8 @@ It wakes when the service commits events and polls as a fallback (another instan
 committed them). Rows are locked with ``FOR UPDATE SKIP LOCKED`` so several instances of a
 service share the work. While the broker is unreachable a publish fails at once; the relay
 records the error on the row, backs off and tries again, and the HTTP API never waits for it.
-Published rows stay in the table as the service's event log (for history replay).
+Published rows stay in the table as the service's event log (for history replay). With tracing
+on, each publish is a span, the child of the trace context stored with its row (``tracing``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import structlog
 from faststream.rabbit import RabbitBroker
+from opentelemetry.trace import Tracer
 from sqlalchemy import Row, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,6 +40,7 @@ class OutboxRelay:
         batch_size: int = 200,
         poll_interval: float = 1.0,
         metrics: Metrics | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self._engine = engine
         self._outbox = outbox
@@ -48,6 +51,7 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self.last_error: str | None = None
         self._metrics = metrics
+        self._tracer = tracer
 
     def wake(self) -> None:
         self._wake.set()
@@ -106,7 +110,7 @@ class OutboxRelay:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            confirmed, failure = await publish_in_order(self._broker, rows)
+            confirmed, failure = await publish_in_order(self._broker, rows, tracer=self._tracer)
             done = [row.event_id for row in rows[:confirmed]]
             if failure is not None:
                 await conn.execute(

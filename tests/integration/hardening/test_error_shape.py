@@ -5,6 +5,7 @@ same request), never a plain-text 500."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import asyncpg
 import httpx
@@ -66,7 +67,7 @@ async def test_no_free_pooled_connection_within_the_timeout_gives_503_and_stores
 ) -> None:
     """The stack's connection budget is exhausted: the one pooled connection is held."""
     officer = bearer(stack, Role.PROVINCE_OFFICER, PROVINCE)
-    budget = {"db_connection_budget": 8, "db_pool_timeout": 0.3}  # one pooled per service
+    budget: dict[str, Any] = {"db_connection_budget": 8, "db_pool_timeout": 0.3}  # one per service
     before = await count(stack, "registration", "facilities")
     async with running_service("registration", stack, **budget) as busy:
         engine = busy.app.state.runtime.engine  # type: ignore[attr-defined]
