@@ -27,6 +27,7 @@ from tests.e2e.console.conftest import (
     screenshot,
     serious_accessibility_violations,
     sign_in,
+    vietnamese_context,
 )
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 from tests.support.stack import bearer, eventually, scalar
@@ -115,11 +116,8 @@ async def contexts(browser: Browser, console: Settings) -> AsyncIterator[list[Br
     opened: list[BrowserContext] = []
 
     async def new() -> BrowserContext:
-        context = await browser.new_context(
-            base_url=console.base_url("console"),
-            locale="vi-VN",
-            viewport={"width": 1280, "height": 900},
-            accept_downloads=True,
+        context = await vietnamese_context(
+            browser, console.base_url("console"), accept_downloads=True
         )
         opened.append(context)
         return context
