@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
+from console.domain.collation import vietnamese_key
 from console.entrypoints.http.jury import rounds_in_scope
 from console.web.i18n import N_
 from console.web.nav import item
@@ -29,7 +30,7 @@ NAV = [
 Certifier = Annotated[Account, Depends(roles(Role.CERTIFIER, Role.MINISTRY))]
 DECISION_FIELDS = ["number", "decided_on", "issuer", "place", "signatory_title", "signatory_name"]
 CERTIFICATE_FILTERS = ("province", "level", "year", "status")
-CERTIFICATES_PER_PAGE = 50
+CERTIFICATES_PER_PAGE = 25
 
 
 @router.get("", response_class=HTMLResponse)
@@ -72,7 +73,7 @@ async def certificates_page(
         "found": found,
         "pages": pages,
         "query": query,
-        "provinces": sorted(provinces, key=lambda p: (not p["current"], p["name"])),
+        "provinces": sorted(provinces, key=lambda p: (not p["current"], vietnamese_key(p["name"]))),
         "province_names": {p["code"]: p["name"] for p in provinces},
     }
     return render(request, "certify/certificates.html", context, status=422 if errors else 200)
