@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from cnnt_shared.auth import Role
+from cnnt_shared.cli.scenario import build as demo_plan
 from cnnt_shared.contracts import (
     FacilityRef,
     ProductRef,
@@ -33,12 +34,20 @@ def ok(response: httpx.Response, status: int = 201) -> dict[str, Any]:
     return body
 
 
+# The demo's years: the console's demo acceptance test drives the demo's rounds (Đắk Lắk, Gia
+# Lai, Hà Nội, the region and the nation) in the run's shared database.
+DEMO_YEARS = frozenset(r.year for r in demo_plan().rounds)
+
+
 def a_spare_year() -> int:
     """A round year for tests that only need some year: never this one, which the console's
-    browser tests take from today's dates when an officer creates a round through the form."""
+    browser tests take from today's dates when an officer creates a round through the form,
+    nor one of the demo's."""
     this_year = datetime.now(UTC).year
-    year = 2000 + uuid.uuid4().int % 101
-    return year if year != this_year else year + 1
+    while True:
+        year = 2000 + uuid.uuid4().int % 101
+        if year != this_year and year not in DEMO_YEARS:
+            return year
 
 
 async def open_provincial_round(
