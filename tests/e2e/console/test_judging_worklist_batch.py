@@ -135,7 +135,7 @@ async def test_one_submission_sent_twice_stores_each_sheet_once(
     member = await member_id(console, round_, "b")
     await sign_in(page, round_.judges["b"].username)
     await page.goto(f"/judging/{round_.id}/batch")
-    form: dict[str, str] = {}
+    form: dict[str, str | float | bool] = {}
     for hidden in await page.locator("#batch form input[type=hidden]").all():
         form[str(await hidden.get_attribute("name"))] = str(await hidden.get_attribute("value"))
     first_key = form["idempotency_key"]

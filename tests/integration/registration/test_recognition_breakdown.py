@@ -71,7 +71,7 @@ async def test_recognitions_per_group_and_per_province_roll_up_and_leave_revoked
         for event in [*events, revocation]:
             await publish(stack, event)
             await recorded(stack, event)
-        params = {"scope": "thai-nguyen", "from_year": year, "to_year": year}
+        params: dict[str, str | int] = {"scope": "thai-nguyen", "from_year": year, "to_year": year}
         found = ok(
             await client.get(
                 "/api/v1/reports/recognition/breakdown", params=params, headers=ministry(stack)
