@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Date inputs are drawn in Chromium's own language (dd/mm/yyyy for vi), which needs Debian's
+    # chromium-l10n; without it Chromium has only en-US and draws mm/dd/yyyy.
+    "--lang=vi-VN",
 ]
 SCREENSHOTS = Path("out/screenshots")
 PASSWORD = "mat-khau-thu-nghiem-1"
