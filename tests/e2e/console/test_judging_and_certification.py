@@ -84,7 +84,10 @@ async def judged_round(console: Settings, console_db: AsyncEngine) -> Round:
     certifier = await an_account(console_db, f"cq-{run}", "certifier", PROVINCE, "Phạm Văn Minh")
     officer = bearer(console, Role.PROVINCE_OFFICER, PROVINCE)
     async with httpx.AsyncClient(base_url=console.base_url("registration")) as registration:
-        round_ = await open_provincial_round(registration, console, PROVINCE)
+        # Its certificates must still be valid today: the certifier revokes one.
+        round_ = await open_provincial_round(
+            registration, console, PROVINCE, certificates_valid_today=True
+        )
         for product_name in PRODUCTS:
             _, product = await facility_with_product(
                 registration, console, PROVINCE, f"Cơ sở {product_name} {run}", product_name

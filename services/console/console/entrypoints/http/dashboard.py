@@ -32,6 +32,7 @@ router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 NAV = [item(N_("National dashboard"), "/dashboard", Role.MINISTRY)]
 Ministry = Annotated[Account, Depends(roles(Role.MINISTRY))]
 YEARS_SHOWN = 5
+FIRST_YEAR = 2000  # the services' reports start there
 ROUNDS = "/api/v1/rounds"
 LEVELS = [level.value for level in sorted(Level, key=lambda lv: lv.rank)]
 
@@ -145,11 +146,11 @@ async def dashboard(
     request: Request,
     _: Ministry,
     services: ServicesDep,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=2100)] = None,
     province: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     shown = year or await _latest_year(services)
-    first = shown - YEARS_SHOWN + 1
+    first = max(shown - YEARS_SHOWN + 1, FIRST_YEAR)
     provinces, breakdown, this_year, *per_region = await asyncio.gather(
         services.json("GET", "registration", "/api/v1/provinces"),
         _breakdown(services, first, shown),
