@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from cnnt_shared.auth import Role
+from cnnt_shared.cli.scenario import build as demo_plan
 from cnnt_shared.contracts import (
     FacilityRef,
     ProductRef,
@@ -33,24 +34,42 @@ def ok(response: httpx.Response, status: int = 201) -> dict[str, Any]:
     return body
 
 
-def a_spare_year() -> int:
+# The demo's years: the console's demo acceptance test drives the demo's rounds (Đắk Lắk, Gia
+# Lai, Hà Nội, the region and the nation) in the run's shared database.
+DEMO_YEARS = frozenset(r.year for r in demo_plan().rounds)
+
+
+def a_spare_year(*, after: int = 1999) -> int:
     """A round year for tests that only need some year: never this one, which the console's
-    browser tests take from today's dates when an officer creates a round through the form."""
+    browser tests take from today's dates when an officer creates a round through the form,
+    nor one of the demo's; ``after`` a given year (a later one keeps its certificates valid
+    today: the recognition's validity window runs from the round's year)."""
     this_year = datetime.now(UTC).year
-    year = 2000 + uuid.uuid4().int % 101
-    return year if year != this_year else year + 1
+    while True:
+        year = after + 1 + uuid.uuid4().int % (2100 - after)
+        if year != this_year and year not in DEMO_YEARS:
+            return year
 
 
 async def open_provincial_round(
-    client: httpx.AsyncClient, settings: Settings, province: str, year: int | None = None
+    client: httpx.AsyncClient,
+    settings: Settings,
+    province: str,
+    year: int | None = None,
+    *,
+    certificates_valid_today: bool = False,
 ) -> dict[str, Any]:
     headers = bearer(settings, Role.PROVINCE_OFFICER, province)
     today = datetime.now(UTC).date()
+
+    def spare() -> int:
+        return a_spare_year(after=today.year if certificates_valid_today else 1999)
+
     body = {
         "name": f"Bình chọn sản phẩm CNNT tiêu biểu tỉnh {province}",
         "level": "provincial",
         "scope_code": province,
-        "year": year or a_spare_year(),
+        "year": year or spare(),
         "opens_on": str(today - timedelta(days=1)),
         "closes_on": str(today + timedelta(days=30)),
     }
@@ -59,7 +78,7 @@ async def open_provincial_round(
     for _ in range(50):
         if year is not None or response.status_code != 409:
             break
-        body["year"] = a_spare_year()
+        body["year"] = spare()
         response = await client.post("/api/v1/rounds", json=body, headers=headers)
     created = ok(response)
     return ok(await client.post(f"/api/v1/rounds/{created['id']}/open", headers=headers), 200)

@@ -239,23 +239,30 @@ class Programme:
         )
         judges = [m["id"] for m in jury["members"]]
 
-        async def score(judge: str, offset: Decimal, entry_id: str, entry: Entry) -> None:
-            body = {
-                "entry_id": entry_id,
-                "scores": sheet(entry.mean, offset),
-                "request_id": f"{judge}:{entry_id}",
-            }
-            await self.call(
-                "POST", "evaluation", "/score-sheets", self.token(Role.JUDGE, judge), json=body
+        async def score(judge: str, offset: Decimal) -> None:
+            """The judge's whole worklist in one request, as a judge saves it in the console;
+            each sheet keeps its own request id, so a retry stores nothing twice."""
+            sheets = [
+                {
+                    "entry_id": entry_id,
+                    "scores": sheet(entry.mean, offset),
+                    "request_id": f"{judge}:{entry_id}",
+                }
+                for entry_id, entry in zip(entry_ids, plan.entries, strict=True)
+            ]
+            answer = await self.call(
+                "POST",
+                "evaluation",
+                "/score-sheets/batch",
+                self.token(Role.JUDGE, judge),
+                json={"sheets": sheets},
             )
-            self.progress.advance(self.sheets)
+            if answer["refused"]:
+                raise DemoError(f"score sheets refused in {plan.name}: {answer['results']}")
+            self.progress.advance(self.sheets, len(sheets))
 
         await asyncio.gather(
-            *(
-                score(j, JUDGE_OFFSETS[i % len(JUDGE_OFFSETS)], eid, e)
-                for i, j in enumerate(judges)
-                for eid, e in zip(entry_ids, plan.entries, strict=True)
-            )
+            *(score(j, JUDGE_OFFSETS[i % len(JUDGE_OFFSETS)]) for i, j in enumerate(judges))
         )
         await self.call(
             "POST", "evaluation", f"/rounds/{round_id}/close-judging", ministry, json={}

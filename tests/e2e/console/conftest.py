@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_shared.cli.services import installed_web_apps, load_spec, load_web_app
@@ -30,9 +30,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Date inputs are drawn in Chromium's own language (dd/mm/yyyy for vi), which needs Debian's
+    # chromium-l10n; without it Chromium has only en-US and draws mm/dd/yyyy.
+    "--lang=vi-VN",
 ]
 SCREENSHOTS = Path("out/screenshots")
 PASSWORD = "mat-khau-thu-nghiem-1"
+# A Vietnamese user's browser: date inputs, number formats and the clock as they see them.
+VIETNAMESE: dict[str, Any] = {"locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 
 
 @asynccontextmanager
@@ -93,13 +98,16 @@ async def browser() -> AsyncIterator[Browser]:
         await launched.close()
 
 
+async def vietnamese_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
+    """A browser context as a Vietnamese user's: vi-VN locale, Vietnam's time zone."""
+    return await browser.new_context(
+        base_url=base_url, viewport={"width": 1280, "height": 900}, **VIETNAMESE, **options
+    )
+
+
 @pytest.fixture
 async def page(browser: Browser, console: Settings) -> AsyncIterator[Page]:
-    context = await browser.new_context(
-        base_url=console.base_url("console"),
-        locale="vi-VN",
-        viewport={"width": 1280, "height": 900},
-    )
+    context = await vietnamese_context(browser, console.base_url("console"))
     opened = await context.new_page()
     yield opened
     await context.close()

@@ -7,6 +7,7 @@ import pytest
 from playwright.async_api import Browser, Route, expect
 
 from cnnt_shared.settings import Settings
+from tests.e2e.console.conftest import vietnamese_context
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +17,7 @@ async def test_the_api_pages_render_from_the_services_own_assets(
     browser: Browser, console: Settings, service: str
 ) -> None:
     base = console.base_url(service)
-    context = await browser.new_context(base_url=base)
+    context = await vietnamese_context(browser, base)
     elsewhere: list[str] = []
 
     async def only_the_service(route: Route) -> None:

@@ -27,6 +27,7 @@ from tests.e2e.console.conftest import (
     screenshot,
     serious_accessibility_violations,
     sign_in,
+    vietnamese_context,
 )
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 from tests.support.stack import bearer, eventually, scalar
@@ -83,7 +84,10 @@ async def judged_round(console: Settings, console_db: AsyncEngine) -> Round:
     certifier = await an_account(console_db, f"cq-{run}", "certifier", PROVINCE, "Phạm Văn Minh")
     officer = bearer(console, Role.PROVINCE_OFFICER, PROVINCE)
     async with httpx.AsyncClient(base_url=console.base_url("registration")) as registration:
-        round_ = await open_provincial_round(registration, console, PROVINCE)
+        # Its certificates must still be valid today: the certifier revokes one.
+        round_ = await open_provincial_round(
+            registration, console, PROVINCE, certificates_valid_today=True
+        )
         for product_name in PRODUCTS:
             _, product = await facility_with_product(
                 registration, console, PROVINCE, f"Cơ sở {product_name} {run}", product_name
@@ -115,11 +119,8 @@ async def contexts(browser: Browser, console: Settings) -> AsyncIterator[list[Br
     opened: list[BrowserContext] = []
 
     async def new() -> BrowserContext:
-        context = await browser.new_context(
-            base_url=console.base_url("console"),
-            locale="vi-VN",
-            viewport={"width": 1280, "height": 900},
-            accept_downloads=True,
+        context = await vietnamese_context(
+            browser, console.base_url("console"), accept_downloads=True
         )
         opened.append(context)
         return context

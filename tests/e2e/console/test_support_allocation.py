@@ -19,6 +19,7 @@ from tests.e2e.console.conftest import (
     screenshot,
     serious_accessibility_violations,
     sign_in,
+    vietnamese_context,
 )
 from tests.support.khuyen_cong import apply, officer, open_scheme, recognized
 from tests.support.scenario import ok
@@ -178,7 +179,7 @@ async def test_a_plan_that_changed_after_its_preview_is_refused_and_the_ministry
     await expect(page.get_by_text("Chưa có khoản hỗ trợ nào.")).to_be_visible()
 
     await an_account(console_db, "bo.khuyencong", "ministry", "VN", "Đỗ Minh Bộ")
-    context = await browser.new_context(base_url=console.base_url("console"), locale="vi-VN")
+    context = await vietnamese_context(browser, console.base_url("console"))
     ministry = await context.new_page()
     try:
         await sign_in(ministry, "bo.khuyencong")

@@ -4,11 +4,17 @@ it puts side by side what the service answers)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from console.web.services import Services
+from console.web.errors import error_message
+from console.web.i18n import gettext
+from console.web.services import ServiceRefused, Services
+
+CRITERIA = ("market", "technical", "culture", "other")  # the order of the score sheet
 
 
 @dataclass
@@ -90,3 +96,155 @@ async def spread_sheets(
         e: [s["latest"] for s in sheets if (s["member_id"], e) not in barred]
         for e, sheets in zip(entry_ids, found, strict=True)
     }
+
+
+# The whole worklist in one request (evaluation's POST /score-sheets/batch).
+SCORABLE = ("to_score", "scored")
+
+
+@dataclass
+class BatchRow:
+    """One line of the worklist form: what the judge typed (or their latest sheet), and after
+    a save its outcome — ``saved`` with the revision evaluation stored, or the refusals by
+    criterion (``_row`` for one that names none)."""
+
+    item: WorkItem
+    values: dict[str, str]
+    comment: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    outcome: str | None = None  # saved, refused, not_saved (the request as a whole refused)
+    revision: dict[str, Any] | None = None
+
+    @property
+    def entry_id(self) -> str:
+        return str(self.item.entry["id"])
+
+
+def _typed_number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _latest_values(item: WorkItem, criteria: Sequence[str]) -> dict[str, str]:
+    latest = item.latest or {}
+    return {c: _plain(latest[c]) if c in latest else "" for c in criteria}
+
+
+def _plain(value: Any) -> str:
+    """A stored score as the judge types it: ``32`` or ``32.5``, not ``32.0``."""
+    number = Decimal(str(value))
+    return str(number.quantize(Decimal(1))) if number == number.to_integral() else str(number)
+
+
+def batch_rows(items: list[WorkItem], posted: list[BatchRow]) -> list[BatchRow]:
+    """The form's lines in the worklist's order: a posted line that was refused (or not saved)
+    keeps what the judge typed; the others show the judge's latest sheet as it stands now."""
+    by_entry = {r.entry_id: r for r in posted}
+    rows = []
+    for item in items:
+        if item.status not in SCORABLE:
+            continue
+        before = by_entry.get(str(item.entry["id"]))
+        if before is not None and before.outcome in ("refused", "not_saved"):
+            rows.append(
+                BatchRow(item, before.values, before.comment, before.errors, before.outcome)
+            )
+            continue
+        latest = item.latest or {}
+        row = BatchRow(item, _latest_values(item, CRITERIA), str(latest.get("comment", "")))
+        if before is not None and before.outcome == "saved":
+            row.outcome, row.revision = "saved", before.revision
+        rows.append(row)
+    return rows
+
+
+def sheets_to_send(
+    items: list[WorkItem], typed: Mapping[str, str], criteria: Sequence[str]
+) -> tuple[list[BatchRow], list[dict[str, Any]]]:
+    """The posted lines, and the sheets to send: a line to score that the judge filled in, a
+    scored line the judge changed. A score that is blank or not a number is refused here, on
+    its own line, as evaluation would (its batch refuses such a request as a whole); the rules
+    of the sheet (maxima, half points) are evaluation's to apply."""
+    rows: list[BatchRow] = []
+    body: list[dict[str, Any]] = []
+    for item in items:
+        entry_id = str(item.entry["id"])
+        if item.status not in SCORABLE or f"{criteria[0]}-{entry_id}" not in typed:
+            continue
+        values = {c: typed.get(f"{c}-{entry_id}", "").strip() for c in criteria}
+        comment = typed.get(f"comment-{entry_id}", "").strip()
+        row = BatchRow(item, values, comment)
+        rows.append(row)
+        if item.status == "to_score" and not any(values.values()) and not comment:
+            continue  # not filled in: nothing to save
+        numbers = {c: _typed_number(v) for c, v in values.items()}
+        if item.latest is not None and comment == str(item.latest.get("comment", "")):
+            stored = {c: Decimal(str(item.latest[c])) for c in criteria}
+            if numbers == stored:
+                continue  # the judge's latest sheet, unchanged: no new revision
+        for c, v in values.items():
+            if not v:
+                row.errors[c] = error_message("invalid_missing")
+            elif numbers[c] is None:
+                row.errors[c] = error_message("score_not_a_number")
+        if row.errors:
+            row.outcome = "refused"
+            continue
+        scores = {c: str(numbers[c]) for c in criteria}
+        body.append({"entry_id": entry_id, "scores": scores, "comment": comment})
+    return rows, body
+
+
+def _criterion(api_field: str | None, criteria: Sequence[str]) -> str:
+    name = (api_field or "").rsplit(".", 1)[-1]
+    return name if name in (*criteria, "comment") else "_row"
+
+
+def outcomes_of(answer: Mapping[str, Any], rows: list[BatchRow]) -> None:
+    """Each sheet's answer onto its line: saved with its revision, or refused by criterion."""
+    by_entry = {r.entry_id: r for r in rows}
+    for result in answer["results"]:
+        row = by_entry[str(result["entry_id"])]
+        if result["status"] == "accepted":
+            row.outcome, row.revision = "saved", result["revision"]
+        else:
+            row.outcome = "refused"
+            where = _criterion(result.get("field"), CRITERIA)
+            row.errors[where] = error_message(str(result["code"]), result.get("message"))
+
+
+def refusal_of_batch(
+    refused: ServiceRefused,
+    rows: list[BatchRow],
+    body: list[dict[str, Any]],
+    criteria: Sequence[str],
+) -> dict[str, str]:
+    """A refusal of the whole request (nothing stored): the problems evaluation names by sheet
+    (``sheets.3.comment``) go on their line; the rest is said at the top of the form."""
+    by_entry = {r.entry_id: r for r in rows}
+    sent = [by_entry[str(s["entry_id"])] for s in body]
+    for row in sent:
+        row.outcome = "not_saved"
+    problems = [
+        (str(d.get("field") or ""), str(d.get("code") or ""), str(d.get("message") or ""))
+        for d in refused.details
+    ] or [(refused.field or "", refused.code, refused.message)]
+    general = ""
+    for api_field, code, message in problems:
+        parts = api_field.split(".")
+        if (
+            len(parts) > 2
+            and parts[0] == "sheets"
+            and parts[1].isdigit()
+            and int(parts[1]) < len(sent)
+        ):
+            row = sent[int(parts[1])]
+            row.outcome = "refused"
+            row.errors.setdefault(_criterion(api_field, criteria), error_message(code, message))
+        elif not general:
+            general = error_message(code, message)
+    nothing = gettext("Nothing was saved: correct the marked lines and save again.")
+    return {"_form": f"{general} {nothing}".strip()}

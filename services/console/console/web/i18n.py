@@ -93,3 +93,15 @@ def moment(value: datetime | str | None) -> str:
     return format_datetime(
         value, f"{DATE_PATTERN} HH:mm", tzinfo=VIETNAM, locale=LOCALES[language.get()]
     )
+
+
+def updated(value: datetime | str | None) -> str:
+    """When figures were last updated, clock first as Vietnamese write it: ``HH:mm dd/MM/yyyy``
+    (Vietnam's time)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime(
+        value, f"HH:mm {DATE_PATTERN}", tzinfo=VIETNAM, locale=LOCALES[language.get()]
+    )

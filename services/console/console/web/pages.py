@@ -31,7 +31,13 @@ def build_templates(nav: Sequence[NavItem]) -> Jinja2Blocks:
     )
     templates = Jinja2Blocks(env=env)
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(money=i18n.money, number=i18n.number, day=i18n.day, moment=i18n.moment)
+    env.filters.update(
+        money=i18n.money,
+        number=i18n.number,
+        day=i18n.day,
+        moment=i18n.moment,
+        updated=i18n.updated,
+    )
     env.globals.update(
         error_message=error_message, label=label, options=options, all_nav=tuple(nav)
     )

@@ -12,6 +12,7 @@ from cnnt_shared import labels
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
 from cnnt_shared.service import UowDep
+from registration.service_layer.breakdown import recognition_breakdown
 from registration.service_layer.reports import recognition_report, report_freshness
 
 COLUMNS = [
@@ -63,5 +64,27 @@ def build_router() -> APIRouter:
         response = table_response(COLUMNS, rows, format, name)
         response.headers.update(fresh.headers())
         return response
+
+    @router.get(
+        "/reports/recognition/breakdown",
+        summary="Products recognised per product group, level and year, and per province",
+        description="Recognitions not revoked, distinct products per cell: `groups` per product "
+        "group, level and year; `provinces` per 2025 unit and level over the whole period. "
+        "`as_of` and `received_as_of` as for `/reports/recognition`.",
+        response_model=None,
+    )
+    async def breakdown(
+        uow: UowDep,
+        _: CurrentPrincipal,
+        from_year: Annotated[int, Query(ge=2000, le=2100)],
+        to_year: Annotated[int, Query(ge=2000, le=2100)],
+        scope: Annotated[
+            str, Query(description="Province code, region, or VN", examples=["VN"])
+        ] = "VN",
+    ) -> Any:
+        result = await recognition_breakdown(uow, scope, from_year, to_year)
+        fresh = await report_freshness(uow)
+        body = jsonable_encoder({**result, **fresh.body()})
+        return JSONResponse(body, headers=fresh.headers())
 
     return router

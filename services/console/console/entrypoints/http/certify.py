@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
+from console.domain.collation import vietnamese_key
 from console.entrypoints.http.jury import rounds_in_scope
 from console.web.i18n import N_
 from console.web.nav import item
@@ -21,14 +23,60 @@ from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/certification", tags=["certification"])
-NAV = [item(N_("Results and certificates"), "/certification", Role.CERTIFIER, Role.MINISTRY)]
+NAV = [
+    item(N_("Results and certificates"), "/certification", Role.CERTIFIER, Role.MINISTRY),
+    item(N_("Certificates"), "/certification/certificates", Role.CERTIFIER, Role.MINISTRY),
+]
 Certifier = Annotated[Account, Depends(roles(Role.CERTIFIER, Role.MINISTRY))]
 DECISION_FIELDS = ["number", "decided_on", "issuer", "place", "signatory_title", "signatory_name"]
+CERTIFICATE_FILTERS = ("province", "level", "year", "status")
+CERTIFICATES_PER_PAGE = 25
 
 
 @router.get("", response_class=HTMLResponse)
 async def rounds_page(request: Request, _: Certifier, services: ServicesDep) -> Response:
     return render(request, "certify/rounds.html", {"rounds": await rounds_in_scope(services)})
+
+
+# Before "/{round_id}": a round id is a UUID, and FastAPI would refuse "certificates" as one.
+@router.get("/certificates", response_class=HTMLResponse)
+async def certificates_page(
+    request: Request,
+    _: Certifier,
+    services: ServicesDep,
+    province: Annotated[str, Query(max_length=40)] = "",
+    level: Annotated[str, Query(max_length=20)] = "",
+    year: Annotated[str, Query(max_length=10)] = "",
+    status: Annotated[str, Query(max_length=20)] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    """Every certificate certification lists, filtered as its ``GET /certificates`` filters
+    (province as recorded or a current unit, level, round year, standing), a page at a time;
+    the figures are the service's own (its total, its page)."""
+    form = {"province": province, "level": level, "year": year.strip(), "status": status}
+    params: dict[str, Any] = {k: v for k, v in form.items() if v}
+    params |= {"page": page, "size": CERTIFICATES_PER_PAGE}
+    provinces = await services.json("GET", "registration", "/api/v1/provinces")
+    errors: dict[str, str] = {}
+    found: dict[str, Any] = {"items": [], "total": 0, "page": page, "size": CERTIFICATES_PER_PAGE}
+    try:
+        found = await services.json("GET", "certification", "/api/v1/certificates", params=params)
+    except ServiceRefused as refused:
+        if refused.status != 422:
+            raise
+        errors = field_errors(refused, list(CERTIFICATE_FILTERS))
+    pages = max(1, -(-int(found["total"]) // CERTIFICATES_PER_PAGE))
+    query = urlencode({k: v for k, v in form.items() if v})
+    context = {
+        "form": form,
+        "errors": errors,
+        "found": found,
+        "pages": pages,
+        "query": query,
+        "provinces": sorted(provinces, key=lambda p: (not p["current"], vietnamese_key(p["name"]))),
+        "province_names": {p["code"]: p["name"] for p in provinces},
+    }
+    return render(request, "certify/certificates.html", context, status=422 if errors else 200)
 
 
 async def _context(services: Services, round_id: UUID) -> dict[str, Any]:

@@ -1,6 +1,9 @@
-"""The ministry's national dashboard: products recognised per region and year, and the latest
-year's provincial rounds across provinces (status, entries), with the moment the figures were
-computed. Figures come from registration's report and round APIs, asked when the page loads."""
+"""The ministry's national dashboard: products recognised per region and year, per product group
+and year, and per province over the five years shown (a province's full figures beside, the same
+as its report and ``cnnt report``'s), and the latest year's provincial rounds across provinces
+(status, entries, recognised), with the time the figures were last updated — the last event the
+services' reports include. Figures come from registration's report and round APIs (and support's
+for a province's khuyến công), asked when the page loads."""
 
 from __future__ import annotations
 
@@ -11,11 +14,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cnnt_shared.cli import report as reports
+from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
 from console.domain.charts import bar_chart
-from console.entrypoints.http.reports import REGION_NAMES
+from console.domain.collation import vietnamese_key
+from console.entrypoints.http.reports import REGION_NAMES, report_for
 from console.web.i18n import N_
+from console.web.labels import LABELS
 from console.web.nav import item
 from console.web.pages import render
 from console.web.services import Services, ServicesDep
@@ -25,7 +32,13 @@ router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 NAV = [item(N_("National dashboard"), "/dashboard", Role.MINISTRY)]
 Ministry = Annotated[Account, Depends(roles(Role.MINISTRY))]
 YEARS_SHOWN = 5
+FIRST_YEAR = 2000  # the services' reports start there
 ROUNDS = "/api/v1/rounds"
+LEVELS = [level.value for level in sorted(Level, key=lambda lv: lv.rank)]
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 async def _latest_year(services: Services) -> int:
@@ -36,28 +49,64 @@ async def _latest_year(services: Services) -> int:
     return int(latest["items"][0]["year"]) if latest["items"] else datetime.now(UTC).year
 
 
-async def _recognised_per_year(services: Services, region: str, first: int, last: int) -> list[int]:
-    report = await services.json(
+async def _region_report(services: Services, region: str, first: int, last: int) -> Any:
+    return await services.json(
         "GET",
         "registration",
         "/api/v1/reports/recognition",
         params={"scope": region, "from_year": first, "to_year": last},
     )
-    per_year = {y: 0 for y in range(first, last + 1)}
-    for row in report["by_year"]:
+
+
+def _per_year(rows: list[dict[str, Any]], first: int, last: int) -> list[int]:
+    """Products recognised per year, every level added up (as the region rows count them)."""
+    per_year = dict.fromkeys(range(first, last + 1), 0)
+    for row in rows:
         per_year[row["year"]] += row["recognised"]
     return list(per_year.values())
 
 
-async def _progress(services: Services, year: int) -> list[dict[str, Any]]:
-    """Each province's provincial round of ``year``: its status and entries standing."""
-    rounds, provinces = await asyncio.gather(
-        services.json(
-            "GET", "registration", ROUNDS, params={"level": "provincial", "year": year, "size": 500}
-        ),
-        services.json("GET", "registration", "/api/v1/provinces"),
+async def _breakdown(services: Services, first: int, last: int) -> Any:
+    return await services.json(
+        "GET",
+        "registration",
+        "/api/v1/reports/recognition/breakdown",
+        params={"scope": "VN", "from_year": first, "to_year": last},
     )
-    names = {p["code"]: p["name"] for p in provinces}
+
+
+def _per_group(breakdown: dict[str, Any], first: int, last: int) -> dict[str, list[int]]:
+    """Products recognised per product group and year, every level added up; every group
+    shown, with or without recognitions."""
+    rows = breakdown["groups"]
+    return {
+        code: _per_year([r for r in rows if r["product_group"] == code], first, last)
+        for code in LABELS["product_group"]
+    }
+
+
+def _per_province(breakdown: dict[str, Any], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Each province (2025 unit) with a recognition in the span: products per level, total."""
+    found: dict[str, dict[str, int]] = {}
+    for row in breakdown["provinces"]:
+        found.setdefault(row["province_code"], dict.fromkeys(LEVELS, 0))[row["level"]] = row[
+            "recognised"
+        ]
+    lines = [
+        {"code": code, "name": names.get(code, code), "levels": per_level}
+        for code, per_level in found.items()
+    ]
+    return sorted(lines, key=lambda line: vietnamese_key(str(line["name"])))
+
+
+async def _progress(
+    services: Services, year: int, names: dict[str, str], recognised: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Each province's provincial round of ``year``: its status, entries standing, and the
+    products it recognised so far."""
+    rounds = await services.json(
+        "GET", "registration", ROUNDS, params={"level": "provincial", "year": year, "size": 500}
+    )
     counts = await asyncio.gather(
         *(
             services.json("GET", "registration", f"{ROUNDS}/{r['id']}/entries", params={"size": 1})
@@ -70,10 +119,26 @@ async def _progress(services: Services, year: int) -> list[dict[str, Any]]:
             "status": r["status"],
             "entries": c["total"],
             "closes_on": r["closes_on"],
+            "recognised": recognised.get(r["scope_code"], 0),
         }
         for r, c in zip(rounds["items"], counts, strict=True)
     ]
-    return sorted(rows, key=lambda row: str(row["province"]))
+    return sorted(rows, key=lambda row: vietnamese_key(str(row["province"])))
+
+
+async def _province_figures(
+    services: Services, province: str, first: int, last: int
+) -> dict[str, Any]:
+    """A province's figures as its report page and ``cnnt report`` give them."""
+    report = await report_for(services, province, first, last)
+    return {
+        "report": report,
+        "recognition_headers": reports.RECOGNITION_HEADERS,
+        "recognition_rows": report.recognition_rows(),
+        "support_headers": reports.SUPPORT_HEADERS,
+        "support_rows": report.support_rows(),
+        "query": f"scope={province}&from_year={first}&to_year={last}",
+    }
 
 
 @router.get("", response_class=HTMLResponse)
@@ -81,21 +146,45 @@ async def dashboard(
     request: Request,
     _: Ministry,
     services: ServicesDep,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=2100)] = None,
+    province: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     shown = year or await _latest_year(services)
-    first = shown - YEARS_SHOWN + 1
-    per_region = await asyncio.gather(
-        *(_recognised_per_year(services, r.value, first, shown) for r in REGION_NAMES)
+    first = max(shown - YEARS_SHOWN + 1, FIRST_YEAR)
+    provinces, breakdown, this_year, *per_region = await asyncio.gather(
+        services.json("GET", "registration", "/api/v1/provinces"),
+        _breakdown(services, first, shown),
+        _breakdown(services, shown, shown),
+        *(_region_report(services, r.value, first, shown) for r in REGION_NAMES),
     )
-    regions = dict(zip(REGION_NAMES.values(), per_region, strict=True))
+    names = {p["code"]: p["name"] for p in provinces}
+    regions = {
+        name: _per_year(found["by_year"], first, shown)
+        for name, found in zip(REGION_NAMES.values(), per_region, strict=True)
+    }
+    groups = _per_group(breakdown, first, shown)
     years = [str(y) for y in range(first, shown + 1)]
-    context = {
+    provincial_now = {
+        r["province_code"]: r["recognised"]
+        for r in this_year["provinces"]
+        if r["level"] == Level.PROVINCIAL.value
+    }
+    context: dict[str, Any] = {
         "year": shown,
         "years": years,
         "regions": regions,
         "chart": bar_chart(years, regions),
-        "progress": await _progress(services, shown),
-        "computed_at": datetime.now(UTC),
+        "groups": groups,
+        "provinces": _per_province(breakdown, names),
+        "levels": LEVELS,
+        "progress": await _progress(services, shown, names, provincial_now),
+        "chosen": province,
     }
+    moments = [_moment(found.get("as_of")) for found in (breakdown, this_year, *per_region)]
+    if province:
+        figures = await _province_figures(services, province, first, shown)
+        context |= figures
+        moments += [figures["report"].recognition_as_of]
+    # The last event any of these figures includes; none yet: the moment they were computed.
+    context["updated_at"] = max((m for m in moments if m), default=datetime.now(UTC))
     return render(request, "dashboard/index.html", context)

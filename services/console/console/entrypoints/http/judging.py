@@ -1,17 +1,26 @@
 """The judge's pages (thành viên hội đồng bình chọn): my worklist, the score sheet
-(saved one at a time without a page reload), my revisions and a conflict of interest."""
+(saved one at a time without a page reload), the whole worklist filled and saved in one
+request, my revisions and a conflict of interest."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
-from console.service_layer.judging import worklist
+from console.service_layer.judging import (
+    CRITERIA,
+    BatchRow,
+    batch_rows,
+    outcomes_of,
+    refusal_of_batch,
+    sheets_to_send,
+    worklist,
+)
 from console.web.pages import field_errors, is_htmx, render
 from console.web.seats import seat
 from console.web.services import ServiceRefused, Services, ServicesDep
@@ -19,8 +28,8 @@ from console.web.session import roles
 
 router = APIRouter(prefix="/judging", tags=["judging"])
 Judge = Annotated[Account, Depends(roles(Role.JUDGE))]
-CRITERIA = ("market", "technical", "culture", "other")
 MAXIMA = {"market": 40, "technical": 40, "culture": 10, "other": 10}
+MAX_KEY = 120  # evaluation derives each sheet's request id from it (its limit is 160)
 
 
 @router.get("/{round_id}", response_class=HTMLResponse)
@@ -31,6 +40,82 @@ async def worklist_page(
     items = await worklist(seated, round_id, UUID(jury["member_id"]))
     context = {"jury": jury, "items": items, "round_id": round_id}
     return render(request, "judging/worklist.html", context)
+
+
+async def _batch_page(
+    request: Request,
+    services: Services,
+    round_id: UUID,
+    rows: list[BatchRow] | None = None,
+    *,
+    seated_on: tuple[Services, dict[str, Any]] | None = None,
+    errors: dict[str, str] | None = None,
+    saved: int | None = None,
+) -> Response:
+    """The worklist as one form; ``rows`` carry what the judge typed and each sheet's outcome
+    after a save (the others show where they stand now). A fresh Idempotency-Key per render:
+    one key per submission, so a double click or a retry of it stores nothing twice."""
+    seated, jury = seated_on or await seat(services, round_id)
+    items = await worklist(seated, round_id, UUID(jury["member_id"]))
+    shown = batch_rows(items, rows or [])
+    refused = sum(1 for r in shown if r.errors)
+    context = {
+        "jury": jury,
+        "round_id": round_id,
+        "rows": shown,
+        "barred": [i for i in items if i.status in ("conflict", "recused")],
+        "criteria": CRITERIA,
+        "maxima": MAXIMA,
+        "idempotency_key": str(uuid4()),
+        "errors": errors or {},
+        "saved": saved,
+        "refused": refused,
+    }
+    failed = bool(errors) or refused > 0
+    return render(
+        request,
+        "judging/batch.html",
+        context,
+        block="batch" if is_htmx(request) else None,
+        status=422 if failed else 200,
+    )
+
+
+@router.get("/{round_id}/batch", response_class=HTMLResponse)
+async def batch_page(request: Request, _: Judge, services: ServicesDep, round_id: UUID) -> Response:
+    return await _batch_page(request, services, round_id)
+
+
+@router.post("/{round_id}/batch", response_class=HTMLResponse)
+async def save_batch(request: Request, _: Judge, services: ServicesDep, round_id: UUID) -> Response:
+    """Every filled or changed line of the worklist in one ``POST /score-sheets/batch``; each
+    sheet saved or refused on its own, its refusal shown next to the criterion it names."""
+    form = await request.form()
+    typed = {k: v for k, v in form.items() if isinstance(v, str)}
+    seated_on = await seat(services, round_id)
+    seated, jury = seated_on
+    items = await worklist(seated, round_id, UUID(jury["member_id"]))
+    rows, body = sheets_to_send(items, typed, CRITERIA)
+    key = typed.get("idempotency_key", "").strip()[:MAX_KEY] or str(uuid4())
+    if not body:
+        return await _batch_page(request, services, round_id, rows, seated_on=seated_on, saved=0)
+    try:
+        answer = await seated.json(
+            "POST",
+            "evaluation",
+            "/api/v1/score-sheets/batch",
+            json={"sheets": body},
+            headers={"Idempotency-Key": key},
+        )
+    except ServiceRefused as refused:
+        errors = refusal_of_batch(refused, rows, body, CRITERIA)
+        return await _batch_page(
+            request, services, round_id, rows, seated_on=seated_on, errors=errors
+        )
+    outcomes_of(answer, rows)
+    return await _batch_page(
+        request, services, round_id, rows, seated_on=seated_on, saved=int(answer["accepted"])
+    )
 
 
 async def _sheet_context(
