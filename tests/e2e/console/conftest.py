@@ -4,6 +4,7 @@ console and the services running as processes in this run's private stack."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,10 +31,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    # Date inputs are drawn in Chromium's own language (dd/mm/yyyy for vi), which needs Debian's
-    # chromium-l10n; without it Chromium has only en-US and draws mm/dd/yyyy.
     "--lang=vi-VN",
 ]
+# Date inputs are drawn in Chromium's own UI language, not the page's locale: on Linux it
+# follows LANGUAGE (``--lang`` alone left them mm/dd/yyyy), and needs Debian's chromium-l10n
+# (without it Chromium has only en-US). With both: dd/mm/yyyy, as a Vietnamese user sees them.
+CHROMIUM_ENV = {**os.environ, "LANGUAGE": "vi", "LANG": "vi_VN.UTF-8"}
 SCREENSHOTS = Path("out/screenshots")
 PASSWORD = "mat-khau-thu-nghiem-1"
 # A Vietnamese user's browser: date inputs, number formats and the clock as they see them.
@@ -93,7 +96,9 @@ async def console_db(console: Settings) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture(scope="package")
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=CHROMIUM_ENV
+        )
         yield launched
         await launched.close()
 
