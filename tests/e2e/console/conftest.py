@@ -36,7 +36,11 @@ CHROMIUM_ARGS = [
 # Date inputs are drawn in Chromium's own UI language, not the page's locale: on Linux it
 # follows LANGUAGE (``--lang`` alone left them mm/dd/yyyy), and needs Debian's chromium-l10n
 # (without it Chromium has only en-US). With both: dd/mm/yyyy, as a Vietnamese user sees them.
-CHROMIUM_ENV = {**os.environ, "LANGUAGE": "vi", "LANG": "vi_VN.UTF-8"}
+CHROMIUM_ENV: dict[str, str | float | bool] = {
+    **os.environ,
+    "LANGUAGE": "vi",
+    "LANG": "vi_VN.UTF-8",
+}
 SCREENSHOTS = Path("out/screenshots")
 PASSWORD = "mat-khau-thu-nghiem-1"
 # A Vietnamese user's browser: date inputs, number formats and the clock as they see them.
