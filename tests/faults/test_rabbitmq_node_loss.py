@@ -97,7 +97,7 @@ class Run:
     sheets: int
     samples: list[Sample] = field(default_factory=list)
     accepted: int = 0
-    retried_requests: int = 0
+    retried: dict[str, int] = field(default_factory=dict)  # requests sent again, by why
     events: dict[str, float] = field(default_factory=dict)  # what happened when (s)
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -135,7 +135,7 @@ class Run:
             "timeline_seconds": self.events,
             "outbox_backlog_max": max(s.backlog for s in self.samples),
             "outbox_rows_failed_max": max(s.failing for s in self.samples),
-            "http_retried_requests": self.retried_requests,
+            "http_requests_sent_again": self.retried,
             **self.facts,
         }
 
@@ -208,9 +208,10 @@ async def stream(judged: JudgedRound, run: Run, started: float) -> None:
                         run.accepted += 1
                         return
                     assert response.status_code >= 500, response.text
-                except httpx.TransportError:
-                    pass
-                run.retried_requests += 1
+                    why = f"{response.status_code} {response.text[:200]}"
+                except httpx.TransportError as exc:
+                    why = type(exc).__name__
+                run.retried[why] = run.retried.get(why, 0) + 1
                 assert loop.time() < deadline, f"sheet {entry_id} not accepted in {WAIT}s"
                 await asyncio.sleep(0.5)
 
