@@ -15,7 +15,7 @@ Each time: every sheet counted exactly once in certification's tally (which judg
 as complete), evaluation's outbox drained, every dead-letter queue empty, and every event the
 outbox marks published is on the broker (a probe queue bound beside certification's holds it).
 The stall (the longest time the tally did not move while sheets were waiting) is measured and
-written to ``out/faults/<fault>.json``, never asserted: docs/cluster-faults.md records it.
+written to ``out/faults/<fault>.json``, never asserted: docs/scaling.md records it.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ signals a process this module did not start.
 The services reach the cluster the way a deployment does: through one address, a TCP load
 balancer (HAProxy, ``mode tcp``, round robin) that checks each node's AMQP port and sends new
 connections only to nodes that answer. A client whose node dies loses its connection and
-reconnects through the same address to a live node. See docs/cluster-faults.md.
+reconnects through the same address to a live node. See docs/scaling.md, "Losing a RabbitMQ node".
 """
 
 from __future__ import annotations
