@@ -8,7 +8,7 @@ COMPOSE_CMD ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker co
 COMPOSE ?= $(COMPOSE_CMD) -f deploy/docker-compose.yml --env-file deploy/.env
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions
+.PHONY: install run demo test faults lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions
 
 install: ## Create .venv with every service and the dev tools, exactly as locked
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -22,6 +22,9 @@ demo: install ## Start all four services and drive a demo round (DEMO_ARGS=--no-
 
 test: install ## Unit, contract, integration and end-to-end tests on the local PostgreSQL and RabbitMQ
 	$(UV) run pytest $(PYTEST_ARGS)
+
+faults: install ## RabbitMQ node loss under load: three nodes behind HAProxy (needs rabbitmq-server, haproxy); figures in out/faults/
+	$(UV) run pytest -m faults tests/faults $(PYTEST_ARGS)
 
 lint: install ## ruff, mypy and the architecture contracts (import-linter)
 	$(UV) run ruff check .

@@ -7,9 +7,12 @@ generic — broker, topology, relay, health, errors, docs — is built from it b
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, Request
 from faststream import AckPolicy
@@ -60,7 +63,7 @@ def build_broker(
 ) -> RabbitBroker:
     """The service's broker with its subscribers and documented publishers; not connected."""
     broker = RabbitBroker(
-        settings.amqp_url,
+        named_connection(settings.amqp_url, spec.name),
         default_channel=Channel(
             prefetch_count=settings.prefetch_count,
             publisher_confirms=True,
@@ -88,6 +91,20 @@ def build_broker(
             persist=True,
         )
     return broker
+
+
+def named_connection(amqp_url: str, service: str) -> str:
+    """``amqp_url`` with the connection's name (AMQP client property ``connection_name``):
+    ``<service> <host> pid <pid>``, so `rabbitmqctl list_connections name client_properties`
+    and the management UI say which service and process a connection belongs to, and which
+    node it landed on behind a load balancer (RUNBOOK: losing a RabbitMQ node). A ``name``
+    already in the URL is kept."""
+    parts = urlsplit(amqp_url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "name" for key, _ in query):
+        return amqp_url
+    query.append(("name", f"{service} {socket.gethostname()} pid {os.getpid()}"))
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @dataclass

@@ -16,7 +16,7 @@ from cnnt_shared.contracts import (
     RoundClosedData,
     RoundRef,
 )
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
+from cnnt_shared.messaging.topology import EVENTS_EXCHANGE, EVENTS_EXCHANGE_NAME
 from cnnt_shared.settings import Settings
 from tests.support.proxy import CuttableProxy
 from tests.support.scenario import (
@@ -222,3 +222,68 @@ async def test_the_relay_publishes_batches_with_pipelined_confirms_in_commit_ord
     assert [r["n"] for r in received] == list(range(450))
     assert received[0]["note"] == "Thứ tự – Đắk Lắk"
     assert unpublished == 0
+
+
+async def test_a_publish_the_broker_refuses_is_sent_again_on_a_new_channel(
+    stack: Settings,
+) -> None:
+    """A basic.nack leaves the row unpublished with its error, and the relay's next attempt
+    goes out on a reopened channel (a quorum queue's publishing state is per channel: see
+    docs/scaling.md, "Losing a RabbitMQ node"); once the broker takes it, it is published once."""
+    routing_key = f"test.refused_{uuid.uuid4().hex[:8]}.v1"
+    row = {
+        "event_id": uuid.uuid4(),
+        "event_type": "RefusedProbe",
+        "event_version": 1,
+        "routing_key": routing_key,
+        "occurred_at": datetime.now(UTC),
+        "correlation_id": uuid.uuid4(),
+        "payload": {"producer": "registration", "note": "Từ chối – Đắk Lắk"},
+    }
+    async with running_service("registration", stack) as registration, amqp(stack) as channel:
+        # A full queue that refuses publishes: the broker nacks what is routed to it.
+        full = await channel.declare_queue(
+            exclusive=True, arguments={"x-max-length": 0, "x-overflow": "reject-publish"}
+        )
+        await full.bind(EVENTS_EXCHANGE_NAME, routing_key=routing_key)
+        runtime = registration.app.state.runtime  # type: ignore[attr-defined]
+        exchange = await runtime.broker.declare_exchange(EVENTS_EXCHANGE)
+        before = await exchange.channel.get_underlay_channel()
+        async with runtime.engine.begin() as conn:
+            await conn.execute(runtime.spec.table("outbox").insert(), [row])
+        runtime.relay.wake()
+
+        async def refused() -> Any:
+            return await scalar(
+                stack,
+                "registration",
+                "SELECT last_error FROM registration.outbox WHERE event_id = :id",
+                id=row["event_id"],
+            )
+
+        assert "Nack" in str(await eventually(refused))
+
+        async def reopened() -> bool:
+            try:
+                now = await exchange.channel.get_underlay_channel()
+            except Exception:  # still reopening
+                return False
+            return now is not before and not now.is_closed
+
+        await eventually(reopened)
+        probe = await channel.declare_queue(exclusive=True)
+        await probe.bind(EVENTS_EXCHANGE_NAME, routing_key=routing_key)
+        await full.unbind(EVENTS_EXCHANGE_NAME, routing_key=routing_key)
+
+        async def published() -> Any:
+            return await scalar(
+                stack,
+                "registration",
+                "SELECT published_at FROM registration.outbox WHERE event_id = :id",
+                id=row["event_id"],
+            )
+
+        await eventually(published, timeout=60)
+        message = await probe.get(timeout=10)
+        assert message.message_id == str(row["event_id"])
+        assert await probe.get(fail=False) is None

@@ -65,8 +65,12 @@ def private_stack(**overrides: Any) -> Iterator[Settings]:
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     settings = Settings()
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    # A caller that brings its own broker (``amqp_url=…``, e.g. the fault tests' cluster)
+    # prepares its vhost itself: nothing is made on the machine's broker for it.
+    own_vhost = "amqp_url" not in overrides
+    if own_vhost:
+        rabbitmqctl("add_vhost", vhost)
+        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     try:
         asyncio.run(bootstrap.bootstrap(settings, components()))
         for name in components():
@@ -74,7 +78,8 @@ def private_stack(**overrides: Any) -> Iterator[Settings]:
         yield settings
     finally:
         asyncio.run(bootstrap.drop(settings, components()))
-        rabbitmqctl("delete_vhost", vhost)
+        if own_vhost:
+            rabbitmqctl("delete_vhost", vhost)
         shutil.rmtree(keys, ignore_errors=True)
         for k, v in saved.items():
             if v is None:

@@ -19,11 +19,13 @@ the trace context goes in the headers as FastStream's telemetry middleware would
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Sequence
 from typing import Any
 
 import aio_pika
+from aio_pika.exceptions import DeliveryError
 from faststream.rabbit import RabbitBroker
 from opentelemetry.trace import Tracer
 from sqlalchemy import Row
@@ -142,5 +144,20 @@ async def publish_in_order(
         raise
     for confirmed, outcome in enumerate(outcomes):
         if isinstance(outcome, BaseException):
+            if any(isinstance(o, DeliveryError) for o in outcomes):
+                await _start_afresh(channel)
             return confirmed, outcome
     return len(outcomes), None
+
+
+async def _start_afresh(channel: Any) -> None:
+    """After a publish the broker refused (``basic.nack``), close the channel, so the robust
+    channel reopens and the next attempt goes out on a new one.
+
+    RabbitMQ keeps a quorum queue's publishing state per channel. Once a leader was killed
+    mid-publish (``make faults``, docs/scaling.md "Losing a RabbitMQ node"), RabbitMQ 3.10 was
+    seen refusing every later publish on the channel that had been publishing to it, for as long
+    as the channel lived, while a new channel's publishes to the same queue were confirmed.
+    Every publish of this batch has had its outcome by now; those not confirmed are sent again."""
+    with contextlib.suppress(Exception):
+        await channel.close()
