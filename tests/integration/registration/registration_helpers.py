@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from cnnt_shared.auth import Role
+from cnnt_shared.clock import vietnam_date
 from cnnt_shared.contracts import (
     Envelope,
     FacilityRef,
@@ -142,3 +143,8 @@ async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
             return bool(pending[0][0] == 0)
 
         await eventually(drained)
+
+
+def on_vietnam_date(stamp: str) -> date:
+    """The day in Vietnam of an API timestamp (ISO 8601, UTC): what an officer calls its date."""
+    return vietnam_date(datetime.fromisoformat(stamp))

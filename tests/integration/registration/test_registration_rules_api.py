@@ -14,6 +14,7 @@ from tests.integration.registration.registration_helpers import (
     fetch,
     ministry,
     officer,
+    on_vietnam_date,
     serving,
 )
 from tests.support.scenario import DECLARED, facility_with_product, ok
@@ -139,7 +140,8 @@ async def test_registration_only_inside_the_window_and_backfill_only_for_the_min
         )
         assert error(outside, 422)["code"] == "outside_registration_window"
         entry = ok(await client.post(url, json=backfill, headers=ministry(stack)))
-        assert entry["registered_at"].startswith("2017-03-15")
+        # stamped on its day in Vietnam (in UTC it is the day before after 17:00)
+        assert on_vietnam_date(entry["registered_at"]) == date(2017, 3, 15)
 
 
 async def test_the_same_product_cannot_be_entered_twice_even_concurrently(
