@@ -8,13 +8,12 @@ within a version never break them.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Self
 from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
-
-from cnnt_shared.context import current_correlation_id
 
 Producer = Literal["registration", "evaluation", "certification", "support"]
 
@@ -23,6 +22,20 @@ class Contract(BaseModel):
     """Base of every contract model: unknown fields are ignored, instances are immutable."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# The flow (correlation id) of the work in hand. It lives with the envelope so the contracts need
+# nothing but pydantic; the services' runtime binds it per request and message (and to the logs).
+CORRELATION_ID: ContextVar[UUID | None] = ContextVar("correlation_id", default=None)
+
+
+def current_correlation_id() -> UUID:
+    """The correlation id of the current flow; a new flow starts when there is none."""
+    value = CORRELATION_ID.get()
+    if value is None:
+        value = uuid4()
+        CORRELATION_ID.set(value)
+    return value
 
 
 def utcnow() -> datetime:
