@@ -8,7 +8,7 @@ COMPOSE_CMD ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker co
 COMPOSE ?= $(COMPOSE_CMD) -f deploy/docker-compose.yml --env-file deploy/.env
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test faults lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions
+.PHONY: install run demo test faults lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions messages
 
 install: ## Create .venv with every service and the dev tools, exactly as locked
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -41,6 +41,11 @@ bench: install ## Benchmark: the national cycle against the raw floor (BENCH_ARG
 
 asyncapi: install ## Export the AsyncAPI document of all services to deploy/asyncapi/
 	$(UV) run cnnt asyncapi export
+
+messages: install ## Re-extract the console's catalogue template (locale/messages.pot) with its babel.cfg
+	cd services/console && $(UV) run pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project "CNNT console" --copyright-holder "Ministry of Industry and Trade" \
+		--msgid-bugs-address "" -o console/locale/messages.pot .
 
 definitions: install ## Export the RabbitMQ definitions (the topology the services declare) to deploy/rabbitmq/
 	$(UV) run cnnt topology export

@@ -17,6 +17,7 @@ from cnnt_shared.contracts import (
     ProductRegisteredData,
     RoundRef,
 )
+from cnnt_shared.reference import province_name
 from cnnt_shared.settings import Settings
 from tests.support.stack import bearer
 
@@ -51,6 +52,18 @@ def a_spare_year(*, after: int = 1999) -> int:
             return year
 
 
+# The centrally governed cities are "thành phố", every other unit a "tỉnh".
+CITIES = frozenset({"ha-noi", "hai-phong", "hue", "da-nang", "ho-chi-minh", "can-tho"})
+
+
+def round_name(province: str, year: int) -> str:
+    """A provincial round named as a province names it: "… tỉnh Đắk Lắk năm 2026"."""
+    name = province_name(province)
+    if not name.startswith("Thành phố"):
+        name = f"{'thành phố' if province in CITIES else 'tỉnh'} {name}"
+    return f"Bình chọn sản phẩm CNNT tiêu biểu {name} năm {year}"
+
+
 async def open_provincial_round(
     client: httpx.AsyncClient,
     settings: Settings,
@@ -65,11 +78,12 @@ async def open_provincial_round(
     def spare() -> int:
         return a_spare_year(after=today.year if certificates_valid_today else 1999)
 
+    first_year = year or spare()
     body = {
-        "name": f"Bình chọn sản phẩm CNNT tiêu biểu tỉnh {province}",
+        "name": round_name(province, first_year),
         "level": "provincial",
         "scope_code": province,
-        "year": year or spare(),
+        "year": first_year,
         "opens_on": str(today - timedelta(days=1)),
         "closes_on": str(today + timedelta(days=30)),
     }
@@ -78,7 +92,8 @@ async def open_provincial_round(
     for _ in range(50):
         if year is not None or response.status_code != 409:
             break
-        body["year"] = spare()
+        retry_year = spare()
+        body.update(year=retry_year, name=round_name(province, retry_year))
         response = await client.post("/api/v1/rounds", json=body, headers=headers)
     created = ok(response)
     return ok(await client.post(f"/api/v1/rounds/{created['id']}/open", headers=headers), 200)

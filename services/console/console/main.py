@@ -13,11 +13,14 @@ import structlog
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from opentelemetry.metrics import NoOpMeterProvider
+from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import text
 
 from cnnt_shared.db.engine import service_engine
 from cnnt_shared.logging import configure_logging
 from cnnt_shared.settings import Settings, get_settings
+from cnnt_shared.telemetry import Telemetry, setup_tracing
 from console.entrypoints.http import navigation, routers
 from console.entrypoints.http.auth import LANGUAGE_COOKIE
 from console.web import csrf, i18n
@@ -31,20 +34,28 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = structlog.get_logger("cnnt.console")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, tracer_provider: TracerProvider | None = None
+) -> FastAPI:
+    """The console; traced as the services are when tracing is on (cnnt_shared.telemetry), or
+    into ``tracer_provider`` when one is given (a test's in-memory exporter)."""
     settings = settings or get_settings()
+    telemetry = setup_tracing(settings, NAME, tracer_provider)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_format, settings.log_level, NAME)
+        telemetry.start()
         app.state.engine = service_engine(settings, NAME)
-        app.state.http = httpx.AsyncClient(timeout=30)
+        telemetry.instrument_engine(app.state.engine)
+        app.state.http = traced_client(httpx.AsyncClient(timeout=30), telemetry)
         log.info("service_started", service=NAME)
         try:
             yield
         finally:
             await app.state.http.aclose()
             await app.state.engine.dispose()
+            await telemetry.stop()
             log.info("service_stopped", service=NAME)
 
     csrf.configure(settings)
@@ -87,7 +98,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in routers():
         app.include_router(router)
+    telemetry.instrument_app(app)  # outermost: the request's log line carries its trace id
     return app
+
+
+def traced_client(client: httpx.AsyncClient, telemetry: Telemetry) -> httpx.AsyncClient:
+    """The console's one client to the services: with tracing on, each call is a client span
+    whose context travels in the request's ``traceparent``, so the service's spans continue the
+    page's trace instead of starting their own."""
+    if telemetry.provider is not None:
+        from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+        HTTPXClientInstrumentor.instrument_client(
+            client, tracer_provider=telemetry.provider, meter_provider=NoOpMeterProvider()
+        )
+    return client
 
 
 def _install_error_pages(app: FastAPI) -> None:

@@ -135,6 +135,21 @@ async def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     await page.get_by_role("button", name="Đăng nhập").click()
 
 
+async def open_area(page: Page, name: str, *, exact: bool = False) -> None:
+    """Follow the menu bar's link to an area, first opening the drop-down menu that holds it
+    when the signed-in role's areas are grouped (console/web/nav.py)."""
+    menu_bar = page.get_by_role("navigation", name="Trình đơn chính")
+    link = menu_bar.get_by_role("link", name=name, exact=exact)
+    if not await link.is_visible():
+        if await menu_bar.locator("details[open]").count():
+            await page.keyboard.press("Escape")  # another menu is open: close it first
+        holder = menu_bar.locator("details.dropdown:visible").filter(
+            has=page.get_by_role("link", name=name, exact=exact, include_hidden=True)
+        )
+        await holder.locator("summary").click()
+    await link.click()
+
+
 async def screenshot(page: Page, name: str) -> None:
     await asyncio.to_thread(SCREENSHOTS.mkdir, parents=True, exist_ok=True)
     await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -12,6 +12,7 @@ from cnnt_shared.settings import Settings
 from tests.e2e.console.conftest import (
     PASSWORD,
     an_account,
+    open_area,
     screenshot,
     serious_accessibility_violations,
     sign_in,
@@ -113,7 +114,7 @@ async def test_the_ministry_creates_and_disables_accounts(
 ) -> None:
     await an_account(console_db, "bo.admin", "ministry", "VN", "Quản trị Bộ Công Thương")
     await sign_in(page, "bo.admin")
-    await page.get_by_role("link", name="Tài khoản").first.click()
+    await open_area(page, "Tài khoản")
     await page.get_by_label("Tên đăng nhập").fill("Sai Ten")
     await page.get_by_label("Vai trò").select_option("province_officer")
     await page.get_by_label("Phạm vi").fill("gia-lai")

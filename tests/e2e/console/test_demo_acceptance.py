@@ -19,7 +19,12 @@ from cnnt_shared.cli import demo, scenario
 from cnnt_shared.cli import report as reports
 from cnnt_shared.settings import Settings
 from console.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
-from tests.e2e.console.conftest import screenshot, serious_accessibility_violations, sign_in
+from tests.e2e.console.conftest import (
+    open_area,
+    screenshot,
+    serious_accessibility_violations,
+    sign_in,
+)
 from tests.support.scenario import ok
 from tests.support.stack import bearer
 
@@ -66,7 +71,7 @@ async def test_after_the_demo_the_ministry_sees_dak_laks_figures_without_a_termi
     await sign_in(page, MINISTRY, DEMO_PASSWORD)
 
     # The report page: Đắk Lắk, 2017–2021, chosen in the form.
-    await page.get_by_role("link", name="Báo cáo").first.click()
+    await open_area(page, "Báo cáo")
     await page.get_by_label("Tỉnh, khu vực hoặc toàn quốc").select_option(scenario.DAK_LAK)
     await page.get_by_label("Từ năm").fill(str(FIRST))
     await page.get_by_label("Đến năm").fill(str(LAST))
@@ -79,7 +84,7 @@ async def test_after_the_demo_the_ministry_sees_dak_laks_figures_without_a_termi
 
     # The national dashboard, five years up to the demo's last: Đắk Lắk among the provinces,
     # its recognitions per level as the report counts them, then its figures beside.
-    await page.get_by_role("link", name="Tổng quan toàn quốc").first.click()
+    await open_area(page, "Tổng quan toàn quốc")
     await page.get_by_label("Năm năm, đến năm").fill(str(LAST))
     await page.get_by_role("button", name="Xem", exact=True).click()
     await expect(page.locator("#updated-at")).to_contain_text("cập nhật lúc")
@@ -101,7 +106,7 @@ async def test_after_the_demo_the_ministry_sees_dak_laks_figures_without_a_termi
     standing = (
         await certificates_api(console, province=scenario.DAK_LAK, level="provincial", year=LAST)
     )["items"][0]["status"]
-    await page.get_by_role("link", name="Giấy chứng nhận", exact=True).first.click()
+    await open_area(page, "Giấy chứng nhận", exact=True)
     await page.get_by_label("Tỉnh", exact=True).select_option(scenario.DAK_LAK)
     await page.get_by_label("Cấp", exact=True).select_option("provincial")
     await page.get_by_label("Năm của đợt").fill(str(LAST))

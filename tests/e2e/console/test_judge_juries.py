@@ -13,6 +13,7 @@ from cnnt_shared.auth import Role
 from cnnt_shared.settings import Settings
 from tests.e2e.console.conftest import (
     an_account,
+    open_area,
     screenshot,
     serious_accessibility_violations,
     sign_in,
@@ -83,7 +84,7 @@ async def test_a_judge_signs_in_once_and_sees_every_jury_they_sit_on(
     )
 
     await sign_in(page, "gk.hung")
-    await page.get_by_role("link", name="Hội đồng của tôi").first.click()
+    await open_area(page, "Hội đồng của tôi")
     rows = page.get_by_role("row")
     await expect(rows.filter(has_text="Đắk Lắk 2033")).to_contain_text("Thành viên")
     await expect(rows.filter(has_text="Đắk Lắk 2031")).to_contain_text("Chủ tịch hội đồng")

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from cnnt_shared.settings import Settings
 from tests.e2e.console.conftest import (
     an_account,
+    open_area,
     screenshot,
     serious_accessibility_violations,
     sign_in,
@@ -88,7 +89,7 @@ async def test_an_operator_replays_a_dead_letter_with_confirmation_and_sees_it_i
     assert await _entries(console, round_id) == 0
 
     await sign_in(page, username)
-    await page.get_by_role("link", name="Hàng đợi tin nhắn lỗi").first.click()
+    await open_area(page, "Hàng đợi tin nhắn lỗi")
     await expect(page.get_by_role("heading", name="Hàng đợi tin nhắn lỗi")).to_be_visible()
     row = page.locator(f"#queues tr[data-queue='{QUEUE}']")
     await expect(row.locator("[data-depth]")).to_have_text("1")
@@ -217,7 +218,9 @@ async def test_the_operations_pages_are_the_operators_only(
 ) -> None:
     await an_account(console_db, "bct.ops-denied", "ministry", "VN", "Phạm Thu Hà")
     await sign_in(page, "bct.ops-denied")
-    await expect(page.get_by_role("link", name="Hàng đợi tin nhắn lỗi")).to_have_count(0)
+    await expect(
+        page.get_by_role("link", name="Hàng đợi tin nhắn lỗi", include_hidden=True)
+    ).to_have_count(0)
     for path in ("/operations/queues", f"/operations/queues/{QUEUE}", "/operations/audit"):
         response = await page.goto(path)
         assert response is not None

@@ -17,6 +17,7 @@ from cnnt_shared.settings import Settings
 from tests.e2e.console.conftest import (
     SCREENSHOTS,
     an_account,
+    open_area,
     screenshot,
     serious_accessibility_violations,
     sign_in,
@@ -67,7 +68,7 @@ async def test_the_ministry_sees_the_same_figures_as_cnnt_report_and_downloads_t
     year = await _a_round_with_an_entry_and_a_grant(console)
     await an_account(console_db, "bo.baocao", "ministry", "VN", "Trần Văn Báo")
     await sign_in(page, "bo.baocao")
-    await page.get_by_role("link", name="Báo cáo").first.click()
+    await open_area(page, "Báo cáo")
     await page.get_by_label("Tỉnh, khu vực hoặc toàn quốc").select_option(PROVINCE)
     await page.get_by_label("Từ năm").fill(str(year))
     await page.get_by_label("Đến năm").fill(str(year))

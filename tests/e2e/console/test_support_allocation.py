@@ -16,6 +16,7 @@ from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.settings import Settings
 from tests.e2e.console.conftest import (
     an_account,
+    open_area,
     screenshot,
     serious_accessibility_violations,
     sign_in,
@@ -91,7 +92,7 @@ async def test_a_support_officer_allocates_from_preview_to_the_grants_the_servic
     await an_account(console_db, "kc.daklak", "support_officer", PROVINCE, "Lê Thị Khuyến")
     await sign_in(page, "kc.daklak")
 
-    await page.get_by_role("link", name="Hỗ trợ khuyến công").first.click()
+    await open_area(page, "Hỗ trợ khuyến công")
     await expect(page.get_by_role("heading", name="Hỗ trợ khuyến công")).to_be_visible()
     row = page.locator(f"#schemes tr[data-scheme='{scheme['id']}']")
     await expect(row).to_contain_text("100.000.000 ₫")

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 
@@ -73,23 +74,33 @@ def test_the_vietnamese_template_becomes_the_registration_services_csv_row_for_r
     assert rows[3][8] == "other"
 
 
-def test_every_text_of_the_console_has_a_vietnamese_translation() -> None:
-    method_map = [
-        ("console/**.py", "python"),
-        ("console/templates/**.html", "jinja2"),
-    ]
-    options = {"console/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    found = {
+def _messages_in_use() -> set[str]:
+    """Every msgid the console's code and templates use, extracted with the project's own
+    babel.cfg and the keywords `make messages` passes (Babel's defaults and ``N_``)."""
+    with (CONSOLE.parent / "babel.cfg").open() as cfg:
+        method_map, options = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
+    return {
         message if isinstance(message, str) else message[0]
         for _, _, message, _, _ in extract_from_dir(
-            str(CONSOLE.parent),
-            method_map,
-            options,
-            keywords={"_": None, "N_": None, "gettext": None},
+            str(CONSOLE.parent), method_map, options, keywords={**DEFAULT_KEYWORDS, "N_": None}
         )
     }
-    with (i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        catalogue = {m.id: m.string for m in read_po(po) if m.id}
+
+
+def _catalogue(path: Path) -> dict[str, str]:
+    with path.open("rb") as po:
+        return {m.id: str(m.string or "") for m in read_po(po) if isinstance(m.id, str) and m.id}
+
+
+def test_every_text_of_the_console_has_a_vietnamese_translation() -> None:
+    found = _messages_in_use()
+    catalogue = _catalogue(i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "messages.po")
     untranslated = sorted(m for m in found if not catalogue.get(m))
     assert untranslated == []
+    assert sorted(set(catalogue) - found) == []  # no translation left for a text now gone
     assert len(found) > 150
+
+
+def test_the_catalogue_template_is_in_step_with_the_code() -> None:
+    """messages.pot is what `make messages` extracts: run it when a text changes."""
+    assert set(_catalogue(i18n.LOCALE_DIR / "messages.pot")) == _messages_in_use()

@@ -6,3 +6,28 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// The menu bar's drop-downs (<details class="dropdown">) open and close with the keyboard as
+// they are; this adds what people expect of a menu: one open at a time, Escape closes it and
+// returns to its name, a click elsewhere closes it.
+(function () {
+  function menus() {
+    return document.querySelectorAll("header nav details.dropdown");
+  }
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!(opened instanceof HTMLDetailsElement) || !opened.open || !opened.matches("header nav details.dropdown")) return;
+    menus().forEach(function (other) { if (other !== opened) other.open = false; });
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    menus().forEach(function (menu) {
+      if (!menu.open) return;
+      menu.open = false;
+      if (menu.contains(document.activeElement)) menu.querySelector("summary").focus();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus().forEach(function (menu) { if (menu.open && !menu.contains(event.target)) menu.open = false; });
+  });
+})();

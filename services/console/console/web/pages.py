@@ -17,7 +17,7 @@ from console.domain.accounts import Account
 from console.web import csrf, i18n
 from console.web.errors import error_message
 from console.web.labels import label, options
-from console.web.nav import NavItem
+from console.web.nav import NavItem, current_entry, menus
 from console.web.services import ServiceRefused
 
 TEMPLATES_DIR = i18n.LOCALE_DIR.parent / "templates"
@@ -58,10 +58,13 @@ def render(
     token, new_cookie = csrf.token_for(request, CsrfProtect(), secret)
     account: Account | None = getattr(request.state, "account", None)
     nav = [n for n in templates.env.globals["all_nav"] if account and n.shown_to(account.role)]  # type: ignore[attr-defined]
+    current = current_entry(nav, request.url.path)
     full = {
         "request": request,
         "account": account,
         "nav": nav,
+        "menus": menus(nav, current),
+        "current_entry": current,
         "csrf_token": token,
         "csrf_field": csrf.FIELD,
         "lang": i18n.language.get(),

@@ -17,15 +17,27 @@ from console.domain.accounts import Account
 from console.domain.collation import vietnamese_key
 from console.entrypoints.http.jury import rounds_in_scope
 from console.web.i18n import N_
-from console.web.nav import item
+from console.web.nav import RECOGNITION, item
 from console.web.pages import field_errors, render
 from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/certification", tags=["certification"])
 NAV = [
-    item(N_("Results and certificates"), "/certification", Role.CERTIFIER, Role.MINISTRY),
-    item(N_("Certificates"), "/certification/certificates", Role.CERTIFIER, Role.MINISTRY),
+    item(
+        N_("Results and certificates"),
+        "/certification",
+        Role.CERTIFIER,
+        Role.MINISTRY,
+        group=RECOGNITION,
+    ),
+    item(
+        N_("Certificates"),
+        "/certification/certificates",
+        Role.CERTIFIER,
+        Role.MINISTRY,
+        group=RECOGNITION,
+    ),
 ]
 Certifier = Annotated[Account, Depends(roles(Role.CERTIFIER, Role.MINISTRY))]
 DECISION_FIELDS = ["number", "decided_on", "issuer", "place", "signatory_title", "signatory_name"]

@@ -23,13 +23,13 @@ from console.domain.collation import vietnamese_key
 from console.entrypoints.http.reports import REGION_NAMES, report_for
 from console.web.i18n import N_
 from console.web.labels import LABELS
-from console.web.nav import item
+from console.web.nav import FIGURES, item
 from console.web.pages import render
 from console.web.services import Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
-NAV = [item(N_("National dashboard"), "/dashboard", Role.MINISTRY)]
+NAV = [item(N_("National dashboard"), "/dashboard", Role.MINISTRY, group=FIGURES)]
 Ministry = Annotated[Account, Depends(roles(Role.MINISTRY))]
 YEARS_SHOWN = 5
 FIRST_YEAR = 2000  # the services' reports start there

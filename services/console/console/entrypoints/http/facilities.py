@@ -12,13 +12,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
 from console.web.i18n import N_
-from console.web.nav import item
+from console.web.nav import SELECTION, item
 from console.web.pages import field_errors, is_htmx, render
 from console.web.services import ServiceRefused, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(tags=["facilities"])
-NAV = [item(N_("Facilities"), "/facilities", Role.PROVINCE_OFFICER, Role.MINISTRY)]
+NAV = [item(N_("Facilities"), "/facilities", Role.PROVINCE_OFFICER, Role.MINISTRY, group=SELECTION)]
 Officer = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
 FACILITY_FIELDS = ("name", "kind", "business_code", "province_code", "address", "phone", "email")
 PRODUCT_FIELDS = ("name", "group", "is_set", "description")

@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse, Response
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
 from console.web.i18n import N_
-from console.web.nav import item
+from console.web.nav import SELECTION, item
 from console.web.pages import render
 from console.web.services import ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/juries", tags=["juries"])
-NAV = [item(N_("My juries"), "/juries", Role.JUDGE)]
+NAV = [item(N_("My juries"), "/juries", Role.JUDGE, group=SELECTION)]
 Judge = Annotated[Account, Depends(roles(Role.JUDGE))]
 
 

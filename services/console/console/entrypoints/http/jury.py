@@ -14,14 +14,14 @@ from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
 from console.service_layer.judging import barred_pairs, spread_sheets
 from console.web.i18n import N_
-from console.web.nav import item
+from console.web.nav import SELECTION, item
 from console.web.pages import field_errors, render
 from console.web.seats import seat
 from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/jury-progress", tags=["jury progress"])
-NAV = [item(N_("Judging"), "/jury-progress", Role.PROVINCE_OFFICER, Role.MINISTRY)]
+NAV = [item(N_("Judging"), "/jury-progress", Role.PROVINCE_OFFICER, Role.MINISTRY, group=SELECTION)]
 Organiser = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
 ChairOrOrganiser = Annotated[
     Account, Depends(roles(Role.JUDGE, Role.PROVINCE_OFFICER, Role.MINISTRY))

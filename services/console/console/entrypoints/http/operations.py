@@ -24,7 +24,7 @@ from console.domain.accounts import Account
 from console.web.errors import error_message
 from console.web.i18n import N_
 from console.web.labels import label
-from console.web.nav import item
+from console.web.nav import OPERATIONS, item
 from console.web.pages import render
 from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
@@ -32,8 +32,8 @@ from console.web.session import roles
 log = structlog.get_logger("cnnt.console")
 router = APIRouter(prefix="/operations", tags=["operations"])
 NAV = [
-    item(N_("Dead-letter queues"), "/operations/queues", Role.OPERATOR),
-    item(N_("Audit log"), "/operations/audit", Role.OPERATOR),
+    item(N_("Dead-letter queues"), "/operations/queues", Role.OPERATOR, group=OPERATIONS),
+    item(N_("Audit log"), "/operations/audit", Role.OPERATOR, group=OPERATIONS),
 ]
 Operator = Annotated[Account, Depends(roles(Role.OPERATOR))]
 PAGE_SIZE = 50

@@ -20,13 +20,13 @@ from console.domain.accounts import Account
 from console.domain.charts import BarChart, bar_chart
 from console.web.errors import error_message
 from console.web.i18n import N_
-from console.web.nav import item
+from console.web.nav import FIGURES, item
 from console.web.pages import render
 from console.web.services import Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-NAV = [item(N_("Reports"), "/reports", Role.MINISTRY, Role.PROVINCE_OFFICER)]
+NAV = [item(N_("Reports"), "/reports", Role.MINISTRY, Role.PROVINCE_OFFICER, group=FIGURES)]
 Reader = Annotated[Account, Depends(roles(Role.MINISTRY, Role.PROVINCE_OFFICER))]
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 REGION_NAMES = {

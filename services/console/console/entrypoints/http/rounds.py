@@ -13,13 +13,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
 from console.web.i18n import N_
-from console.web.nav import item
+from console.web.nav import SELECTION, item
 from console.web.pages import field_errors, render
 from console.web.services import ServiceRefused, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/rounds", tags=["rounds"])
-NAV = [item(N_("Rounds"), "/rounds", Role.PROVINCE_OFFICER, Role.MINISTRY)]
+NAV = [item(N_("Rounds"), "/rounds", Role.PROVINCE_OFFICER, Role.MINISTRY, group=SELECTION)]
 Officer = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
 ROUND_FIELDS = ("name", "level", "scope_code", "year", "opens_on", "closes_on")
 DATE_FORMAT = "%d/%m/%Y"
