@@ -22,7 +22,10 @@ SHEETS_PER_SECOND = 8  # slow enough that the restarts happen mid-stream
 
 class PatientProgramme(Programme):
     """The demo's driver, retrying what a restart interrupts: the same body again (a score
-    sheet carries its request_id, so a retried sheet is stored once)."""
+    sheet carries its request_id, so a retried sheet is stored once). Sheets go one a request,
+    paced, so the restarts land in the middle of the stream."""
+
+    worklist_in_one_request = False
 
     def __init__(self, settings: Settings, plan: Plan, progress: Progress) -> None:
         super().__init__(settings, plan, progress)
