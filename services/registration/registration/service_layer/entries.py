@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -21,7 +22,7 @@ from cnnt_shared.contracts import (
     ProductRegisteredData,
 )
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, Forbidden
+from cnnt_shared.errors import Forbidden
 from registration.adapters.tables import (
     EntryRow,
     FacilityRow,
@@ -31,12 +32,26 @@ from registration.adapters.tables import (
     RoundRow,
 )
 from registration.domain.eligibility import Provinces, Recognition, check_entry
-from registration.domain.model import Dossier, RoundStatus, check_not_entered_twice, duplicate_entry
-from registration.entrypoints.schemas import EntryCreate, EntryWithdraw
+from registration.domain.model import Dossier, check_not_entered_twice, duplicate_entry
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
 from registration.service_layer.access import may_backfill, require_province
-from registration.service_layer.facilities import get
+from registration.service_layer.queries import get
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """Enter a product in a round; ``registered_on`` (ministry and operators only) records a
+    historical entry under its own date."""
+
+    product_id: UUID
+    declarations: dict[str, bool] = field(default_factory=dict)
+    registered_on: date | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawEntry:
+    reason: str = ""
 
 
 def registration_date(who: Principal, registered_on: date | None, today: date) -> date:
@@ -102,7 +117,7 @@ def registered_event(
 
 
 async def register_entry(
-    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: EntryCreate, today: date
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: RegisterEntry, today: date
 ) -> EntryRow:
     on = registration_date(who, cmd.registered_on, today)
     provinces = await province_data.load(uow)
@@ -143,21 +158,14 @@ async def register_entry(
 
 
 async def withdraw_entry(
-    uow: UnitOfWork, who: Principal, entry_id: UUID, cmd: EntryWithdraw
+    uow: UnitOfWork, who: Principal, entry_id: UUID, cmd: WithdrawEntry
 ) -> EntryRow:
     entry = await get(uow, EntryRow, entry_id, "entry", "entry_id")
     await uow.session.refresh(entry, with_for_update=True)  # one withdrawal, one event
     round_row = await rounds.lock(uow, entry.round_id, shared=True)
     facility = await get(uow, FacilityRow, entry.facility_id, "facility", "entry_id")
     require_province(who, facility.province_code, field="entry_id")
-    if round_row.status is not RoundStatus.OPEN:
-        raise Conflict(
-            "round_not_open",
-            "entries can be withdrawn only while the round is open",
-            field="entry_id",
-        )
-    if entry.withdrawn_at is not None:
-        raise Conflict("entry_withdrawn", "the entry is already withdrawn", field="entry_id")
+    rounds.model(round_row).check_may_withdraw(already_withdrawn=entry.withdrawn_at is not None)
     entry.withdrawn_at = datetime.now(UTC)
     entry.withdrawal_reason = cmd.reason
     uow.emit(

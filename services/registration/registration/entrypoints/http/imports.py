@@ -77,60 +77,59 @@ class ImportReportPublic(BaseModel):
         )
 
 
-def build_router() -> APIRouter:
-    router = APIRouter(tags=["imports"])
+router = APIRouter(tags=["imports"])
 
-    @router.post(
-        "/rounds/{round_id}/imports",
-        description="Import a round's dossier list from an `.xlsx` or UTF-8 `.csv` file whose "
-        "first row holds these column headers (template at `/api/v1/imports/template`):\n\n"
-        f"{COLUMN_DOCS}\n\nWith `dry_run=true` (the default) nothing is stored: the report "
-        "says row by row what would be accepted, what exists already and why each refused row "
-        "fails. A commit stores every row or, if any row is refused, none (422 with the same "
-        "report). Importing the same file again creates nothing new.",
-        responses={422: {"description": "Some rows are refused; nothing was stored"}},
+
+@router.post(
+    "/rounds/{round_id}/imports",
+    description="Import a round's dossier list from an `.xlsx` or UTF-8 `.csv` file whose "
+    "first row holds these column headers (template at `/api/v1/imports/template`):\n\n"
+    f"{COLUMN_DOCS}\n\nWith `dry_run=true` (the default) nothing is stored: the report "
+    "says row by row what would be accepted, what exists already and why each refused row "
+    "fails. A commit stores every row or, if any row is refused, none (422 with the same "
+    "report). Importing the same file again creates nothing new.",
+    responses={422: {"description": "Some rows are refused; nothing was stored"}},
+)
+async def import_entries(
+    round_id: UUID,
+    file: Annotated[UploadFile, File(description="XLSX or CSV dossier list")],
+    uow: UowDep,
+    who: CurrentPrincipal,
+    clock: ClockDep,
+    dry_run: bool = True,
+    registered_on: Annotated[
+        date | None, Query(description="Ministry and operator only: historical date")
+    ] = None,
+) -> ImportReportPublic:
+    header, rows = read_rows(file.filename or "", await file.read())
+    report = await import_dossier_list(
+        uow,
+        who,
+        round_id,
+        header,
+        rows,
+        dry_run=dry_run,
+        registered_on=registered_on,
+        today=clock.today(),
     )
-    async def import_entries(
-        round_id: UUID,
-        file: Annotated[UploadFile, File(description="XLSX or CSV dossier list")],
-        uow: UowDep,
-        who: CurrentPrincipal,
-        clock: ClockDep,
-        dry_run: bool = True,
-        registered_on: Annotated[
-            date | None, Query(description="Ministry and operator only: historical date")
-        ] = None,
-    ) -> ImportReportPublic:
-        header, rows = read_rows(file.filename or "", await file.read())
-        report = await import_dossier_list(
-            uow,
-            who,
-            round_id,
-            header,
-            rows,
-            dry_run=dry_run,
-            registered_on=registered_on,
-            today=clock.today(),
-        )
-        public = ImportReportPublic.of(report)
-        if not dry_run and not report.committed:
-            return JSONResponse(  # type: ignore[return-value]
-                {
-                    "error": {
-                        "code": "import_refused",
-                        "message": f"{public.refused} rows are refused; nothing was stored",
-                        "field": "file",
-                    },
-                    "report": public.model_dump(mode="json"),
+    public = ImportReportPublic.of(report)
+    if not dry_run and not report.committed:
+        return JSONResponse(  # type: ignore[return-value]
+            {
+                "error": {
+                    "code": "import_refused",
+                    "message": f"{public.refused} rows are refused; nothing was stored",
+                    "field": "file",
                 },
-                status_code=422,
-            )
-        return public
+                "report": public.model_dump(mode="json"),
+            },
+            status_code=422,
+        )
+    return public
 
-    @router.get("/imports/template")
-    async def import_template(format: ExportFormat = ExportFormat.XLSX) -> Response:
-        """An empty dossier list with the expected headers and one example row."""
-        columns = [Column(key, key) for key in COLUMNS]
-        return table_response(columns, [EXAMPLE], format, "dossier-list-template")
 
-    return router
+@router.get("/imports/template")
+async def import_template(format: ExportFormat = ExportFormat.XLSX) -> Response:
+    """An empty dossier list with the expected headers and one example row."""
+    columns = [Column(key, key) for key in COLUMNS]
+    return table_response(columns, [EXAMPLE], format, "dossier-list-template")

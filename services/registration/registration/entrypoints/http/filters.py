@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
-from registration.service_layer.facilities import Filters
+from registration.service_layer.queries import Filters
 
 
 async def list_filters(  # async: no worker-thread hop per request

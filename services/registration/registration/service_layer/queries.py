@@ -1,25 +1,116 @@
-"""Entries as people read them: with product and facility, counted under the current unit."""
+"""Registration's reads: facilities, products and rounds as stored, and entries as people read
+them (with product and facility, counted under the current unit)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, select
 from sqlmodel import col
 
 from cnnt_shared import labels
 from cnnt_shared.auth import Principal
-from cnnt_shared.contracts.vocabulary import Level
+from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
 from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import NotFound
 from cnnt_shared.http.exports import Column
 from cnnt_shared.http.pages import PageParams, fetch_page
 from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, RoundRow
 from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import sees_private
-from registration.service_layer.facilities import Filters, filtered, get
 from registration.service_layer.search import fold
+
+T = TypeVar("T")
+
+
+async def get(uow: UnitOfWork, model: type[T], id_: UUID, what: str, field: str) -> T:
+    row = await uow.session.get(model, id_)
+    if row is None:
+        raise NotFound(f"{what}_not_found", f"no {what} with id {id_}", field=field)
+    return row
+
+
+@dataclass(frozen=True)
+class Filters:
+    """List filters; ``province`` is a current unit and also finds its earlier provinces."""
+
+    province: str | None = None
+    kind: FacilityKind | None = None
+    group: ProductGroup | None = None
+    q: str | None = None
+
+
+def filtered(stmt: Select[Any], filters: Filters, provinces: Provinces) -> Select[Any]:
+    if filters.province:
+        codes = provinces.rolling_up_to(filters.province)
+        stmt = stmt.where(col(FacilityRow.province_code).in_(codes))
+    if filters.kind:
+        stmt = stmt.where(col(FacilityRow.kind) == filters.kind)
+    if filters.group:
+        stmt = stmt.where(col(ProductRow.group) == filters.group)
+    return stmt
+
+
+async def list_facilities(
+    uow: UnitOfWork, filters: Filters, page: PageParams
+) -> tuple[list[FacilityRow], int]:
+    # a facility matches a product group when it has a product of that group
+    by_facility = replace(filters, group=None)
+    stmt = filtered(select(FacilityRow), by_facility, await province_data.load(uow))
+    if filters.group:
+        stmt = stmt.where(
+            exists().where(
+                col(ProductRow.facility_id) == FacilityRow.id,
+                col(ProductRow.group) == filters.group,
+            )
+        )
+    if filters.q:
+        stmt = stmt.where(col(FacilityRow.name_folded).contains(fold(filters.q), autoescape=True))
+    stmt = stmt.order_by(col(FacilityRow.name_folded), col(FacilityRow.id))
+    return await fetch_page(uow.session, stmt, page)
+
+
+async def list_products(
+    uow: UnitOfWork, filters: Filters, page: PageParams, facility_id: UUID | None = None
+) -> tuple[list[ProductRow], int]:
+    stmt = select(ProductRow).join(FacilityRow, col(FacilityRow.id) == ProductRow.facility_id)
+    stmt = filtered(stmt, filters, await province_data.load(uow))
+    if facility_id:
+        stmt = stmt.where(col(ProductRow.facility_id) == facility_id)
+    if filters.q:
+        stmt = stmt.where(col(ProductRow.name_folded).contains(fold(filters.q), autoescape=True))
+    stmt = stmt.order_by(col(ProductRow.name_folded), col(ProductRow.id))
+    return await fetch_page(uow.session, stmt, page)
+
+
+async def get_round(uow: UnitOfWork, round_id: UUID) -> RoundRow:
+    row = await uow.session.get(RoundRow, round_id)
+    if row is None:
+        raise NotFound("round_not_found", f"no round with id {round_id}", field="round_id")
+    return row
+
+
+async def list_rounds(
+    uow: UnitOfWork,
+    page: PageParams,
+    level: Level | None = None,
+    scope_code: str | None = None,
+    year: int | None = None,
+) -> tuple[list[RoundRow], int]:
+    stmt = select(RoundRow)
+    if level:
+        stmt = stmt.where(col(RoundRow.level) == level)
+    if scope_code:  # a current unit also finds the rounds of the provinces merged into it
+        codes = (await province_data.load(uow)).rolling_up_to(scope_code)
+        stmt = stmt.where(col(RoundRow.scope_code).in_(codes))
+    if year:
+        stmt = stmt.where(col(RoundRow.year) == year)
+    stmt = stmt.order_by(col(RoundRow.year).desc(), col(RoundRow.level), col(RoundRow.scope_code))
+    return await fetch_page(uow.session, stmt, page)
+
 
 EXPORT_COLUMNS = (
     Column("product_name", "Sản phẩm"),
