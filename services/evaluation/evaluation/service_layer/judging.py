@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from uuid import UUID
 
 from cnnt_shared.auth import Principal, Role
@@ -11,38 +13,36 @@ from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import DomainError
 from evaluation.adapters.tables import RoundRow
 from evaluation.domain.completeness import EntriesHeld, check_entries_complete, judged_sheets
-from evaluation.domain.jury import Closing, check_chair, check_may_close
+from evaluation.domain.jury import Closing, check_judging_open, check_may_close
 from evaluation.domain.score_sheet import check_spread_threshold
-from evaluation.entrypoints.schemas import CloseJudging, JudgingSettings
-from evaluation.service_layer.common import (
-    acting_member,
+from evaluation.service_layer.access import organiser_or_chair
+from evaluation.service_layer.queries import (
     assignments_of,
-    authorise_organiser,
-    ensure_judging_open,
     get_round,
     latest_revisions,
     round_progress,
 )
 
 
-async def _organiser_or_chair(uow: UnitOfWork, who: Principal, round_: RoundRow) -> bool:
-    """True when the chair acts; an organiser acts otherwise; anyone else is refused."""
-    if who.role is Role.JUDGE:
-        member = await acting_member(uow, who)
-        if member.round_id != round_.id:
-            check_chair(False)
-        check_chair(member.is_chair)
-        return True
-    authorise_organiser(who, round_)
-    return False
+@dataclass(frozen=True)
+class Configure:
+    """The round's judging settings: totals further apart than the threshold are flagged."""
+
+    spread_threshold: Decimal
 
 
-async def configure(
-    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: JudgingSettings
-) -> RoundRow:
+@dataclass(frozen=True)
+class CloseJudging:
+    """Close judging (kết thúc chấm điểm); the chair may override open spread flags."""
+
+    override: bool = False
+    reason: str = ""
+
+
+async def configure(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: Configure) -> RoundRow:
     round_ = await get_round(uow, round_id, lock="update")
-    await _organiser_or_chair(uow, who, round_)
-    ensure_judging_open(round_)
+    await organiser_or_chair(uow, who, round_)
+    check_judging_open(round_.judging_closed_at is not None)
     round_.spread_threshold = check_spread_threshold(cmd.spread_threshold)
     await uow.commit()
     return round_
@@ -52,7 +52,7 @@ async def close_judging(
     uow: UnitOfWork, who: Principal, round_id: UUID, cmd: CloseJudging
 ) -> RoundRow:
     round_ = await get_round(uow, round_id, lock="update")
-    by_chair = await _organiser_or_chair(uow, who, round_)
+    by_chair = await organiser_or_chair(uow, who, round_)
     if not by_chair:
         who.require(Role.MINISTRY)
     snapshot, entries, members = await round_progress(uow, round_)

@@ -1,10 +1,9 @@
-"""Evaluation's use cases."""
+"""What evaluation learns from registration: rounds and entries to judge. Every effect is
+idempotent on its own as well as behind the inbox (an entry before its round's opening is kept)."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
@@ -69,12 +68,3 @@ async def _apply(uow: UnitOfWork, event: RegistrationEvent) -> None:
                 .where(col(RoundRow.id) == data.round.id)
                 .values(registration_closed=True, expected_entries=data.entries)
             )
-
-
-async def list_entries(uow: UnitOfWork, round_id: UUID) -> list[EntryRow]:
-    result = await uow.session.execute(
-        select(EntryRow)
-        .where(col(EntryRow.round_id) == round_id, col(EntryRow.withdrawn).is_(False))
-        .order_by(col(EntryRow.registered_at))
-    )
-    return list(result.scalars())
