@@ -19,7 +19,7 @@ from sqlmodel import Field, SQLModel
 
 from cnnt_shared.contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
 from cnnt_shared.db.tables import inbox_table, outbox_table
-from cnnt_shared.db.types import enum_type
+from cnnt_shared.db.types import enum_type, table_of
 from support.domain.model import ApplicationStatus, SchemeStatus
 
 SCHEMA = "support"
@@ -185,3 +185,7 @@ class IdempotencyRow(Table, table=True):
     status_code: int = 0
     response: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+idempotency_keys = table_of(IdempotencyRow)
+"""The table ``cnnt_shared.db.idempotency.run_once`` keeps support's commands' answers in."""

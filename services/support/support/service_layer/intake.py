@@ -1,4 +1,5 @@
-"""Recognitions known from certification's events; they drive support priority.
+"""What support learns from other services: the facilities registration records (only they may
+apply) and the recognitions certification announces (they drive priority).
 
 A revocation is kept in its own table, so one that arrives before its recognition (queues do
 not promise order across producers' retries) still counts when the recognition arrives. A
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy.dialects.postgresql import insert
 
-from cnnt_shared.contracts import ProductRecognized, RecognitionRevoked
+from cnnt_shared.contracts import FacilityRecorded, ProductRecognized, RecognitionRevoked
 from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
-from support.adapters.tables import RecognitionRow, RevocationRow
+from support.adapters.tables import FacilityRow, RecognitionRow, RevocationRow
 
 RecognitionEvent = ProductRecognized | RecognitionRevoked
 
@@ -51,3 +52,28 @@ async def _apply(uow: UnitOfWork, event: RecognitionEvent) -> None:
                 )
                 .on_conflict_do_nothing()
             )
+
+
+async def apply_facility_recorded(uow: UnitOfWork, consumer: str, event: FacilityRecorded) -> None:
+    await apply_once(uow, consumer, event, lambda u: _upsert(u, event))
+
+
+async def _upsert(uow: UnitOfWork, event: FacilityRecorded) -> None:
+    data = event.data
+    values = {
+        "id": data.facility_id,
+        "name": data.name,
+        "kind": data.kind,
+        "province_code": data.province_code,
+        "current_province_code": data.current_province_code,
+        "recorded_at": data.recorded_at,
+    }
+    stmt = insert(FacilityRow).values(**values)
+    # Queues do not promise order across retries: an older version arriving late changes nothing.
+    await uow.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[FacilityRow.__table__.c.id],  # type: ignore[attr-defined]
+            set_={k: stmt.excluded[k] for k in values if k != "id"},
+            where=FacilityRow.__table__.c.recorded_at < stmt.excluded.recorded_at,  # type: ignore[attr-defined]
+        )
+    )
