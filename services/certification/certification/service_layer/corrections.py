@@ -14,7 +14,12 @@ from sqlmodel import col
 
 from certification.adapters.tables import DecisionRow, ResultRow
 from certification.domain.certificates import RoundIdentity, certificate_series
-from certification.domain.decisions import DecisionKind, PublishedResult, correction_issues
+from certification.domain.decisions import (
+    DecisionKind,
+    PublishedResult,
+    check_decided,
+    correction_issues,
+)
 from certification.domain.results import Outcome
 from certification.service_layer.access import require_authority
 from certification.service_layer.decision_log import (
@@ -26,7 +31,6 @@ from certification.service_layer.results import load_round
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import ResultSettings
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from certification.adapters.tables import (
 from certification.domain import decisions as rules
 from certification.domain.certificates import RoundIdentity, certificate_series
 from certification.domain.decisions import DecisionKind, Signature
-from certification.domain.results import CRITERIA
 from certification.domain.tally import check_tally_complete
 from certification.service_layer.access import require_authority
 from certification.service_layer.decision_log import (
@@ -30,6 +29,7 @@ from certification.service_layer.decision_log import (
 from certification.service_layer.results import compute, load_round, rules_of
 from certification.service_layer.tally import tally_of
 from cnnt_shared.auth import Principal
+from cnnt_shared.contracts.score_sheet import CRITERIA
 from cnnt_shared.db.unit_of_work import UnitOfWork
 
 

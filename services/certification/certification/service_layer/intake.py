@@ -23,6 +23,7 @@ from cnnt_shared.contracts import (
     SheetSetAside,
 )
 from cnnt_shared.contracts.events import RoundRef
+from cnnt_shared.contracts.score_sheet import CRITERIA
 from cnnt_shared.db.types import table_of
 from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
 
@@ -105,10 +106,7 @@ _new_sheet = insert(_sheets)
 # with parameters.
 _TALLY_SHEET = _new_sheet.on_conflict_do_update(
     index_elements=[_sheets.c.entry_id, _sheets.c.judge_id],
-    set_={
-        c: _new_sheet.excluded[c]
-        for c in ("sheet_id", "revision", "market", "technical", "culture", "other", "submitted_at")
-    },
+    set_={c: _new_sheet.excluded[c] for c in ("sheet_id", "revision", *CRITERIA, "submitted_at")},
     where=_sheets.c.revision < _new_sheet.excluded.revision,
 )
 
@@ -121,10 +119,7 @@ def _tally_row(event: ScoreSubmitted) -> dict[str, object]:
         "round_id": data.round_id,
         "sheet_id": data.sheet_id,
         "revision": data.revision,
-        "market": data.scores.market,
-        "technical": data.scores.technical,
-        "culture": data.scores.culture,
-        "other": data.scores.other,
+        **{c: getattr(data.scores, c) for c in CRITERIA},
         "submitted_at": data.submitted_at,
     }
 
@@ -161,10 +156,7 @@ async def _apply_score(uow: UnitOfWork, event: ScoreEvent) -> None:
                 round_id=data.round_id,
                 sheet_id=data.sheet_id,
                 revision=0,
-                market=0,
-                technical=0,
-                culture=0,
-                other=0,
+                **dict.fromkeys(CRITERIA, 0),
                 submitted_at=data.set_aside_at,
                 set_aside_at=data.set_aside_at,
                 set_aside_reason=data.reason,

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
+from cnnt_shared.contracts.score_sheet import CRITERIA
 from cnnt_shared.db.idempotency import replayed
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import DomainError, NotFound
@@ -157,7 +158,7 @@ async def _store(uow: UnitOfWork, member_id: UUID, round_id: UUID, todo: list[_P
 
 
 def _announced(revision: SheetRevisionRow) -> ScoreSubmitted:
-    scores = {c: getattr(revision, c) for c in ("market", "technical", "culture", "other")}
+    scores = {c: getattr(revision, c) for c in CRITERIA}
     return ScoreSubmitted.new(
         ScoreSubmittedData(
             sheet_id=revision.sheet_id,
