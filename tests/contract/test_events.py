@@ -11,7 +11,6 @@ import pytest
 from pydantic import ValidationError
 
 from cnnt_shared.context import bind_flow, clear_flow
-from cnnt_shared.contracts.score_sheet import CRITERIA, MAXIMA
 from cnnt_shared.contracts import (
     ALL_EVENTS,
     PUBLIC_EVENTS,
@@ -30,6 +29,7 @@ from cnnt_shared.contracts import (
     SupportGranted,
     SupportGrantedData,
 )
+from cnnt_shared.contracts.score_sheet import CRITERIA, MAXIMA
 from cnnt_shared.db.unit_of_work import outbox_row
 
 NOW = datetime(2021, 11, 5, 8, 30, tzinfo=UTC)
