@@ -36,7 +36,6 @@ from registration.domain.model import Dossier, check_not_entered_twice, duplicat
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
 from registration.service_layer.access import may_backfill, require_province
-from registration.service_layer.queries import get
 
 
 @dataclass(frozen=True)
@@ -122,8 +121,8 @@ async def register_entry(
     on = registration_date(who, cmd.registered_on, today)
     provinces = await province_data.load(uow)
     round_row = await rounds.lock(uow, round_id, shared=True)
-    product = await get(uow, ProductRow, cmd.product_id, "product", "product_id")
-    facility = await get(uow, FacilityRow, product.facility_id, "facility", "product_id")
+    product = await uow.row(ProductRow, cmd.product_id, what="product", field="product_id")
+    facility = await uow.row(FacilityRow, product.facility_id, what="facility", field="product_id")
     require_province(who, facility.province_code, field="product_id")
     held = (await recognitions_of(uow, [product.id])).get(product.id, [])
     check_entry(
@@ -160,10 +159,10 @@ async def register_entry(
 async def withdraw_entry(
     uow: UnitOfWork, who: Principal, entry_id: UUID, cmd: WithdrawEntry
 ) -> EntryRow:
-    entry = await get(uow, EntryRow, entry_id, "entry", "entry_id")
+    entry = await uow.row(EntryRow, entry_id, what="entry", field="entry_id")
     await uow.session.refresh(entry, with_for_update=True)  # one withdrawal, one event
     round_row = await rounds.lock(uow, entry.round_id, shared=True)
-    facility = await get(uow, FacilityRow, entry.facility_id, "facility", "entry_id")
+    facility = await uow.row(FacilityRow, entry.facility_id, what="facility", field="entry_id")
     require_province(who, facility.province_code, field="entry_id")
     rounds.model(round_row).check_may_withdraw(already_withdrawn=entry.withdrawn_at is not None)
     entry.withdrawn_at = datetime.now(UTC)

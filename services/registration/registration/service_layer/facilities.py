@@ -18,7 +18,6 @@ from registration.adapters.tables import FacilityRow, ProductRow
 from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import require_province
-from registration.service_layer.queries import get
 from registration.service_layer.search import fold
 
 
@@ -116,7 +115,7 @@ async def update_facility(
     uow: UnitOfWork, who: Principal, facility_id: UUID, cmd: UpdateFacility
 ) -> FacilityRow:
     provinces = await province_data.load(uow)
-    row = await get(uow, FacilityRow, facility_id, "facility", "facility_id")
+    row = await uow.row(FacilityRow, facility_id, what="facility", field="facility_id")
     require_province(who, row.province_code)
     changes = _given(cmd)
     if "province_code" in changes:
@@ -131,7 +130,7 @@ async def update_facility(
 
 
 async def create_product(uow: UnitOfWork, who: Principal, cmd: CreateProduct) -> ProductRow:
-    facility = await get(uow, FacilityRow, cmd.facility_id, "facility", "facility_id")
+    facility = await uow.row(FacilityRow, cmd.facility_id, what="facility", field="facility_id")
     require_province(who, facility.province_code)
     row = ProductRow(**asdict(cmd), name_folded=fold(cmd.name))
     uow.session.add(row)
@@ -143,8 +142,8 @@ async def create_product(uow: UnitOfWork, who: Principal, cmd: CreateProduct) ->
 async def update_product(
     uow: UnitOfWork, who: Principal, product_id: UUID, cmd: UpdateProduct
 ) -> ProductRow:
-    row = await get(uow, ProductRow, product_id, "product", "product_id")
-    facility = await get(uow, FacilityRow, row.facility_id, "facility", "facility_id")
+    row = await uow.row(ProductRow, product_id, what="product", field="product_id")
+    facility = await uow.row(FacilityRow, row.facility_id, what="facility", field="facility_id")
     require_province(who, facility.province_code)
     for key, value in _given(cmd).items():
         setattr(row, key, value)

@@ -4,7 +4,7 @@ them (with product and facility, counted under the current unit)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Select, exists, select
@@ -14,7 +14,6 @@ from cnnt_shared import labels
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
 from cnnt_shared.http.exports import Column
 from cnnt_shared.http.pages import PageParams, fetch_page
 from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, RoundRow
@@ -22,15 +21,6 @@ from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import sees_private
 from registration.service_layer.search import fold
-
-T = TypeVar("T")
-
-
-async def get(uow: UnitOfWork, model: type[T], id_: UUID, what: str, field: str) -> T:
-    row = await uow.session.get(model, id_)
-    if row is None:
-        raise NotFound(f"{what}_not_found", f"no {what} with id {id_}", field=field)
-    return row
 
 
 @dataclass(frozen=True)
@@ -87,10 +77,7 @@ async def list_products(
 
 
 async def get_round(uow: UnitOfWork, round_id: UUID) -> RoundRow:
-    row = await uow.session.get(RoundRow, round_id)
-    if row is None:
-        raise NotFound("round_not_found", f"no round with id {round_id}", field="round_id")
-    return row
+    return await uow.row(RoundRow, round_id, what="round", field="round_id")
 
 
 async def list_rounds(
@@ -171,7 +158,7 @@ async def _by_id(uow: UnitOfWork, model: type[Any], ids: set[UUID]) -> dict[UUID
 
 
 async def get_entry(uow: UnitOfWork, entry_id: UUID) -> dict[str, Any]:
-    entry = await get(uow, EntryRow, entry_id, "entry", "entry_id")
+    entry = await uow.row(EntryRow, entry_id, what="entry", field="entry_id")
     return (await _views(uow, [entry]))[0]
 
 

@@ -31,7 +31,6 @@ from support.service_layer.queries import (
     Priority,
     as_budget,
     budget_rows,
-    get_or_404,
     lock_scheme,
     recognitions_of,
 )
@@ -145,7 +144,7 @@ async def lock_application(uow: UnitOfWork, application_id: UUID) -> Application
 async def grant_application(
     uow: UnitOfWork, who: Principal, application_id: UUID, cmd: GrantApplication, today: date
 ) -> Granted:
-    app = await get_or_404(uow, ApplicationRow, application_id, "application", "application_id")
+    app = await uow.row(ApplicationRow, application_id, what="application", field="application_id")
     scheme = await lock_scheme(uow, app.scheme_id, share=True)
     # The money is the scheme's: a provincial scheme's officers (its applicants are of its
     # province), or for a national scheme the VN officers and the ministry.

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
@@ -32,8 +32,6 @@ from support.adapters.tables import (
 from support.domain.budget import Budget
 from support.domain.priority import Recognition
 from support.service_layer.access import readable_provinces
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -89,13 +87,6 @@ class Granted:
             allocation_run_id=grant.allocation_run_id,
             granted_at=grant.granted_at,
         )
-
-
-async def get_or_404(uow: UnitOfWork, model: type[T], id_: UUID, what: str, field: str) -> T:
-    row = await uow.session.get(model, id_)
-    if row is None:
-        raise NotFound(f"{what}_not_found", f"no {what} with id {id_}", field=field)
-    return row
 
 
 async def lock_scheme(uow: UnitOfWork, scheme_id: UUID, *, share: bool) -> SchemeRow:
@@ -185,7 +176,7 @@ async def scheme_view(uow: UnitOfWork, scheme: SchemeRow) -> SchemeView:
 
 async def get_scheme(uow: UnitOfWork, scheme_id: UUID) -> SchemeView:
     return await scheme_view(
-        uow, await get_or_404(uow, SchemeRow, scheme_id, "scheme", "scheme_id")
+        uow, await uow.row(SchemeRow, scheme_id, what="scheme", field="scheme_id")
     )
 
 
@@ -212,7 +203,7 @@ async def list_applications(
 ) -> tuple[list[ApplicationRow], int]:
     """The scheme's applications from the provinces the reader covers."""
     provinces = readable_provinces(who)
-    await get_or_404(uow, SchemeRow, scheme_id, "scheme", "scheme_id")
+    await uow.row(SchemeRow, scheme_id, what="scheme", field="scheme_id")
     stmt = (
         select(ApplicationRow)
         .where(col(ApplicationRow.scheme_id) == scheme_id)
@@ -229,7 +220,7 @@ async def list_grants(
     """The scheme's grants to facilities of the provinces the reader covers (a grant shows the
     recognition's score that gave it priority)."""
     provinces = readable_provinces(who)
-    await get_or_404(uow, SchemeRow, scheme_id, "scheme", "scheme_id")
+    await uow.row(SchemeRow, scheme_id, what="scheme", field="scheme_id")
     stmt = (
         select(GrantRow)
         .join(ApplicationRow, col(ApplicationRow.id) == col(GrantRow.application_id))

@@ -42,7 +42,7 @@ async def list_facilities(
 
 @router.get("/facilities/{facility_id}")
 async def get_facility(facility_id: UUID, uow: UowDep, who: CurrentPrincipal) -> FacilityPublic:
-    row = await queries.get(uow, FacilityRow, facility_id, "facility", "facility_id")
+    row = await uow.row(FacilityRow, facility_id, what="facility", field="facility_id")
     return _shown(who, row)
 
 

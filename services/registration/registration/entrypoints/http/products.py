@@ -38,7 +38,7 @@ async def list_products(
 
 @router.get("/products/{product_id}")
 async def get_product(product_id: UUID, uow: UowDep, who: CurrentPrincipal) -> ProductPublic:
-    row = await queries.get(uow, ProductRow, product_id, "product", "product_id")
+    row = await uow.row(ProductRow, product_id, what="product", field="product_id")
     return ProductPublic.model_validate(row)
 
 
