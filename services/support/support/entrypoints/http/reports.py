@@ -8,12 +8,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE
-from cnnt_shared.errors import DomainError
 from cnnt_shared.http.exports import ExportFormat, table_response
 from cnnt_shared.service import UowDep
-from support.service_layer.access import check_scope_code, unit_of
-from support.service_layer.reports import COLUMNS, report_freshness, support_report
+from support.service_layer.reports import (
+    COLUMNS,
+    report_freshness,
+    report_unit,
+    support_report,
+)
 
 router = APIRouter(tags=["reports"])
 
@@ -38,15 +40,7 @@ async def report(
     ] = False,
     format: Annotated[ExportFormat, Query()] = ExportFormat.JSON,
 ) -> Response:
-    if to_year < from_year:
-        raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
-    if province is not None:
-        check_scope_code(province, field="province")
-    if as_recorded and province in (None, NATION_SCOPE):
-        raise DomainError(
-            "as_recorded_needs_province", "as recorded applies to a province", field="province"
-        )
-    unit = province if as_recorded else unit_of(province) if province is not None else None
+    unit = report_unit(from_year, to_year, province, as_recorded=as_recorded)
     rows = await support_report(uow, from_year, to_year, unit, as_recorded=as_recorded)
     name = f"support-{unit or 'all'}-{from_year}-{to_year}"
     response = table_response(COLUMNS, rows, format, name)
