@@ -4,9 +4,6 @@ lines it changes name the decision; each new recognition is announced (ProductRe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -22,6 +19,7 @@ from certification.domain.decisions import (
 )
 from certification.domain.results import Outcome
 from certification.service_layer.access import require_authority
+from certification.service_layer.commands import Correct
 from certification.service_layer.decision_log import (
     issue_recognitions,
     lock_series,
@@ -31,14 +29,6 @@ from certification.service_layer.results import load_round
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import ResultSettings
 from cnnt_shared.db.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class Correct:
-    number: str
-    decided_on: date
-    reason: str
-    recognise: Sequence[UUID]
 
 
 async def correct_results(

@@ -24,7 +24,8 @@ from evaluation.domain.batch import check_batch_size, entry_repeated, repeated, 
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.service_layer.access import judge_id
-from evaluation.service_layer.scoring import SubmitSheet, key_reused, same_submission
+from evaluation.service_layer.commands import SubmitSheet
+from evaluation.service_layer.scoring import key_reused, same_submission
 
 # A concurrent request storing the same request id makes the whole transaction fail; once it
 # has committed, the next attempt finds its revision and answers from it.

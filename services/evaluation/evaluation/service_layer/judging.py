@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from uuid import UUID
 
 from cnnt_shared.auth import Principal, Role
@@ -16,27 +14,13 @@ from evaluation.domain.completeness import EntriesHeld, check_entries_complete, 
 from evaluation.domain.jury import Closing, check_judging_open, check_may_close
 from evaluation.domain.score_sheet import check_spread_threshold
 from evaluation.service_layer.access import organiser_or_chair
+from evaluation.service_layer.commands import CloseJudging, Configure
 from evaluation.service_layer.queries import (
     assignments_of,
     get_round,
     latest_revisions,
     round_progress,
 )
-
-
-@dataclass(frozen=True)
-class Configure:
-    """The round's judging settings: totals further apart than the threshold are flagged."""
-
-    spread_threshold: Decimal
-
-
-@dataclass(frozen=True)
-class CloseJudging:
-    """Close judging (kết thúc chấm điểm); the chair may override open spread flags."""
-
-    override: bool = False
-    reason: str = ""
 
 
 async def configure(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: Configure) -> RoundRow:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID, uuid4
@@ -34,42 +34,8 @@ from evaluation.domain.jury import (
     check_recusal_reason,
 )
 from evaluation.service_layer.access import acting_member, authorise_organiser, authorise_reader
+from evaluation.service_layer.commands import DeclareConflict, FormJury, Member, Recuse
 from evaluation.service_layer.queries import entries_held, get_round, jury_of
-
-
-@dataclass(frozen=True)
-class Member:
-    """A member as the organiser names them; ``account_id`` is the person's console account."""
-
-    name: str
-    title: str = ""
-    organisation: str = ""
-    is_chair: bool = False
-    account_id: str | None = None
-
-
-@dataclass(frozen=True)
-class FormJury:
-    """Form a round's jury (hội đồng bình chọn) with its one chair."""
-
-    members: tuple[Member, ...]
-
-
-@dataclass(frozen=True)
-class DeclareConflict:
-    """The acting member declares a conflict of interest with a facility."""
-
-    facility_id: UUID
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Recuse:
-    """The chair recuses a member from an entry, with the reason."""
-
-    member_id: UUID
-    entry_id: UUID
-    reason: str
 
 
 def _member(round_id: UUID, m: Member, who: Principal, now: datetime) -> JuryMemberRow:

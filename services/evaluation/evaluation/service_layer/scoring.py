@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import NamedTuple
 from uuid import UUID, uuid4
 
@@ -21,17 +18,7 @@ from evaluation.adapters.tables import SheetRevisionRow
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.service_layer.access import judge_id
-
-
-@dataclass(frozen=True)
-class SubmitSheet:
-    """A new revision of the acting member's sheet (phiếu chấm điểm) for an entry; a retry with
-    the same ``request_id`` is answered with the revision it stored."""
-
-    entry_id: UUID
-    scores: Mapping[str, Decimal]
-    comment: str = ""
-    request_id: str | None = None
+from evaluation.service_layer.commands import SubmitSheet
 
 
 def key_reused() -> Conflict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -36,21 +35,7 @@ from registration.domain.model import Dossier, check_not_entered_twice, duplicat
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
 from registration.service_layer.access import may_backfill, require_province
-
-
-@dataclass(frozen=True)
-class RegisterEntry:
-    """Enter a product in a round; ``registered_on`` (ministry and operators only) records a
-    historical entry under its own date."""
-
-    product_id: UUID
-    declarations: dict[str, bool] = field(default_factory=dict)
-    registered_on: date | None = None
-
-
-@dataclass(frozen=True)
-class WithdrawEntry:
-    reason: str = ""
+from registration.service_layer.commands import RegisterEntry, WithdrawEntry
 
 
 def registration_date(who: Principal, registered_on: date | None, today: date) -> date:

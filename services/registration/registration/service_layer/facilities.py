@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -11,56 +11,19 @@ from sqlalchemy.exc import IntegrityError
 
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import FacilityRecorded, FacilityRecordedData
-from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict
 from registration.adapters.tables import FacilityRow, ProductRow
 from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import require_province
+from registration.service_layer.commands import (
+    CreateFacility,
+    CreateProduct,
+    UpdateFacility,
+    UpdateProduct,
+)
 from registration.service_layer.search import fold
-
-
-@dataclass(frozen=True)
-class CreateFacility:
-    """Record a facility (cơ sở CNNT); ``contacts`` holds only the fields given."""
-
-    name: str
-    kind: FacilityKind
-    business_code: str
-    province_code: str
-    address: str = ""
-    contacts: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class UpdateFacility:
-    """Change what is given (None: left as it is)."""
-
-    name: str | None = None
-    kind: FacilityKind | None = None
-    province_code: str | None = None
-    address: str | None = None
-    contacts: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class CreateProduct:
-    facility_id: UUID
-    name: str
-    group: ProductGroup
-    is_set: bool = False
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class UpdateProduct:
-    """Change what is given (None: left as it is)."""
-
-    name: str | None = None
-    group: ProductGroup | None = None
-    is_set: bool | None = None
-    description: str | None = None
 
 
 def _given(cmd: UpdateFacility | UpdateProduct) -> dict[str, Any]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import func, select
@@ -27,19 +26,7 @@ from registration.adapters.tables import EntryRow, RoundRow
 from registration.domain.model import Round, RoundStatus
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import require_backfill, require_round_owner
-
-
-@dataclass(frozen=True)
-class CreateRound:
-    """A draft round (đợt bình chọn) with the result settings its decision will apply."""
-
-    name: str
-    level: Level
-    scope_code: str
-    year: int
-    opens_on: date
-    closes_on: date
-    settings: ResultSettings = field(default_factory=ResultSettings)
+from registration.service_layer.commands import CreateRound
 
 
 def model(row: RoundRow) -> Round:

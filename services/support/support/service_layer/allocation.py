@@ -27,6 +27,7 @@ from support.domain.allocation import Plan, plan_allocation
 from support.domain.budget import Budget
 from support.domain.priority import Candidate, best_recognition
 from support.service_layer.access import authorise
+from support.service_layer.commands import RunAllocation
 from support.service_layer.grants import asked_of, record_grant, store_budget
 from support.service_layer.queries import (
     Granted,
@@ -36,14 +37,6 @@ from support.service_layer.queries import (
     lock_scheme,
     recognitions_of,
 )
-
-
-@dataclass(frozen=True)
-class RunAllocation:
-    """Grant the pending applications by priority; ``expected_digest`` (the preview's) refuses a
-    run whose plan changed since."""
-
-    expected_digest: str | None = None
 
 
 @dataclass(frozen=True)

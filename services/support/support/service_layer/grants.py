@@ -9,7 +9,6 @@ locked and re-read, and ``grants.application_id`` is UNIQUE as the last word on 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
@@ -26,6 +25,7 @@ from support.domain import model
 from support.domain.budget import Budget
 from support.domain.priority import Recognition, best_recognition
 from support.service_layer.access import authorise
+from support.service_layer.commands import GrantApplication
 from support.service_layer.queries import (
     Granted,
     Priority,
@@ -38,14 +38,6 @@ from support.service_layer.queries import (
 
 def asked_of(app: ApplicationRow) -> dict[FundingSource, int]:
     return {FundingSource(s): v for s, v in app.asked.items()}
-
-
-@dataclass(frozen=True)
-class GrantApplication:
-    """Grant an application (a support officer's manual grant); ``amounts`` per funding source,
-    or what the application asks when None."""
-
-    amounts: Mapping[FundingSource, int] | None = None
 
 
 async def record_grant(

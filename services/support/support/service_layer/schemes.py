@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 
 from cnnt_shared.auth import Principal
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, FundingSource, SchemeKind
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE, FundingSource
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, DomainError
 from cnnt_shared.scope import covers
 from support.adapters.tables import ApplicationRow, BudgetRow, SchemeRow
 from support.domain import model
 from support.service_layer.access import authorise, check_scope_code, unit_of
+from support.service_layer.commands import Apply, CreateScheme
 from support.service_layer.queries import (
     SchemeView,
     as_budget,
@@ -25,30 +24,6 @@ from support.service_layer.queries import (
     lock_scheme,
     scheme_view,
 )
-
-
-@dataclass(frozen=True)
-class CreateScheme:
-    """A khuyến công scheme (đề án) with its budget per funding source."""
-
-    code: str
-    title: str
-    kind: SchemeKind
-    year: int
-    scope_code: str
-    budget: Mapping[FundingSource, int]
-
-
-@dataclass(frozen=True)
-class Apply:
-    """A facility's application to a scheme, with the amount it asks per funding source."""
-
-    facility_id: UUID
-    facility_name: str
-    province_code: str
-    asked: Mapping[FundingSource, int]
-    product_id: UUID | None = None
-    purpose: str = ""
 
 
 async def create_scheme(uow: UnitOfWork, who: Principal, cmd: CreateScheme) -> SchemeView:

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.service import UowDep
 from evaluation.entrypoints.schemas import CloseJudging, JudgingPublic, JudgingSettings
-from evaluation.service_layer import judging
+from evaluation.service_layer import commands, judging
 
 router = APIRouter(tags=["judging"])
 
@@ -18,7 +18,7 @@ router = APIRouter(tags=["judging"])
 async def configure(
     round_id: UUID, body: JudgingSettings, uow: UowDep, who: CurrentPrincipal
 ) -> JudgingPublic:
-    command = judging.Configure(body.spread_threshold)
+    command = commands.Configure(body.spread_threshold)
     return JudgingPublic.model_validate(await judging.configure(uow, who, round_id, command))
 
 
@@ -26,5 +26,5 @@ async def configure(
 async def close_judging(
     round_id: UUID, body: CloseJudging, uow: UowDep, who: CurrentPrincipal
 ) -> JudgingPublic:
-    command = judging.CloseJudging(body.override, body.reason)
+    command = commands.CloseJudging(body.override, body.reason)
     return JudgingPublic.model_validate(await judging.close_judging(uow, who, round_id, command))

@@ -20,13 +20,13 @@ from evaluation.entrypoints.schemas import (
     RecusalCreate,
     RecusalPublic,
 )
-from evaluation.service_layer import jury, queries
+from evaluation.service_layer import commands, jury, queries
 
 router = APIRouter(tags=["jury"])
 
 
-def _member(body: MemberCreate) -> jury.Member:
-    return jury.Member(
+def _member(body: MemberCreate) -> commands.Member:
+    return commands.Member(
         name=body.name,
         title=body.title,
         organisation=body.organisation,
@@ -56,7 +56,7 @@ async def my_juries(uow: UowDep, who: CurrentPrincipal) -> list[MyJuryPublic]:
 async def form_jury(
     round_id: UUID, body: JuryCreate, uow: UowDep, who: CurrentPrincipal
 ) -> JuryPublic:
-    command = jury.FormJury(tuple(_member(m) for m in body.members))
+    command = commands.FormJury(tuple(_member(m) for m in body.members))
     members = await jury.form_jury(uow, who, round_id, command)
     return JuryPublic(round_id=round_id, members=[MemberPublic.model_validate(m) for m in members])
 
@@ -83,11 +83,11 @@ async def add_member(
 async def declare_conflict(
     body: ConflictCreate, uow: UowDep, who: CurrentPrincipal
 ) -> ConflictPublic:
-    command = jury.DeclareConflict(body.facility_id, body.note)
+    command = commands.DeclareConflict(body.facility_id, body.note)
     return ConflictPublic.model_validate(await jury.declare_conflict(uow, who, command))
 
 
 @router.post("/recusals", status_code=status.HTTP_201_CREATED)
 async def recuse(body: RecusalCreate, uow: UowDep, who: CurrentPrincipal) -> RecusalPublic:
-    command = jury.Recuse(body.member_id, body.entry_id, body.reason)
+    command = commands.Recuse(body.member_id, body.entry_id, body.reason)
     return RecusalPublic.model_validate(await jury.recuse(uow, who, command))

@@ -23,7 +23,7 @@ from evaluation.entrypoints.schemas import (
     SheetSubmit,
     WorklistEntry,
 )
-from evaluation.service_layer import batch_scoring, queries, scoring
+from evaluation.service_layer import batch_scoring, commands, queries, scoring
 
 router = APIRouter(tags=["score sheets"])
 
@@ -41,8 +41,8 @@ BatchIdempotencyKey = Annotated[
 ]
 
 
-def _command(body: SheetSubmit, request_id: str | None) -> scoring.SubmitSheet:
-    return scoring.SubmitSheet(body.entry_id, body.scores.model_dump(), body.comment, request_id)
+def _command(body: SheetSubmit, request_id: str | None) -> commands.SubmitSheet:
+    return commands.SubmitSheet(body.entry_id, body.scores.model_dump(), body.comment, request_id)
 
 
 @router.post("/score-sheets", status_code=status.HTTP_201_CREATED)

@@ -14,7 +14,7 @@ from cnnt_shared.http.pages import Page, PageDep
 from cnnt_shared.service import ClockDep, UowDep
 from registration.entrypoints.http.filters import FiltersDep
 from registration.entrypoints.schemas import EntryCreate, EntryPublic, EntryWithdraw
-from registration.service_layer import entries, queries
+from registration.service_layer import commands, entries, queries
 
 router = APIRouter(tags=["entries"])
 
@@ -34,7 +34,7 @@ async def register_entry(
 ) -> EntryPublic:
     """Enter a product; every eligibility rule is checked as of the registration date
     (Vietnam's date)."""
-    command = entries.RegisterEntry(body.product_id, body.declarations, body.registered_on)
+    command = commands.RegisterEntry(body.product_id, body.declarations, body.registered_on)
     entry = await entries.register_entry(uow, who, round_id, command, clock.today())
     return EntryPublic.model_validate(await queries.get_entry(uow, entry.id))
 
@@ -95,5 +95,5 @@ async def withdraw_entry(
     entry_id: UUID, body: EntryWithdraw, uow: UowDep, who: CurrentPrincipal
 ) -> EntryPublic:
     """Withdraw before the round closes; announces EntryWithdrawn."""
-    entry = await entries.withdraw_entry(uow, who, entry_id, entries.WithdrawEntry(body.reason))
+    entry = await entries.withdraw_entry(uow, who, entry_id, commands.WithdrawEntry(body.reason))
     return EntryPublic.model_validate(await queries.get_entry(uow, entry.id))

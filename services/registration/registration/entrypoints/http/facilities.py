@@ -12,7 +12,7 @@ from cnnt_shared.service import UowDep
 from registration.adapters.tables import FacilityRow
 from registration.entrypoints.http.filters import FiltersDep
 from registration.entrypoints.schemas import FacilityCreate, FacilityPublic, FacilityUpdate
-from registration.service_layer import facilities, queries
+from registration.service_layer import commands, facilities, queries
 from registration.service_layer.access import sees_private
 
 router = APIRouter(tags=["facilities"])
@@ -26,7 +26,7 @@ def _shown(who: Principal, row: FacilityRow) -> FacilityPublic:
 async def create_facility(
     body: FacilityCreate, uow: UowDep, who: CurrentPrincipal
 ) -> FacilityPublic:
-    command = facilities.CreateFacility(**body.model_dump())
+    command = commands.CreateFacility(**body.model_dump())
     return FacilityPublic.model_validate(await facilities.create_facility(uow, who, command))
 
 
@@ -50,6 +50,6 @@ async def get_facility(facility_id: UUID, uow: UowDep, who: CurrentPrincipal) ->
 async def update_facility(
     facility_id: UUID, body: FacilityUpdate, uow: UowDep, who: CurrentPrincipal
 ) -> FacilityPublic:
-    command = facilities.UpdateFacility(**body.model_dump(exclude_unset=True, exclude_none=True))
+    command = commands.UpdateFacility(**body.model_dump(exclude_unset=True, exclude_none=True))
     row = await facilities.update_facility(uow, who, facility_id, command)
     return FacilityPublic.model_validate(row)

@@ -12,14 +12,14 @@ from cnnt_shared.service import UowDep
 from registration.adapters.tables import ProductRow
 from registration.entrypoints.http.filters import FiltersDep
 from registration.entrypoints.schemas import ProductCreate, ProductPublic, ProductUpdate
-from registration.service_layer import facilities, queries
+from registration.service_layer import commands, facilities, queries
 
 router = APIRouter(tags=["products"])
 
 
 @router.post("/products", status_code=status.HTTP_201_CREATED)
 async def create_product(body: ProductCreate, uow: UowDep, who: CurrentPrincipal) -> ProductPublic:
-    command = facilities.CreateProduct(**body.model_dump())
+    command = commands.CreateProduct(**body.model_dump())
     return ProductPublic.model_validate(await facilities.create_product(uow, who, command))
 
 
@@ -46,6 +46,6 @@ async def get_product(product_id: UUID, uow: UowDep, who: CurrentPrincipal) -> P
 async def update_product(
     product_id: UUID, body: ProductUpdate, uow: UowDep, who: CurrentPrincipal
 ) -> ProductPublic:
-    command = facilities.UpdateProduct(**body.model_dump(exclude_unset=True, exclude_none=True))
+    command = commands.UpdateProduct(**body.model_dump(exclude_unset=True, exclude_none=True))
     row = await facilities.update_product(uow, who, product_id, command)
     return ProductPublic.model_validate(row)

@@ -12,14 +12,14 @@ from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.http.pages import Page, PageDep
 from cnnt_shared.service import UowDep
 from registration.entrypoints.schemas import RoundCreate, RoundPublic
-from registration.service_layer import queries, rounds
+from registration.service_layer import commands, queries, rounds
 
 router = APIRouter(tags=["rounds"])
 
 
 @router.post("/rounds", status_code=status.HTTP_201_CREATED)
 async def create_round(body: RoundCreate, uow: UowDep, who: CurrentPrincipal) -> RoundPublic:
-    command = rounds.CreateRound(
+    command = commands.CreateRound(
         name=body.name,
         level=body.level,
         scope_code=body.scope_code,

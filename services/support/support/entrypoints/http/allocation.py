@@ -14,7 +14,7 @@ from support.entrypoints.schemas import (
     AllocationRunCreate,
     AllocationRunPublic,
 )
-from support.service_layer import allocation
+from support.service_layer import allocation, commands
 
 router = APIRouter(tags=["allocation"])
 
@@ -36,7 +36,7 @@ async def run_allocation(
     key: RequiredKey,
     clock: ClockDep,
 ) -> AllocationRunPublic:
-    command = allocation.RunAllocation(body.expected_digest)
+    command = commands.RunAllocation(body.expected_digest)
 
     async def run() -> AllocationRunPublic:
         done = await allocation.run(uow, who, scheme_id, command, clock.today())

@@ -11,7 +11,7 @@ from cnnt_shared.http.pages import Page, PageDep
 from cnnt_shared.service import UowDep
 from support.entrypoints.http.keys import OptionalKey, once
 from support.entrypoints.schemas import ApplicationCreate, ApplicationPublic, FacilityPublic
-from support.service_layer import queries, schemes
+from support.service_layer import commands, queries, schemes
 
 router = APIRouter(tags=["applications"])
 
@@ -24,7 +24,7 @@ async def apply(
     who: CurrentPrincipal,
     key: OptionalKey = None,
 ) -> ApplicationPublic:
-    command = schemes.Apply(
+    command = commands.Apply(
         facility_id=body.facility_id,
         facility_name=body.facility_name,
         province_code=body.province_code,

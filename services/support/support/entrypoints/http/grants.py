@@ -11,7 +11,7 @@ from cnnt_shared.http.pages import Page, PageDep
 from cnnt_shared.service import ClockDep, UowDep
 from support.entrypoints.http.keys import RequiredKey, once
 from support.entrypoints.schemas import GrantCreate, GrantPublic
-from support.service_layer import grants, queries
+from support.service_layer import commands, grants, queries
 
 router = APIRouter(tags=["grants"])
 
@@ -27,7 +27,7 @@ async def grant(
 ) -> GrantPublic:
     """Priority is judged on the day of the decision (recognitions valid on Vietnam's
     today)."""
-    command = grants.GrantApplication(body.amounts)
+    command = commands.GrantApplication(body.amounts)
 
     async def grant_it() -> GrantPublic:
         granted = await grants.grant_application(uow, who, application_id, command, clock.today())

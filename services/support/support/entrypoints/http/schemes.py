@@ -13,7 +13,7 @@ from cnnt_shared.http.pages import Page, PageDep
 from cnnt_shared.service import UowDep
 from support.entrypoints.http.keys import OptionalKey, once
 from support.entrypoints.schemas import SchemeCreate, SchemePublic
-from support.service_layer import queries, schemes
+from support.service_layer import commands, queries, schemes
 
 router = APIRouter(tags=["schemes"])
 
@@ -22,7 +22,7 @@ router = APIRouter(tags=["schemes"])
 async def create_scheme(
     body: SchemeCreate, uow: UowDep, who: CurrentPrincipal, key: OptionalKey = None
 ) -> SchemePublic:
-    command = schemes.CreateScheme(
+    command = commands.CreateScheme(
         body.code, body.title, body.kind, body.year, body.scope_code, body.budget
     )
 
