@@ -25,13 +25,7 @@ router = APIRouter(tags=["certificates"])
 
 def _listed(c: ListedCertificate, status: CertificateStatus) -> CertificateListed:
     r, e = c.recognition, c.entry
-    revocation = None
-    if c.revocation is not None:
-        revocation = RevocationPublic(
-            decision_number=c.revocation.number,
-            decided_on=c.revocation.decided_on,
-            reason=c.revocation.reason,
-        )
+    revocation = RevocationPublic.of(c.revocation)
     return CertificateListed(
         certificate_number=r.certificate_number,
         status=status,

@@ -19,13 +19,7 @@ async def verify(number: str, runtime: RuntimeDep) -> VerificationPublic:
     c = found.certificate
     if c is None:
         return VerificationPublic(certificate_number=number, status=found.status)
-    revocation = None
-    if c.revocation is not None:
-        revocation = RevocationPublic(
-            decision_number=c.revocation.number,
-            decided_on=c.revocation.decided_on,
-            reason=c.revocation.reason,
-        )
+    revocation = RevocationPublic.of(c.revocation)
     return VerificationPublic(
         certificate_number=c.recognition.certificate_number,
         status=found.status,
