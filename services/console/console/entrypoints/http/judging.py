@@ -10,11 +10,10 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.contracts.score_sheet import MAXIMA
+from cnnt_shared.contracts.score_sheet import CRITERIA, MAXIMA
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
 from console.service_layer.judging import (
-    CRITERIA,
     BatchRow,
     batch_rows,
     outcomes_of,
