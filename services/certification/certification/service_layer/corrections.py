@@ -36,8 +36,7 @@ async def correct_results(
 ) -> tuple[DecisionRow, list[str]]:
     round_ = await load_round(uow, round_id, lock=True)
     require_authority(who, round_)
-    if round_.decision_id is None:
-        raise Conflict("round_not_decided", "only confirmed results can be corrected")
+    check_decided(round_.decision_id is not None)
     lines = await uow.session.execute(select(ResultRow).where(col(ResultRow.round_id) == round_id))
     published = {
         r.entry_id: PublishedResult(r.entry_id, r.rank, r.mean, r.outcome, r.reason)

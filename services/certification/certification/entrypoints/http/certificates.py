@@ -20,7 +20,7 @@ from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.http.pages import Page, PageDep
 from cnnt_shared.service import RuntimeDep
 
-router = APIRouter(tags=["certificates"])
+router = APIRouter(prefix="/api/v1", tags=["certificates"])
 
 
 def _listed(c: ListedCertificate, status: CertificateStatus) -> CertificateListed:

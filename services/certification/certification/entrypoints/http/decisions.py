@@ -19,7 +19,7 @@ from certification.service_layer import commands, corrections, decisions, querie
 from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.service import RuntimeDep, UowDep
 
-router = APIRouter(tags=["decisions"])
+router = APIRouter(prefix="/api/v1", tags=["decisions"])
 
 
 @router.get("/rounds/{round_id}/decisions")

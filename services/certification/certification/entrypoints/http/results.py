@@ -20,7 +20,7 @@ from cnnt_shared.auth import CurrentPrincipal
 from cnnt_shared.http.exports import Column, ExportFormat, table_response
 from cnnt_shared.service import RuntimeDep
 
-router = APIRouter(tags=["results"])
+router = APIRouter(prefix="/api/v1", tags=["results"])
 
 RESULT_COLUMNS = [
     Column("rank", "Xếp hạng (rank)"),

@@ -8,7 +8,7 @@ from certification.entrypoints.schemas import RevocationPublic, VerificationPubl
 from certification.service_layer import certificates
 from cnnt_shared.service import RuntimeDep
 
-router = APIRouter(tags=["verification"])
+router = APIRouter(prefix="/api/v1", tags=["verification"])
 
 
 @router.get("/verify/{number}")

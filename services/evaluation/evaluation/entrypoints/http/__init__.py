@@ -9,7 +9,10 @@ from evaluation.entrypoints.http import entries, judging, jury, score_sheets
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
+    # Each resource router carries the /api/v1 prefix itself: FastAPI keeps an included
+    # router's routes as declared, and the route a request matched (its metrics label) then
+    # names the whole path.
+    router = APIRouter()
     for module in (jury, entries, score_sheets, judging):
         router.include_router(module.router)
     return router

@@ -11,7 +11,7 @@ from cnnt_shared.service import RuntimeDep
 from evaluation.entrypoints.schemas import EntryPublic
 from evaluation.service_layer import queries
 
-router = APIRouter(tags=["entries"])
+router = APIRouter(prefix="/api/v1", tags=["entries"])
 
 
 @router.get("/rounds/{round_id}/entries")

@@ -11,7 +11,7 @@ from cnnt_shared.service import UowDep
 from evaluation.entrypoints.schemas import CloseJudging, JudgingPublic, JudgingSettings
 from evaluation.service_layer import commands, judging
 
-router = APIRouter(tags=["judging"])
+router = APIRouter(prefix="/api/v1", tags=["judging"])
 
 
 @router.put("/rounds/{round_id}/judging-settings")

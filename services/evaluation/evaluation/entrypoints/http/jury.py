@@ -22,7 +22,7 @@ from evaluation.entrypoints.schemas import (
 )
 from evaluation.service_layer import commands, jury, queries
 
-router = APIRouter(tags=["jury"])
+router = APIRouter(prefix="/api/v1", tags=["jury"])
 
 
 def _member(body: MemberCreate) -> commands.Member:

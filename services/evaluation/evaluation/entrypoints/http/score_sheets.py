@@ -25,7 +25,7 @@ from evaluation.entrypoints.schemas import (
 )
 from evaluation.service_layer import batch_scoring, commands, queries, scoring
 
-router = APIRouter(tags=["score sheets"])
+router = APIRouter(prefix="/api/v1", tags=["score sheets"])
 
 IdempotencyKey = Annotated[
     str | None,

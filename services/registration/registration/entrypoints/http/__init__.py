@@ -17,7 +17,10 @@ from registration.entrypoints.http import (
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
+    # Each resource router carries the /api/v1 prefix itself: FastAPI keeps an included
+    # router's routes as declared, and the route a request matched (its metrics label) then
+    # names the whole path.
+    router = APIRouter()
     for module in (facilities, products, provinces, rounds, entries, imports, reports):
         router.include_router(module.router)
     return router

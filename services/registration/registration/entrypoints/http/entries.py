@@ -16,7 +16,7 @@ from registration.entrypoints.http.filters import FiltersDep
 from registration.entrypoints.schemas import EntryCreate, EntryPublic, EntryWithdraw
 from registration.service_layer import commands, entries, queries
 
-router = APIRouter(tags=["entries"])
+router = APIRouter(prefix="/api/v1", tags=["entries"])
 
 
 def _page(items: list[dict[str, Any]], total: int, page: PageDep) -> Page[EntryPublic]:

@@ -15,7 +15,7 @@ from registration.entrypoints.schemas import FacilityCreate, FacilityPublic, Fac
 from registration.service_layer import commands, facilities, queries
 from registration.service_layer.access import sees_private
 
-router = APIRouter(tags=["facilities"])
+router = APIRouter(prefix="/api/v1", tags=["facilities"])
 
 
 def _shown(who: Principal, row: FacilityRow) -> FacilityPublic:

@@ -77,7 +77,7 @@ class ImportReportPublic(BaseModel):
         )
 
 
-router = APIRouter(tags=["imports"])
+router = APIRouter(prefix="/api/v1", tags=["imports"])
 
 
 @router.post(

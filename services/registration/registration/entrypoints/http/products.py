@@ -14,7 +14,7 @@ from registration.entrypoints.http.filters import FiltersDep
 from registration.entrypoints.schemas import ProductCreate, ProductPublic, ProductUpdate
 from registration.service_layer import commands, facilities, queries
 
-router = APIRouter(tags=["products"])
+router = APIRouter(prefix="/api/v1", tags=["products"])
 
 
 @router.post("/products", status_code=status.HTTP_201_CREATED)

@@ -14,7 +14,7 @@ from registration.entrypoints.schemas import (
 from registration.service_layer import provinces
 from registration.service_layer.access import require_region_admin
 
-router = APIRouter(tags=["provinces"])
+router = APIRouter(prefix="/api/v1", tags=["provinces"])
 
 
 @router.get("/provinces")

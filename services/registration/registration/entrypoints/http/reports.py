@@ -25,7 +25,7 @@ COLUMNS = [
 ]
 
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 
 @router.get(

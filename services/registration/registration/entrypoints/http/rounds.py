@@ -14,7 +14,7 @@ from cnnt_shared.service import UowDep
 from registration.entrypoints.schemas import RoundCreate, RoundPublic
 from registration.service_layer import commands, queries, rounds
 
-router = APIRouter(tags=["rounds"])
+router = APIRouter(prefix="/api/v1", tags=["rounds"])
 
 
 @router.post("/rounds", status_code=status.HTTP_201_CREATED)

@@ -13,7 +13,10 @@ from support.entrypoints.http import allocation, applications, grants, reports, 
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
+    # Each resource router carries the /api/v1 prefix itself: FastAPI keeps an included
+    # router's routes as declared, and the route a request matched (its metrics label) then
+    # names the whole path.
+    router = APIRouter()
     for module in (schemes, applications, grants, allocation, reports):
         router.include_router(module.router)
     return router

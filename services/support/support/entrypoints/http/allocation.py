@@ -16,7 +16,7 @@ from support.entrypoints.schemas import (
 )
 from support.service_layer import allocation, commands
 
-router = APIRouter(tags=["allocation"])
+router = APIRouter(prefix="/api/v1", tags=["allocation"])
 
 
 @router.get("/schemes/{scheme_id}/allocation-preview")

@@ -13,7 +13,7 @@ from support.entrypoints.http.keys import OptionalKey, once
 from support.entrypoints.schemas import ApplicationCreate, ApplicationPublic, FacilityPublic
 from support.service_layer import commands, queries, schemes
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(prefix="/api/v1", tags=["applications"])
 
 
 @router.post("/schemes/{scheme_id}/applications", status_code=status.HTTP_201_CREATED)

@@ -13,7 +13,7 @@ from support.entrypoints.http.keys import RequiredKey, once
 from support.entrypoints.schemas import GrantCreate, GrantPublic
 from support.service_layer import commands, grants, queries
 
-router = APIRouter(tags=["grants"])
+router = APIRouter(prefix="/api/v1", tags=["grants"])
 
 
 @router.post("/applications/{application_id}/grant", status_code=status.HTTP_201_CREATED)

@@ -17,7 +17,7 @@ from support.service_layer.reports import (
     support_report,
 )
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 
 @router.get(

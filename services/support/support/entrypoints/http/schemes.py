@@ -15,7 +15,7 @@ from support.entrypoints.http.keys import OptionalKey, once
 from support.entrypoints.schemas import SchemeCreate, SchemePublic
 from support.service_layer import commands, queries, schemes
 
-router = APIRouter(tags=["schemes"])
+router = APIRouter(prefix="/api/v1", tags=["schemes"])
 
 
 @router.post("/schemes", status_code=status.HTTP_201_CREATED)
