@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from fast_depends.library import CustomField
 from fastapi import APIRouter, Depends, Request
 from faststream import AckPolicy
-from faststream._internal.context import Context
 from faststream.rabbit import RabbitBroker, RabbitRouter
 from faststream.rabbit.schemas import Channel
 from sqlalchemy import MetaData, Table
@@ -148,19 +148,26 @@ class Runtime:
         )
 
 
-class _RuntimeContext(Context):
-    """``Context("runtime")`` resolved on the event loop. FastStream's dependency injection runs
-    a custom field's synchronous ``use`` in a worker thread: one thread hop per message."""
+class _RuntimeField(CustomField):
+    """The ``runtime`` FastStream keeps in the broker's context, resolved on the event loop:
+    FastStream's ``Context("runtime")`` is a custom field with a synchronous ``use``, which its
+    dependency injection (FastDepends) runs in a worker thread, one thread hop per message. An
+    asynchronous ``use`` runs on the loop. FastStream hands every handler's dependencies its
+    context as ``context__``."""
+
+    def __init__(self) -> None:
+        super().__init__(cast=False, required=True)
 
     async def use(self, /, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
-        resolved: dict[str, Any] = super().use(**kwargs)
-        return resolved
+        assert self.param_name is not None  # set by FastDepends when it reads the signature
+        kwargs[self.param_name] = kwargs["context__"].resolve("runtime")
+        return kwargs
 
 
 def runtime_context() -> Any:
     """A subscriber's ``runtime: Runtime = runtime_context()`` parameter (the service's runtime,
     set in the broker's context at start-up)."""
-    return _RuntimeContext("runtime")
+    return _RuntimeField()
 
 
 async def get_runtime(request: Request) -> Runtime:  # async: no worker-thread hop per request

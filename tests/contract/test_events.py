@@ -29,6 +29,7 @@ from cnnt_shared.contracts import (
     SupportGranted,
     SupportGrantedData,
 )
+from cnnt_shared.contracts.score_sheet import CRITERIA, MAXIMA
 from cnnt_shared.db.unit_of_work import outbox_row
 
 NOW = datetime(2021, 11, 5, 8, 30, tzinfo=UTC)
@@ -164,6 +165,20 @@ def test_consumers_ignore_fields_added_later_within_a_version() -> None:
 def test_a_score_above_its_maximum_is_not_a_valid_event() -> None:
     with pytest.raises(ValidationError):
         CriterionScores(market=41, technical=30, culture=8, other=7)
+
+
+def test_the_event_carries_exactly_the_sheets_criteria_each_up_to_its_maximum() -> None:
+    assert (
+        tuple(CriterionScores.model_fields)
+        == CRITERIA
+        == ("market", "technical", "culture", "other")
+    )
+    assert sum(MAXIMA.values()) == 100
+    at_maxima = CriterionScores(**MAXIMA)
+    assert {c: getattr(at_maxima, c) for c in CRITERIA} == dict(MAXIMA)
+    for criterion, maximum in MAXIMA.items():
+        with pytest.raises(ValidationError):
+            CriterionScores(**{**MAXIMA, criterion: maximum + Decimal("0.5")})
 
 
 def test_scores_travel_as_json_numbers() -> None:

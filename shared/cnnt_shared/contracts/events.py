@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field, PlainSerializer
 
 from cnnt_shared.contracts.envelope import Contract, Envelope
+from cnnt_shared.contracts.score_sheet import MAXIMA
 from cnnt_shared.contracts.vocabulary import (
     FacilityKind,
     FundingSource,
@@ -69,11 +70,12 @@ class ProductRegistered(Envelope):
     data: ProductRegisteredData
 
 
+# One score per criterion of the sheet, each from 0 to its maximum (``score_sheet``).
 class CriterionScores(Contract):
-    market: Score = Field(ge=0, le=40)
-    technical: Score = Field(ge=0, le=40)
-    culture: Score = Field(ge=0, le=10)
-    other: Score = Field(ge=0, le=10)
+    market: Score = Field(ge=0, le=MAXIMA["market"])
+    technical: Score = Field(ge=0, le=MAXIMA["technical"])
+    culture: Score = Field(ge=0, le=MAXIMA["culture"])
+    other: Score = Field(ge=0, le=MAXIMA["other"])
 
 
 class ScoreSubmittedData(Contract):

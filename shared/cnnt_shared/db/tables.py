@@ -6,6 +6,8 @@ to it so that Alembic migrates them with the service's business tables.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -21,6 +23,24 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+
+class ServiceTables(NamedTuple):
+    """A service's ``MetaData`` (its own schema) with its outbox and inbox already in it."""
+
+    metadata: MetaData
+    outbox: Table
+    inbox: Table
+
+
+def service_tables(schema: str) -> ServiceTables:
+    metadata = MetaData(schema=schema)
+    return ServiceTables(metadata, outbox_table(metadata), inbox_table(metadata))
+
+
+def created_at() -> Any:
+    """A row's creation time, set by PostgreSQL (for a SQLModel field's ``sa_column``)."""
+    return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 def outbox_table(metadata: MetaData) -> Table:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cache
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 from uuid import UUID
 
 import structlog
@@ -16,9 +16,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cnnt_shared.contracts import Envelope
+from cnnt_shared.errors import NotFound
 from cnnt_shared.messaging.tracing import outbox_trace_context
 
 log = structlog.get_logger("cnnt.inbox")
+T = TypeVar("T")
 
 
 def outbox_row(event: Envelope) -> dict[str, object]:
@@ -70,6 +72,14 @@ class UnitOfWork:
         # Closing rolls back whatever was not committed explicitly, so nothing half-written
         # survives; unlike rollback() it leaves loaded objects readable for the response.
         await self.session.close()
+
+    async def row(self, model: type[T], id_: object, *, what: str, field: str) -> T:
+        """The row of ``model`` with this primary key; a 404 ``<what>_not_found`` naming
+        ``field`` (the request's field that gave the id) when there is none."""
+        found = await self.session.get(model, id_)
+        if found is None:
+            raise NotFound(f"{what}_not_found", f"no {what} with id {id_}", field=field)
+        return found
 
     def emit(self, *events: Envelope) -> None:
         """Queue integration events; they are written to the outbox by ``commit``."""

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from cnnt_shared.contracts.score_sheet import MAXIMA
 from cnnt_shared.errors import DomainError
 from evaluation.domain.score_sheet import (
-    MAXIMA,
     ScoreError,
     Scores,
     check_spread_threshold,

@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from cnnt_shared.contracts.vocabulary import FundingSource, SchemeKind
+from cnnt_shared.errors import DomainError
 from support.domain.report import GrantFacts, SchemeFacts, summarise
+from support.service_layer.reports import report_unit
 
 NATIONAL, LOCAL, COUNTERPART = FundingSource
 
@@ -46,3 +50,36 @@ def test_the_report_sums_budgets_and_grants_per_unit_kind_and_source_to_the_dong
     assert fairs.budget_total == fairs.granted_total == 2_868_000_000
     machinery = rows["thai-nguyen", "machinery"]
     assert (machinery.schemes, len(machinery.facilities), machinery.granted_total) == (1, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("province", "as_recorded", "unit"),
+    [
+        (None, False, None),
+        ("VN", False, "VN"),
+        ("bac-kan", False, "thai-nguyen"),  # merged into Thái Nguyên in 2025
+        ("bac-kan", True, "bac-kan"),
+        ("thai-nguyen", False, "thai-nguyen"),
+    ],
+)
+def test_a_report_is_asked_for_a_2025_unit_unless_as_recorded(
+    province: str | None, as_recorded: bool, unit: str | None
+) -> None:
+    assert report_unit(2016, 2021, province, as_recorded=as_recorded) == unit
+
+
+@pytest.mark.parametrize(
+    ("from_year", "to_year", "province", "as_recorded", "code", "field"),
+    [
+        (2021, 2016, None, False, "period_inverted", "to_year"),
+        (2016, 2021, "atlantis", False, "unknown_province", "province"),
+        (2016, 2021, None, True, "as_recorded_needs_province", "province"),
+        (2016, 2021, "VN", True, "as_recorded_needs_province", "province"),
+    ],
+)
+def test_a_report_that_cannot_be_made_is_refused_naming_the_field(
+    from_year: int, to_year: int, province: str | None, as_recorded: bool, code: str, field: str
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        report_unit(from_year, to_year, province, as_recorded=as_recorded)
+    assert (refused.value.code, refused.value.field) == (code, field)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Numeric, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -15,13 +15,11 @@ from sqlmodel import Field, SQLModel
 from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
 from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
-from cnnt_shared.db.tables import inbox_table, outbox_table
+from cnnt_shared.db.tables import service_tables
 from cnnt_shared.db.types import enum_type
 
 SCHEMA = "certification"
-metadata = MetaData(schema=SCHEMA)
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+metadata, outbox, inbox = service_tables(SCHEMA)
 
 SCORE = Numeric(5, 1)
 MEAN = Numeric(6, 2)

@@ -69,6 +69,12 @@ class PublishedResult:
     reason: Reason | None
 
 
+def check_decided(decided: bool) -> None:
+    """A correction amends confirmed results; before the confirmation there is nothing to amend."""
+    if not decided:
+        raise Conflict("round_not_decided", "only confirmed results can be corrected")
+
+
 def check_not_decided(decided: bool) -> None:
     if decided:
         raise Conflict(

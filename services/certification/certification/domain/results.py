@@ -17,10 +17,16 @@ from enum import StrEnum
 from fractions import Fraction
 from uuid import UUID
 
+from cnnt_shared.contracts.score_sheet import CRITERIA
 from cnnt_shared.contracts.vocabulary import ProductGroup
+from cnnt_shared.errors import Conflict
 
-CRITERIA = ("market", "technical", "culture", "other")
 TWO_PLACES = Decimal("0.01")
+
+
+def judging_not_closed() -> Conflict:
+    """Results rest on the whole tally: they exist only once evaluation has closed judging."""
+    return Conflict("judging_not_closed", "results exist only once judging has closed")
 
 
 class Outcome(StrEnum):

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from certification.adapters.tables import DecisionRow
 from certification.domain.certificates import CertificateStatus
 from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
@@ -146,6 +147,15 @@ class RevocationPublic(BaseModel):
     decision_number: str
     decided_on: date
     reason: str
+
+    @classmethod
+    def of(cls, decision: DecisionRow | None) -> RevocationPublic | None:
+        """The revoking decision of a certificate, if one revoked it."""
+        if decision is None:
+            return None
+        return cls(
+            decision_number=decision.number, decided_on=decision.decided_on, reason=decision.reason
+        )
 
 
 class VerificationPublic(BaseModel):

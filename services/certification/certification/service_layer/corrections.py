@@ -4,9 +4,6 @@ lines it changes name the decision; each new recognition is announced (ProductRe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -14,9 +11,15 @@ from sqlmodel import col
 
 from certification.adapters.tables import DecisionRow, ResultRow
 from certification.domain.certificates import RoundIdentity, certificate_series
-from certification.domain.decisions import DecisionKind, PublishedResult, correction_issues
+from certification.domain.decisions import (
+    DecisionKind,
+    PublishedResult,
+    check_decided,
+    correction_issues,
+)
 from certification.domain.results import Outcome
 from certification.service_layer.access import require_authority
+from certification.service_layer.commands import Correct
 from certification.service_layer.decision_log import (
     issue_recognitions,
     lock_series,
@@ -26,15 +29,6 @@ from certification.service_layer.results import load_round
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import ResultSettings
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict
-
-
-@dataclass(frozen=True)
-class Correct:
-    number: str
-    decided_on: date
-    reason: str
-    recognise: Sequence[UUID]
 
 
 async def correct_results(
@@ -42,8 +36,7 @@ async def correct_results(
 ) -> tuple[DecisionRow, list[str]]:
     round_ = await load_round(uow, round_id, lock=True)
     require_authority(who, round_)
-    if round_.decision_id is None:
-        raise Conflict("round_not_decided", "only confirmed results can be corrected")
+    check_decided(round_.decision_id is not None)
     lines = await uow.session.execute(select(ResultRow).where(col(ResultRow.round_id) == round_id))
     published = {
         r.entry_id: PublishedResult(r.entry_id, r.rank, r.mean, r.outcome, r.reason)

@@ -3,8 +3,6 @@ and its certificate series, publishes the results and issues the certificates.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
 from uuid import UUID
 
 from sqlalchemy import insert as plain_insert
@@ -18,10 +16,10 @@ from certification.adapters.tables import (
 )
 from certification.domain import decisions as rules
 from certification.domain.certificates import RoundIdentity, certificate_series
-from certification.domain.decisions import DecisionKind, Signature
-from certification.domain.results import CRITERIA
+from certification.domain.decisions import DecisionKind
 from certification.domain.tally import check_tally_complete
 from certification.service_layer.access import require_authority
+from certification.service_layer.commands import Decide
 from certification.service_layer.decision_log import (
     issue_recognitions,
     lock_series,
@@ -30,17 +28,8 @@ from certification.service_layer.decision_log import (
 from certification.service_layer.results import compute, load_round, rules_of
 from certification.service_layer.tally import tally_of
 from cnnt_shared.auth import Principal
+from cnnt_shared.contracts.score_sheet import CRITERIA
 from cnnt_shared.db.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class Decide:
-    """Confirm a round's results (Quyết định công nhận), declining some passed entries."""
-
-    number: str
-    decided_on: date
-    exclusions: dict[UUID, str] = field(default_factory=dict)
-    signature: Signature = field(default_factory=Signature)
 
 
 async def confirm_results(

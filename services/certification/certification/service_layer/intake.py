@@ -7,24 +7,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
 from certification.adapters.tables import EntryRow, JudgingRow, RoundRow, SheetRow
 from cnnt_shared.contracts import (
-    EntryWithdrawn,
     JudgingClosed,
-    ProductRegistered,
     ResultSettings,
-    RoundClosed,
-    RoundOpened,
     ScoreSubmitted,
     SheetSetAside,
 )
-from cnnt_shared.contracts.events import RoundRef
+from cnnt_shared.contracts.score_sheet import CRITERIA
+from cnnt_shared.db import replicas
 from cnnt_shared.db.types import table_of
-from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
+from cnnt_shared.db.unit_of_work import UnitOfWork
 
 JUDGING_FIGURES = (
     "jury_size",
@@ -34,69 +30,19 @@ JUDGING_FIGURES = (
     "sheet_revisions",
     "sheets_set_aside",
 )
-RegistrationEvent = RoundOpened | ProductRegistered | EntryWithdrawn | RoundClosed
+RegistrationEvent = replicas.RegistrationEvent
 ScoreEvent = ScoreSubmitted | SheetSetAside | JudgingClosed
 
 
-async def _know_round(
-    uow: UnitOfWork, ref: RoundRef, name: str = "", settings: ResultSettings | None = None
-) -> None:
-    # Events may arrive out of order (an entry before its round's opening): upsert either way.
-    values = {"level": ref.level, "scope_code": ref.scope_code, "year": ref.year}
-    stmt = insert(RoundRow).values(
-        id=ref.id,
-        name=name,
-        settings=(settings or ResultSettings()).model_dump(mode="json"),
-        **values,
-    )
-    known = {"name": name, "settings": stmt.excluded.settings} if settings else {}
-    await uow.session.execute(
-        stmt.on_conflict_do_update(index_elements=[col(RoundRow.id)], set_={**values, **known})
-    )
-
-
-async def apply_registration_event(
-    uow: UnitOfWork, consumer: str, event: RegistrationEvent
-) -> None:
-    await apply_once(uow, consumer, event, lambda u: _apply_registration(u, event))
-
-
-async def _apply_registration(uow: UnitOfWork, event: RegistrationEvent) -> None:
-    match event:
-        case RoundOpened(data=data):
-            await _know_round(uow, data.round, data.name, data.settings)
-        case ProductRegistered(data=data):
-            await _know_round(uow, data.round)
-            await uow.session.execute(
-                insert(EntryRow)
-                .values(
-                    id=data.entry_id,
-                    round_id=data.round.id,
-                    product_id=data.product.id,
-                    product_name=data.product.name,
-                    product_group=data.product.group,
-                    is_set=data.product.is_set,
-                    facility_id=data.facility.id,
-                    facility_name=data.facility.name,
-                    facility_kind=data.facility.kind,
-                    province_code=data.facility.province_code,
-                    current_province_code=data.facility.current_province_code,
-                    registered_at=data.registered_at,
-                    registration_sequence=data.registration_sequence,
-                )
-                .on_conflict_do_nothing()
-            )
-        case EntryWithdrawn(data=data):
-            await uow.session.execute(
-                update(EntryRow).where(col(EntryRow.id) == data.entry_id).values(withdrawn=True)
-            )
-        case RoundClosed(data=data):
-            await _know_round(uow, data.round)
-            await uow.session.execute(
-                update(RoundRow)
-                .where(col(RoundRow.id) == data.round.id)
-                .values(registration_closed=True)
-            )
+registrations = replicas.RoundReplica(
+    table_of(RoundRow),
+    table_of(EntryRow),
+    defaults={"name": "", "settings": ResultSettings().model_dump(mode="json")},
+    # The round's name and result settings travel with its opening only.
+    opened=lambda data: {"name": data.name, "settings": data.settings.model_dump(mode="json")},
+    closed=lambda data: {"registration_closed": True},
+)
+apply_registration_event = registrations.apply
 
 
 _sheets = table_of(SheetRow)
@@ -105,10 +51,7 @@ _new_sheet = insert(_sheets)
 # with parameters.
 _TALLY_SHEET = _new_sheet.on_conflict_do_update(
     index_elements=[_sheets.c.entry_id, _sheets.c.judge_id],
-    set_={
-        c: _new_sheet.excluded[c]
-        for c in ("sheet_id", "revision", "market", "technical", "culture", "other", "submitted_at")
-    },
+    set_={c: _new_sheet.excluded[c] for c in ("sheet_id", "revision", *CRITERIA, "submitted_at")},
     where=_sheets.c.revision < _new_sheet.excluded.revision,
 )
 
@@ -121,10 +64,7 @@ def _tally_row(event: ScoreSubmitted) -> dict[str, object]:
         "round_id": data.round_id,
         "sheet_id": data.sheet_id,
         "revision": data.revision,
-        "market": data.scores.market,
-        "technical": data.scores.technical,
-        "culture": data.scores.culture,
-        "other": data.scores.other,
+        **{c: getattr(data.scores, c) for c in CRITERIA},
         "submitted_at": data.submitted_at,
     }
 
@@ -161,10 +101,7 @@ async def _apply_score(uow: UnitOfWork, event: ScoreEvent) -> None:
                 round_id=data.round_id,
                 sheet_id=data.sheet_id,
                 revision=0,
-                market=0,
-                technical=0,
-                culture=0,
-                other=0,
+                **dict.fromkeys(CRITERIA, 0),
                 submitted_at=data.set_aside_at,
                 set_aside_at=data.set_aside_at,
                 set_aside_reason=data.reason,

@@ -3,9 +3,6 @@ announced by RecognitionRevoked. The recognition row is locked, so it is revoked
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -13,21 +10,13 @@ from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow
 from certification.domain import decisions as rules
 from certification.domain.decisions import DecisionKind
 from certification.service_layer.access import require_authority
+from certification.service_layer.commands import Revoke
 from certification.service_layer.decision_log import record_decision
 from certification.service_layer.results import load_round
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import RecognitionRevoked, RecognitionRevokedData
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import NotFound
-
-
-@dataclass(frozen=True)
-class Revoke:
-    """Revoke a certificate (Quyết định thu hồi) with the reason."""
-
-    number: str
-    decided_on: date
-    reason: str
 
 
 async def revoke_certificate(

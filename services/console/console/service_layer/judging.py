@@ -10,11 +10,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
+from cnnt_shared.contracts.score_sheet import CRITERIA
 from console.web.errors import error_message
 from console.web.i18n import gettext
 from console.web.services import ServiceRefused, Services
-
-CRITERIA = ("market", "technical", "culture", "other")  # the order of the score sheet
 
 
 @dataclass

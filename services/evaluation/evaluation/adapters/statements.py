@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from cnnt_shared.contracts.score_sheet import CRITERIA
 from cnnt_shared.db.types import table_of
 from evaluation.adapters.tables import (
     ConflictRow,
@@ -63,16 +64,7 @@ LOCK_SHEET = _insert_sheet.on_conflict_do_update(
     constraint="uq_score_sheets_entry_member", set_={"revision": _sheets.c.revision}
 ).returning(_sheets.c.id, _sheets.c.revision)
 
-_LATEST = (
-    "revision",
-    "market",
-    "technical",
-    "culture",
-    "other",
-    "total",
-    "comment",
-    "submitted_at",
-)
+_LATEST = ("revision", *CRITERIA, "total", "comment", "submitted_at")
 # The revision is stored and made the sheet's latest in one statement (parameters ``r_<column>``:
 # a bound parameter may not take a column's own name in an INSERT or UPDATE).
 RECORD_REVISION = (

@@ -6,18 +6,16 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import DateTime, Index, MetaData, Numeric, UniqueConstraint, text
+from sqlalchemy import DateTime, Index, Numeric, UniqueConstraint, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
-from cnnt_shared.db.tables import inbox_table, outbox_table
+from cnnt_shared.db.tables import service_tables
 from cnnt_shared.db.types import enum_type
 
 SCHEMA = "evaluation"
-metadata = MetaData(schema=SCHEMA)
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+metadata, outbox, inbox = service_tables(SCHEMA)
 
 
 class Table(SQLModel, registry=registry(metadata=metadata)):

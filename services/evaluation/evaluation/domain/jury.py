@@ -85,6 +85,24 @@ def judging_closed() -> Conflict:
     )
 
 
+def check_judging_open(closed: bool) -> None:
+    """Once judging has closed, the results rest on the jury and sheets as they were."""
+    if closed:
+        raise judging_closed()
+
+
+def check_no_jury_yet(seated: int) -> None:
+    """A round's jury is formed once; later members are added one by one."""
+    if seated:
+        raise Conflict("jury_exists", "this round already has a jury", field="round_id")
+
+
+def check_added_member_not_chair(is_chair: bool) -> None:
+    """The chair is named when the jury is formed; a member added later is not a second one."""
+    if is_chair:
+        raise Conflict("jury_has_a_chair", "the jury already has its chair", field="is_chair")
+
+
 def check_may_score(scorer: Scorer, entry: EntryToScore, *, judging_is_closed: bool) -> None:
     """Only members of the round's jury score, only its entries, not their conflicts, and only
     while judging is open (docs/domain.md, "The score sheet")."""

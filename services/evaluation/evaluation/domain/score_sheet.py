@@ -1,6 +1,7 @@
 """The score sheet (phiếu chấm điểm, Phụ lục 4 of Circular 26/2014/TT-BCT) and its arithmetic.
 
-Pure: standard library and the shared errors only. A refusal names the rule (``code``) and the
+Pure: standard library, the shared errors and the criteria the event contract defines
+(``cnnt_shared.contracts.score_sheet``) only. A refusal names the rule (``code``) and the
 criterion at fault (``field``, e.g. ``scores.market``).
 """
 
@@ -10,15 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from cnnt_shared.contracts.score_sheet import MAXIMA
 from cnnt_shared.errors import DomainError
 
-# Criterion -> maximum, in the order of the sheet (and of tie-breaks in certification).
-MAXIMA: dict[str, Decimal] = {
-    "market": Decimal(40),  # đáp ứng thị trường, khả năng phát triển sản xuất
-    "technical": Decimal(40),  # kinh tế, kỹ thuật, xã hội và môi trường
-    "culture": Decimal(10),  # giá trị văn hóa, thẩm mỹ
-    "other": Decimal(10),  # các tiêu chí khác
-}
 STEP = Decimal("0.5")
 DEFAULT_SPREAD_THRESHOLD = Decimal(10)
 

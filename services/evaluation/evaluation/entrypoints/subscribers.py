@@ -9,11 +9,11 @@ from pydantic import Field
 
 from cnnt_shared.messaging.topology import consumer_queue, subscribe
 from cnnt_shared.service import Runtime, runtime_context
-from evaluation.service_layer import handlers
+from evaluation.service_layer import intake
 
 REGISTRATIONS = consumer_queue("evaluation.registrations")
 
-RegistrationEvent = Annotated[handlers.RegistrationEvent, Field(discriminator="event_type")]
+RegistrationEvent = Annotated[intake.RegistrationEvent, Field(discriminator="event_type")]
 
 
 def build_subscribers() -> RabbitRouter:
@@ -23,6 +23,6 @@ def build_subscribers() -> RabbitRouter:
     async def on_registration_event(
         event: RegistrationEvent, runtime: Runtime = runtime_context()
     ) -> None:
-        await handlers.apply_registration_event(runtime.uow(), REGISTRATIONS.name, event)
+        await intake.apply_registration_event(runtime.uow(), REGISTRATIONS.name, event)
 
     return router

@@ -13,16 +13,19 @@ from sqlalchemy.exc import IntegrityError
 
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
+from cnnt_shared.contracts.score_sheet import CRITERIA
+from cnnt_shared.db.idempotency import replayed
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, DomainError, NotFound
+from cnnt_shared.errors import DomainError, NotFound
 from evaluation.adapters import batch_statements as q
 from evaluation.adapters import statements
 from evaluation.adapters.tables import SheetRevisionRow
 from evaluation.domain.batch import check_batch_size, entry_repeated, repeated, sheet_request_id
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
-from evaluation.entrypoints.schemas import SheetSubmit
-from evaluation.service_layer.common import judge_id
+from evaluation.service_layer.access import judge_id
+from evaluation.service_layer.commands import SubmitSheet
+from evaluation.service_layer.scoring import key_reused, same_submission
 
 # A concurrent request storing the same request id makes the whole transaction fail; once it
 # has committed, the next attempt finds its revision and answers from it.
@@ -44,25 +47,9 @@ class SheetOutcome:
 @dataclass
 class _Pending:
     outcome: SheetOutcome
-    sheet: SheetSubmit
+    sheet: SubmitSheet
     scores: Scores
     request_id: str | None
-
-
-def _key_reused() -> Conflict:
-    return Conflict(
-        "idempotency_key_reused",
-        "this request id was already used for a different sheet submission",
-        field="request_id",
-    )
-
-
-def _same(prior: SheetRevisionRow, sheet: SheetSubmit, scores: Scores) -> bool:
-    return (
-        prior.entry_id == sheet.entry_id
-        and prior.comment == sheet.comment
-        and all(getattr(prior, c) == v for c, v in scores.as_dict().items())
-    )
 
 
 async def _priors(
@@ -83,10 +70,14 @@ def _answer_retries(pending: list[_Pending], priors: dict[str, SheetRevisionRow]
         prior = priors.get(p.request_id) if p.request_id is not None else None
         if prior is None:
             rest.append(p)
-        elif _same(prior, p.sheet, p.scores):
-            p.outcome.revision, p.outcome.replayed = prior, True
-        else:
-            p.outcome.error = _key_reused()
+            continue
+        try:
+            p.outcome.revision = replayed(
+                prior, same_submission(prior, p.sheet, p.scores), key_reused
+            )
+            p.outcome.replayed = True
+        except DomainError as exc:
+            p.outcome.error = exc
     return rest
 
 
@@ -168,7 +159,7 @@ async def _store(uow: UnitOfWork, member_id: UUID, round_id: UUID, todo: list[_P
 
 
 def _announced(revision: SheetRevisionRow) -> ScoreSubmitted:
-    scores = {c: getattr(revision, c) for c in ("market", "technical", "culture", "other")}
+    scores = {c: getattr(revision, c) for c in CRITERIA}
     return ScoreSubmitted.new(
         ScoreSubmittedData(
             sheet_id=revision.sheet_id,
@@ -185,7 +176,7 @@ def _announced(revision: SheetRevisionRow) -> ScoreSubmitted:
 
 
 async def _attempt(
-    uow: UnitOfWork, who: Principal, sheets: Sequence[SheetSubmit], request_id: str | None
+    uow: UnitOfWork, who: Principal, sheets: Sequence[SubmitSheet], request_id: str | None
 ) -> list[SheetOutcome]:
     member_id = judge_id(who)
     again = repeated(s.entry_id for s in sheets)
@@ -195,7 +186,7 @@ async def _attempt(
         try:
             if outcome.index in again:
                 raise entry_repeated()
-            scores = Scores.of(sheet.scores.model_dump())
+            scores = Scores.of(sheet.scores)
         except DomainError as exc:
             outcome.error = exc
             continue
@@ -217,7 +208,7 @@ async def _attempt(
 async def submit_sheets(
     new_uow: Callable[[], UnitOfWork],
     who: Principal,
-    sheets: Sequence[SheetSubmit],
+    sheets: Sequence[SubmitSheet],
     request_id: str | None,
 ) -> list[SheetOutcome]:
     """Store every sheet the member may submit, in one transaction; answer each sheet."""
@@ -228,5 +219,5 @@ async def submit_sheets(
                 return await _attempt(uow, who, sheets, request_id)
         except IntegrityError as exc:  # a request id stored concurrently by another request
             if attempt == ATTEMPTS:
-                raise _key_reused() from exc
+                raise key_reused() from exc
     raise AssertionError("unreachable")

@@ -11,38 +11,22 @@ from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import DomainError
 from evaluation.adapters.tables import RoundRow
 from evaluation.domain.completeness import EntriesHeld, check_entries_complete, judged_sheets
-from evaluation.domain.jury import Closing, check_chair, check_may_close
+from evaluation.domain.jury import Closing, check_judging_open, check_may_close
 from evaluation.domain.score_sheet import check_spread_threshold
-from evaluation.entrypoints.schemas import CloseJudging, JudgingSettings
-from evaluation.service_layer.common import (
-    acting_member,
+from evaluation.service_layer.access import organiser_or_chair
+from evaluation.service_layer.commands import CloseJudging, Configure
+from evaluation.service_layer.queries import (
     assignments_of,
-    authorise_organiser,
-    ensure_judging_open,
     get_round,
     latest_revisions,
     round_progress,
 )
 
 
-async def _organiser_or_chair(uow: UnitOfWork, who: Principal, round_: RoundRow) -> bool:
-    """True when the chair acts; an organiser acts otherwise; anyone else is refused."""
-    if who.role is Role.JUDGE:
-        member = await acting_member(uow, who)
-        if member.round_id != round_.id:
-            check_chair(False)
-        check_chair(member.is_chair)
-        return True
-    authorise_organiser(who, round_)
-    return False
-
-
-async def configure(
-    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: JudgingSettings
-) -> RoundRow:
+async def configure(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: Configure) -> RoundRow:
     round_ = await get_round(uow, round_id, lock="update")
-    await _organiser_or_chair(uow, who, round_)
-    ensure_judging_open(round_)
+    await organiser_or_chair(uow, who, round_)
+    check_judging_open(round_.judging_closed_at is not None)
     round_.spread_threshold = check_spread_threshold(cmd.spread_threshold)
     await uow.commit()
     return round_
@@ -52,7 +36,7 @@ async def close_judging(
     uow: UnitOfWork, who: Principal, round_id: UUID, cmd: CloseJudging
 ) -> RoundRow:
     round_ = await get_round(uow, round_id, lock="update")
-    by_chair = await _organiser_or_chair(uow, who, round_)
+    by_chair = await organiser_or_chair(uow, who, round_)
     if not by_chair:
         who.require(Role.MINISTRY)
     snapshot, entries, members = await round_progress(uow, round_)

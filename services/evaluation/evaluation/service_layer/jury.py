@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID, uuid4
@@ -13,7 +14,7 @@ from sqlmodel import col
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import SheetSetAside, SheetSetAsideData
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, NotFound
+from cnnt_shared.errors import NotFound
 from evaluation.adapters.tables import (
     ConflictRow,
     EntryRow,
@@ -24,44 +25,34 @@ from evaluation.adapters.tables import (
 from evaluation.domain.completeness import check_entries_complete
 from evaluation.domain.jury import (
     MemberDraft,
+    check_added_member_not_chair,
     check_chair,
+    check_judging_open,
     check_jury,
+    check_no_jury_yet,
     check_one_seat_per_account,
     check_recusal_reason,
 )
-from evaluation.entrypoints.schemas import (
-    ConflictCreate,
-    JuryCreate,
-    MemberCreate,
-    RecusalCreate,
-)
-from evaluation.service_layer.common import (
-    acting_member,
-    authorise_organiser,
-    authorise_reader,
-    ensure_judging_open,
-    entries_held,
-    get_round,
-    jury_of,
-)
+from evaluation.service_layer.access import acting_member, authorise_organiser, authorise_reader
+from evaluation.service_layer.commands import DeclareConflict, FormJury, Member, Recuse
+from evaluation.service_layer.queries import entries_held, get_round, jury_of
 
 
-def _member(round_id: UUID, m: MemberCreate, who: Principal, now: datetime) -> JuryMemberRow:
+def _member(round_id: UUID, m: Member, who: Principal, now: datetime) -> JuryMemberRow:
     return JuryMemberRow(
-        id=uuid4(), round_id=round_id, appointed_by=who.subject, appointed_at=now, **m.model_dump()
+        id=uuid4(), round_id=round_id, appointed_by=who.subject, appointed_at=now, **asdict(m)
     )
 
 
 async def form_jury(
-    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: JuryCreate
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: FormJury
 ) -> list[JuryMemberRow]:
     round_ = await get_round(uow, round_id, lock="update")
     authorise_organiser(who, round_)
-    ensure_judging_open(round_)
+    check_judging_open(round_.judging_closed_at is not None)
     check_jury([MemberDraft(m.name, m.title, m.organisation, m.is_chair) for m in cmd.members])
     check_one_seat_per_account([m.account_id for m in cmd.members])
-    if await jury_of(uow, round_id):  # the round lock makes this check-then-insert safe
-        raise Conflict("jury_exists", "this round already has a jury", field="round_id")
+    check_no_jury_yet(len(await jury_of(uow, round_id)))  # safe under the round lock
     # Last: a real refusal above is answered as such, not as a wait.
     check_entries_complete(await entries_held(uow, round_))
     now = datetime.now(UTC)
@@ -71,16 +62,13 @@ async def form_jury(
     return rows
 
 
-async def add_member(
-    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: MemberCreate
-) -> JuryMemberRow:
+async def add_member(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: Member) -> JuryMemberRow:
     round_ = await get_round(uow, round_id, lock="update")
     authorise_organiser(who, round_)
-    ensure_judging_open(round_)
+    check_judging_open(round_.judging_closed_at is not None)
     if not await jury_of(uow, round_id):
         raise NotFound("jury_missing", "form the jury (with its chair) first", field="round_id")
-    if cmd.is_chair:
-        raise Conflict("jury_has_a_chair", "the jury already has its chair", field="is_chair")
+    check_added_member_not_chair(cmd.is_chair)
     seated = [m.account_id for m in await jury_of(uow, round_id)]
     check_one_seat_per_account([*seated, cmd.account_id])  # under the round lock taken above
     row = _member(round_id, cmd, who, datetime.now(UTC))
@@ -89,11 +77,12 @@ async def add_member(
     return row
 
 
-async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: ConflictCreate) -> ConflictRow:
+async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: DeclareConflict) -> ConflictRow:
     member = await acting_member(uow, who)
     # Like a recusal: once judging closed, the results rest on the sheets as they were; a late
     # conflict would set a sheet aside and silently change a mean already decided on.
-    ensure_judging_open(await get_round(uow, member.round_id, lock="share"))
+    round_ = await get_round(uow, member.round_id, lock="share")
+    check_judging_open(round_.judging_closed_at is not None)
     now = datetime.now(UTC)
     values = {
         "member_id": member.id,
@@ -124,12 +113,12 @@ async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: ConflictCreate)
     return row
 
 
-async def recuse(uow: UnitOfWork, who: Principal, cmd: RecusalCreate) -> RecusalRow:
+async def recuse(uow: UnitOfWork, who: Principal, cmd: Recuse) -> RecusalRow:
     chair = await acting_member(uow, who)
     check_chair(chair.is_chair)
     reason = check_recusal_reason(cmd.reason)
     round_ = await get_round(uow, chair.round_id, lock="share")
-    ensure_judging_open(round_)
+    check_judging_open(round_.judging_closed_at is not None)
     member = await uow.session.get(JuryMemberRow, cmd.member_id)
     if member is None or member.round_id != chair.round_id:
         raise NotFound("member_not_in_jury", "no such member in this jury", field="member_id")

@@ -10,21 +10,31 @@ from sqlalchemy.exc import IntegrityError
 
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
+from cnnt_shared.db.idempotency import replayed
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
 from evaluation.adapters import statements
 from evaluation.adapters.tables import SheetRevisionRow
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
-from evaluation.entrypoints.schemas import SheetSubmit
-from evaluation.service_layer.common import judge_id
+from evaluation.service_layer.access import judge_id
+from evaluation.service_layer.commands import SubmitSheet
 
 
-def _key_reused() -> Conflict:
+def key_reused() -> Conflict:
     return Conflict(
         "idempotency_key_reused",
         "this request id was already used for a different sheet submission",
         field="request_id",
+    )
+
+
+def same_submission(prior: SheetRevisionRow, cmd: SubmitSheet, scores: Scores) -> bool:
+    """Whether the revision stored under a request id was this very submission."""
+    return (
+        prior.entry_id == cmd.entry_id
+        and prior.comment == cmd.comment
+        and all(getattr(prior, c) == v for c, v in scores.as_dict().items())
     )
 
 
@@ -74,27 +84,21 @@ async def _locked_sheet(
 
 
 async def _replay(
-    uow: UnitOfWork, key: tuple[UUID, int], cmd: SheetSubmit, scores: Scores
+    uow: UnitOfWork, key: tuple[UUID, int], cmd: SubmitSheet, scores: Scores
 ) -> SheetRevisionRow:
     """The revision stored under this request id, if it was the same submission."""
     prior = await uow.session.get(SheetRevisionRow, key)
     assert prior is not None  # the key was just read in this transaction
-    same = (
-        prior.entry_id == cmd.entry_id
-        and prior.comment == cmd.comment
-        and all(getattr(prior, c) == v for c, v in scores.as_dict().items())
-    )
-    if not same:
-        raise _key_reused()
-    return prior
+    return replayed(prior, same_submission(prior, cmd, scores), key_reused)
 
 
 async def submit_sheet(
-    uow: UnitOfWork, who: Principal, cmd: SheetSubmit, request_id: str | None
+    uow: UnitOfWork, who: Principal, cmd: SubmitSheet
 ) -> tuple[SheetRevisionRow, bool]:
     """Record a new revision of the member's sheet for the entry and announce it. Returns the
     revision and whether it is new (False: a retried request, answered with what it stored)."""
-    scores = Scores.of(cmd.scores.model_dump())
+    scores = Scores.of(cmd.scores)
+    request_id = cmd.request_id
     member_id = judge_id(who)
     found = await _context(uow, member_id, cmd.entry_id, request_id)
     if found.prior is not None:  # a retry of a stored submission is answered even after closing
@@ -133,7 +137,7 @@ async def submit_sheet(
     try:
         await uow.session.execute(statements.RECORD_REVISION, values)
     except IntegrityError as exc:  # the same request id, concurrently, for another entry
-        raise _key_reused() from exc
+        raise key_reused() from exc
     uow.emit(
         ScoreSubmitted.new(
             ScoreSubmittedData(

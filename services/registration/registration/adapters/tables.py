@@ -7,28 +7,22 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import BigInteger, Column, DateTime, Identity, MetaData, UniqueConstraint, func
+from sqlalchemy import BigInteger, Column, DateTime, Identity, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
-from cnnt_shared.db.tables import inbox_table, outbox_table
+from cnnt_shared.db.tables import created_at, service_tables
 from cnnt_shared.db.types import enum_type
 from registration.domain.model import RoundStatus
 
 SCHEMA = "registration"
-metadata = MetaData(schema=SCHEMA)
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+metadata, outbox, inbox = service_tables(SCHEMA)
 
 
 class Table(SQLModel, registry=registry(metadata=metadata)):
     pass
-
-
-def _now_column() -> Any:
-    return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 class FacilityRow(Table, table=True):
@@ -42,7 +36,7 @@ class FacilityRow(Table, table=True):
     province_code: str = Field(max_length=40, index=True)
     address: str = Field(default="", max_length=500)
     contacts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+    created_at: datetime | None = Field(default=None, sa_column=created_at())
 
 
 class ProductRow(Table, table=True):
@@ -56,7 +50,7 @@ class ProductRow(Table, table=True):
     group: ProductGroup = Field(sa_type=enum_type(ProductGroup))
     is_set: bool = False
     description: str = Field(default="", max_length=4000)
-    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+    created_at: datetime | None = Field(default=None, sa_column=created_at())
 
 
 class RoundRow(Table, table=True):
@@ -80,7 +74,7 @@ class RoundRow(Table, table=True):
     validity_years: int = 2
     opened_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+    created_at: datetime | None = Field(default=None, sa_column=created_at())
 
 
 class EntryRow(Table, table=True):
@@ -110,7 +104,7 @@ class ProvinceRegionRow(Table, table=True):
 
     unit_code: str = Field(primary_key=True, max_length=40)
     region: Region = Field(sa_type=enum_type(Region))
-    updated_at: datetime | None = Field(default=None, sa_column=_now_column())
+    updated_at: datetime | None = Field(default=None, sa_column=created_at())
 
 
 class RecognitionRow(Table, table=True):

@@ -13,6 +13,7 @@ from datetime import date
 
 from cnnt_shared.contracts.vocabulary import Level, Region
 from cnnt_shared.errors import DomainError
+from cnnt_shared.scope import covered_codes, covers
 from registration.domain.model import Dossier, EligibilityError, Round
 
 
@@ -37,8 +38,9 @@ class Provinces:
         return self.region.get(self.successor.get(code, ""))
 
     def rolling_up_to(self, code: str) -> list[str]:
-        """Codes counted under ``code``: itself, plus the earlier provinces merged into it."""
-        return sorted({code} | {c for c, unit in self.successor.items() if unit == code})
+        """Codes counted under ``code``: itself, plus the earlier provinces merged into it (the
+        codes its scope covers, ``cnnt_shared.scope``)."""
+        return sorted(covered_codes(code) or {code})
 
 
 def check_facility_in_scope(round_: Round, facility_province: str, provinces: Provinces) -> None:
@@ -46,7 +48,8 @@ def check_facility_in_scope(round_: Round, facility_province: str, provinces: Pr
     it); regional and national rounds are bounded by the prior recognition instead."""
     if round_.level is not Level.PROVINCIAL:
         return
-    if round_.scope_code in (facility_province, provinces.current(facility_province)):
+    provinces.current(facility_province)  # an unknown code is refused as such
+    if covers(round_.scope_code, facility_province):
         return
     raise EligibilityError(
         "facility_outside_scope",

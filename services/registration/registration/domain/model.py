@@ -87,6 +87,17 @@ class Round:
             raise Conflict("round_not_open", f"only an open round can close; it is {self.status}")
         self.status = RoundStatus.CLOSED
 
+    def check_may_withdraw(self, *, already_withdrawn: bool) -> None:
+        """An entry is withdrawn once, while its round is still open."""
+        if self.status is not RoundStatus.OPEN:
+            raise Conflict(
+                "round_not_open",
+                "entries can be withdrawn only while the round is open",
+                field="entry_id",
+            )
+        if already_withdrawn:
+            raise Conflict("entry_withdrawn", "the entry is already withdrawn", field="entry_id")
+
     def check_registration_window(self, on: date) -> None:
         """Entries are taken while the round is open, on a day inside its window."""
         if self.status is not RoundStatus.OPEN:

@@ -9,11 +9,11 @@ from pydantic import Field
 
 from cnnt_shared.messaging.topology import consumer_queue, subscribe
 from cnnt_shared.service import Runtime, runtime_context
-from registration.service_layer import recognitions
+from registration.service_layer import intake
 
 RECOGNITIONS = consumer_queue("registration.recognitions")
 
-RecognitionEvent = Annotated[recognitions.RecognitionEvent, Field(discriminator="event_type")]
+RecognitionEvent = Annotated[intake.RecognitionEvent, Field(discriminator="event_type")]
 
 
 def build_subscribers() -> RabbitRouter:
@@ -23,6 +23,6 @@ def build_subscribers() -> RabbitRouter:
     async def on_recognition_event(
         event: RecognitionEvent, runtime: Runtime = runtime_context()
     ) -> None:
-        await recognitions.apply_recognition_event(runtime.uow(), RECOGNITIONS.name, event)
+        await intake.apply_recognition_event(runtime.uow(), RECOGNITIONS.name, event)
 
     return router

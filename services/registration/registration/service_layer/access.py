@@ -55,3 +55,8 @@ def require_backfill(principal: Principal, *, field: str) -> None:
             "đã sáp nhập năm 2025",
             field=field,
         )
+
+
+def require_region_admin(principal: Principal) -> None:
+    """The province → region table is kept by the ministry and operators."""
+    principal.require(*NATIONWIDE)

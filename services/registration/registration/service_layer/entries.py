@@ -21,7 +21,7 @@ from cnnt_shared.contracts import (
     ProductRegisteredData,
 )
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, Forbidden
+from cnnt_shared.errors import Forbidden
 from registration.adapters.tables import (
     EntryRow,
     FacilityRow,
@@ -31,12 +31,11 @@ from registration.adapters.tables import (
     RoundRow,
 )
 from registration.domain.eligibility import Provinces, Recognition, check_entry
-from registration.domain.model import Dossier, RoundStatus, check_not_entered_twice, duplicate_entry
-from registration.entrypoints.schemas import EntryCreate, EntryWithdraw
+from registration.domain.model import Dossier, check_not_entered_twice, duplicate_entry
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
 from registration.service_layer.access import may_backfill, require_province
-from registration.service_layer.facilities import get
+from registration.service_layer.commands import RegisterEntry, WithdrawEntry
 
 
 def registration_date(who: Principal, registered_on: date | None, today: date) -> date:
@@ -102,13 +101,13 @@ def registered_event(
 
 
 async def register_entry(
-    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: EntryCreate, today: date
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: RegisterEntry, today: date
 ) -> EntryRow:
     on = registration_date(who, cmd.registered_on, today)
     provinces = await province_data.load(uow)
     round_row = await rounds.lock(uow, round_id, shared=True)
-    product = await get(uow, ProductRow, cmd.product_id, "product", "product_id")
-    facility = await get(uow, FacilityRow, product.facility_id, "facility", "product_id")
+    product = await uow.row(ProductRow, cmd.product_id, what="product", field="product_id")
+    facility = await uow.row(FacilityRow, product.facility_id, what="facility", field="product_id")
     require_province(who, facility.province_code, field="product_id")
     held = (await recognitions_of(uow, [product.id])).get(product.id, [])
     check_entry(
@@ -143,21 +142,14 @@ async def register_entry(
 
 
 async def withdraw_entry(
-    uow: UnitOfWork, who: Principal, entry_id: UUID, cmd: EntryWithdraw
+    uow: UnitOfWork, who: Principal, entry_id: UUID, cmd: WithdrawEntry
 ) -> EntryRow:
-    entry = await get(uow, EntryRow, entry_id, "entry", "entry_id")
+    entry = await uow.row(EntryRow, entry_id, what="entry", field="entry_id")
     await uow.session.refresh(entry, with_for_update=True)  # one withdrawal, one event
     round_row = await rounds.lock(uow, entry.round_id, shared=True)
-    facility = await get(uow, FacilityRow, entry.facility_id, "facility", "entry_id")
+    facility = await uow.row(FacilityRow, entry.facility_id, what="facility", field="entry_id")
     require_province(who, facility.province_code, field="entry_id")
-    if round_row.status is not RoundStatus.OPEN:
-        raise Conflict(
-            "round_not_open",
-            "entries can be withdrawn only while the round is open",
-            field="entry_id",
-        )
-    if entry.withdrawn_at is not None:
-        raise Conflict("entry_withdrawn", "the entry is already withdrawn", field="entry_id")
+    rounds.model(round_row).check_may_withdraw(already_withdrawn=entry.withdrawn_at is not None)
     entry.withdrawn_at = datetime.now(UTC)
     entry.withdrawal_reason = cmd.reason
     uow.emit(

@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
 
 from cnnt_shared.auth import Principal
 from cnnt_shared.contracts import FacilityRecorded, FacilityRecordedData
-from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
 from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, NotFound
-from cnnt_shared.http.pages import PageParams, fetch_page
+from cnnt_shared.errors import Conflict
 from registration.adapters.tables import FacilityRow, ProductRow
 from registration.domain.eligibility import Provinces
-from registration.entrypoints.schemas import (
-    FacilityCreate,
-    FacilityUpdate,
-    ProductCreate,
-    ProductUpdate,
-)
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import require_province
+from registration.service_layer.commands import (
+    CreateFacility,
+    CreateProduct,
+    UpdateFacility,
+    UpdateProduct,
+)
 from registration.service_layer.search import fold
 
-T = TypeVar("T")
 
-
-async def get(uow: UnitOfWork, model: type[T], id_: UUID, what: str, field: str) -> T:
-    row = await uow.session.get(model, id_)
-    if row is None:
-        raise NotFound(f"{what}_not_found", f"no {what} with id {id_}", field=field)
-    return row
+def _given(cmd: UpdateFacility | UpdateProduct) -> dict[str, Any]:
+    return {k: v for k, v in asdict(cmd).items() if v is not None}
 
 
 async def _flush(uow: UnitOfWork, conflict: Conflict) -> None:
@@ -71,11 +62,11 @@ def _product_exists(name: str) -> Conflict:
     return Conflict("product_exists", msg, field="name")
 
 
-async def create_facility(uow: UnitOfWork, who: Principal, cmd: FacilityCreate) -> FacilityRow:
+async def create_facility(uow: UnitOfWork, who: Principal, cmd: CreateFacility) -> FacilityRow:
     provinces = await province_data.load(uow)
     provinces.current(cmd.province_code)
     require_province(who, cmd.province_code)
-    row = FacilityRow(**cmd.model_dump(), name_folded=fold(cmd.name))
+    row = FacilityRow(**asdict(cmd), name_folded=fold(cmd.name))
     uow.session.add(row)
     await _flush(uow, _business_code_taken(cmd.business_code))
     uow.emit(recorded_event(row, provinces))
@@ -84,12 +75,12 @@ async def create_facility(uow: UnitOfWork, who: Principal, cmd: FacilityCreate) 
 
 
 async def update_facility(
-    uow: UnitOfWork, who: Principal, facility_id: UUID, cmd: FacilityUpdate
+    uow: UnitOfWork, who: Principal, facility_id: UUID, cmd: UpdateFacility
 ) -> FacilityRow:
     provinces = await province_data.load(uow)
-    row = await get(uow, FacilityRow, facility_id, "facility", "facility_id")
+    row = await uow.row(FacilityRow, facility_id, what="facility", field="facility_id")
     require_province(who, row.province_code)
-    changes = cmd.model_dump(exclude_unset=True, exclude_none=True)
+    changes = _given(cmd)
     if "province_code" in changes:
         provinces.current(changes["province_code"])
         require_province(who, changes["province_code"])
@@ -101,10 +92,10 @@ async def update_facility(
     return row
 
 
-async def create_product(uow: UnitOfWork, who: Principal, cmd: ProductCreate) -> ProductRow:
-    facility = await get(uow, FacilityRow, cmd.facility_id, "facility", "facility_id")
+async def create_product(uow: UnitOfWork, who: Principal, cmd: CreateProduct) -> ProductRow:
+    facility = await uow.row(FacilityRow, cmd.facility_id, what="facility", field="facility_id")
     require_province(who, facility.province_code)
-    row = ProductRow(**cmd.model_dump(), name_folded=fold(cmd.name))
+    row = ProductRow(**asdict(cmd), name_folded=fold(cmd.name))
     uow.session.add(row)
     await _flush(uow, _product_exists(cmd.name))
     await uow.commit()
@@ -112,67 +103,14 @@ async def create_product(uow: UnitOfWork, who: Principal, cmd: ProductCreate) ->
 
 
 async def update_product(
-    uow: UnitOfWork, who: Principal, product_id: UUID, cmd: ProductUpdate
+    uow: UnitOfWork, who: Principal, product_id: UUID, cmd: UpdateProduct
 ) -> ProductRow:
-    row = await get(uow, ProductRow, product_id, "product", "product_id")
-    facility = await get(uow, FacilityRow, row.facility_id, "facility", "facility_id")
+    row = await uow.row(ProductRow, product_id, what="product", field="product_id")
+    facility = await uow.row(FacilityRow, row.facility_id, what="facility", field="facility_id")
     require_province(who, facility.province_code)
-    for key, value in cmd.model_dump(exclude_unset=True, exclude_none=True).items():
+    for key, value in _given(cmd).items():
         setattr(row, key, value)
     row.name_folded = fold(row.name)
     await _flush(uow, _product_exists(row.name))
     await uow.commit()
     return row
-
-
-@dataclass(frozen=True)
-class Filters:
-    """List filters; ``province`` is a current unit and also finds its earlier provinces."""
-
-    province: str | None = None
-    kind: FacilityKind | None = None
-    group: ProductGroup | None = None
-    q: str | None = None
-
-
-def filtered(stmt: Select[Any], filters: Filters, provinces: Provinces) -> Select[Any]:
-    if filters.province:
-        codes = provinces.rolling_up_to(filters.province)
-        stmt = stmt.where(col(FacilityRow.province_code).in_(codes))
-    if filters.kind:
-        stmt = stmt.where(col(FacilityRow.kind) == filters.kind)
-    if filters.group:
-        stmt = stmt.where(col(ProductRow.group) == filters.group)
-    return stmt
-
-
-async def list_facilities(
-    uow: UnitOfWork, filters: Filters, page: PageParams
-) -> tuple[list[FacilityRow], int]:
-    # a facility matches a product group when it has a product of that group
-    by_facility = replace(filters, group=None)
-    stmt = filtered(select(FacilityRow), by_facility, await province_data.load(uow))
-    if filters.group:
-        stmt = stmt.where(
-            exists().where(
-                col(ProductRow.facility_id) == FacilityRow.id,
-                col(ProductRow.group) == filters.group,
-            )
-        )
-    if filters.q:
-        stmt = stmt.where(col(FacilityRow.name_folded).contains(fold(filters.q), autoescape=True))
-    stmt = stmt.order_by(col(FacilityRow.name_folded), col(FacilityRow.id))
-    return await fetch_page(uow.session, stmt, page)
-
-
-async def list_products(
-    uow: UnitOfWork, filters: Filters, page: PageParams, facility_id: UUID | None = None
-) -> tuple[list[ProductRow], int]:
-    stmt = select(ProductRow).join(FacilityRow, col(FacilityRow.id) == ProductRow.facility_id)
-    stmt = filtered(stmt, filters, await province_data.load(uow))
-    if facility_id:
-        stmt = stmt.where(col(ProductRow.facility_id) == facility_id)
-    if filters.q:
-        stmt = stmt.where(col(ProductRow.name_folded).contains(fold(filters.q), autoescape=True))
-    stmt = stmt.order_by(col(ProductRow.name_folded), col(ProductRow.id))
-    return await fetch_page(uow.session, stmt, page)

@@ -21,13 +21,12 @@ from cnnt_shared.contracts import (
 from cnnt_shared.contracts.vocabulary import Level
 from cnnt_shared.db.unit_of_work import UnitOfWork
 from cnnt_shared.errors import Conflict, NotFound
-from cnnt_shared.http.pages import PageParams, fetch_page
 from cnnt_shared.scope import is_current
 from registration.adapters.tables import EntryRow, RoundRow
 from registration.domain.model import Round, RoundStatus
-from registration.entrypoints.schemas import RoundCreate
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import require_backfill, require_round_owner
+from registration.service_layer.commands import CreateRound
 
 
 def model(row: RoundRow) -> Round:
@@ -40,7 +39,7 @@ def round_ref(row: RoundRow) -> RoundRef:
     return RoundRef(id=row.id, level=row.level, scope_code=row.scope_code, year=row.year)
 
 
-async def create_round(uow: UnitOfWork, who: Principal, cmd: RoundCreate) -> RoundRow:
+async def create_round(uow: UnitOfWork, who: Principal, cmd: CreateRound) -> RoundRow:
     provinces = await province_data.load(uow)
     round_ = Round(cmd.level, cmd.scope_code, cmd.year, cmd.opens_on, cmd.closes_on)
     if cmd.level is Level.PROVINCIAL:
@@ -50,7 +49,12 @@ async def create_round(uow: UnitOfWork, who: Principal, cmd: RoundCreate) -> Rou
     if cmd.level is Level.PROVINCIAL and not is_current(cmd.scope_code):
         require_backfill(who, field="scope_code")
     row = RoundRow(
-        **cmd.model_dump(exclude={"settings"}),
+        name=cmd.name,
+        level=cmd.level,
+        scope_code=cmd.scope_code,
+        year=cmd.year,
+        opens_on=cmd.opens_on,
+        closes_on=cmd.closes_on,
         threshold=cmd.settings.threshold,
         quorum=cmd.settings.quorum,
         quota=cmd.settings.quota,
@@ -132,29 +136,3 @@ async def close_round(uow: UnitOfWork, who: Principal, round_id: UUID) -> RoundR
     )
     await uow.commit()
     return row
-
-
-async def get_round(uow: UnitOfWork, round_id: UUID) -> RoundRow:
-    row = await uow.session.get(RoundRow, round_id)
-    if row is None:
-        raise NotFound("round_not_found", f"no round with id {round_id}", field="round_id")
-    return row
-
-
-async def list_rounds(
-    uow: UnitOfWork,
-    page: PageParams,
-    level: Level | None = None,
-    scope_code: str | None = None,
-    year: int | None = None,
-) -> tuple[list[RoundRow], int]:
-    stmt = select(RoundRow)
-    if level:
-        stmt = stmt.where(col(RoundRow.level) == level)
-    if scope_code:  # a current unit also finds the rounds of the provinces merged into it
-        codes = (await province_data.load(uow)).rolling_up_to(scope_code)
-        stmt = stmt.where(col(RoundRow.scope_code).in_(codes))
-    if year:
-        stmt = stmt.where(col(RoundRow.year) == year)
-    stmt = stmt.order_by(col(RoundRow.year).desc(), col(RoundRow.level), col(RoundRow.scope_code))
-    return await fetch_page(uow.session, stmt, page)

@@ -12,28 +12,22 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, MetaData, func
+from sqlalchemy import BigInteger, CheckConstraint, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from cnnt_shared.contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
-from cnnt_shared.db.tables import inbox_table, outbox_table
-from cnnt_shared.db.types import enum_type
+from cnnt_shared.db.tables import created_at, service_tables
+from cnnt_shared.db.types import enum_type, table_of
 from support.domain.model import ApplicationStatus, SchemeStatus
 
 SCHEMA = "support"
-metadata = MetaData(schema=SCHEMA)
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+metadata, outbox, inbox = service_tables(SCHEMA)
 
 
 class Table(SQLModel, registry=registry(metadata=metadata)):
     pass
-
-
-def _now_column() -> Any:
-    return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
 class SchemeRow(Table, table=True):
@@ -49,7 +43,7 @@ class SchemeRow(Table, table=True):
     scope_code: str = Field(max_length=40, index=True)
     status: SchemeStatus = Field(default=SchemeStatus.DRAFT, sa_type=enum_type(SchemeStatus))
     created_by: str = Field(max_length=200)
-    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+    created_at: datetime | None = Field(default=None, sa_column=created_at())
 
 
 class BudgetRow(Table, table=True):
@@ -184,4 +178,8 @@ class IdempotencyRow(Table, table=True):
     fingerprint: str = Field(max_length=64)
     status_code: int = 0
     response: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+    created_at: datetime | None = Field(default=None, sa_column=created_at())
+
+
+idempotency_keys = table_of(IdempotencyRow)
+"""The table ``cnnt_shared.db.idempotency.run_once`` keeps support's commands' answers in."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cnnt_shared.contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
 from cnnt_shared.http.fields import Line, Name, Paragraphs
 from support.domain.model import ApplicationStatus, SchemeStatus
+from support.service_layer.queries import SchemeView
 
 Vnd = Annotated[int, Field(strict=True, ge=0, le=10**15, description="Whole VND (đồng)")]
 PerSource = dict[FundingSource, Vnd]
@@ -47,6 +48,22 @@ class SchemePublic(SchemeBase):
     budget: dict[FundingSource, int]
     granted: dict[FundingSource, int]
     remaining: dict[FundingSource, int]
+
+    @classmethod
+    def of(cls, view: SchemeView) -> SchemePublic:
+        scheme, budget = view.scheme, view.budget
+        return cls(
+            id=scheme.id,
+            code=scheme.code,
+            title=scheme.title,
+            kind=scheme.kind,
+            year=scheme.year,
+            scope_code=scheme.scope_code,
+            status=scheme.status,
+            budget={s: budget.allotted.get(s, 0) for s in FundingSource},
+            granted={s: budget.granted.get(s, 0) for s in FundingSource},
+            remaining={s: budget.remaining(s) for s in FundingSource},
+        )
 
 
 class FacilityPublic(BaseModel):
@@ -86,12 +103,14 @@ class GrantCreate(BaseModel):
 
 
 class PriorityRecognition(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     certificate_number: str
     level: Level
     mean_score: Decimal
 
 
 class GrantPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: UUID
     scheme_id: UUID
     application_id: UUID
@@ -105,6 +124,7 @@ class GrantPublic(BaseModel):
 
 
 class DecisionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     rank: int
     application_id: UUID
     facility_id: UUID
@@ -119,6 +139,7 @@ class DecisionPublic(BaseModel):
 
 
 class AllocationPlanPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     scheme_id: UUID
     as_of: date
     digest: str = Field(description="Pass it back to the run to refuse a plan that changed")

@@ -10,12 +10,12 @@ from pydantic import Field
 from cnnt_shared.contracts import FacilityRecorded
 from cnnt_shared.messaging.topology import consumer_queue, subscribe
 from cnnt_shared.service import Runtime, runtime_context
-from support.service_layer import facilities, recognitions
+from support.service_layer import intake
 
 RECOGNITIONS = consumer_queue("support.recognitions")
 FACILITIES = consumer_queue("support.facilities")
 
-RecognitionEvent = Annotated[recognitions.RecognitionEvent, Field(discriminator="event_type")]
+RecognitionEvent = Annotated[intake.RecognitionEvent, Field(discriminator="event_type")]
 
 
 def build_subscribers() -> RabbitRouter:
@@ -25,12 +25,12 @@ def build_subscribers() -> RabbitRouter:
     async def on_recognition_event(
         event: RecognitionEvent, runtime: Runtime = runtime_context()
     ) -> None:
-        await recognitions.apply_recognition_event(runtime.uow(), RECOGNITIONS.name, event)
+        await intake.apply_recognition_event(runtime.uow(), RECOGNITIONS.name, event)
 
     @subscribe(router, FACILITIES, "Facilities registration records: only they may apply.")
     async def on_facility_recorded(
         event: FacilityRecorded, runtime: Runtime = runtime_context()
     ) -> None:
-        await facilities.apply_facility_recorded(runtime.uow(), FACILITIES.name, event)
+        await intake.apply_facility_recorded(runtime.uow(), FACILITIES.name, event)
 
     return router

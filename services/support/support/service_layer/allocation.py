@@ -9,9 +9,11 @@ changed in between. Priority is judged on the day of the run (``as_of``).
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -24,15 +26,58 @@ from support.domain import model
 from support.domain.allocation import Plan, plan_allocation
 from support.domain.budget import Budget
 from support.domain.priority import Candidate, best_recognition
-from support.entrypoints.schemas import (
-    AllocationPlanPublic,
-    AllocationRunCreate,
-    AllocationRunPublic,
-    DecisionPublic,
-)
 from support.service_layer.access import authorise
-from support.service_layer.grants import asked_of, priority_of, record_grant, store_budget
-from support.service_layer.queries import as_budget, budget_rows, lock_scheme, recognitions_of
+from support.service_layer.commands import RunAllocation
+from support.service_layer.grants import asked_of, record_grant, store_budget
+from support.service_layer.queries import (
+    Granted,
+    Priority,
+    as_budget,
+    budget_rows,
+    lock_scheme,
+    recognitions_of,
+)
+
+
+@dataclass(frozen=True)
+class PlannedDecision:
+    """What the run does with one application, and why, with the facility it concerns."""
+
+    rank: int
+    application_id: UUID
+    facility_id: UUID
+    facility_name: str
+    applied_at: datetime
+    asked: dict[FundingSource, int]
+    priority_band: str
+    priority_recognition: Priority | None
+    outcome: str
+    reason: str
+    short_source: FundingSource | None
+
+
+@dataclass(frozen=True)
+class AllocationPlan:
+    """The plan a run would carry out now; ``digest`` names it."""
+
+    scheme_id: UUID
+    as_of: date
+    digest: str
+    decisions: list[PlannedDecision]
+    budget: dict[FundingSource, int]
+    granted_before: dict[FundingSource, int]
+    granted_after: dict[FundingSource, int]
+
+
+@dataclass(frozen=True)
+class AllocationRun(AllocationPlan):
+    """A plan carried out: the run's id and the grants it made."""
+
+    id: UUID
+    grants: list[Granted]
+
+
+_RECORDED = TypeAdapter(list[PlannedDecision])
 
 
 async def _pending(uow: UnitOfWork, scheme_id: UUID, *, lock: bool) -> list[ApplicationRow]:
@@ -64,12 +109,12 @@ async def _plan(uow: UnitOfWork, budget: Budget, apps: list[ApplicationRow], as_
     )
 
 
-def _public(
+def _planned(
     scheme_id: UUID, plan: Plan, before: Budget, apps: list[ApplicationRow], as_of: date
-) -> AllocationPlanPublic:
+) -> AllocationPlan:
     by_id = {a.id: a for a in apps}
     decisions = [
-        DecisionPublic(
+        PlannedDecision(
             rank=d.rank,
             application_id=d.candidate.application_id,
             facility_id=by_id[d.candidate.application_id].facility_id,
@@ -77,7 +122,7 @@ def _public(
             applied_at=d.candidate.applied_at,
             asked=dict(d.candidate.asked),
             priority_band=d.candidate.band.label,
-            priority_recognition=priority_of(d.candidate.recognition),
+            priority_recognition=Priority.of(d.candidate.recognition),
             outcome=d.outcome.value,
             reason=d.reason,
             short_source=d.short_source,
@@ -85,7 +130,7 @@ def _public(
         for d in plan.decisions
     ]
     digest_text = ";".join(f"{d.application_id}:{d.outcome}" for d in decisions)
-    return AllocationPlanPublic(
+    return AllocationPlan(
         scheme_id=scheme_id,
         as_of=as_of,
         digest=hashlib.sha256(f"{as_of}|{digest_text}".encode()).hexdigest()[:32],
@@ -96,19 +141,17 @@ def _public(
     )
 
 
-async def preview(
-    uow: UnitOfWork, who: Principal, scheme_id: UUID, as_of: date
-) -> AllocationPlanPublic:
+async def preview(uow: UnitOfWork, who: Principal, scheme_id: UUID, as_of: date) -> AllocationPlan:
     scheme = await lock_scheme(uow, scheme_id, share=True)
     authorise(who, scheme.scope_code)
     budget = as_budget(await budget_rows(uow, scheme_id, lock=False))
     apps = await _pending(uow, scheme_id, lock=False)
-    return _public(scheme_id, await _plan(uow, budget, apps, as_of), budget, apps, as_of)
+    return _planned(scheme_id, await _plan(uow, budget, apps, as_of), budget, apps, as_of)
 
 
 async def run(
-    uow: UnitOfWork, who: Principal, scheme_id: UUID, cmd: AllocationRunCreate, as_of: date
-) -> AllocationRunPublic:
+    uow: UnitOfWork, who: Principal, scheme_id: UUID, cmd: RunAllocation, as_of: date
+) -> AllocationRun:
     scheme = await lock_scheme(uow, scheme_id, share=True)
     authorise(who, scheme.scope_code)
     model.check_grants_allowed(model.SchemeStatus(scheme.status))
@@ -116,8 +159,8 @@ async def run(
     before = as_budget(rows)
     apps = await _pending(uow, scheme_id, lock=True)
     plan = await _plan(uow, before, apps, as_of)
-    public = _public(scheme_id, plan, before, apps, as_of)
-    if cmd.expected_digest is not None and cmd.expected_digest != public.digest:
+    planned = _planned(scheme_id, plan, before, apps, as_of)
+    if cmd.expected_digest is not None and cmd.expected_digest != planned.digest:
         raise Conflict(
             "allocation_plan_changed",
             "the pending applications, budget or priorities changed since the preview",
@@ -143,10 +186,10 @@ async def run(
             id=run_id,
             scheme_id=scheme_id,
             as_of=as_of,
-            decisions=[d.model_dump(mode="json") for d in public.decisions],
+            decisions=_RECORDED.dump_python(planned.decisions, mode="json"),
             run_by=who.subject,
             run_at=datetime.now(UTC),
         )
     )
     await uow.session.flush()
-    return AllocationRunPublic(**public.model_dump(), id=run_id, grants=grants)
+    return AllocationRun(**vars(planned), id=run_id, grants=grants)

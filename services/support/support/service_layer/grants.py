@@ -24,12 +24,13 @@ from support.adapters.tables import ApplicationRow, BudgetRow, GrantLineRow, Gra
 from support.domain import model
 from support.domain.budget import Budget
 from support.domain.priority import Recognition, best_recognition
-from support.entrypoints.schemas import GrantCreate, GrantPublic, PriorityRecognition
 from support.service_layer.access import authorise
+from support.service_layer.commands import GrantApplication
 from support.service_layer.queries import (
+    Granted,
+    Priority,
     as_budget,
     budget_rows,
-    get_or_404,
     lock_scheme,
     recognitions_of,
 )
@@ -37,16 +38,6 @@ from support.service_layer.queries import (
 
 def asked_of(app: ApplicationRow) -> dict[FundingSource, int]:
     return {FundingSource(s): v for s, v in app.asked.items()}
-
-
-def priority_of(recognition: Recognition | None) -> PriorityRecognition | None:
-    if recognition is None:
-        return None
-    return PriorityRecognition(
-        certificate_number=recognition.certificate_number,
-        level=recognition.level,
-        mean_score=recognition.mean_score,
-    )
 
 
 async def record_grant(
@@ -58,7 +49,7 @@ async def record_grant(
     *,
     by: str,
     run_id: UUID | None = None,
-) -> GrantPublic:
+) -> Granted:
     """Write the grant, its lines and its SupportGranted event; mark the application granted.
     The caller holds the budget rows locked and updates them."""
     now = datetime.now(UTC)
@@ -83,7 +74,7 @@ async def record_grant(
         GrantLineRow(grant_id=grant.id, source=s, amount=v) for s, v in lines.items()
     )
     app.status = model.ApplicationStatus.GRANTED
-    priority = priority_of(recognition)
+    priority = Priority.of(recognition)
     uow.emit(
         SupportGranted.new(
             SupportGrantedData(
@@ -99,14 +90,18 @@ async def record_grant(
                 product_id=app.product_id,
                 amounts=lines,
                 total=grant.total,
-                priority_recognition=GrantRecognition(**priority.model_dump())
+                priority_recognition=GrantRecognition(
+                    certificate_number=priority.certificate_number,
+                    level=priority.level,
+                    mean_score=priority.mean_score,
+                )
                 if priority
                 else None,
                 granted_at=now,
             )
         )
     )
-    return GrantPublic(
+    return Granted(
         id=grant.id,
         scheme_id=scheme.id,
         application_id=app.id,
@@ -139,9 +134,9 @@ async def lock_application(uow: UnitOfWork, application_id: UUID) -> Application
 
 
 async def grant_application(
-    uow: UnitOfWork, who: Principal, application_id: UUID, cmd: GrantCreate, today: date
-) -> GrantPublic:
-    app = await get_or_404(uow, ApplicationRow, application_id, "application", "application_id")
+    uow: UnitOfWork, who: Principal, application_id: UUID, cmd: GrantApplication, today: date
+) -> Granted:
+    app = await uow.row(ApplicationRow, application_id, what="application", field="application_id")
     scheme = await lock_scheme(uow, app.scheme_id, share=True)
     # The money is the scheme's: a provincial scheme's officers (its applicants are of its
     # province), or for a national scheme the VN officers and the ministry.

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from cnnt_shared import labels
-from cnnt_shared.contracts.vocabulary import FundingSource
+from cnnt_shared.contracts.vocabulary import NATION_SCOPE, FundingSource
 from cnnt_shared.db.freshness import Freshness, freshness
 from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_shared.errors import DomainError
 from cnnt_shared.http.exports import Column
 from cnnt_shared.reference import province_name
 from support.adapters.tables import (
@@ -28,7 +29,7 @@ from support.adapters.tables import (
 )
 from support.domain.model import SchemeStatus
 from support.domain.report import GrantFacts, ReportRow, SchemeFacts, summarise
-from support.service_layer.access import unit_of
+from support.service_layer.access import check_scope_code, unit_of
 
 # Column titles in the words the provinces' reports use for each funding source.
 SOURCE_TITLES = {
@@ -68,6 +69,24 @@ def _as_dict(row: ReportRow) -> dict[str, Any]:
         **{f"granted_{s}": row.granted[s] for s in FundingSource},
         "granted_total": row.granted_total,
     }
+
+
+def report_unit(
+    from_year: int, to_year: int, province: str | None, *, as_recorded: bool = False
+) -> str | None:
+    """The unit a report is asked for: ``province`` rolled up to its 2025 unit (or, as recorded,
+    the province itself), ``VN`` for national schemes, None for every unit."""
+    if to_year < from_year:
+        raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
+    if province is not None:
+        check_scope_code(province, field="province")
+    if as_recorded and province in (None, NATION_SCOPE):
+        raise DomainError(
+            "as_recorded_needs_province", "as recorded applies to a province", field="province"
+        )
+    if province is None:
+        return None
+    return province if as_recorded else unit_of(province)
 
 
 async def support_report(

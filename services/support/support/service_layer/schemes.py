@@ -14,22 +14,30 @@ from cnnt_shared.errors import Conflict, DomainError
 from cnnt_shared.scope import covers
 from support.adapters.tables import ApplicationRow, BudgetRow, SchemeRow
 from support.domain import model
-from support.entrypoints.schemas import (
-    ApplicationCreate,
-    ApplicationPublic,
-    SchemeCreate,
-    SchemePublic,
-)
 from support.service_layer.access import authorise, check_scope_code, unit_of
-from support.service_layer.facilities import known_facility
-from support.service_layer.queries import budget_rows, get_or_404, lock_scheme, scheme_public
+from support.service_layer.commands import Apply, CreateScheme
+from support.service_layer.queries import (
+    SchemeView,
+    as_budget,
+    budget_rows,
+    known_facility,
+    lock_scheme,
+    scheme_view,
+)
 
 
-async def create_scheme(uow: UnitOfWork, who: Principal, cmd: SchemeCreate) -> SchemePublic:
+async def create_scheme(uow: UnitOfWork, who: Principal, cmd: CreateScheme) -> SchemeView:
     check_scope_code(cmd.scope_code, field="scope_code")
     authorise(who, cmd.scope_code)
     budget = model.amounts(cmd.budget, field="budget")
-    scheme = SchemeRow(**cmd.model_dump(exclude={"budget"}), created_by=who.subject)
+    scheme = SchemeRow(
+        code=cmd.code,
+        title=cmd.title,
+        kind=cmd.kind,
+        year=cmd.year,
+        scope_code=cmd.scope_code,
+        created_by=who.subject,
+    )
     uow.session.add(scheme)
     try:
         await uow.session.flush()
@@ -42,28 +50,23 @@ async def create_scheme(uow: UnitOfWork, who: Principal, cmd: SchemeCreate) -> S
     ]
     uow.session.add_all(rows)
     await uow.session.flush()
-    return scheme_public(scheme, rows)
+    return SchemeView(scheme, as_budget(rows))
 
 
 async def change_status(
     uow: UnitOfWork, who: Principal, scheme_id: UUID, *, to_open: bool
-) -> SchemePublic:
+) -> SchemeView:
     scheme = await lock_scheme(uow, scheme_id, share=False)
     authorise(who, scheme.scope_code)
     transition = model.open_scheme if to_open else model.close_scheme
     scheme.status = transition(model.SchemeStatus(scheme.status))
     await uow.session.flush()
-    return scheme_public(scheme, await budget_rows(uow, scheme_id, lock=False))
-
-
-async def get_scheme(uow: UnitOfWork, scheme_id: UUID) -> SchemePublic:
-    scheme = await get_or_404(uow, SchemeRow, scheme_id, "scheme", "scheme_id")
-    return scheme_public(scheme, await budget_rows(uow, scheme_id, lock=False))
+    return await scheme_view(uow, scheme)
 
 
 async def create_application(
-    uow: UnitOfWork, who: Principal, scheme_id: UUID, cmd: ApplicationCreate
-) -> ApplicationPublic:
+    uow: UnitOfWork, who: Principal, scheme_id: UUID, cmd: Apply
+) -> ApplicationRow:
     scheme = await lock_scheme(uow, scheme_id, share=True)
     check_scope_code(cmd.province_code, field="province_code")
     if cmd.province_code == NATION_SCOPE:
@@ -89,11 +92,15 @@ async def create_application(
     budget = {r.source: r.amount for r in await budget_rows(uow, scheme_id, lock=False)}
     model.check_sources_funded(asked, budget, field="asked")
     row = ApplicationRow(
-        **cmd.model_dump(exclude={"asked"}),
+        facility_id=cmd.facility_id,
+        facility_name=cmd.facility_name,
+        province_code=cmd.province_code,
+        product_id=cmd.product_id,
+        purpose=cmd.purpose,
         scheme_id=scheme_id,
         asked={str(s): v for s, v in asked.items()},
         applied_at=datetime.now(UTC),
     )
     uow.session.add(row)
     await uow.session.flush()
-    return ApplicationPublic.model_validate(row)
+    return row

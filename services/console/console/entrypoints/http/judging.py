@@ -10,10 +10,10 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cnnt_shared.contracts.score_sheet import CRITERIA, MAXIMA
 from cnnt_shared.tokens import Role
 from console.domain.accounts import Account
 from console.service_layer.judging import (
-    CRITERIA,
     BatchRow,
     batch_rows,
     outcomes_of,
@@ -28,7 +28,6 @@ from console.web.session import roles
 
 router = APIRouter(prefix="/judging", tags=["judging"])
 Judge = Annotated[Account, Depends(roles(Role.JUDGE))]
-MAXIMA = {"market": 40, "technical": 40, "culture": 10, "other": 10}
 MAX_KEY = 120  # evaluation derives each sheet's request id from it (its limit is 160)
 
 

@@ -1,0 +1,18 @@
+"""Certification's HTTP API: one module of thin routes per resource (each maps a body to a
+command of the service layer, or calls one query, and shapes the answer)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from certification.entrypoints.http import certificates, decisions, results, verification
+
+
+def build_router() -> APIRouter:
+    # Each resource router carries the /api/v1 prefix itself: FastAPI keeps an included
+    # router's routes as declared, and the route a request matched (its metrics label) then
+    # names the whole path.
+    router = APIRouter()
+    for module in (results, decisions, certificates, verification):
+        router.include_router(module.router)
+    return router

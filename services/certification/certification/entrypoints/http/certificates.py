@@ -1,0 +1,85 @@
+"""Routes for certificates (giấy chứng nhận): the list, with filters and pages like the other
+lists, and a certificate as an A4 PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from certification.domain.certificates import CertificateStatus
+from certification.entrypoints.schemas import CertificateListed, RevocationPublic
+from certification.service_layer import certificates as documents
+from certification.service_layer.queries import (
+    CertificateFilters,
+    ListedCertificate,
+    list_certificates,
+)
+from cnnt_shared.auth import CurrentPrincipal
+from cnnt_shared.contracts.vocabulary import Level
+from cnnt_shared.http.pages import Page, PageDep
+from cnnt_shared.service import RuntimeDep
+
+router = APIRouter(prefix="/api/v1", tags=["certificates"])
+
+
+def _listed(c: ListedCertificate, status: CertificateStatus) -> CertificateListed:
+    r, e = c.recognition, c.entry
+    revocation = RevocationPublic.of(c.revocation)
+    return CertificateListed(
+        certificate_number=r.certificate_number,
+        status=status,
+        level=c.round.level,
+        scope_code=c.round.scope_code,
+        year=c.round.year,
+        round_id=c.round.id,
+        round_name=c.round.name,
+        entry_id=e.id,
+        product_id=e.product_id,
+        product_name=e.product_name,
+        product_group=e.product_group,
+        facility_id=e.facility_id,
+        facility_name=e.facility_name,
+        facility_kind=e.facility_kind,
+        province_code=e.province_code,
+        current_province_code=e.current_province_code,
+        rank=r.rank,
+        mean=r.mean,
+        decision_number=c.decision.number,
+        decided_on=c.decision.decided_on,
+        valid_until=r.valid_until,
+        recognized_at=r.recognized_at,
+        revocation=revocation,
+    )
+
+
+@router.get("/certificates")
+async def certificates(
+    page: PageDep,
+    runtime: RuntimeDep,
+    _: CurrentPrincipal,
+    province: Annotated[
+        str | None,
+        Query(max_length=40, description="Province as recorded, or a current unit"),
+    ] = None,
+    level: Level | None = None,
+    year: Annotated[int | None, Query(ge=2000, description="Round year")] = None,
+    status: CertificateStatus | None = None,
+) -> Page[CertificateListed]:
+    """Certificates, newest rounds first, each with its standing (valid, revoked, expired)."""
+    today = runtime.clock.today()  # Vietnam's date, as /verify judges it
+    filters = CertificateFilters(province, level, year, status)
+    async with runtime.uow() as uow:
+        found, total = await list_certificates(uow, filters, page, today)
+    items = [_listed(c, c.status(today)) for c in found]
+    return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+@router.get("/certificates/{number}/pdf")
+async def certificate_pdf(number: str, runtime: RuntimeDep, who: CurrentPrincipal) -> Response:
+    """The certificate (giấy chứng nhận) as an A4 PDF."""
+    async with runtime.uow() as uow:
+        public = runtime.settings.console_public_url
+        pdf = await documents.certificate_pdf(uow, who, number, public)
+    headers = {"Content-Disposition": f'inline; filename="{number}.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)

@@ -1,0 +1,62 @@
+"""Who may act in evaluation: the round's organisers (the ministry, or for a provincial round
+the officers whose scope covers its province, ``cnnt_shared.scope``), its jury members by their
+judge tokens, and its chair."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from cnnt_shared.auth import Principal, Role
+from cnnt_shared.contracts.vocabulary import Level
+from cnnt_shared.db.unit_of_work import UnitOfWork
+from evaluation.adapters.tables import JuryMemberRow, RoundRow
+from evaluation.domain.jury import check_chair, not_a_member
+
+
+def authorise_organiser(principal: Principal, round_: RoundRow) -> None:
+    """The ministry, or for a provincial round the officers whose scope covers its province."""
+    principal.require(Role.MINISTRY, Role.PROVINCE_OFFICER)
+    if round_.level is Level.PROVINCIAL:
+        principal.require_province(round_.scope_code, field="round_id")
+    else:
+        principal.require(Role.MINISTRY)
+
+
+async def authorise_reader(uow: UnitOfWork, principal: Principal, round_: RoundRow) -> None:
+    """Who reads a round's entries, jury and progress (docs/read-policy.md): its organisers,
+    and the judges who sit on its jury."""
+    if principal.role is Role.JUDGE:
+        member = await acting_member(uow, principal)
+        if member.round_id != round_.id:
+            raise not_a_member()
+    else:
+        authorise_organiser(principal, round_)
+
+
+def judge_id(principal: Principal) -> UUID:
+    """The judge id a judge token carries as its scope."""
+    principal.require(Role.JUDGE)
+    try:
+        return UUID(principal.scope)
+    except ValueError as exc:
+        raise not_a_member() from exc
+
+
+async def acting_member(uow: UnitOfWork, principal: Principal) -> JuryMemberRow:
+    """The jury member a judge token speaks for (its scope is the judge id)."""
+    member = await uow.session.get(JuryMemberRow, judge_id(principal))
+    if member is None:
+        raise not_a_member()
+    return member
+
+
+async def organiser_or_chair(uow: UnitOfWork, who: Principal, round_: RoundRow) -> bool:
+    """True when the chair acts; an organiser acts otherwise; anyone else is refused."""
+    if who.role is Role.JUDGE:
+        member = await acting_member(uow, who)
+        if member.round_id != round_.id:
+            check_chair(False)
+        check_chair(member.is_chair)
+        return True
+    authorise_organiser(who, round_)
+    return False

@@ -1,0 +1,62 @@
+"""Routes for rounds (đợt bình chọn): draft → open → closed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from cnnt_shared.auth import CurrentPrincipal
+from cnnt_shared.contracts.vocabulary import Level
+from cnnt_shared.http.pages import Page, PageDep
+from cnnt_shared.service import UowDep
+from registration.entrypoints.schemas import RoundCreate, RoundPublic
+from registration.service_layer import commands, queries, rounds
+
+router = APIRouter(prefix="/api/v1", tags=["rounds"])
+
+
+@router.post("/rounds", status_code=status.HTTP_201_CREATED)
+async def create_round(body: RoundCreate, uow: UowDep, who: CurrentPrincipal) -> RoundPublic:
+    command = commands.CreateRound(
+        name=body.name,
+        level=body.level,
+        scope_code=body.scope_code,
+        year=body.year,
+        opens_on=body.opens_on,
+        closes_on=body.closes_on,
+        settings=body.settings,
+    )
+    return RoundPublic.model_validate(await rounds.create_round(uow, who, command))
+
+
+@router.get("/rounds")
+async def list_rounds(
+    uow: UowDep,
+    who: CurrentPrincipal,
+    page: PageDep,
+    level: Level | None = None,
+    scope_code: Annotated[str | None, Query(max_length=40)] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> Page[RoundPublic]:
+    rows, total = await queries.list_rounds(uow, page, level, scope_code, year)
+    items = [RoundPublic.model_validate(r) for r in rows]
+    return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+@router.get("/rounds/{round_id}")
+async def get_round(round_id: UUID, uow: UowDep, who: CurrentPrincipal) -> RoundPublic:
+    return RoundPublic.model_validate(await queries.get_round(uow, round_id))
+
+
+@router.post("/rounds/{round_id}/open")
+async def open_round(round_id: UUID, uow: UowDep, who: CurrentPrincipal) -> RoundPublic:
+    """Open registration; announces RoundOpened with the round's result settings."""
+    return RoundPublic.model_validate(await rounds.open_round(uow, who, round_id))
+
+
+@router.post("/rounds/{round_id}/close")
+async def close_round(round_id: UUID, uow: UowDep, who: CurrentPrincipal) -> RoundPublic:
+    """Close registration; announces RoundClosed with the number of standing entries."""
+    return RoundPublic.model_validate(await rounds.close_round(uow, who, round_id))

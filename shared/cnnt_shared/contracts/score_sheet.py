@@ -1,0 +1,25 @@
+"""The score sheet's criteria (phiếu chấm điểm, Phụ lục 4 of Circular 26/2014/TT-BCT) and their
+maxima: the one definition evaluation scores against, ScoreSubmitted carries and certification
+ranks by (docs/domain.md, "The score sheet").
+
+In the order of the sheet, which is also the order of the tie-breaks in certification.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Final
+
+MAXIMA: Final = MappingProxyType(
+    {
+        "market": Decimal(40),  # đáp ứng thị trường, khả năng phát triển sản xuất
+        "technical": Decimal(40),  # kinh tế, kỹ thuật, xã hội và môi trường
+        "culture": Decimal(10),  # giá trị văn hóa, thẩm mỹ
+        "other": Decimal(10),  # các tiêu chí khác
+    }
+)
+"""Criterion -> the most points it is scored out of (40/40/10/10: 100 in all)."""
+
+CRITERIA: Final = tuple(MAXIMA)
+"""The criteria in the order of the sheet."""
