@@ -16,7 +16,7 @@ import asyncpg
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.bench import decisions, national, report, scoring
 from tests.bench.api import client
 from tests.bench.connections import ConnectionPeaks

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cnnt_shared.cli import demo, report, scenario
+from cnnt_tools.cli import demo, report, scenario
 from tests.compose_smoke import checks, engine
 from tests.compose_smoke.stack import Stack
 from tests.compose_smoke.stream import sheets_under_restarts

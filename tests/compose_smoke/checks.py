@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE
-from cnnt_shared.tokens import Role, issue_token
+from cnnt_contracts.vocabulary import NATION_SCOPE
+from cnnt_runtime.tokens import Role, issue_token
 from tests.compose_smoke.engine import sh
 from tests.compose_smoke.stack import SERVICES, Stack
 

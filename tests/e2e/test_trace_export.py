@@ -21,7 +21,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.support.processes import serving
 from tests.support.scenario import facility_with_product
 from tests.support.stack import eventually

@@ -13,13 +13,13 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from cnnt_shared.db.migrations import schema_state
-from cnnt_shared.settings import Settings
+from cnnt_runtime.db.migrations import schema_state
+from cnnt_runtime.settings import Settings
 
 
 def wait(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cnnt_shared.cli.main", "db", "wait", *args],
+        [sys.executable, "-m", "cnnt_tools.cli.main", "db", "wait", *args],
         env={**os.environ, "CNNT_LOG_FORMAT": "json"},
         capture_output=True,
         text=True,

@@ -24,8 +24,8 @@ import pytest
 import yaml
 from kubernetes_validate.utils import validate
 
-from cnnt_shared.cli.main import DEFINITIONS_PATH
-from cnnt_shared.settings import DEFAULT_PORTS, SHIPPED_SECRETS, Settings
+from cnnt_runtime.settings import DEFAULT_PORTS, SHIPPED_SECRETS, Settings
+from cnnt_tools.cli.main import DEFINITIONS_PATH
 
 K8S = Path("deploy/k8s")
 OVERLAYS = ("base", "overlays/production")
@@ -259,7 +259,7 @@ def test_every_container_starts_with_productions_settings(overlay: str) -> None:
     """Each container's environment, through the image's entrypoint (which builds
     CNNT_AMQP_URL), passes production's checks: no setting missing, none of the shipped
     secrets. (The migrate Job's broker preparation is left out: it needs the broker.)"""
-    check = "from cnnt_shared.settings import Settings; print(Settings().environment)"
+    check = "from cnnt_runtime.settings import Settings; print(Settings().environment)"
     for name, container in containers(overlay):
         env = container_environment(overlay, container)
         env.pop("RABBITMQ_ADMIN_PASS", None)

@@ -7,7 +7,7 @@ from sqlalchemy import ARRAY, Uuid, any_, bindparam, select
 from sqlalchemy import String as SqlString
 from sqlalchemy.dialects.postgresql import insert
 
-from cnnt_shared.db.types import table_of
+from cnnt_runtime.db.types import table_of
 from evaluation.adapters.statements import revisions
 from evaluation.adapters.tables import (
     ConflictRow,

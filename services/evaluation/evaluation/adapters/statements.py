@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from cnnt_shared.contracts.score_sheet import CRITERIA
-from cnnt_shared.db.types import table_of
+from cnnt_contracts.score_sheet import CRITERIA
+from cnnt_runtime.db.types import table_of
 from evaluation.adapters.tables import (
     ConflictRow,
     EntryRow,
