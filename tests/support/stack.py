@@ -1,7 +1,7 @@
 """A private stack for one test run: its own database, roles and RabbitMQ vhost, cleaned up after.
 
 The settings it yields are also exported as ``CNNT_*`` environment variables, so services
-started as separate processes (``cnnt serve …``) join the same private stack.
+started as separate processes (``cnnt-service serve …``) join the same private stack.
 """
 
 from __future__ import annotations
