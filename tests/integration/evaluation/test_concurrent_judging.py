@@ -177,9 +177,9 @@ async def test_concurrent_revisions_of_one_sheet_are_numbered_without_gaps_or_tw
             twins = await asyncio.gather(
                 *(judged2.submit(member2, e, key=f"hai-phieu-{attempt}") for e in judged2.entry_ids)
             )
-            assert sorted(r.status_code for r in twins) == [201, 409], [r.text for r in twins]
-            [refused] = [r.json()["error"] for r in twins if r.status_code == 409]
-            assert refused["code"] == "idempotency_key_reused"
+            assert sorted(r.status_code for r in twins) == [201, 422], [r.text for r in twins]
+            [refused] = [r.json()["error"] for r in twins if r.status_code == 422]
+            assert (refused["code"], refused["field"]) == ("idempotency_key_reused", "request_id")
         stored = await counts(stack, judged.id)
         assert (stored["sheets"], stored["revisions"], stored["events"]) == (2, 11, 11)
         assert (await counts(stack, judged2.id))["revisions"] == 5

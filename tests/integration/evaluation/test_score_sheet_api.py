@@ -196,7 +196,7 @@ async def test_a_request_id_used_again_for_another_entry_is_refused(
     assert first.status_code == 201, first.text
     refused(
         await judged.submit(member, judged.entry_ids[1], key="mot-lan"),
-        409,
+        422,
         "idempotency_key_reused",
         "request_id",
     )
@@ -270,7 +270,7 @@ async def test_a_retried_submission_returns_the_same_revision_and_emits_nothing_
     assert retry.json() == first.json()
     assert await stored(stack, judged.id) == (1, 1, 1)
     reused = await judged.submit(member, entry, {**GOOD, "market": 20}, key="phieu-42")
-    refused(reused, 409, "idempotency_key_reused", "request_id")
+    refused(reused, 422, "idempotency_key_reused", "request_id")
     assert await stored(stack, judged.id) == (1, 1, 1)
     # The request id may also travel in the body (a client that cannot set headers).
     body = {"entry_id": entry, "scores": GOOD, "request_id": "phiếu-chấm-lần-2"}

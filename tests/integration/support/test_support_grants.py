@@ -83,7 +83,10 @@ async def test_a_retried_grant_returns_the_original_grant_and_grants_once(stack:
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "already_granted"
     assert reused.status_code == 422
-    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert (reused.json()["error"]["code"], reused.json()["error"]["field"]) == (
+        "idempotency_key_reused",
+        "Idempotency-Key",
+    )
     assert after["granted"]["local"] == 25_000_000
     [(count,)] = await support_sql(
         stack, "SELECT count(*) FROM grants WHERE application_id = :a", a=uuid.UUID(app["id"])

@@ -22,6 +22,14 @@ def authorise_organiser(principal: Principal, round_: RoundRow) -> None:
         principal.require(Role.MINISTRY)
 
 
+def reads_every_round(principal: Principal) -> bool:
+    """Organisers and judges may read a round's entries; the ministry reads every round, even
+    one whose events are still arriving (True), the others only the rounds ``authorise_reader``
+    admits them to (False)."""
+    principal.require(Role.MINISTRY, Role.PROVINCE_OFFICER, Role.JUDGE)
+    return principal.role is Role.MINISTRY
+
+
 async def authorise_reader(uow: UnitOfWork, principal: Principal, round_: RoundRow) -> None:
     """Who reads a round's entries, jury and progress (docs/read-policy.md): its organisers,
     and the judges who sit on its jury."""
@@ -31,6 +39,23 @@ async def authorise_reader(uow: UnitOfWork, principal: Principal, round_: RoundR
             raise not_a_member()
     else:
         authorise_organiser(principal, round_)
+
+
+async def sheets_readable(uow: UnitOfWork, principal: Principal, round_: RoundRow) -> UUID | None:
+    """Whose sheets of the round the reader sees: ``None`` for every member's (its organisers,
+    its chair), else the judge's own member id (a judge of its jury who is not the chair)."""
+    if principal.role is Role.JUDGE:
+        member = await acting_member(uow, principal)
+        if member.round_id != round_.id:
+            raise not_a_member()
+        return None if member.is_chair else member.id
+    authorise_organiser(principal, round_)
+    return None
+
+
+def require_judge(principal: Principal) -> Principal:
+    """A judge token: the seats it holds are its own to list."""
+    return principal.require(Role.JUDGE)
 
 
 def judge_id(principal: Principal) -> UUID:
@@ -50,6 +75,13 @@ async def acting_member(uow: UnitOfWork, principal: Principal) -> JuryMemberRow:
     return member
 
 
+async def acting_chair(uow: UnitOfWork, principal: Principal) -> JuryMemberRow:
+    """The jury member a judge token speaks for, who must chair the jury (recusals)."""
+    member = await acting_member(uow, principal)
+    check_chair(member.is_chair)
+    return member
+
+
 async def organiser_or_chair(uow: UnitOfWork, who: Principal, round_: RoundRow) -> bool:
     """True when the chair acts; an organiser acts otherwise; anyone else is refused."""
     if who.role is Role.JUDGE:
@@ -60,3 +92,12 @@ async def organiser_or_chair(uow: UnitOfWork, who: Principal, round_: RoundRow) 
         return True
     authorise_organiser(who, round_)
     return False
+
+
+async def authorise_closing(uow: UnitOfWork, who: Principal, round_: RoundRow) -> bool:
+    """Judging is closed by the jury's chair (True) or by the ministry (False); a provincial
+    organiser may configure the round but not close its judging."""
+    by_chair = await organiser_or_chair(uow, who, round_)
+    if not by_chair:
+        who.require(Role.MINISTRY)
+    return by_chair

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from cnnt_contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
 from cnnt_contracts.score_sheet import CRITERIA
 from cnnt_runtime.auth import Principal
-from cnnt_runtime.db.idempotency import replayed
+from cnnt_runtime.db.idempotency import key_reused, replayed
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import DomainError, NotFound
 from evaluation.adapters import batch_statements as q
@@ -25,7 +25,7 @@ from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.service_layer.access import judge_id
 from evaluation.service_layer.commands import SubmitSheet
-from evaluation.service_layer.scoring import key_reused, same_submission
+from evaluation.service_layer.scoring import same_submission
 
 # A concurrent request storing the same request id makes the whole transaction fail; once it
 # has committed, the next attempt finds its revision and answers from it.
@@ -73,7 +73,7 @@ def _answer_retries(pending: list[_Pending], priors: dict[str, SheetRevisionRow]
             continue
         try:
             p.outcome.revision = replayed(
-                prior, same_submission(prior, p.sheet, p.scores), key_reused
+                prior, same_submission(prior, p.sheet, p.scores), field="request_id"
             )
             p.outcome.replayed = True
         except DomainError as exc:
@@ -219,5 +219,5 @@ async def submit_sheets(
                 return await _attempt(uow, who, sheets, request_id)
         except IntegrityError as exc:  # a request id stored concurrently by another request
             if attempt == ATTEMPTS:
-                raise key_reused() from exc
+                raise key_reused("request_id") from exc
     raise AssertionError("unreachable")

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from cnnt_contracts import JudgingClosed, JudgingClosedData
-from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import DomainError
 from evaluation.adapters.tables import RoundRow
 from evaluation.domain.completeness import EntriesHeld, check_entries_complete, judged_sheets
 from evaluation.domain.jury import Closing, check_judging_open, check_may_close
 from evaluation.domain.score_sheet import check_spread_threshold
-from evaluation.service_layer.access import organiser_or_chair
+from evaluation.service_layer.access import authorise_closing, organiser_or_chair
 from evaluation.service_layer.commands import CloseJudging, Configure
 from evaluation.service_layer.queries import (
     assignments_of,
@@ -36,9 +36,7 @@ async def close_judging(
     uow: UnitOfWork, who: Principal, round_id: UUID, cmd: CloseJudging
 ) -> RoundRow:
     round_ = await get_round(uow, round_id, lock="update")
-    by_chair = await organiser_or_chair(uow, who, round_)
-    if not by_chair:
-        who.require(Role.MINISTRY)
+    by_chair = await authorise_closing(uow, who, round_)
     snapshot, entries, members = await round_progress(uow, round_)
     overridden = check_may_close(
         Closing(by_chair=by_chair, override=cmd.override, reason=cmd.reason),

@@ -26,14 +26,18 @@ from evaluation.domain.completeness import check_entries_complete
 from evaluation.domain.jury import (
     MemberDraft,
     check_added_member_not_chair,
-    check_chair,
     check_judging_open,
     check_jury,
     check_no_jury_yet,
     check_one_seat_per_account,
     check_recusal_reason,
 )
-from evaluation.service_layer.access import acting_member, authorise_organiser, authorise_reader
+from evaluation.service_layer.access import (
+    acting_chair,
+    acting_member,
+    authorise_organiser,
+    authorise_reader,
+)
 from evaluation.service_layer.commands import DeclareConflict, FormJury, Member, Recuse
 from evaluation.service_layer.queries import entries_held, get_round, jury_of
 
@@ -114,8 +118,7 @@ async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: DeclareConflict
 
 
 async def recuse(uow: UnitOfWork, who: Principal, cmd: Recuse) -> RecusalRow:
-    chair = await acting_member(uow, who)
-    check_chair(chair.is_chair)
+    chair = await acting_chair(uow, who)
     reason = check_recusal_reason(cmd.reason)
     round_ = await get_round(uow, chair.round_id, lock="share")
     check_judging_open(round_.judging_closed_at is not None)

@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import func, or_, select
 from sqlmodel import col
 
-from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import NotFound
 from evaluation.adapters.tables import (
@@ -24,9 +24,14 @@ from evaluation.adapters.tables import (
 )
 from evaluation.domain import progress as rules
 from evaluation.domain.completeness import EntriesHeld
-from evaluation.domain.jury import not_a_member
 from evaluation.domain.progress import Assignment, Progress, WorkStatus
-from evaluation.service_layer.access import acting_member, authorise_organiser, authorise_reader
+from evaluation.service_layer.access import (
+    acting_member,
+    authorise_reader,
+    reads_every_round,
+    require_judge,
+    sheets_readable,
+)
 
 
 def round_not_found(round_id: UUID) -> NotFound:
@@ -175,8 +180,7 @@ async def worklist(
 async def round_entries(uow: UnitOfWork, who: Principal, round_id: UUID) -> list[EntryRow]:
     """The ministry reads every round, even one whose events are still arriving (none yet);
     anyone else needs the round known to tell whether they may read it."""
-    who.require(Role.MINISTRY, Role.PROVINCE_OFFICER, Role.JUDGE)
-    if who.role is not Role.MINISTRY:
+    if not reads_every_round(who):
         await authorise_reader(uow, who, await get_round(uow, round_id))
     return await list_entries(uow, round_id)
 
@@ -209,14 +213,9 @@ async def sheet_history(
     stmt = select(SheetRevisionRow).where(
         col(SheetRevisionRow.round_id) == round_id, col(SheetRevisionRow.entry_id) == entry_id
     )
-    if who.role is Role.JUDGE:
-        member = await acting_member(uow, who)
-        if member.round_id != round_id:
-            raise not_a_member()
-        if not member.is_chair:
-            stmt = stmt.where(col(SheetRevisionRow.member_id) == member.id)
-    else:
-        authorise_organiser(who, round_)
+    only = await sheets_readable(uow, who, round_)
+    if only is not None:
+        stmt = stmt.where(col(SheetRevisionRow.member_id) == only)
     rows = (
         await uow.session.execute(
             stmt.order_by(col(SheetRevisionRow.member_id), col(SheetRevisionRow.revision))
@@ -237,7 +236,7 @@ def _member_id(scope: str) -> UUID | None:
 
 async def my_juries(uow: UnitOfWork, who: Principal) -> list[tuple[JuryMemberRow, RoundRow]]:
     """The seats the judge holds with their rounds, latest round first."""
-    who.require(Role.JUDGE)
+    require_judge(who)
     mine = [col(JuryMemberRow.account_id) == who.scope]
     member_id = _member_id(who.scope)
     if member_id is not None:

@@ -10,23 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from cnnt_contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
 from cnnt_runtime.auth import Principal
-from cnnt_runtime.db.idempotency import replayed
+from cnnt_runtime.db.idempotency import key_reused, replayed
 from cnnt_runtime.db.unit_of_work import UnitOfWork
-from cnnt_runtime.errors import Conflict, NotFound
+from cnnt_runtime.errors import NotFound
 from evaluation.adapters import statements
 from evaluation.adapters.tables import SheetRevisionRow
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.service_layer.access import judge_id
 from evaluation.service_layer.commands import SubmitSheet
-
-
-def key_reused() -> Conflict:
-    return Conflict(
-        "idempotency_key_reused",
-        "this request id was already used for a different sheet submission",
-        field="request_id",
-    )
 
 
 def same_submission(prior: SheetRevisionRow, cmd: SubmitSheet, scores: Scores) -> bool:
@@ -89,7 +81,7 @@ async def _replay(
     """The revision stored under this request id, if it was the same submission."""
     prior = await uow.session.get(SheetRevisionRow, key)
     assert prior is not None  # the key was just read in this transaction
-    return replayed(prior, same_submission(prior, cmd, scores), key_reused)
+    return replayed(prior, same_submission(prior, cmd, scores), field="request_id")
 
 
 async def submit_sheet(
@@ -137,7 +129,7 @@ async def submit_sheet(
     try:
         await uow.session.execute(statements.RECORD_REVISION, values)
     except IntegrityError as exc:  # the same request id, concurrently, for another entry
-        raise key_reused() from exc
+        raise key_reused("request_id") from exc
     uow.emit(
         ScoreSubmitted.new(
             ScoreSubmittedData(

@@ -27,6 +27,12 @@ def require_province(principal: Principal, code: str, *, field: str = "province_
     )
 
 
+def require_importer(principal: Principal) -> Principal:
+    """A dossier list is imported by those who manage registration records; each row still
+    needs its province within the importer's scope (``require_province``)."""
+    return principal.require(*MANAGERS)
+
+
 def require_round_owner(principal: Principal, level: Level, scope_code: str) -> None:
     """Provincial rounds belong to their province; regional and national ones to the ministry."""
     if level is Level.PROVINCIAL:
@@ -44,6 +50,16 @@ def sees_private(principal: Principal, province_code: str) -> bool:
 def may_backfill(principal: Principal) -> bool:
     """Only the ministry and operators may record an entry under an earlier date."""
     return principal.role in NATIONWIDE
+
+
+def require_entry_backfill(principal: Principal) -> None:
+    """An entry recorded under a date other than today (a record of an earlier round)."""
+    if not may_backfill(principal):
+        raise Forbidden(
+            "backfill_not_allowed",
+            "only ministry and operator tokens may record an entry under another date",
+            field="registered_on",
+        )
 
 
 def require_backfill(principal: Principal, *, field: str) -> None:

@@ -21,7 +21,6 @@ from cnnt_contracts import (
 from cnnt_runtime.auth import Principal
 from cnnt_runtime.clock import VIETNAM
 from cnnt_runtime.db.unit_of_work import UnitOfWork
-from cnnt_runtime.errors import Forbidden
 from registration.adapters.tables import (
     EntryRow,
     FacilityRow,
@@ -34,19 +33,14 @@ from registration.domain.eligibility import Provinces, Recognition, check_entry
 from registration.domain.model import Dossier, check_not_entered_twice, duplicate_entry
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
-from registration.service_layer.access import may_backfill, require_province
+from registration.service_layer.access import require_entry_backfill, require_province
 from registration.service_layer.commands import RegisterEntry, WithdrawEntry
 
 
 def registration_date(who: Principal, registered_on: date | None, today: date) -> date:
     if registered_on is None or registered_on == today:
         return today
-    if not may_backfill(who):
-        raise Forbidden(
-            "backfill_not_allowed",
-            "only ministry and operator tokens may record an entry under another date",
-            field="registered_on",
-        )
+    require_entry_backfill(who)
     return registered_on
 
 

@@ -18,7 +18,7 @@ from registration.domain.eligibility import Provinces, Recognition, check_entry
 from registration.domain.model import Dossier, Round, duplicate_entry
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
-from registration.service_layer.access import MANAGERS, require_province
+from registration.service_layer.access import require_importer, require_province
 from registration.service_layer.entries import (
     recognitions_of,
     registration_date,
@@ -63,7 +63,7 @@ async def import_dossier_list(
     registered_on: date | None,
     today: date,
 ) -> ImportReport:
-    who.require(*MANAGERS)
+    require_importer(who)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise DomainError("columns_missing", f"missing columns: {', '.join(missing)}", field="file")

@@ -12,7 +12,11 @@ Two ways to keep what a key did, one rule:
 - ``replayed`` answers from a record the command itself stored under the key (evaluation keeps
   the request id on the score-sheet revision it created), when the caller has found it.
 
-Either way a key that comes back with another request is refused with ``reused``.
+Either way a key that comes back with another request is refused by ``key_reused``: 422
+``idempotency_key_reused``, whose field names where the key came from (the ``Idempotency-Key``
+header, a ``request_id`` in the body), as the IETF draft "The Idempotency-Key HTTP Header Field"
+(draft-ietf-httpapi-idempotency-key-header, Error Scenarios) prescribes for a key reused with a
+different payload. Every service answers it the same way.
 """
 
 from __future__ import annotations
@@ -39,11 +43,22 @@ def fingerprint(command: str, payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def replayed(prior: T, same: bool, reused: Callable[[], DomainError]) -> T:
+def key_reused(field: str) -> DomainError:
+    """The refusal of a key that came back with another request; ``field`` names where the key
+    came from (``Idempotency-Key``, ``request_id``). 422, not 409: the key is the client's
+    mistake, not a state of the resource (draft-ietf-httpapi-idempotency-key-header)."""
+    return DomainError(
+        "idempotency_key_reused",
+        f"this {field} was already used for a different request",
+        field=field,
+    )
+
+
+def replayed(prior: T, same: bool, *, field: str) -> T:
     """The first answer to a retried request; a key that came with another request is refused
-    with the error ``reused`` makes."""
+    with ``key_reused(field)``."""
     if not same:
-        raise reused()
+        raise key_reused(field)
     return prior
 
 
@@ -67,17 +82,11 @@ async def _claim(
         )
     ).one()
     answer: dict[str, Any] = replayed(
-        stored.response, stored.command == command and stored.fingerprint == digest, _reused
+        stored.response,
+        stored.command == command and stored.fingerprint == digest,
+        field="Idempotency-Key",  # run_once's keys come in that header
     )
     return answer
-
-
-def _reused() -> DomainError:
-    return DomainError(
-        "idempotency_key_reused",
-        "this Idempotency-Key was used for a different request",
-        field="Idempotency-Key",
-    )
 
 
 async def run_once(
