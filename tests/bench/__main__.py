@@ -1,5 +1,6 @@
 """``python -m tests.bench`` (``make bench``): a private stack, the four services as separate
-processes (``cnnt-service serve <name>``), the raw floor and the national cycle measured in one run."""
+processes (``cnnt-service serve <name>``), the raw floor and the national cycle measured in one
+run."""
 
 from __future__ import annotations
 

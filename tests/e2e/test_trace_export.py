@@ -1,5 +1,5 @@
-"""A service started as compose starts it (`cnnt-service serve`) sends its traces over OTLP/HTTP once
-``OTEL_EXPORTER_OTLP_ENDPOINT`` names a collector, and its log line for the request names the
+"""A service started as compose starts it (`cnnt-service serve`) sends its traces over OTLP/HTTP
+once ``OTEL_EXPORTER_OTLP_ENDPOINT`` names a collector, and its log line for the request names the
 same trace. The collector here is a stand-in that decodes what it receives with the OTLP
 protobuf definitions (the real collector cannot be pulled on these machines)."""
 
