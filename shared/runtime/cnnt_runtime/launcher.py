@@ -136,7 +136,11 @@ def prepare_logged(settings: Settings, services: tuple[str, ...]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="cnnt-service", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="cnnt-service",
+        description="What a CNNT service's container runs: serve it, prepare the database, or "
+        "wait for its migrations.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="run one service in this process")
     serve_cmd.add_argument(
