@@ -7,6 +7,7 @@ import re
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from secrets import token_urlsafe
 from typing import Any
 
@@ -130,6 +131,23 @@ def eventually(what: str, check: Any, timeout: float = 90) -> None:
         time.sleep(0.5)
 
 
+def started_by_its_own_compose_file(stack: Stack) -> None:
+    """Every container of the stack was made from the running release's compose file (compose
+    labels each with the files it was run with): the earlier commit runs with its own
+    deploy/docker-compose.yml, this one with this commit's."""
+    expected = {stack.running().compose_file.resolve()}
+    for service in ("postgres", "rabbitmq", "migrate", *SERVICES):
+        label = sh(
+            "docker",
+            "inspect",
+            "-f",
+            '{{index .Config.Labels "com.docker.compose.project.config_files"}}',
+            stack.container(service),
+        ).strip()
+        files = {Path(name).resolve() for name in label.split(",") if name}
+        assert files == expected, f"{service} was started from {label!r}, not {expected}"
+
+
 def admin_secrets_stay_with_migrate(stack: Stack) -> None:
     """Service containers get neither PostgreSQL's nor RabbitMQ's administrator password."""
     secrets = stack.secrets
@@ -212,7 +230,7 @@ def migrate_logs_json_and_refuses_a_wrong_password_in_one_line(stack: Stack) -> 
             "CNNT_DB_ADMIN_PASSWORD=not-the-password",
             "migrate",
         ],
-        env=stack.environment("cnnt-platform:smoke"),
+        env=stack.environment(),
         capture_output=True,
         text=True,
         check=False,
