@@ -56,10 +56,11 @@ env: ## Write deploy/.env with fresh secrets (once; it refuses to overwrite one)
 wheelhouse: install ## Fill deploy/wheelhouse/ from uv.lock: what the image installs, offline
 	UV="$(UV)" deploy/wheelhouse.sh
 
-up: ## Build the image from the wheelhouse and start the stack with docker compose (needs `make env`)
+up: ## Build the images (deploy/build-images.sh: wheelhouse, Dockerfile) and start the stack with docker compose (needs `make env`)
 	@test -f deploy/.env || { echo "deploy/.env is missing: run \`make env\` to create it with fresh secrets (deploy/.env.example is not for deploying)" >&2; exit 1; }
-	$(MAKE) wheelhouse
-	$(COMPOSE) up -d --build
+	$(MAKE) install
+	UV="$(UV)" deploy/build-images.sh
+	env $$(deploy/build-images.sh --env) $(COMPOSE) up -d --no-build
 
 down:
 	$(COMPOSE) down

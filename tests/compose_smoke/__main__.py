@@ -14,10 +14,11 @@ from pathlib import Path
 
 from cnnt_tools.cli import demo, report, scenario
 from tests.compose_smoke import checks, engine
-from tests.compose_smoke.stack import Stack
+from tests.compose_smoke.stack import SERVICES, Stack
 from tests.compose_smoke.stream import sheets_under_restarts
 
-CURRENT, PREVIOUS = "cnnt-platform:smoke", "cnnt-platform:smoke-previous"
+# The image tag of this commit's build and of the previous commit's.
+CURRENT, PREVIOUS = "smoke", "smoke-previous"
 durations: list[tuple[str, float]] = []
 
 
@@ -55,36 +56,44 @@ def smoke(stack: Stack, upgrade_from: str) -> None:
     with step("stand-in base images (or the real ones)"):
         engine.base_images()
     # This commit's first: the previous commit's build reuses its downloaded wheels.
-    with step("project image at this commit (deploy/Dockerfile, from the wheelhouse)"):
-        engine.build_image(CURRENT)
-        print(f"  image size {checks.image_is_lean(CURRENT)}; no cache, code read-only")
-    with (
-        step(f"project image at {upgrade_from} (the one before)"),
-        engine.checkout(upgrade_from) as tree,
-    ):
-        engine.build_image(PREVIOUS, tree)
-    health_log = engine.ROOT / "out" / "compose-smoke" / "health-events.log"
-    with stack.health_watch(health_log) as unhealthy:
-        try:
-            on_the_stack(stack)
-            with step("no container turned unhealthy"):
-                assert not unhealthy(), f"health checks failed: {unhealthy()}"
-        except BaseException:
-            print(stack.compose("logs", "--tail", "60"), file=sys.stderr)
-            raise
-        finally:
-            with step("down -v"):
-                stack.compose("down", "-v", "--remove-orphans")
+    with step("images at this commit (deploy/build-images.sh, from the wheelhouse)"):
+        current = engine.build_images(CURRENT)
+        prefix, tag = current.variables["CNNT_IMAGE_PREFIX"], current.variables["CNNT_IMAGE_TAG"]
+        for component in ("platform", *SERVICES):
+            image = f"{prefix}-{component}:{tag}"
+            print(f"  {image}: size {checks.image_is_lean(image)}; no cache, code read-only")
+        checks.service_images_carry_only_what_they_use(prefix, tag)
+    # The earlier tree stays while its compose file runs the stack (up, stop, down).
+    with engine.checkout(upgrade_from) as tree:
+        with step(f"images at {upgrade_from} (the one before), by its own packaging"):
+            previous = engine.build_images(PREVIOUS, tree)
+            print(f"  built with its {previous.recipe}; compose variables {previous.variables}")
+        health_log = engine.ROOT / "out" / "compose-smoke" / "health-events.log"
+        with stack.health_watch(health_log) as unhealthy:
+            try:
+                on_the_stack(stack, previous, current)
+                with step("no container turned unhealthy"):
+                    assert not unhealthy(), f"health checks failed: {unhealthy()}"
+            except BaseException:
+                if stack.release is not None:
+                    print(stack.compose("logs", "--tail", "60"), file=sys.stderr)
+                raise
+            finally:
+                if stack.release is not None:
+                    with step("down -v"):
+                        stack.compose("down", "-v", "--remove-orphans")
 
 
-def on_the_stack(stack: Stack) -> None:
-    with step("up at the previous image, healthy"):
-        stack.up(PREVIOUS)
+def on_the_stack(stack: Stack, previous: engine.Release, current: engine.Release) -> None:
+    with step("up at the previous images with the previous compose file, healthy"):
+        stack.up(previous)
+        checks.started_by_its_own_compose_file(stack)
     with step("data and a queued message left before the upgrade"):
         kept = checks.leave_data_and_a_queued_message(stack)
         stack.compose("down")
-    with step("upgrade: up at this commit's image on the same volumes, healthy"):
-        stack.up(CURRENT)
+    with step("upgrade: up at this commit's images and compose file on the same volumes, healthy"):
+        stack.up(current)
+        checks.started_by_its_own_compose_file(stack)
         checks.data_and_queued_message_kept(stack, kept)
     with step("secrets and published ports"):
         checks.admin_secrets_stay_with_migrate(stack)

@@ -7,6 +7,7 @@ import re
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from secrets import token_urlsafe
 from typing import Any
 
@@ -130,6 +131,23 @@ def eventually(what: str, check: Any, timeout: float = 90) -> None:
         time.sleep(0.5)
 
 
+def started_by_its_own_compose_file(stack: Stack) -> None:
+    """Every container of the stack was made from the running release's compose file (compose
+    labels each with the files it was run with): the earlier commit runs with its own
+    deploy/docker-compose.yml, this one with this commit's."""
+    expected = {stack.running().compose_file.resolve()}
+    for service in ("postgres", "rabbitmq", "migrate", *SERVICES):
+        label = sh(
+            "docker",
+            "inspect",
+            "-f",
+            '{{index .Config.Labels "com.docker.compose.project.config_files"}}',
+            stack.container(service),
+        ).strip()
+        files = {Path(name).resolve() for name in label.split(",") if name}
+        assert files == expected, f"{service} was started from {label!r}, not {expected}"
+
+
 def admin_secrets_stay_with_migrate(stack: Stack) -> None:
     """Service containers get neither PostgreSQL's nor RabbitMQ's administrator password."""
     secrets = stack.secrets
@@ -193,6 +211,30 @@ def image_is_lean(image: str) -> str:
     return f"{size / 1e6:.0f} MB"
 
 
+def service_images_carry_only_what_they_use(prefix: str, tag: str) -> None:
+    """A service's image runs `cnnt-service` and has no command line, terminal or chart library
+    (certification keeps matplotlib for its certificate font); the platform image has `cnnt`."""
+    probe = (
+        "import importlib.util as u, shutil; "
+        "print(*sorted(m for m in ('typer', 'rich', 'matplotlib', 'cnnt_tools') if u.find_spec(m)),"
+        " 'cnnt' if shutil.which('cnnt') else '', sep=',')"
+    )
+    expected = {
+        "registration": "",
+        "evaluation": "",
+        "support": "",
+        "certification": "matplotlib",
+        "console": "cnnt_tools,matplotlib,rich,typer,cnnt",
+        "platform": "cnnt_tools,matplotlib,rich,typer,cnnt",
+    }
+    for component, carries in expected.items():
+        image = f"{prefix}-{component}:{tag}"
+        found = sh("docker", "run", "--rm", "--entrypoint", "python", image, "-c", probe)
+        assert ",".join(p for p in found.strip().split(",") if p) == carries, (image, found)
+        sh("docker", "run", "--rm", "--entrypoint", "cnnt-service", image, "--help")
+    print("  service images: no typer, rich or cnnt tools; certification matplotlib only")
+
+
 def migrate_logs_json_and_refuses_a_wrong_password_in_one_line(stack: Stack) -> None:
     """The migrate step logs JSON like the services; a POSTGRES_PASSWORD that is not the
     database's (changed after the first start) ends it with one clear line, no traceback."""
@@ -212,7 +254,7 @@ def migrate_logs_json_and_refuses_a_wrong_password_in_one_line(stack: Stack) -> 
             "CNNT_DB_ADMIN_PASSWORD=not-the-password",
             "migrate",
         ],
-        env=stack.environment("cnnt-platform:smoke"),
+        env=stack.environment(),
         capture_output=True,
         text=True,
         check=False,

@@ -1,13 +1,16 @@
-"""The Docker engine, the base images and the project image the smoke run needs."""
+"""The Docker engine, the base images, and the images of this commit and of the one the
+upgrade starts from, each built by its own commit's packaging."""
 
 from __future__ import annotations
 
+import filecmp
 import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,38 +60,56 @@ def base_images() -> None:
     print(sh(str(DEPLOY / "standins" / "build.sh")), end="")
 
 
-def build_image(tag: str, source: Path = ROOT) -> None:
-    """The project image of ``source`` (a checkout), built with its wheelhouse and Dockerfile."""
-    sh(str(DEPLOY / "wheelhouse.sh"), str(source), str(source / "deploy" / "wheelhouse"))
-    sh("docker", "build", "-q", "-f", "deploy/Dockerfile", "-t", tag, ".", cwd=source)
+@dataclass(frozen=True)
+class Release:
+    """A commit's deployment as built by its own packaging: its tree (whose
+    deploy/docker-compose.yml runs it) and the variables that make that compose file start the
+    images built for it."""
+
+    tree: Path
+    variables: dict[str, str]
+    recipe: str
+
+    @property
+    def compose_file(self) -> Path:
+        return self.tree / "deploy" / "docker-compose.yml"
+
+
+def build_images(tag: str, tree: Path = ROOT) -> Release:
+    """The images of ``tree`` (this checkout or an earlier commit's), tagged ``tag``, built the
+    way that commit builds them: its deploy/build-images.sh, which also names the variables its
+    compose file picks the images with (``--env``). A commit from before that script is built
+    with the recipe of its time: its deploy/wheelhouse.sh, then its deploy/Dockerfile as
+    cnnt-platform:<tag>, which its compose file takes from CNNT_IMAGE."""
+    script = tree / "deploy" / "build-images.sh"
+    if script.is_file():
+        sh(str(script), tag, cwd=tree)
+        printed = sh(str(script), "--env", tag, cwd=tree).splitlines()
+        variables = dict(line.split("=", 1) for line in printed if "=" in line)
+        return Release(tree, variables, "deploy/build-images.sh")
+    sh(str(tree / "deploy" / "wheelhouse.sh"), str(tree), str(tree / "deploy" / "wheelhouse"))
+    image = f"cnnt-platform:{tag}"
+    sh("docker", "build", "-q", "-f", "deploy/Dockerfile", "-t", image, ".", cwd=tree)
+    return Release(tree, {"CNNT_IMAGE": image}, "deploy/wheelhouse.sh + deploy/Dockerfile")
 
 
 @contextmanager
 def checkout(revision: str) -> Iterator[Path]:
-    """The tree of an earlier commit, packaged the way this commit packages it (Dockerfile,
-    container scripts, .dockerignore): what changes between the two images is the code, its
-    migrations and its locked dependencies. The locked wheels already fetched are reused."""
+    """The tree of an earlier commit as it was, packaging included (its Dockerfile, container
+    scripts, .dockerignore, build scripts and compose file): nothing of this commit's is laid
+    over it. When its wheelhouse.sh is this commit's, it fills the same layout, so the locked
+    wheels already fetched for this commit are copied in and only what differs is downloaded."""
     with tempfile.TemporaryDirectory(prefix="cnnt-upgrade-") as tmp:
         tree = Path(tmp)
         archive = subprocess.run(
             ["git", "archive", revision], cwd=ROOT, capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        for part in (
-            "deploy/Dockerfile",
-            "deploy/container",
-            "deploy/wheelhouse.sh",
-            ".dockerignore",
-        ):
-            target = tree / part
-            if target.is_dir():
-                shutil.rmtree(target)
-            if (ROOT / part).is_dir():
-                shutil.copytree(ROOT / part, target)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(ROOT / part, target)
+        wheelhouse = Path("deploy") / "wheelhouse.sh"
+        same_layout = (tree / wheelhouse).is_file() and filecmp.cmp(
+            tree / wheelhouse, ROOT / wheelhouse, shallow=False
+        )
         deps = ROOT / "deploy" / "wheelhouse" / "deps"
-        if deps.is_dir():
+        if same_layout and deps.is_dir():
             shutil.copytree(deps, tree / "deploy" / "wheelhouse" / "deps", dirs_exist_ok=True)
         yield tree

@@ -1,4 +1,5 @@
-"""The compose stack of one smoke run: its own project name, .env, volumes and host ports."""
+"""The compose stack of one smoke run: its own project name, .env, volumes and host ports, run
+by the compose file of the release it was last started at."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnnt_runtime.settings import Settings
-from tests.compose_smoke.engine import DEPLOY, sh
+from tests.compose_smoke.engine import Release, sh
 from tests.support.processes import free_port
 
 # The four services and the web console: each a compose service with a published port.
@@ -42,6 +43,8 @@ class Stack:
     ports: dict[str, int] = field(
         default_factory=lambda: {name: free_port() for name in (*SERVICES, "rabbitmq_ui")}
     )
+    # The release started last: its compose file runs every compose command.
+    release: Release | None = None
 
     @property
     def secrets(self) -> dict[str, str]:
@@ -52,25 +55,39 @@ class Stack:
         """The key pair's folder, as make-env.sh wrote it beside the .env."""
         return (self.env_file.parent / self.secrets["CNNT_KEYS_DIR"]).resolve()
 
-    def environment(self, image: str) -> dict[str, str]:
+    def running(self) -> Release:
+        if self.release is None:
+            raise RuntimeError("no release started on this stack yet")
+        return self.release
+
+    def environment(self) -> dict[str, str]:
+        """The compose variables: this run's ports and the ones that pick the running release's
+        images (the .env's CNNT_IMAGE, if that compose file reads it, gives way to them)."""
         ports = {f"CNNT_{n.upper()}_PORT": str(p) for n, p in self.ports.items()}
         return {
             **os.environ,
             **ports,
-            "CNNT_IMAGE": image,
+            **self.running().variables,
             "COMPOSE_PROJECT_NAME": self.project,
         }
 
     def compose_args(self) -> list[str]:
-        command = [*compose_command(), "-f", str(DEPLOY / "docker-compose.yml")]
+        """Compose on the running release's own compose file, with this stack's project name
+        and .env: both releases' files name the same volumes, <project>_pgdata and
+        <project>_rabbitdata."""
+        command = [*compose_command(), "-f", str(self.running().compose_file)]
         return [*command, "--env-file", str(self.env_file), "-p", self.project]
 
-    def compose(self, *args: str, image: str = "cnnt-platform:smoke") -> str:
-        return sh(*self.compose_args(), *args, env=self.environment(image))
+    def compose(self, *args: str) -> str:
+        print(f"  compose -f {self.running().compose_file} {' '.join(args)}", flush=True)
+        return sh(*self.compose_args(), *args, env=self.environment())
 
-    def up(self, image: str) -> None:
-        """Start (or recreate) the stack at ``image`` and wait until every service is healthy."""
-        self.compose("up", "-d", "--no-build", image=image)
+    def up(self, release: Release) -> None:
+        """Start (or recreate) the stack at ``release``, with its compose file, and wait until
+        every service is healthy. `compose` and `down` go on using that file until the next
+        `up`."""
+        self.release = release
+        self.compose("up", "-d", "--no-build")
         self.wait_healthy()
 
     def container(self, service: str) -> str:
