@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import httpx
 import typer
@@ -20,9 +20,6 @@ from cnnt_runtime.db import bootstrap as db_bootstrap
 from cnnt_runtime.settings import Settings, get_settings
 from cnnt_runtime.tokens import Role, ensure_development_keys, generate_key_pair, issue_token
 from cnnt_tools.cli.ops import dlq_app, replay_app
-
-if TYPE_CHECKING:
-    pass
 
 # Commands import what only they need (web server, migrations, service packages) when they run:
 # a support engineer's `cnnt dlq list` should not pay for loading every service.
