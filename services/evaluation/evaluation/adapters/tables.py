@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
 from cnnt_shared.db.replicas import EntryReplicaColumns, RoundReplicaColumns
 from cnnt_shared.db.tables import service_tables
-from cnnt_shared.db.types import enum_type
+from cnnt_shared.db.types import enum_type, table_of
 
 SCHEMA = "evaluation"
 metadata, outbox, inbox = service_tables(SCHEMA)
@@ -156,3 +156,9 @@ class SheetRevisionRow(Table, table=True):
     request_id: str | None = Field(default=None, max_length=200)
     event_id: UUID
     submitted_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+# Core handles of the tables, for the statements built once (``statements``, ``batch_statements``).
+members, rounds, entries = table_of(JuryMemberRow), table_of(RoundRow), table_of(EntryRow)
+sheets, revisions = table_of(ScoreSheetRow), table_of(SheetRevisionRow)
+conflicts, recusals = table_of(ConflictRow), table_of(RecusalRow)
