@@ -8,6 +8,7 @@ from sqlalchemy import String as SqlString
 from sqlalchemy.dialects.postgresql import insert
 
 from evaluation.adapters import tables as t
+from evaluation.adapters.statements import entry_and_bars
 from evaluation.adapters.tables import SheetRevisionRow
 
 # The member's round, share-locked as for one sheet: closing judging waits for the request.
@@ -19,23 +20,9 @@ MEMBER_ROUND = (
 )
 
 # Every entry of the request, with what bars the member from it.
-ENTRIES = select(
-    t.entries.c.id,
-    t.entries.c.round_id,
-    t.entries.c.facility_id,
-    t.entries.c.withdrawn,
-    select(t.conflicts.c.facility_id)
-    .where(
-        t.conflicts.c.member_id == bindparam("member_id"),
-        t.conflicts.c.facility_id == t.entries.c.facility_id,
-    )
-    .exists(),
-    select(t.recusals.c.entry_id)
-    .where(
-        t.recusals.c.member_id == bindparam("member_id"), t.recusals.c.entry_id == t.entries.c.id
-    )
-    .exists(),
-).where(t.entries.c.id == any_(bindparam("entry_ids", type_=ARRAY(Uuid()))))
+ENTRIES = select(*entry_and_bars(bindparam("member_id"))).where(
+    t.entries.c.id == any_(bindparam("entry_ids", type_=ARRAY(Uuid())))
+)
 
 # Revisions already stored under the request's sheet request ids (a retry).
 PRIORS = select(SheetRevisionRow).where(

@@ -4,11 +4,34 @@ compiling a new statement per request (measured: half of evaluation's CPU per sh
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select, update
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from cnnt_shared.contracts.score_sheet import CRITERIA
 from evaluation.adapters import tables as t
+
+
+def entry_and_bars(member_id: ColumnElement[Any]) -> tuple[ColumnElement[Any], ...]:
+    """An entry's id, round, facility and withdrawal, and what bars the member from it: a
+    conflict declared with its facility, a recusal from it."""
+    return (
+        t.entries.c.id,
+        t.entries.c.round_id,
+        t.entries.c.facility_id,
+        t.entries.c.withdrawn,
+        select(t.conflicts.c.facility_id)
+        .where(
+            t.conflicts.c.member_id == member_id,
+            t.conflicts.c.facility_id == t.entries.c.facility_id,
+        )
+        .exists(),
+        select(t.recusals.c.entry_id)
+        .where(t.recusals.c.member_id == member_id, t.recusals.c.entry_id == t.entries.c.id)
+        .exists(),
+    )
+
 
 # One query: the member's round (share-locked: closing judging waits for this submission, and
 # vice versa), the entry, the member's conflict with its facility or recusal from it, and a
@@ -17,19 +40,7 @@ SUBMISSION_CONTEXT = (
     select(
         t.members.c.round_id,
         t.rounds.c.judging_closed_at.is_not(None),
-        t.entries.c.id,
-        t.entries.c.round_id,
-        t.entries.c.facility_id,
-        t.entries.c.withdrawn,
-        select(t.conflicts.c.facility_id)
-        .where(
-            t.conflicts.c.member_id == t.members.c.id,
-            t.conflicts.c.facility_id == t.entries.c.facility_id,
-        )
-        .exists(),
-        select(t.recusals.c.entry_id)
-        .where(t.recusals.c.member_id == t.members.c.id, t.recusals.c.entry_id == t.entries.c.id)
-        .exists(),
+        *entry_and_bars(t.members.c.id),
         t.revisions.c.sheet_id,
         t.revisions.c.revision,
     )
