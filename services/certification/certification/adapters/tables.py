@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
 from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_runtime.db.replicas import EntryReplicaColumns, RoundReplicaColumns
 from cnnt_runtime.db.tables import service_tables
 from cnnt_runtime.db.types import enum_type
 
@@ -29,18 +30,13 @@ class Table(SQLModel, registry=registry(metadata=metadata)):
     pass
 
 
-class RoundRow(Table, table=True):
+class RoundRow(RoundReplicaColumns, Table, table=True):
     """A round as registration announced it, with its certificate counter."""
 
     __tablename__ = "rounds"
 
-    id: UUID = Field(primary_key=True)
     level: Level = Field(sa_type=enum_type(Level))
-    scope_code: str = Field(max_length=40)
-    year: int
-    name: str = Field(default="", max_length=300)
     settings: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
-    registration_closed: bool = False
     decision_id: UUID | None = None
     certificates_issued: int = 0
 
@@ -61,27 +57,18 @@ class JudgingRow(Table, table=True):
     sheets_set_aside: int | None = None
 
 
-class EntryRow(Table, table=True):
+class EntryRow(EntryReplicaColumns, Table, table=True):
     """An entry, known only from ProductRegistered / EntryWithdrawn."""
 
     __tablename__ = "entries"
 
-    id: UUID = Field(primary_key=True)
-    round_id: UUID = Field(index=True)
-    product_id: UUID
-    product_name: str = Field(max_length=300)
     product_group: ProductGroup = Field(sa_type=enum_type(ProductGroup))
-    is_set: bool = False
     facility_id: UUID
-    facility_name: str = Field(max_length=300)
     facility_kind: FacilityKind = Field(sa_type=enum_type(FacilityKind))
-    province_code: str = Field(max_length=40)
     current_province_code: str = Field(max_length=40)
-    registered_at: datetime = Field(sa_type=DateTime(timezone=True))
     registration_sequence: int | None = Field(
         default=None, sa_type=BigInteger, description="Registration order (ties in ranking)"
     )
-    withdrawn: bool = False
 
 
 class SheetRow(Table, table=True):

@@ -13,9 +13,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
 )
 from sqlalchemy.dialects.postgresql import UUID
+
+from cnnt_runtime.db.tables import created_at
 
 SCHEMA = "console"
 metadata = MetaData(schema=SCHEMA)
@@ -34,7 +35,7 @@ accounts = Table(
     # account until ``locked_until``.
     Column("failed_attempts", Integer, nullable=False, server_default="0"),
     Column("locked_until", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    created_at("created_at"),
     Column("password_changed_at", DateTime(timezone=True)),
 )
 
@@ -51,7 +52,7 @@ sessions = Table(
         nullable=False,
         index=True,
     ),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    created_at("created_at"),
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -59,7 +60,7 @@ audit = Table(
     "audit_log",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now(), index=True),
+    created_at("at", index=True),
     Column("action", String(40), nullable=False),
     Column("username", String(80), nullable=False),
     Column("account_id", UUID(as_uuid=True)),

@@ -11,8 +11,9 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_runtime.db.replicas import EntryReplicaColumns, RoundReplicaColumns
 from cnnt_runtime.db.tables import service_tables
-from cnnt_runtime.db.types import enum_type
+from cnnt_runtime.db.types import enum_type, table_of
 
 SCHEMA = "evaluation"
 metadata, outbox, inbox = service_tables(SCHEMA)
@@ -22,17 +23,12 @@ class Table(SQLModel, registry=registry(metadata=metadata)):
     pass
 
 
-class RoundRow(Table, table=True):
+class RoundRow(RoundReplicaColumns, Table, table=True):
     """A round as registration announced it."""
 
     __tablename__ = "rounds"
 
-    id: UUID = Field(primary_key=True)
     level: Level = Field(sa_type=enum_type(Level))
-    scope_code: str = Field(max_length=40)
-    year: int
-    name: str = Field(default="", max_length=300)
-    registration_closed: bool = False
     # RoundClosed's count of standing entries: judging starts once evaluation holds them all.
     expected_entries: int | None = None
     # Evaluation's own per-round settings and the closing of judging (kết thúc chấm điểm).
@@ -44,23 +40,14 @@ class RoundRow(Table, table=True):
     override_reason: str | None = Field(default=None, max_length=2000)
 
 
-class EntryRow(Table, table=True):
+class EntryRow(EntryReplicaColumns, Table, table=True):
     """An entry to be judged, known only from ProductRegistered / EntryWithdrawn."""
 
     __tablename__ = "entries"
 
-    id: UUID = Field(primary_key=True)
-    round_id: UUID = Field(index=True)
-    product_id: UUID
-    product_name: str = Field(max_length=300)
     product_group: ProductGroup = Field(sa_type=enum_type(ProductGroup))
-    is_set: bool = False
     facility_id: UUID = Field(index=True)
-    facility_name: str = Field(max_length=300)
     facility_kind: FacilityKind = Field(sa_type=enum_type(FacilityKind))
-    province_code: str = Field(max_length=40)
-    registered_at: datetime = Field(sa_type=DateTime(timezone=True))
-    withdrawn: bool = False
 
 
 class JuryMemberRow(Table, table=True):
@@ -169,3 +156,9 @@ class SheetRevisionRow(Table, table=True):
     request_id: str | None = Field(default=None, max_length=200)
     event_id: UUID
     submitted_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+# Core handles of the tables, for the statements built once (``statements``, ``batch_statements``).
+members, rounds, entries = table_of(JuryMemberRow), table_of(RoundRow), table_of(EntryRow)
+sheets, revisions = table_of(ScoreSheetRow), table_of(SheetRevisionRow)
+conflicts, recusals = table_of(ConflictRow), table_of(RecusalRow)

@@ -19,7 +19,7 @@ from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import DomainError, NotFound
 from evaluation.adapters import batch_statements as q
 from evaluation.adapters import statements
-from evaluation.adapters.tables import SheetRevisionRow
+from evaluation.adapters.tables import SheetRevisionRow, revisions
 from evaluation.domain.batch import check_batch_size, entry_repeated, repeated, sheet_request_id
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
@@ -151,7 +151,7 @@ async def _store(uow: UnitOfWork, member_id: UUID, round_id: UUID, todo: list[_P
             event_id=uuid4(),
             submitted_at=now,
         )
-        values.append({f"r_{c.name}": getattr(revision, c.name) for c in statements.revisions.c})
+        values.append({f"r_{c.name}": getattr(revision, c.name) for c in revisions.c})
         p.outcome.revision = revision
         uow.emit(_announced(revision))
     if values:

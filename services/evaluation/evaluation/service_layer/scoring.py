@@ -14,7 +14,7 @@ from cnnt_runtime.db.idempotency import key_reused, replayed
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import NotFound
 from evaluation.adapters import statements
-from evaluation.adapters.tables import SheetRevisionRow
+from evaluation.adapters.tables import SheetRevisionRow, revisions
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member
 from evaluation.domain.score_sheet import Scores, next_revision
 from evaluation.service_layer.access import judge_id
@@ -125,7 +125,7 @@ async def submit_sheet(
         event_id=uuid4(),
         submitted_at=datetime.now(UTC),
     )
-    values = {f"r_{c.name}": getattr(revision, c.name) for c in statements.revisions.c}
+    values = {f"r_{c.name}": getattr(revision, c.name) for c in revisions.c}
     try:
         await uow.session.execute(statements.RECORD_REVISION, values)
     except IntegrityError as exc:  # the same request id, concurrently, for another entry

@@ -7,10 +7,13 @@ programmatically on an asyncpg connection (Alembic's "connection sharing" recipe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from alembic import command, context
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData
@@ -22,6 +25,8 @@ from cnnt_runtime.settings import Settings
 
 
 def _configure(connection: Connection, metadata: MetaData, schema: str) -> None:
+    # Autogenerate compares with an empty search_path (_COMPARE_SEARCH_PATH): the component's
+    # schema then comes by its name, and the unnamed default schema (None) is left out.
     def include_name(name: str | None, type_: str, _parent: Any) -> bool:
         return name == schema if type_ == "schema" else True
 
@@ -56,35 +61,80 @@ def alembic_config(component: str) -> Config:
     return config
 
 
+# The search_path autogenerate compares with. As the component's role, whose search_path is its
+# schema, that schema would be the connection's default one: Alembic reflects the default schema
+# under the name None, so the tables declared with schema="<component>" would match nothing and
+# include_name would leave it out (every table "added"). With no schema on the path (SQLAlchemy's
+# advice on PostgreSQL reflection and search_path), the schema is reflected by its name, foreign
+# keys keep theirs, and the version table in it is the one Alembic leaves out.
+_COMPARE_SEARCH_PATH = ""
+
+
+async def _as_role(
+    settings: Settings,
+    component: str,
+    work: Callable[[Connection], None],
+    *,
+    search_path: str | None = None,
+) -> None:
+    """Run ``work`` in one transaction on a connection as the component's own role: Alembic's
+    "connection sharing" recipe hands it to env.py. The role's search_path (its schema) applies
+    unless ``search_path`` is given."""
+    connect_args = {} if search_path is None else {"server_settings": {"search_path": search_path}}
+    engine = create_async_engine(
+        settings.service_dsn(component), poolclass=NullPool, connect_args=connect_args
+    )
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(work)
+    finally:
+        await engine.dispose()
+
+
 async def upgrade(settings: Settings, service: str, revision: str = "head") -> None:
-    engine = create_async_engine(settings.service_dsn(service), poolclass=NullPool)
     config = alembic_config(service)
 
     def run(connection: Connection) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(run)
-    finally:
-        await engine.dispose()
+    await _as_role(settings, service, run)
 
 
 async def autogenerate(settings: Settings, service: str, message: str) -> None:
     """Write a new revision from the difference between the tables and the database."""
-    engine = create_async_engine(settings.service_dsn(service), poolclass=NullPool)
     config = alembic_config(service)
 
     def run(connection: Connection) -> None:
         config.attributes["connection"] = connection
         command.revision(config, message=message, autogenerate=True)
 
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(run)
-    finally:
-        await engine.dispose()
+    await _as_role(settings, service, run, search_path=_COMPARE_SEARCH_PATH)
+
+
+async def pending_changes(
+    settings: Settings, component: str, metadata: MetaData | None = None
+) -> list[Any]:
+    """The comparison ``autogenerate`` writes a revision from, without writing one: Alembic's
+    diff between the component's tables (or ``metadata`` instead) and its schema, made through
+    the component's env.py on a connection as its own role. Empty when the migrations and the
+    tables agree."""
+    config = alembic_config(component)
+    script = ScriptDirectory.from_config(config)
+    diffs: list[Any] = []
+
+    def compare(_heads: Any, migration: MigrationContext) -> list[Any]:
+        target = metadata if metadata is not None else migration.opts["target_metadata"]
+        diffs.extend(compare_metadata(migration, target))
+        return []  # no migration to run
+
+    def run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        with EnvironmentContext(config, script, fn=compare):
+            script.run_env()
+
+    await _as_role(settings, component, run, search_path=_COMPARE_SEARCH_PATH)
+    return diffs
 
 
 async def schema_state(settings: Settings, component: str) -> str:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Table, update
+from sqlalchemy import DateTime, Table, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import Field, SQLModel
 
 from cnnt_contracts import (
     EntryWithdrawn,
@@ -29,6 +32,38 @@ from cnnt_runtime.db.unit_of_work import UnitOfWork, apply_once
 
 RecognitionEvent = ProductRecognized | RecognitionRevoked
 RegistrationEvent = RoundOpened | ProductRegistered | EntryWithdrawn | RoundClosed
+
+
+# The columns every consumer's copy of registration's rounds and entries has: a consumer's
+# table class takes them (they come first in its table), then adds its own. A column of an enum
+# (``enum_type``: a VARCHAR and its CHECK) stays in each table class: its type is a schema
+# object that joins the MetaData, and takes the schema, of the first table it is attached to, so
+# two services' tables must not share one.
+
+
+class RoundReplicaColumns(SQLModel):
+    """A round as registration announces it; with the table's own ``level`` column."""
+
+    id: UUID = Field(primary_key=True)
+    scope_code: str = Field(max_length=40)
+    year: int
+    name: str = Field(default="", max_length=300)
+    registration_closed: bool = False
+
+
+class EntryReplicaColumns(SQLModel):
+    """An entry as ProductRegistered / EntryWithdrawn announce it (``entry_record``); with the
+    table's own ``product_group``, ``facility_id`` and ``facility_kind`` columns."""
+
+    id: UUID = Field(primary_key=True)
+    round_id: UUID = Field(index=True)
+    product_id: UUID
+    product_name: str = Field(max_length=300)
+    is_set: bool = False
+    facility_name: str = Field(max_length=300)
+    province_code: str = Field(max_length=40)
+    registered_at: datetime = Field(sa_type=DateTime(timezone=True))
+    withdrawn: bool = False
 
 
 def _columns_of(table: Table, record: Mapping[str, Any]) -> dict[str, Any]:

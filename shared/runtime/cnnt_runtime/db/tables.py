@@ -38,9 +38,13 @@ def service_tables(schema: str) -> ServiceTables:
     return ServiceTables(metadata, outbox_table(metadata), inbox_table(metadata))
 
 
-def created_at() -> Any:
-    """A row's creation time, set by PostgreSQL (for a SQLModel field's ``sa_column``)."""
-    return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+def created_at(name: str | None = None, **column: Any) -> Any:
+    """A row's creation time, set by PostgreSQL: a SQLModel field's ``sa_column`` (unnamed, it
+    takes the field's name) or a Core table's column ``name``; ``column``: more of ``Column``'s
+    keywords (``index=True``)."""
+    return Column(
+        name, DateTime(timezone=True), nullable=False, server_default=func.now(), **column
+    )
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -81,5 +85,5 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("consumer", String(120), primary_key=True),
         Column("event_id", UUID(as_uuid=True), primary_key=True),
         Column("event_type", String(80), nullable=False),
-        Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        created_at("handled_at"),
     )

@@ -38,6 +38,11 @@ class Page(BaseModel, Generic[T]):
     page: int
     size: int
 
+    @classmethod
+    def of(cls, items: list[T], total: int, params: PageParams) -> Page[T]:
+        """The page ``params`` asked for: its ``items``, out of ``total``."""
+        return cls(items=items, total=total, page=params.page, size=params.size)
+
 
 async def fetch_page(
     session: AsyncSession, stmt: Select[Any], params: PageParams

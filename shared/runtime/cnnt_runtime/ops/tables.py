@@ -13,9 +13,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+
+from cnnt_runtime.db.tables import created_at
 
 SCHEMA = "operations"
 metadata = MetaData(schema=SCHEMA)
@@ -24,7 +25,7 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("id", BigInteger, Identity(always=True), primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    created_at("at"),
     Column("actor", String(200), nullable=False),
     Column("action", String(60), nullable=False),
     Column("target", String(200), nullable=False),
@@ -50,6 +51,6 @@ archived_messages = Table(
     Column("headers", JSONB, nullable=False),
     Column("body", Text, nullable=False),
     Column("archived_by", String(200), nullable=False),
-    Column("archived_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    created_at("archived_at"),
     UniqueConstraint("queue", "message_id", name="uq_archived_queue_message"),
 )

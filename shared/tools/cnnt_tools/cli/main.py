@@ -278,6 +278,20 @@ def _introduce_console(settings: Settings, services: tuple[str, ...]) -> None:
     )
 
 
+def _write_generated(out: Path, text: str, *, check: bool, regenerate: str) -> None:
+    """Write a generated file, or with ``check`` fail unless it already holds ``text`` (the
+    command that regenerates it is named in the failure)."""
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            console.print(f"[red]{out} is out of date[/]: run `{regenerate}`")
+            raise typer.Exit(1)
+        console.print(f"[green]✓[/] {out} is up to date")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"[green]✓[/] wrote {out}")
+
+
 @asyncapi_app.command("export")
 def asyncapi_export(
     out: Annotated[Path, typer.Option(help="Where to write it")] = ASYNCAPI_PATH,
@@ -287,15 +301,7 @@ def asyncapi_export(
     from cnnt_tools.cli import asyncapi
 
     text = asyncapi.render(asyncapi.platform_document(get_settings()))
-    if check:
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            console.print(f"[red]{out} is out of date[/]: run `make asyncapi`")
-            raise typer.Exit(1)
-        console.print(f"[green]✓[/] {out} is up to date")
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    console.print(f"[green]✓[/] wrote {out}")
+    _write_generated(out, text, check=check, regenerate="make asyncapi")
 
 
 @topology_app.command("export")
@@ -309,15 +315,7 @@ def topology_export(
     from cnnt_runtime.messaging import definitions
 
     text = definitions.render(definitions.definitions(vhost))
-    if check:
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            console.print(f"[red]{out} is out of date[/]: run `uv run cnnt topology export`")
-            raise typer.Exit(1)
-        console.print(f"[green]✓[/] {out} is up to date")
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    console.print(f"[green]✓[/] wrote {out}")
+    _write_generated(out, text, check=check, regenerate="uv run cnnt topology export")
 
 
 @asyncapi_app.command("serve")

@@ -72,7 +72,7 @@ async def certificates(
     async with runtime.uow() as uow:
         found, total = await list_certificates(uow, filters, page, today)
     items = [_listed(c, c.status(today)) for c in found]
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return Page.of(items, total, page)
 
 
 @router.get("/certificates/{number}/pdf")

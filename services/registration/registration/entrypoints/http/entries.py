@@ -20,12 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["entries"])
 
 
 def _page(items: list[dict[str, Any]], total: int, page: PageDep) -> Page[EntryPublic]:
-    return Page(
-        items=[EntryPublic.model_validate(i) for i in items],
-        total=total,
-        page=page.page,
-        size=page.size,
-    )
+    return Page.of([EntryPublic.model_validate(i) for i in items], total, page)
 
 
 @router.post("/rounds/{round_id}/entries", status_code=status.HTTP_201_CREATED)

@@ -37,7 +37,7 @@ async def list_facilities(
     """Facilities; tax codes and contacts only of the provinces the reader covers."""
     rows, total = await queries.list_facilities(uow, filters, page)
     items = [_shown(who, r) for r in rows]
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return Page.of(items, total, page)
 
 
 @router.get("/facilities/{facility_id}")

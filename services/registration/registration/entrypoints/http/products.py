@@ -33,7 +33,7 @@ async def list_products(
 ) -> Page[ProductPublic]:
     rows, total = await queries.list_products(uow, filters, page, facility_id)
     items = [ProductPublic.model_validate(r) for r in rows]
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return Page.of(items, total, page)
 
 
 @router.get("/products/{product_id}")

@@ -42,7 +42,7 @@ async def list_rounds(
 ) -> Page[RoundPublic]:
     rows, total = await queries.list_rounds(uow, page, level, scope_code, year)
     items = [RoundPublic.model_validate(r) for r in rows]
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return Page.of(items, total, page)
 
 
 @router.get("/rounds/{round_id}")

@@ -48,7 +48,7 @@ async def list_applications(
     """Applications from the provinces the reader's scope covers (docs/read-policy.md)."""
     rows, total = await queries.list_applications(uow, who, scheme_id, page)
     items = [ApplicationPublic.model_validate(r) for r in rows]
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return Page.of(items, total, page)
 
 
 @router.get(

@@ -44,4 +44,4 @@ async def list_grants(
     """Grants to facilities of the provinces the reader's scope covers."""
     granted, total = await queries.list_grants(uow, who, scheme_id, page)
     items = [GrantPublic.model_validate(g) for g in granted]
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return Page.of(items, total, page)

@@ -43,7 +43,7 @@ async def list_schemes(
 ) -> Page[SchemePublic]:
     views, total = await queries.list_schemes(uow, page, year, scope_code)
     items = [SchemePublic.of(v) for v in views]
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return Page.of(items, total, page)
 
 
 @router.get("/schemes/{scheme_id}")
