@@ -1,4 +1,4 @@
-# One command path for local runs and containers: `cnnt db prepare` then `cnnt serve <service>`
+# One command path for local runs and containers: `cnnt db prepare` then `cnnt-service serve <service>`
 # (containers run them as separate compose services; `cnnt run` runs them as local processes).
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")

@@ -54,7 +54,10 @@ RABBITMQ_DEFAULT_PASS=$(secret)
 RABBITMQ_SERVICE_USER=cnnt-services
 RABBITMQ_SERVICE_PASS=$(secret)
 GRAFANA_ADMIN_PASSWORD=$(secret)
-CNNT_IMAGE=cnnt-platform:latest
+# Images: \${CNNT_IMAGE_PREFIX}-<component>:\${CNNT_IMAGE_TAG} (a registry path as the prefix, e.g.
+# registry.example.vn/moit/cnnt, to run pushed images).
+CNNT_IMAGE_PREFIX=cnnt
+CNNT_IMAGE_TAG=latest
 COMPOSE_PROJECT_NAME=cnnt
 ENV
 echo "wrote $out with fresh secrets and the signing key $kid in $keys"

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from cnnt_shared.preflight import missing_servers
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
+from cnnt_tools.preflight import missing_servers
 from tests.support.stack import private_stack
 
 

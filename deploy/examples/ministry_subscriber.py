@@ -7,7 +7,11 @@ message_id), because delivery is at-least-once: redeliveries and history replays
     python deploy/examples/ministry_subscriber.py --amqp amqp://guest:guest@127.0.0.1:5672/ \
         --queue ministry-x.recognitions --store recognitions.sqlite3
 
-Only aio-pika and the standard library are needed; nothing of the CNNT code base.
+It needs aio-pika and our published contracts, the ``cnnt-contracts`` package (pydantic models
+of the envelope and the events, nothing else of the CNNT code base): each message is read into
+its typed event, and fields added later within v1 are ignored.
+
+    pip install aio-pika ./shared/contracts   # or the cnnt_contracts wheel in deploy/wheelhouse
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import argparse
 import asyncio
 import json
 import sqlite3
-from typing import Any
 
 import aio_pika
+
+from cnnt_contracts import ProductRecognized, RecognitionRevoked
 
 EXCHANGE = "cnnt.events"
 ROUTING_KEYS = ("certification.product_recognized.v1", "certification.recognition_revoked.v1")
@@ -34,30 +39,42 @@ def open_store(path: str) -> sqlite3.Connection:
     return db
 
 
-def apply(db: sqlite3.Connection, event: dict[str, Any]) -> bool:
+Event = ProductRecognized | RecognitionRevoked
+EVENTS: dict[str, type[Event]] = {
+    "ProductRecognized": ProductRecognized,
+    "RecognitionRevoked": RecognitionRevoked,
+}
+
+
+def read(body: bytes) -> Event:
+    """The typed event a message carries (its ``event_type`` picks the contract)."""
+    return EVENTS[json.loads(body)["event_type"]].model_validate_json(body)
+
+
+def apply(db: sqlite3.Connection, event: Event) -> bool:
     """Apply one event once: the de-duplication row and the effect commit together."""
     with db:  # one transaction
         cursor = db.execute(
-            "INSERT OR IGNORE INTO handled (event_id) VALUES (?)", (event["event_id"],)
+            "INSERT OR IGNORE INTO handled (event_id) VALUES (?)", (str(event.event_id),)
         )
         if cursor.rowcount == 0:
             return False  # seen before: a redelivery or a replay
-        data = event["data"]
-        if event["event_type"] == "ProductRecognized":
+        if isinstance(event, ProductRecognized):
+            data = event.data
             db.execute(
                 "INSERT OR REPLACE INTO recognitions VALUES (?, ?, ?, ?, ?, 0)",
                 (
-                    data["certificate_number"],
-                    data["product"]["name"],
-                    data["facility"]["name"],
-                    data["level"],
-                    data["year"],
+                    data.certificate_number,
+                    data.product.name,
+                    data.facility.name,
+                    data.level,
+                    data.year,
                 ),
             )
-        elif event["event_type"] == "RecognitionRevoked":
+        else:
             db.execute(
                 "UPDATE recognitions SET revoked = 1 WHERE certificate_number = ?",
-                (data["certificate_number"],),
+                (event.data.certificate_number,),
             )
         return True
 
@@ -79,14 +96,14 @@ async def main(args: argparse.Namespace) -> None:
         seen = 0
         async with queue.iterator() as messages:
             async for message in messages:
-                event = json.loads(message.body)
-                # Versioning: within v1 fields are only added, so unknown fields are ignored.
+                # Versioning: within v1 fields are only added; the contracts ignore unknown ones.
+                event = read(message.body)
                 fresh = apply(db, event)
                 await message.ack()
-                name = event["data"].get("product", {}).get("name", "")
+                name = event.data.product.name if isinstance(event, ProductRecognized) else ""
                 print(
-                    f"{'applied' if fresh else 'duplicate'} {event['event_type']} "
-                    f"{event['event_id']} {name}",
+                    f"{'applied' if fresh else 'duplicate'} {event.event_type} "
+                    f"{event.event_id} {name}",
                     flush=True,
                 )
                 seen += 1

@@ -1,5 +1,6 @@
 """``python -m tests.bench`` (``make bench``): a private stack, the four services as separate
-processes (``cnnt serve <name>``), the raw floor and the national cycle measured in one run."""
+processes (``cnnt-service serve <name>``), the raw floor and the national cycle measured in one
+run."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import asyncpg
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.bench import decisions, national, report, scoring
 from tests.bench.api import client
 from tests.bench.connections import ConnectionPeaks
@@ -82,7 +83,7 @@ async def run(args: argparse.Namespace, settings: Settings, progress: Progress) 
     sheets = args.provinces * args.entries * args.jury
     floor_task = progress.add_task("raw floor: publish → consume → INSERT → ack", total=sheets)
     floor = await measure_floor(settings, sheets, lambda n: progress.advance(floor_task, n))
-    starting = progress.add_task("starting the four services (cnnt serve)", total=None)
+    starting = progress.add_task("starting the four services (cnnt-service serve)", total=None)
     async with serving(*SERVICES, logs=args.out.parent / "logs") as live:
         progress.update(starting, total=1, completed=1)
         async with (

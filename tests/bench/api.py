@@ -13,9 +13,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from cnnt_shared.auth import Role, issue_token
-from cnnt_shared.ops.dead_letters import depths
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role, issue_token
+from cnnt_runtime.ops.dead_letters import depths
+from cnnt_runtime.settings import Settings
 
 
 def headers(settings: Settings, role: Role, scope: str = "VN", subject: str = "") -> dict[str, str]:

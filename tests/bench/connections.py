@@ -9,7 +9,7 @@ from types import TracebackType
 
 import asyncpg
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 
 INTERVAL = 0.1
 SQL = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -14,9 +14,9 @@ import aio_pika
 import httpx
 from rich.progress import Progress
 
-from cnnt_shared.auth import Role
-from cnnt_shared.ops.dead_letters import depths
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.ops.dead_letters import depths
+from cnnt_runtime.settings import Settings
 from tests.bench.api import Probe, body, bounded, dead_letter_count, headers
 from tests.bench.floor import measure_publish
 from tests.bench.national import Round

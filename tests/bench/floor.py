@@ -19,7 +19,7 @@ from typing import Any
 import aio_pika
 import asyncpg
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 
 IN_FLIGHT = 100  # unconfirmed publishes at once: confirms pipelined, not awaited one by one
 

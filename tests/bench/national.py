@@ -13,9 +13,9 @@ from functools import partial
 import httpx
 from rich.progress import Progress
 
-from cnnt_shared.auth import Role
-from cnnt_shared.reference import units
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.reference import units
+from cnnt_runtime.settings import Settings
 from tests.bench.api import Probe, body, bounded, dead_letter_count, headers
 
 HEADER = [

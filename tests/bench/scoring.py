@@ -31,7 +31,7 @@ from typing import Any
 import aiohttp
 from rich.progress import Progress, TaskID
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.bench import cpu
 from tests.bench.api import Probe, dead_letter_count
 from tests.bench.national import Round

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cnnt_shared.cli import demo, report, scenario
+from cnnt_tools.cli import demo, report, scenario
 from tests.compose_smoke import checks, engine
-from tests.compose_smoke.stack import Stack
+from tests.compose_smoke.stack import SERVICES, Stack
 from tests.compose_smoke.stream import sheets_under_restarts
 
 # The image tag of this commit's build and of the previous commit's.
@@ -58,8 +58,11 @@ def smoke(stack: Stack, upgrade_from: str) -> None:
     # This commit's first: the previous commit's build reuses its downloaded wheels.
     with step("images at this commit (deploy/build-images.sh, from the wheelhouse)"):
         current = engine.build_images(CURRENT)
-        image = current.variables["CNNT_IMAGE"]
-        print(f"  {image}: size {checks.image_is_lean(image)}; no cache, code read-only")
+        prefix, tag = current.variables["CNNT_IMAGE_PREFIX"], current.variables["CNNT_IMAGE_TAG"]
+        for component in ("platform", *SERVICES):
+            image = f"{prefix}-{component}:{tag}"
+            print(f"  {image}: size {checks.image_is_lean(image)}; no cache, code read-only")
+        checks.service_images_carry_only_what_they_use(prefix, tag)
     # The earlier tree stays while its compose file runs the stack (up, stop, down).
     with engine.checkout(upgrade_from) as tree:
         with step(f"images at {upgrade_from} (the one before), by its own packaging"):

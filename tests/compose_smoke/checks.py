@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE
-from cnnt_shared.tokens import Role, issue_token
+from cnnt_contracts.vocabulary import NATION_SCOPE
+from cnnt_runtime.tokens import Role, issue_token
 from tests.compose_smoke.engine import sh
 from tests.compose_smoke.stack import SERVICES, Stack
 
@@ -209,6 +209,30 @@ def image_is_lean(image: str) -> str:
     )
     size = int(sh("docker", "image", "inspect", "-f", "{{.Size}}", image))
     return f"{size / 1e6:.0f} MB"
+
+
+def service_images_carry_only_what_they_use(prefix: str, tag: str) -> None:
+    """A service's image runs `cnnt-service` and has no command line, terminal or chart library
+    (certification keeps matplotlib for its certificate font); the platform image has `cnnt`."""
+    probe = (
+        "import importlib.util as u, shutil; "
+        "print(*sorted(m for m in ('typer', 'rich', 'matplotlib', 'cnnt_tools') if u.find_spec(m)),"
+        " 'cnnt' if shutil.which('cnnt') else '', sep=',')"
+    )
+    expected = {
+        "registration": "",
+        "evaluation": "",
+        "support": "",
+        "certification": "matplotlib",
+        "console": "cnnt_tools,matplotlib,rich,typer,cnnt",
+        "platform": "cnnt_tools,matplotlib,rich,typer,cnnt",
+    }
+    for component, carries in expected.items():
+        image = f"{prefix}-{component}:{tag}"
+        found = sh("docker", "run", "--rm", "--entrypoint", "python", image, "-c", probe)
+        assert ",".join(p for p in found.strip().split(",") if p) == carries, (image, found)
+        sh("docker", "run", "--rm", "--entrypoint", "cnnt-service", image, "--help")
+    print("  service images: no typer, rich or cnnt tools; certification matplotlib only")
 
 
 def migrate_logs_json_and_refuses_a_wrong_password_in_one_line(stack: Stack) -> None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.compose_smoke.engine import Release, sh
 from tests.support.processes import free_port
 

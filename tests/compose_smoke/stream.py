@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 from rich.progress import Progress
 
-from cnnt_shared.cli.demo import DemoError, Programme
-from cnnt_shared.cli.scenario import Entry, Facility, Plan, Product, RoundPlan
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
+from cnnt_tools.cli.demo import DemoError, Programme
+from cnnt_tools.cli.scenario import Entry, Facility, Plan, Product, RoundPlan
 
 PRODUCTS = 40  # x 5 judges = 200 score sheets
 SHEETS_PER_SECOND = 8  # slow enough that the restarts happen mid-stream

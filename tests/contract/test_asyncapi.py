@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from cnnt_shared.cli.asyncapi import platform_document, render
-from cnnt_shared.cli.main import ASYNCAPI_PATH
-from cnnt_shared.contracts import PUBLIC_EVENTS
-from cnnt_shared.settings import Settings
+from cnnt_contracts import PUBLIC_EVENTS
+from cnnt_runtime.settings import Settings
+from cnnt_tools.cli.asyncapi import platform_document, render
+from cnnt_tools.cli.main import ASYNCAPI_PATH
 
 
 def test_the_exported_asyncapi_file_is_up_to_date(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,8 +10,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from cnnt_shared.context import bind_flow, clear_flow
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     ALL_EVENTS,
     PUBLIC_EVENTS,
     CriterionScores,
@@ -29,8 +28,9 @@ from cnnt_shared.contracts import (
     SupportGranted,
     SupportGrantedData,
 )
-from cnnt_shared.contracts.score_sheet import CRITERIA, MAXIMA
-from cnnt_shared.db.unit_of_work import outbox_row
+from cnnt_contracts.score_sheet import CRITERIA, MAXIMA
+from cnnt_runtime.context import bind_flow, clear_flow
+from cnnt_runtime.db.unit_of_work import outbox_row
 
 NOW = datetime(2021, 11, 5, 8, 30, tzinfo=UTC)
 PRODUCT = ProductRef(

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cnnt_shared.cli.scenario import DAK_LAK_FIGURES
-from cnnt_shared.cli.services import components
-from cnnt_shared.db import bootstrap
-from cnnt_shared.settings import Settings
+from cnnt_runtime.components import components
+from cnnt_runtime.db import bootstrap
+from cnnt_runtime.settings import Settings
+from cnnt_tools.cli.scenario import DAK_LAK_FIGURES
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.e2e
@@ -30,7 +30,7 @@ def test_the_demo_ends_with_the_report_showing_dak_laks_figures(
     }
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "cnnt_shared.cli.main", "demo", "--no-keep-running"],
+            [sys.executable, "-m", "cnnt_tools.cli.main", "demo", "--no-keep-running"],
             env={**os.environ, **ports, "COLUMNS": "200"},
             capture_output=True,
             text=True,

@@ -12,7 +12,7 @@ from pathlib import Path
 import aio_pika
 import pytest
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.e2e.test_history_replay import recognized
 from tests.support.stack import amqp, running_service
 

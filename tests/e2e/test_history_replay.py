@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import MetaData, insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     FacilityRef,
     ProductRecognized,
     ProductRecognizedData,
@@ -18,9 +18,9 @@ from cnnt_shared.contracts import (
     RecognitionRevoked,
     RecognitionRevokedData,
 )
-from cnnt_shared.db.tables import outbox_table
-from cnnt_shared.db.unit_of_work import outbox_row
-from cnnt_shared.settings import Settings
+from cnnt_runtime.db.tables import outbox_table
+from cnnt_runtime.db.unit_of_work import outbox_row
+from cnnt_runtime.settings import Settings
 from tests.support.processes import serving
 from tests.support.stack import amqp, cli, eventually, queue_depth, scalar
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cnnt_shared.cli import report, scenario
-from cnnt_shared.cli.demo import drive
+from cnnt_tools.cli import report, scenario
+from cnnt_tools.cli.demo import drive
 from tests.support.processes import serving
 from tests.support.stack import private_stack
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.e2e.test_history_replay import _write_event_log, recognized
 from tests.support.processes import serving
 from tests.support.stack import amqp, cli, eventually, queue_depth, rows, start_cli

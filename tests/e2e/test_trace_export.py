@@ -1,5 +1,5 @@
-"""A service started as compose starts it (`cnnt serve`) sends its traces over OTLP/HTTP once
-``OTEL_EXPORTER_OTLP_ENDPOINT`` names a collector, and its log line for the request names the
+"""A service started as compose starts it (`cnnt-service serve`) sends its traces over OTLP/HTTP
+once ``OTEL_EXPORTER_OTLP_ENDPOINT`` names a collector, and its log line for the request names the
 same trace. The collector here is a stand-in that decodes what it receives with the OTLP
 protobuf definitions (the real collector cannot be pulled on these machines)."""
 
@@ -21,7 +21,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.support.processes import serving
 from tests.support.scenario import facility_with_product
 from tests.support.stack import eventually

@@ -35,10 +35,10 @@ import asyncpg
 import httpx
 import pytest
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import ScoreSubmitted
-from cnnt_shared.messaging.topology import CONSUMER_QUEUES, EVENTS_EXCHANGE_NAME
-from cnnt_shared.settings import Settings
+from cnnt_contracts import ScoreSubmitted
+from cnnt_runtime.auth import Role
+from cnnt_runtime.messaging.topology import CONSUMER_QUEUES, EVENTS_EXCHANGE_NAME
+from cnnt_runtime.settings import Settings
 from tests.support.cluster import Node, RabbitCluster, missing_tools, rabbit_cluster
 from tests.support.judging import JudgedRound, judged_round
 from tests.support.processes import serving

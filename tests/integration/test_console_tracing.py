@@ -18,10 +18,10 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from cnnt_shared.cli.services import load_spec
-from cnnt_shared.http.app import create_app
-from cnnt_shared.settings import Settings
-from cnnt_shared.telemetry import tracer_provider
+from cnnt_runtime.components import load_spec
+from cnnt_runtime.http.app import create_app
+from cnnt_runtime.settings import Settings
+from cnnt_runtime.telemetry import tracer_provider
 from console.main import create_app as create_console
 from tests.support.processes import free_port
 from tests.support.stack import eventually

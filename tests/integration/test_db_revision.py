@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import Column, MetaData, Text
 
-from cnnt_shared.cli.services import components
-from cnnt_shared.db import bootstrap
-from cnnt_shared.db.migrations import pending_changes, upgrade
-from cnnt_shared.settings import Settings
+from cnnt_runtime.components import components
+from cnnt_runtime.db import bootstrap
+from cnnt_runtime.db.migrations import pending_changes, upgrade
+from cnnt_runtime.settings import Settings
 from evaluation.adapters.tables import SCHEMA as EVALUATION
 from evaluation.adapters.tables import metadata as evaluation_tables
 

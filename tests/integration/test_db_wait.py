@@ -1,6 +1,6 @@
-"""`cnnt db wait`: what a Kubernetes pod runs before its service starts (deploy/k8s). It lets the
-service start once its schema is at this code's head (or a later release's), and keeps it waiting
-while the migrations are not applied yet."""
+"""`cnnt-service wait` (also `cnnt db wait`): what a Kubernetes pod runs before its service
+starts (deploy/k8s). It lets the service start once its schema is at this code's head (or a later
+release's), and keeps it waiting while the migrations are not applied yet."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from cnnt_shared.db.migrations import schema_state
-from cnnt_shared.settings import Settings
+from cnnt_runtime.db.migrations import schema_state
+from cnnt_runtime.settings import Settings
 
 
 def wait(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cnnt_shared.cli.main", "db", "wait", *args],
+        [sys.executable, "-m", "cnnt_runtime.launcher", "wait", *args],
         env={**os.environ, "CNNT_LOG_FORMAT": "json"},
         capture_output=True,
         text=True,

@@ -9,15 +9,15 @@ from typing import Any
 
 import aio_pika
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     ProductRegistered,
     RoundClosed,
     RoundClosedData,
     RoundRef,
 )
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE, EVENTS_EXCHANGE_NAME
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.messaging.topology import EVENTS_EXCHANGE, EVENTS_EXCHANGE_NAME
+from cnnt_runtime.settings import Settings
 from tests.support.proxy import CuttableProxy
 from tests.support.scenario import (
     facility_with_product,

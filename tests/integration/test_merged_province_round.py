@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.scenario import DECLARED, ok
 from tests.support.stack import bearer, eventually, running_service
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from cnnt_shared.db.engine import service_engine
-from cnnt_shared.settings import Settings
+from cnnt_runtime.db.engine import service_engine
+from cnnt_runtime.settings import Settings
 
 BACKEND = text("SELECT pg_backend_pid()")
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from faststream.rabbit import RabbitBroker
 
-from cnnt_shared.messaging.definitions import POLICIES, definitions, render
-from cnnt_shared.messaging.topology import declare_topology
+from cnnt_runtime.messaging.definitions import POLICIES, definitions, render
+from cnnt_runtime.messaging.topology import declare_topology
 from tests.support.stack import rabbitmqctl
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import a_round, ministry, officer
 from tests.support import khuyen_cong
 from tests.support.judging import product_registered, round_closed, round_opened

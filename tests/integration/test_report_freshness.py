@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.settings import Settings
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.khuyen_cong import recognized
 from tests.support.scenario import open_provincial_round
 from tests.support.stack import bearer, eventually, publish, running_service, scalar

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnnt_shared.auth import Role
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 from tests.support.stack import bearer, eventually, running_service
 

@@ -15,8 +15,7 @@ from decimal import Decimal
 
 from faststream.rabbit import RabbitBroker, TestRabbitBroker
 
-from cnnt_shared.cli.services import load_spec
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     CriterionScores,
     Envelope,
     FacilityRecorded,
@@ -34,13 +33,14 @@ from cnnt_shared.contracts import (
     ScoreSubmitted,
     ScoreSubmittedData,
 )
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
-from cnnt_shared.db.engine import service_engine, session_factory
-from cnnt_shared.messaging.relay import OutboxRelay
-from cnnt_shared.messaging.topology import CONSUMER_QUEUES, EVENTS_EXCHANGE
-from cnnt_shared.metrics import Metrics
-from cnnt_shared.service import Runtime, build_broker
-from cnnt_shared.settings import Settings
+from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_runtime.components import load_spec
+from cnnt_runtime.db.engine import service_engine, session_factory
+from cnnt_runtime.messaging.relay import OutboxRelay
+from cnnt_runtime.messaging.topology import CONSUMER_QUEUES, EVENTS_EXCHANGE
+from cnnt_runtime.metrics import Metrics
+from cnnt_runtime.service import Runtime, build_broker
+from cnnt_runtime.settings import Settings
 from tests.support.stack import rows
 
 NOW = datetime(2025, 9, 3, 2, 30, tzinfo=UTC)

@@ -6,9 +6,9 @@ import json
 import uuid
 from typing import Any
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import ProductRegistered
-from cnnt_shared.settings import Settings
+from cnnt_contracts import ProductRegistered
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.scenario import (
     DECLARED,
     facility_with_product,

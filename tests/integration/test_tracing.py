@@ -17,11 +17,11 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from cnnt_shared.auth import Role
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
-from cnnt_shared.messaging.tracing import PROPAGATOR
-from cnnt_shared.settings import Settings
-from cnnt_shared.telemetry import tracer_provider
+from cnnt_runtime.auth import Role
+from cnnt_runtime.messaging.topology import EVENTS_EXCHANGE_NAME
+from cnnt_runtime.messaging.tracing import PROPAGATOR
+from cnnt_runtime.settings import Settings
+from cnnt_runtime.telemetry import tracer_provider
 from tests.support.judging import GOOD
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 from tests.support.stack import amqp, bearer, eventually, rows, running_service

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from cnnt_shared.clock import vietnam_date
-from cnnt_shared.settings import Settings
+from cnnt_runtime.clock import vietnam_date
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import a_round, officer
 from tests.support.scenario import DECLARED, facility_with_product, ok
 from tests.support.stack import running_service

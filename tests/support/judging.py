@@ -10,8 +10,7 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     FacilityRef,
     ProductRef,
     ProductRegistered,
@@ -23,7 +22,8 @@ from cnnt_shared.contracts import (
     RoundOpenedData,
     RoundRef,
 )
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support import stack
 from tests.support.stack import bearer, eventually, publish, queue_depth
 

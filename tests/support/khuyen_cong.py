@@ -9,8 +9,7 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     FacilityRecorded,
     FacilityRecordedData,
     FacilityRef,
@@ -20,9 +19,10 @@ from cnnt_shared.contracts import (
     RecognitionRevoked,
     RecognitionRevokedData,
 )
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.reference import current_unit
-from cnnt_shared.settings import Settings
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Role
+from cnnt_runtime.reference import current_unit
+from cnnt_runtime.settings import Settings
 from tests.support.scenario import ok
 from tests.support.stack import bearer, eventually, publish, rows
 

@@ -1,4 +1,4 @@
-"""Services as separate processes (``cnnt serve <name>``), the way compose and ``make run``
+"""Services as separate processes (``cnnt-service serve <name>``), the way compose and ``make run``
 start them, on free ports of this machine and in this test run's private stack."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import httpx
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 
 
 def free_port() -> int:
@@ -40,7 +40,7 @@ async def serving(
     settings = Settings()
     processes = [
         subprocess.Popen(  # noqa: ASYNC220 - started once, then polled without blocking
-            [sys.executable, "-m", "cnnt_shared.cli.main", "serve", name, "--port", str(port)],
+            [sys.executable, "-m", "cnnt_runtime.launcher", "serve", name, "--port", str(port)],
             env={**os.environ, **(extra_env or {})},
             stdout=_output(logs, f"{name}-{port}.log"),
             stderr=subprocess.STDOUT,

@@ -8,17 +8,17 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.cli.scenario import build as demo_plan
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     FacilityRef,
     ProductRef,
     ProductRegistered,
     ProductRegisteredData,
     RoundRef,
 )
-from cnnt_shared.reference import province_name
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.reference import province_name
+from cnnt_runtime.settings import Settings
+from cnnt_tools.cli.scenario import build as demo_plan
 from tests.support.stack import bearer
 
 DECLARED = {

@@ -1,7 +1,7 @@
 """A private stack for one test run: its own database, roles and RabbitMQ vhost, cleaned up after.
 
 The settings it yields are also exported as ``CNNT_*`` environment variables, so services
-started as separate processes (``cnnt serve …``) join the same private stack.
+started as separate processes (``cnnt-service serve …``) join the same private stack.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from cnnt_shared.auth import Role, issue_token
-from cnnt_shared.cli.services import components, load_spec
-from cnnt_shared.contracts import Envelope
-from cnnt_shared.db import bootstrap
-from cnnt_shared.db.migrations import upgrade
-from cnnt_shared.http.app import create_app
-from cnnt_shared.messaging.topology import EVENTS_EXCHANGE_NAME
-from cnnt_shared.settings import Settings
-from cnnt_shared.tokens import generate_key_pair
+from cnnt_contracts import Envelope
+from cnnt_runtime.auth import Role, issue_token
+from cnnt_runtime.components import components, load_spec
+from cnnt_runtime.db import bootstrap
+from cnnt_runtime.db.migrations import upgrade
+from cnnt_runtime.http.app import create_app
+from cnnt_runtime.messaging.topology import EVENTS_EXCHANGE_NAME
+from cnnt_runtime.settings import Settings
+from cnnt_runtime.tokens import generate_key_pair
 
 
 def rabbitmqctl(*args: str) -> None:
@@ -148,7 +148,7 @@ async def start_cli(*args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "cnnt_shared.cli.main",
+        "cnnt_tools.cli.main",
         *args,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,

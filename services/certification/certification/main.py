@@ -5,8 +5,8 @@ from __future__ import annotations
 from certification.adapters.tables import metadata
 from certification.entrypoints.http import build_router
 from certification.entrypoints.subscribers import build_subscribers
-from cnnt_shared.contracts import ProductRecognized, RecognitionRevoked
-from cnnt_shared.service import ServiceSpec
+from cnnt_contracts import ProductRecognized, RecognitionRevoked
+from cnnt_runtime.service import ServiceSpec
 
 SERVICE = ServiceSpec(
     name="certification",

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from cnnt_shared.db.engine import service_engine
-from cnnt_shared.settings import Settings, get_settings
-from cnnt_shared.tokens import Role
+from cnnt_runtime.db.engine import service_engine
+from cnnt_runtime.settings import Settings, get_settings
+from cnnt_runtime.tokens import Role
 from console.domain.accounts import AccountRefused
 from console.service_layer.accounts import create_account
 

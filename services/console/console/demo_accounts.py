@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cnnt_shared.cli.demo import DEMO_JUDGE_ACCOUNT, JUDGES
+from cnnt_tools.cli.scenario import DEMO_JUDGE_ACCOUNT, JUDGES
 from console.adapters.tables import accounts
 from console.service_layer.accounts import create_account
 

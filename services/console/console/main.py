@@ -17,10 +17,10 @@ from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import text
 
-from cnnt_shared.db.engine import service_engine
-from cnnt_shared.logging import configure_logging
-from cnnt_shared.settings import Settings, get_settings
-from cnnt_shared.telemetry import Telemetry, setup_tracing
+from cnnt_runtime.db.engine import service_engine
+from cnnt_runtime.logging import configure_logging
+from cnnt_runtime.settings import Settings, get_settings
+from cnnt_runtime.telemetry import Telemetry, setup_tracing
 from console.entrypoints.http import navigation, routers
 from console.entrypoints.http.auth import LANGUAGE_COOKIE
 from console.web import csrf, i18n
@@ -37,7 +37,7 @@ log = structlog.get_logger("cnnt.console")
 def create_app(
     settings: Settings | None = None, tracer_provider: TracerProvider | None = None
 ) -> FastAPI:
-    """The console; traced as the services are when tracing is on (cnnt_shared.telemetry), or
+    """The console; traced as the services are when tracing is on (cnnt_runtime.telemetry), or
     into ``tracer_provider`` when one is given (a test's in-memory exporter)."""
     settings = settings or get_settings()
     telemetry = setup_tracing(settings, NAME, tracer_provider)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cnnt_shared.contracts import JudgingClosed, ScoreSubmitted, SheetSetAside
-from cnnt_shared.service import ServiceSpec
+from cnnt_contracts import JudgingClosed, ScoreSubmitted, SheetSetAside
+from cnnt_runtime.service import ServiceSpec
 from evaluation.adapters.tables import metadata
 from evaluation.entrypoints.http import build_router
 from evaluation.entrypoints.subscribers import build_subscribers

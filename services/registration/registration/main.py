@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     EntryWithdrawn,
     FacilityRecorded,
     ProductRegistered,
     RoundClosed,
     RoundOpened,
 )
-from cnnt_shared.service import ServiceSpec
+from cnnt_runtime.service import ServiceSpec
 from registration.adapters.tables import metadata
 from registration.entrypoints.http import build_router
 from registration.entrypoints.subscribers import build_subscribers

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cnnt_shared.contracts import SupportGranted
-from cnnt_shared.service import ServiceSpec
+from cnnt_contracts import SupportGranted
+from cnnt_runtime.service import ServiceSpec
 from support.adapters.tables import metadata
 from support.entrypoints.http import build_router
 from support.entrypoints.subscribers import build_subscribers

@@ -15,10 +15,10 @@ import uvicorn
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cnnt_shared.cli.services import installed_web_apps, load_spec, load_web_app
-from cnnt_shared.db.engine import service_engine
-from cnnt_shared.http.app import create_app
-from cnnt_shared.settings import Settings
+from cnnt_runtime.components import installed_web_apps, load_spec, load_web_app
+from cnnt_runtime.db.engine import service_engine
+from cnnt_runtime.http.app import create_app
+from cnnt_runtime.settings import Settings
 from console.service_layer.accounts import create_account
 from tests.support.processes import free_port
 

@@ -8,7 +8,7 @@ from playwright.async_api import Page, expect
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import (
     PASSWORD,
     an_account,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, Route, expect
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import vietnamese_context
 
 pytestmark = pytest.mark.browser

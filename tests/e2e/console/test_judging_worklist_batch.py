@@ -13,8 +13,8 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from cnnt_shared.auth import Role
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import sign_in
 from tests.e2e.console.test_judging_and_certification import (
     PROVINCE,

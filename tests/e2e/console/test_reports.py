@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cnnt_shared.cli import report as reports
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
+from cnnt_tools.cli import report as reports
 from tests.e2e.console.conftest import (
     SCREENSHOTS,
     an_account,

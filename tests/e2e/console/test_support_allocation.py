@@ -12,8 +12,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.settings import Settings
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import (
     an_account,
     open_area,

@@ -19,8 +19,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     CriterionScores,
     Envelope,
     FacilityRef,
@@ -36,7 +35,8 @@ from cnnt_shared.contracts import (
     ScoreSubmitted,
     ScoreSubmittedData,
 )
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.stack import bearer, eventually, publish, running_service
 
 PROVINCE = "dak-lak"  # Đắk Lắk

@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
-from cnnt_shared.settings import Settings
+from cnnt_contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
+from cnnt_runtime.settings import Settings
 from tests.support.stack import amqp, eventually, publish, rows, running_service, scalar
 
 QUEUE = "certification.scores"

@@ -10,8 +10,8 @@ import uuid
 import httpx
 from pypdf import PdfReader
 
-from cnnt_shared.auth import Role
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import PROVINCE, judged_round, publish_round
 from tests.support.stack import bearer
 

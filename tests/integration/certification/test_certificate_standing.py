@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 from pypdf import PdfReader
 
-from cnnt_shared.auth import Role
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import PROVINCE, decide, judged_round, publish_round
 from tests.support.stack import bearer
 

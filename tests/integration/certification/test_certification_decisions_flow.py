@@ -10,15 +10,15 @@ from decimal import Decimal
 import aio_pika
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     ProductRecognized,
     ResultSettings,
     ScoreSubmitted,
     SheetSetAside,
     SheetSetAsideData,
 )
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import (
     PROVINCE,
     decide,

@@ -11,9 +11,9 @@ import httpx
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import RecognitionRevoked
-from cnnt_shared.settings import Settings
+from cnnt_contracts import RecognitionRevoked
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import PROVINCE, decide, judged_round, publish_round
 from tests.support.stack import amqp, bearer, eventually
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import JudgingClosed, JudgingClosedData
-from cnnt_shared.settings import Settings
+from cnnt_contracts import JudgingClosed, JudgingClosedData
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import (
     PROVINCE,
     decide,

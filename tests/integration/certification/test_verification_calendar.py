@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import decide, judged_round, publish_round
 from tests.support.stack import running_service
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.support.stack import rows, start_cli
 
 

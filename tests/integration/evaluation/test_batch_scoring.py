@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from evaluation.domain.batch import MAX_SHEETS_PER_REQUEST
 from tests.integration.evaluation.test_score_sheet_api import refused, stored
 from tests.support.judging import GOOD, JudgedRound, judged_round

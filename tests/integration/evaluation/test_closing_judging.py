@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import JudgingClosed
-from cnnt_shared.settings import Settings
+from cnnt_contracts import JudgingClosed
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.judging import JudgedRound, judged_round, scalar
 from tests.support.stack import amqp, bearer, eventually, running_service
 

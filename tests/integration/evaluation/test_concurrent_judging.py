@@ -10,9 +10,9 @@ from typing import Any
 import aio_pika
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import ScoreSubmitted
-from cnnt_shared.settings import Settings
+from cnnt_contracts import ScoreSubmitted
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.judging import (
     JudgedRound,
     judged_round,

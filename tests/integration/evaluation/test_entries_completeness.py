@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import EntryWithdrawn, EntryWithdrawnData
-from cnnt_shared.settings import Settings
+from cnnt_contracts import EntryWithdrawn, EntryWithdrawnData
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.judging import JudgedRound, judged_round, product_registered, round_closed
 from tests.support.stack import bearer, eventually, publish, rows, running_service
 

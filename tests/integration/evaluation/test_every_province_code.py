@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.reference import units
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.reference import units
+from cnnt_runtime.settings import Settings
 from tests.support.judging import product_registered, round_opened
 from tests.support.stack import bearer, eventually, publish, running_service
 

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import EntryWithdrawn, EntryWithdrawnData
-from cnnt_shared.settings import Settings
+from cnnt_contracts import EntryWithdrawn, EntryWithdrawnData
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.support.judging import GOOD, JudgedRound, judged_round, scalar
 from tests.support.stack import bearer, eventually, publish, running_service
 from tests.support.stack import rows as rows_of

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.support.stack import running_service, scalar
 
 

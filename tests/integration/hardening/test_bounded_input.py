@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.hardening.conftest import count, refusal
 from tests.support.stack import bearer
 

@@ -23,10 +23,10 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
 
-from cnnt_shared.auth import Role
-from cnnt_shared.cli.services import load_spec
-from cnnt_shared.http.app import create_app
-from cnnt_shared.settings import SERVICE_NAMES, Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.components import load_spec
+from cnnt_runtime.http.app import create_app
+from cnnt_runtime.settings import SERVICE_NAMES, Settings
 from tests.support.processes import free_port
 from tests.support.stack import bearer, private_stack
 

@@ -8,8 +8,8 @@ import uuid
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.hardening.conftest import count, refusal
 from tests.support.judging import judged_round
 from tests.support.stack import bearer, rows, scalar

@@ -11,9 +11,9 @@ from alembic import command
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from cnnt_shared.auth import Role
-from cnnt_shared.db.migrations import alembic_config, upgrade
-from cnnt_shared.settings import Settings
+from cnnt_runtime.auth import Role
+from cnnt_runtime.db.migrations import alembic_config, upgrade
+from cnnt_runtime.settings import Settings
 from tests.support.stack import bearer
 
 BEFORE_CONTACTS_HAD_A_SCHEMA = "e5187eb42dc1"

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.support.scenario import registered_event
 from tests.support.stack import (
     amqp,

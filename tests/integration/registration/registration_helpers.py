@@ -12,18 +12,18 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.auth import Role
-from cnnt_shared.clock import vietnam_date
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     Envelope,
     FacilityRef,
     ProductRecognized,
     ProductRecognizedData,
     ProductRef,
 )
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.scope import is_current
-from cnnt_shared.settings import Settings
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Role
+from cnnt_runtime.clock import vietnam_date
+from cnnt_runtime.scope import is_current
+from cnnt_runtime.settings import Settings
 from tests.support.scenario import ok
 from tests.support.stack import bearer, eventually, rows, running_service
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import (
     a_round,
     error,

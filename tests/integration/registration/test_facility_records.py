@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import error, officer, serving
 from tests.support.scenario import ok
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cnnt_shared.auth import Role
-from cnnt_shared.contracts import RecognitionRevoked, RecognitionRevokedData
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.settings import Settings
+from cnnt_contracts import RecognitionRevoked, RecognitionRevokedData
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Role
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import (
     TODAY,
     a_round,

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.contracts import RecognitionRevoked, RecognitionRevokedData
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.settings import Settings
+from cnnt_contracts import RecognitionRevoked, RecognitionRevokedData
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import (
     _years,
     error,

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import _years, error, ministry, serving
 from tests.support.scenario import DECLARED, ok
 

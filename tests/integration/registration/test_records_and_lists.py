@@ -11,8 +11,8 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from cnnt_shared.contracts import ProductRegistered
-from cnnt_shared.settings import Settings
+from cnnt_contracts import ProductRegistered
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import (
     a_round,
     error,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import (
     TODAY,
     a_round,

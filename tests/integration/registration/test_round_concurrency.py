@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import a_round, fetch, officer, serving
 from tests.support.scenario import DECLARED, facility_with_product
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.settings import Settings
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.settings import Settings
 from tests.support.khuyen_cong import (
     apply,
     key,

@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.settings import Settings
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.settings import Settings
 from tests.support.khuyen_cong import apply, key, officer, open_scheme, recognized, support_sql
 from tests.support.scenario import ok
 from tests.support.stack import eventually, publish, running_service

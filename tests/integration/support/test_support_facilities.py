@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.support.khuyen_cong import facility_recorded, officer, open_scheme, support_sql
 from tests.support.scenario import facility_with_product, ok
 from tests.support.stack import eventually, publish, running_service

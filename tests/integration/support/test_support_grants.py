@@ -7,8 +7,8 @@ import asyncio
 import json
 import uuid
 
-from cnnt_shared.contracts import SupportGranted
-from cnnt_shared.settings import Settings
+from cnnt_contracts import SupportGranted
+from cnnt_runtime.settings import Settings
 from tests.support.khuyen_cong import apply, key, officer, open_scheme, support_sql
 from tests.support.scenario import ok
 from tests.support.stack import amqp, eventually, running_service

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 import uuid
 
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.settings import Settings
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.settings import Settings
 from tests.support.khuyen_cong import apply, officer, open_scheme, recognized, revoked, support_sql
 from tests.support.scenario import ok
 from tests.support.stack import eventually, publish, running_service

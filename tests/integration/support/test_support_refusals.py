@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.support.khuyen_cong import apply, key, known_facility, officer, open_scheme
 from tests.support.scenario import ok
 from tests.support.stack import running_service

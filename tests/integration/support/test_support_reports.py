@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from tests.support.khuyen_cong import apply, key, officer, open_scheme
 from tests.support.scenario import ok
 from tests.support.stack import running_service

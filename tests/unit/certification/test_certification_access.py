@@ -8,9 +8,9 @@ import pytest
 
 from certification.adapters.tables import RoundRow
 from certification.service_layer.access import require_authority, require_reader
-from cnnt_shared.auth import Principal, Role
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.errors import Forbidden
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.errors import Forbidden
 
 
 def round_of(scope: str, level: Level = Level.PROVINCIAL) -> RoundRow:

@@ -27,8 +27,8 @@ from certification.domain.decisions import (
     issuing_authority,
 )
 from certification.domain.results import Outcome, Reason, Result
-from cnnt_shared.contracts.vocabulary import Level, ProductGroup
-from cnnt_shared.errors import Conflict, DomainError
+from cnnt_contracts.vocabulary import Level, ProductGroup
+from cnnt_runtime.errors import Conflict, DomainError
 
 ROUND = RoundIdentity(Level.PROVINCIAL, "dak-lak", 2021)
 

@@ -17,7 +17,7 @@ from certification.domain.results import (
     Sheet,
     compute_results,
 )
-from cnnt_shared.contracts.vocabulary import ProductGroup
+from cnnt_contracts.vocabulary import ProductGroup
 
 T0 = datetime(2021, 5, 1, 8, 0, tzinfo=UTC)
 

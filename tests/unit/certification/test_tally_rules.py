@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from certification.domain.tally import Counts, Tally, check_tally_complete
-from cnnt_shared.errors import Conflict
+from cnnt_runtime.errors import Conflict
 
 CLOSED_WITH = Counts(entries=3, sheets=15, sheet_revisions=17, sheets_set_aside=1)
 

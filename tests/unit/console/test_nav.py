@@ -3,7 +3,7 @@ per group it has two or more areas of, and only the deepest matching area is cur
 
 from __future__ import annotations
 
-from cnnt_shared.tokens import Role
+from cnnt_runtime.tokens import Role
 from console.entrypoints.http import navigation
 from console.web.nav import current_entry, menus
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from cnnt_shared.errors import DomainError
+from cnnt_runtime.errors import DomainError
 from evaluation.domain.batch import (
     MAX_REQUEST_ID,
     MAX_SHEETS_PER_REQUEST,

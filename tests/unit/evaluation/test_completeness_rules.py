@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from cnnt_shared.errors import Conflict
+from cnnt_runtime.errors import Conflict
 from evaluation.domain.completeness import (
     EntriesHeld,
     check_entries_complete,

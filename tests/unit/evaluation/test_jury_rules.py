@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from cnnt_shared.errors import Conflict, DomainError, Forbidden
+from cnnt_runtime.errors import Conflict, DomainError, Forbidden
 from evaluation.domain.jury import (
     Closing,
     EntryToScore,

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from cnnt_shared.contracts.score_sheet import MAXIMA
-from cnnt_shared.errors import DomainError
+from cnnt_contracts.score_sheet import MAXIMA
+from cnnt_runtime.errors import DomainError
 from evaluation.domain.score_sheet import (
     ScoreError,
     Scores,

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cnnt_shared.auth import Principal, Role
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.errors import DomainError, Forbidden
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.errors import DomainError, Forbidden
 from registration.domain.model import Round
 from registration.service_layer.access import require_province, require_round_owner
 from registration.service_layer.entries import registered_at, registration_date

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cnnt_shared import reference
-from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
-from cnnt_shared.errors import DomainError
+from cnnt_contracts.vocabulary import FacilityKind, ProductGroup
+from cnnt_runtime import reference
+from cnnt_runtime.errors import DomainError
 from registration.domain.dossier_list import DossierRow, RowError, parse_row, row_error
 from registration.domain.eligibility import Provinces
 from registration.domain.model import EligibilityError

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.errors import Conflict, DomainError
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.errors import Conflict, DomainError
 from registration.domain.model import (
     DECLARATIONS,
     Dossier,

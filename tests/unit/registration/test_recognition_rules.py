@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from cnnt_shared import reference
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region
-from cnnt_shared.errors import DomainError
+from cnnt_contracts.vocabulary import NATION_SCOPE, Level, Region
+from cnnt_runtime import reference
+from cnnt_runtime.errors import DomainError
 from registration.domain.eligibility import (
     Provinces,
     Recognition,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from cnnt_shared.errors import DomainError
+from cnnt_runtime.errors import DomainError
 from registration.adapters.spreadsheets import read_rows
 
 

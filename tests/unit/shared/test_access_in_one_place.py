@@ -9,7 +9,7 @@ import ast
 import inspect
 from pathlib import Path
 
-from cnnt_shared.tokens import Principal
+from cnnt_runtime.tokens import Principal
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ROOT / "services"

@@ -8,10 +8,10 @@ from pathlib import Path
 import jwt
 import pytest
 
-from cnnt_shared.auth import Role, issue_token, read_token
-from cnnt_shared.errors import Forbidden, Unauthorized
-from cnnt_shared.settings import Settings
-from cnnt_shared.tokens import SigningKeyMissing, generate_key_pair
+from cnnt_runtime.auth import Role, issue_token, read_token
+from cnnt_runtime.errors import Forbidden, Unauthorized
+from cnnt_runtime.settings import Settings
+from cnnt_runtime.tokens import SigningKeyMissing, generate_key_pair
 
 
 def keyed(directory: Path, kid: str = "k1") -> Settings:

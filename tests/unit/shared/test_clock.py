@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from cnnt_shared.clock import Clock, vietnam_date
+from cnnt_runtime.clock import Clock, vietnam_date
 
 
 def test_at_23_30_utc_it_is_already_tomorrow_in_vietnam() -> None:

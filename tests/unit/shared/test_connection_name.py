@@ -7,7 +7,7 @@ import os
 import socket
 from urllib.parse import parse_qs, urlsplit
 
-from cnnt_shared.service import named_connection
+from cnnt_runtime.service import named_connection
 
 
 def test_the_connection_is_named_after_the_service_host_and_process() -> None:

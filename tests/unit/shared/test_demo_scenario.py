@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cnnt_shared.cli import scenario
+from cnnt_tools.cli import scenario
 
 
 def test_the_data_file_describes_the_seeds_programme():

@@ -14,8 +14,8 @@ import jwt
 import pytest
 import yaml
 
-from cnnt_shared.settings import Settings
-from cnnt_shared.tokens import Role, generate_key_pair, issue_token, read_token
+from cnnt_runtime.settings import Settings
+from cnnt_runtime.tokens import Role, generate_key_pair, issue_token, read_token
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"

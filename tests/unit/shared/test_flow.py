@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from faststream.rabbit import RabbitBroker, RabbitQueue, TestRabbitBroker
 
-from cnnt_shared.contracts import RoundClosed, RoundClosedData, RoundRef
-from cnnt_shared.messaging.middleware import consumer_middlewares
-from cnnt_shared.settings import Settings
+from cnnt_contracts import RoundClosed, RoundClosedData, RoundRef
+from cnnt_runtime.messaging.middleware import consumer_middlewares
+from cnnt_runtime.settings import Settings
 
 
 async def test_an_event_emitted_while_handling_a_message_keeps_its_correlation_id() -> None:

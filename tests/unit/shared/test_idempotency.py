@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnnt_shared.db.idempotency import fingerprint, key_reused, replayed
-from cnnt_shared.errors import DomainError
+from cnnt_runtime.db.idempotency import fingerprint, key_reused, replayed
+from cnnt_runtime.errors import DomainError
 
 
 @pytest.mark.parametrize("field", ["Idempotency-Key", "request_id"])

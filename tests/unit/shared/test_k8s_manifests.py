@@ -24,8 +24,8 @@ import pytest
 import yaml
 from kubernetes_validate.utils import validate
 
-from cnnt_shared.cli.main import DEFINITIONS_PATH
-from cnnt_shared.settings import DEFAULT_PORTS, SHIPPED_SECRETS, Settings
+from cnnt_runtime.settings import DEFAULT_PORTS, SHIPPED_SECRETS, Settings
+from cnnt_tools.cli.main import DEFINITIONS_PATH
 
 K8S = Path("deploy/k8s")
 OVERLAYS = ("base", "overlays/production")
@@ -159,10 +159,11 @@ def test_each_service_and_the_console_is_deployed_with_probes_on_its_port(overla
         deployment = deployments[f"cnnt-{component}"]
         pod = deployment["spec"]["template"]["spec"]
         (container,) = pod["containers"]
-        assert container["args"] == ["cnnt", "serve", component]
+        assert container["image"].rsplit(":", 1)[0].endswith(f"cnnt-{component}")
+        assert container["args"] == ["cnnt-service", "serve", component]
         # It starts once its schema is migrated as far as its image expects.
         (init,) = pod["initContainers"]
-        assert init["args"] == ["cnnt", "db", "wait", component]
+        assert init["args"] == ["cnnt-service", "wait", component]
         assert init["image"] == container["image"]
         env = {e["name"]: e.get("value") for e in container["env"]}
         assert env["CNNT_SERVICE"] == component
@@ -259,7 +260,7 @@ def test_every_container_starts_with_productions_settings(overlay: str) -> None:
     """Each container's environment, through the image's entrypoint (which builds
     CNNT_AMQP_URL), passes production's checks: no setting missing, none of the shipped
     secrets. (The migrate Job's broker preparation is left out: it needs the broker.)"""
-    check = "from cnnt_shared.settings import Settings; print(Settings().environment)"
+    check = "from cnnt_runtime.settings import Settings; print(Settings().environment)"
     for name, container in containers(overlay):
         env = container_environment(overlay, container)
         env.pop("RABBITMQ_ADMIN_PASS", None)
@@ -357,6 +358,7 @@ def test_rabbitmq_is_three_nodes_and_the_migrate_job_imports_the_exported_defini
     (job,) = objects(overlay, "Job").values()
     pod = job["spec"]["template"]["spec"]
     (container,) = pod["containers"]
+    assert container["image"].rsplit(":", 1)[0].endswith("cnnt-platform")
     assert container["args"] == ["cnnt", "db", "prepare"]
     env = {e["name"]: e.get("value") for e in container["env"]}
     (mount,) = [m for m in container["volumeMounts"] if m["name"] == "definitions"]

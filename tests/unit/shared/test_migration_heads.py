@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from alembic.script import ScriptDirectory
 
-from cnnt_shared.db.migrations import alembic_config
+from cnnt_runtime.db.migrations import alembic_config
 
 COMPONENTS = ("registration", "evaluation", "certification", "support", "console", "operations")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import socket
 
-from cnnt_shared.preflight import missing_servers
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
+from cnnt_tools.preflight import missing_servers
 
 
 def a_closed_port() -> int:

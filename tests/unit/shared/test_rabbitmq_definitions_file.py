@@ -11,9 +11,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cnnt_shared.cli.main import DEFINITIONS_PATH, app
-from cnnt_shared.messaging.definitions import definitions, render
-from cnnt_shared.messaging.topology import CONSUMER_QUEUES, DELIVERY_LIMIT
+from cnnt_runtime.messaging.definitions import definitions, render
+from cnnt_runtime.messaging.topology import CONSUMER_QUEUES, DELIVERY_LIMIT
+from cnnt_tools.cli.main import DEFINITIONS_PATH, app
 
 runner = CliRunner()
 

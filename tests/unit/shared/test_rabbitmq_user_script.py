@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from cnnt_shared.cli.main import DEFINITIONS_PATH
+from cnnt_tools.cli.main import DEFINITIONS_PATH
 
 SCRIPT = Path("deploy/container/rabbitmq_user.py")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cnnt_shared.cli.report import Report
+from cnnt_tools.cli.report import Report
 
 
 def test_the_report_prints_the_time_of_the_last_event_of_each_part_in_vietnams_time() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cnnt_shared.cli.report import Report, write_csv, write_xlsx
+from cnnt_tools.cli.report import Report, write_csv, write_xlsx
 
 TITLE = "Thái Nguyên (đơn vị hiện nay; gồm cả số liệu của Bắc Kạn, Thái Nguyên trước 2025)"
 

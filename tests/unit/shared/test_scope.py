@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from cnnt_shared.reference import earlier_provinces, units
-from cnnt_shared.scope import MERGER_DATE, covered_codes, covers, dissolved_on, is_current
+from cnnt_runtime.reference import earlier_provinces, units
+from cnnt_runtime.scope import MERGER_DATE, covered_codes, covers, dissolved_on, is_current
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from cnnt_shared.settings import SERVICE_NAMES, Settings
+from cnnt_runtime.settings import SERVICE_NAMES, Settings
 
 ENV_EXAMPLE = Path(__file__).parents[3] / "deploy" / ".env.example"
 REAL = "k3Jd9-real-operator-made-secret-value-0123456789"

@@ -13,14 +13,14 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.sampling import Decision
 
-from cnnt_shared.cli.services import load_spec
-from cnnt_shared.http.app import create_app
-from cnnt_shared.logging import add_trace_ids
-from cnnt_shared.messaging.middleware import consumer_middlewares
-from cnnt_shared.messaging.publishing import event_message
-from cnnt_shared.messaging.tracing import outbox_trace_context
-from cnnt_shared.settings import Settings
-from cnnt_shared.telemetry import (
+from cnnt_runtime.components import load_spec
+from cnnt_runtime.http.app import create_app
+from cnnt_runtime.logging import add_trace_ids
+from cnnt_runtime.messaging.middleware import consumer_middlewares
+from cnnt_runtime.messaging.publishing import event_message
+from cnnt_runtime.messaging.tracing import outbox_trace_context
+from cnnt_runtime.settings import Settings
+from cnnt_runtime.telemetry import (
     TRACING_OFF,
     HousekeepingQueriesDropped,
     otlp_traces_endpoint,

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from cnnt_shared.text import TextError, normalise_line, normalise_name, normalise_paragraphs
+from cnnt_runtime.text import TextError, normalise_line, normalise_name, normalise_paragraphs
 
 
 def test_nfd_and_nfc_spellings_become_the_same_name() -> None:

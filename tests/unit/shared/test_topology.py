@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from cnnt_shared.contracts import ALL_EVENTS
-from cnnt_shared.messaging.topology import CONSUMER_QUEUES, DELIVERY_LIMIT
-from cnnt_shared.settings import Settings
+from cnnt_contracts import ALL_EVENTS
+from cnnt_runtime.messaging.topology import CONSUMER_QUEUES, DELIVERY_LIMIT
+from cnnt_runtime.settings import Settings
 
 
 def test_each_consumer_queue_is_a_quorum_queue_with_a_dead_letter_queue_and_a_limit() -> None:

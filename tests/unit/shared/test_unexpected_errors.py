@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from cnnt_shared.http.errors import install_error_handlers
+from cnnt_runtime.http.errors import install_error_handlers
 
 
 async def test_an_unexpected_error_is_a_500_in_the_error_shape_not_plain_text() -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnnt_shared.auth import Principal, Role
-from cnnt_shared.errors import DomainError, Forbidden
+from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.errors import DomainError, Forbidden
 from support.service_layer.access import authorise, check_scope_code, unit_of
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnnt_shared.contracts.vocabulary import FundingSource
-from cnnt_shared.errors import Conflict, DomainError
+from cnnt_contracts.vocabulary import FundingSource
+from cnnt_runtime.errors import Conflict, DomainError
 from support.domain import model
 from support.domain.budget import Budget
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from cnnt_shared.contracts.vocabulary import FundingSource, Level
+from cnnt_contracts.vocabulary import FundingSource, Level
 from support.domain.allocation import Outcome, plan_allocation
 from support.domain.budget import Budget
 from support.domain.priority import Band, Candidate, Recognition, best_recognition

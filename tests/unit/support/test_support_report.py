@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from cnnt_shared.contracts.vocabulary import FundingSource, SchemeKind
-from cnnt_shared.errors import DomainError
+from cnnt_contracts.vocabulary import FundingSource, SchemeKind
+from cnnt_runtime.errors import DomainError
 from support.domain.report import GrantFacts, SchemeFacts, summarise
 from support.service_layer.reports import report_unit
 

@@ -14,10 +14,10 @@ from sqlmodel import Field, SQLModel
 
 from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
-from cnnt_shared.db.replicas import EntryReplicaColumns, RoundReplicaColumns
-from cnnt_shared.db.tables import service_tables
-from cnnt_shared.db.types import enum_type
+from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_runtime.db.replicas import EntryReplicaColumns, RoundReplicaColumns
+from cnnt_runtime.db.tables import service_tables
+from cnnt_runtime.db.types import enum_type
 
 SCHEMA = "certification"
 metadata, outbox, inbox = service_tables(SCHEMA)

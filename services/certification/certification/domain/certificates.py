@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from cnnt_shared.contracts.vocabulary import Level
+from cnnt_contracts.vocabulary import Level
 
 
 class CertificateStatus(StrEnum):

@@ -12,8 +12,8 @@ from uuid import UUID
 
 from certification.domain.certificates import RoundIdentity, certificate_number, valid_until
 from certification.domain.results import Outcome, Reason, Result
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level
-from cnnt_shared.errors import Conflict, DomainError
+from cnnt_contracts.vocabulary import NATION_SCOPE, Level
+from cnnt_runtime.errors import Conflict, DomainError
 
 
 class DecisionKind(StrEnum):

@@ -17,9 +17,9 @@ from enum import StrEnum
 from fractions import Fraction
 from uuid import UUID
 
-from cnnt_shared.contracts.score_sheet import CRITERIA
-from cnnt_shared.contracts.vocabulary import ProductGroup
-from cnnt_shared.errors import Conflict
+from cnnt_contracts.score_sheet import CRITERIA
+from cnnt_contracts.vocabulary import ProductGroup
+from cnnt_runtime.errors import Conflict
 
 TWO_PLACES = Decimal("0.01")
 

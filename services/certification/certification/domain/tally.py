@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnnt_shared.errors import Conflict
+from cnnt_runtime.errors import Conflict
 
 TALLY_INCOMPLETE = "tally_incomplete"
 

@@ -13,9 +13,9 @@ from certification.domain.certificates import CertificateStatus
 from certification.domain.decisions import DecisionKind
 from certification.domain.results import Outcome, Reason
 from certification.domain.tally import Tally
-from cnnt_shared.contracts import ResultSettings
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
-from cnnt_shared.http.fields import Name, Paragraphs
+from cnnt_contracts import ResultSettings
+from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_runtime.http.fields import Name, Paragraphs
 
 
 class ResultLine(BaseModel):

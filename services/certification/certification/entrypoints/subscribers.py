@@ -8,8 +8,8 @@ from faststream.rabbit import RabbitRouter
 from pydantic import Field
 
 from certification.service_layer import intake
-from cnnt_shared.messaging.topology import consumer_queue, subscribe
-from cnnt_shared.service import Runtime, runtime_context
+from cnnt_runtime.messaging.topology import consumer_queue, subscribe
+from cnnt_runtime.service import Runtime, runtime_context
 
 REGISTRATIONS = consumer_queue("certification.registrations")
 SCORES = consumer_queue("certification.scores")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from certification.adapters.tables import RoundRow
-from cnnt_shared.auth import Principal, Role
-from cnnt_shared.errors import Forbidden
-from cnnt_shared.scope import covers
+from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.errors import Forbidden
+from cnnt_runtime.scope import covers
 
 
 def _covers(who: Principal, round_: RoundRow) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow, RoundRow
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     FacilityRef,
     ProductRecognized,
     ProductRecognizedData,

@@ -13,11 +13,11 @@ from certification.adapters.certificate_pdf import CertificateText, render_certi
 from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow, RoundRow
 from certification.domain.certificates import CertificateStatus, certificate_status
 from certification.service_layer.access import require_reader
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
-from cnnt_shared.reference import is_known, province_name, region_name
+from cnnt_contracts.vocabulary import NATION_SCOPE, Level, Region
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import NotFound
+from cnnt_runtime.reference import is_known, province_name, region_name
 
 LEVEL_LABELS = {
     Level.PROVINCIAL: "cấp tỉnh",

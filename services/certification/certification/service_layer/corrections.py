@@ -26,9 +26,9 @@ from certification.service_layer.decision_log import (
     record_decision,
 )
 from certification.service_layer.results import load_round
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import ResultSettings
-from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_contracts import ResultSettings
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
 
 
 async def correct_results(

@@ -21,9 +21,9 @@ from certification.domain.certificates import RoundIdentity
 from certification.domain.decisions import DecisionKind, Issue, Signature, issuing_authority
 from certification.service_layer.announcements import recognized
 from certification.service_layer.results import entries_of
-from cnnt_shared.auth import Principal
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import Conflict
 
 
 async def record_decision(

@@ -27,9 +27,9 @@ from certification.service_layer.decision_log import (
 )
 from certification.service_layer.results import compute, load_round, rules_of
 from certification.service_layer.tally import tally_of
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts.score_sheet import CRITERIA
-from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_contracts.score_sheet import CRITERIA
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
 
 
 async def confirm_results(

@@ -11,16 +11,16 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
 from certification.adapters.tables import EntryRow, JudgingRow, RoundRow, SheetRow
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     JudgingClosed,
     ResultSettings,
     ScoreSubmitted,
     SheetSetAside,
 )
-from cnnt_shared.contracts.score_sheet import CRITERIA
-from cnnt_shared.db import replicas
-from cnnt_shared.db.types import table_of
-from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_contracts.score_sheet import CRITERIA
+from cnnt_runtime.db import replicas
+from cnnt_runtime.db.types import table_of
+from cnnt_runtime.db.unit_of_work import UnitOfWork
 
 JUDGING_FIGURES = (
     "jury_size",

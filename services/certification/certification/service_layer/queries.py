@@ -26,12 +26,12 @@ from certification.domain.tally import Tally
 from certification.service_layer.access import require_reader
 from certification.service_layer.results import compute, entries_of, load_round, rules_of
 from certification.service_layer.tally import tally_of
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import ResultSettings
-from cnnt_shared.contracts.score_sheet import CRITERIA
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.http.pages import PageParams
+from cnnt_contracts import ResultSettings
+from cnnt_contracts.score_sheet import CRITERIA
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.http.pages import PageParams
 
 Revocation = aliased(DecisionRow)
 Ts = TypeVarTuple("Ts")

@@ -22,9 +22,9 @@ from certification.domain.results import (
     compute_results,
     judging_not_closed,
 )
-from cnnt_shared.contracts import ResultSettings
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
+from cnnt_contracts import ResultSettings
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import NotFound
 
 
 async def load_round(uow: UnitOfWork, round_id: UUID, *, lock: bool = False) -> RoundRow:

@@ -13,10 +13,10 @@ from certification.service_layer.access import require_authority
 from certification.service_layer.commands import Revoke
 from certification.service_layer.decision_log import record_decision
 from certification.service_layer.results import load_round
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import RecognitionRevoked, RecognitionRevokedData
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
+from cnnt_contracts import RecognitionRevoked, RecognitionRevokedData
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import NotFound
 
 
 async def revoke_certificate(

@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from certification.adapters.tables import EntryRow, JudgingRow, SheetRow
 from certification.domain.tally import Counts, Tally
-from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_runtime.db.unit_of_work import UnitOfWork
 
 
 def expected(judging: JudgingRow) -> Counts | None:

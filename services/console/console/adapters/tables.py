@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import UUID
 
-from cnnt_shared.db.tables import created_at
+from cnnt_runtime.db.tables import created_at
 
 SCHEMA = "console"
 metadata = MetaData(schema=SCHEMA)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from cnnt_shared.tokens import Role
+from cnnt_runtime.tokens import Role
 from console.adapters.passwords import hash_password, verify_password
 from console.adapters.tables import accounts, audit
 from console.domain.accounts import Account, AccountRefused, check_new_account, check_password

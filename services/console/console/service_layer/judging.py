@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from cnnt_shared.contracts.score_sheet import CRITERIA
+from cnnt_contracts.score_sheet import CRITERIA
 from console.web.errors import error_message
 from console.web.i18n import gettext
 from console.web.services import ServiceRefused, Services

@@ -9,7 +9,7 @@ from fastapi_csrf_protect.exceptions import CsrfProtectError
 from fastapi_csrf_protect.flexible import CsrfProtect
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 
 COOKIE = "cnnt_csrf"
 FIELD = "csrf_token"

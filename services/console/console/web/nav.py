@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cnnt_shared.tokens import Role
+from cnnt_runtime.tokens import Role
 from console.web.i18n import N_
 
 # The menus areas share (their entries in the areas' order).

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import httpx
 from fastapi import Depends, Request
 
-from cnnt_shared.settings import Settings
-from cnnt_shared.tokens import issue_token
+from cnnt_runtime.settings import Settings
+from cnnt_runtime.tokens import issue_token
 from console.domain.accounts import Account
 from console.web.session import CurrentAccount
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from cnnt_shared.contracts.score_sheet import CRITERIA
+from cnnt_contracts.score_sheet import CRITERIA
 from evaluation.adapters import tables as t
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import DateTime, Index, Numeric, UniqueConstraint, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
-from cnnt_shared.db.replicas import EntryReplicaColumns, RoundReplicaColumns
-from cnnt_shared.db.tables import service_tables
-from cnnt_shared.db.types import enum_type, table_of
+from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_runtime.db.replicas import EntryReplicaColumns, RoundReplicaColumns
+from cnnt_runtime.db.tables import service_tables
+from cnnt_runtime.db.types import enum_type, table_of
 
 SCHEMA = "evaluation"
 metadata, outbox, inbox = service_tables(SCHEMA)

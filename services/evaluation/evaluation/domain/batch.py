@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from cnnt_shared.errors import DomainError
+from cnnt_runtime.errors import DomainError
 
 # A provincial round rarely has more than a hundred dossiers; the limit keeps one request's
 # transaction (and the sheets it locks) short for everyone else scoring at the same time.

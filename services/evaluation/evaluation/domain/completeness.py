@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from cnnt_shared.errors import Conflict
+from cnnt_runtime.errors import Conflict
 from evaluation.domain.progress import Assignment
 
 ENTRIES_STILL_ARRIVING = "entries_still_arriving"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from cnnt_shared.errors import Conflict, DomainError, Forbidden
+from cnnt_runtime.errors import Conflict, DomainError, Forbidden
 
 
 @dataclass(frozen=True)

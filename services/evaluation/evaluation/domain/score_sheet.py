@@ -1,7 +1,7 @@
 """The score sheet (phiếu chấm điểm, Phụ lục 4 of Circular 26/2014/TT-BCT) and its arithmetic.
 
 Pure: standard library, the shared errors and the criteria the event contract defines
-(``cnnt_shared.contracts.score_sheet``) only. A refusal names the rule (``code``) and the
+(``cnnt_contracts.score_sheet``) only. A refusal names the rule (``code``) and the
 criterion at fault (``field``, e.g. ``scores.market``).
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from cnnt_shared.contracts.score_sheet import MAXIMA
-from cnnt_shared.errors import DomainError
+from cnnt_contracts.score_sheet import MAXIMA
+from cnnt_runtime.errors import DomainError
 
 STEP = Decimal("0.5")
 DEFAULT_SPREAD_THRESHOLD = Decimal(10)

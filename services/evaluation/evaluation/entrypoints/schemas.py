@@ -8,9 +8,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cnnt_shared.contracts.events import Score
-from cnnt_shared.contracts.vocabulary import Level, ProductGroup
-from cnnt_shared.http.fields import Line, Name, Paragraphs
+from cnnt_contracts.events import Score
+from cnnt_contracts.vocabulary import Level, ProductGroup
+from cnnt_runtime.http.fields import Line, Name, Paragraphs
 from evaluation.domain.progress import WorkStatus
 
 

@@ -7,8 +7,8 @@ from typing import Annotated
 from faststream.rabbit import RabbitRouter
 from pydantic import Field
 
-from cnnt_shared.messaging.topology import consumer_queue, subscribe
-from cnnt_shared.service import Runtime, runtime_context
+from cnnt_runtime.messaging.topology import consumer_queue, subscribe
+from cnnt_runtime.service import Runtime, runtime_context
 from evaluation.service_layer import intake
 
 REGISTRATIONS = consumer_queue("evaluation.registrations")

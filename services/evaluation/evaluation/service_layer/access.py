@@ -1,14 +1,14 @@
 """Who may act in evaluation: the round's organisers (the ministry, or for a provincial round
-the officers whose scope covers its province, ``cnnt_shared.scope``), its jury members by their
+the officers whose scope covers its province, ``cnnt_runtime.scope``), its jury members by their
 judge tokens, and its chair."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from cnnt_shared.auth import Principal, Role
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.db.unit_of_work import UnitOfWork
 from evaluation.adapters.tables import JuryMemberRow, RoundRow
 from evaluation.domain.jury import check_chair, not_a_member
 

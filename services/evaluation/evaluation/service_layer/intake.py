@@ -4,8 +4,8 @@ entries a round closed with. Every effect is idempotent on its own as well as be
 
 from __future__ import annotations
 
-from cnnt_shared.db import replicas
-from cnnt_shared.db.types import table_of
+from cnnt_runtime.db import replicas
+from cnnt_runtime.db.types import table_of
 from evaluation.adapters.tables import EntryRow, RoundRow
 
 RegistrationEvent = replicas.RegistrationEvent

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import JudgingClosed, JudgingClosedData
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import DomainError
+from cnnt_contracts import JudgingClosed, JudgingClosedData
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import DomainError
 from evaluation.adapters.tables import RoundRow
 from evaluation.domain.completeness import EntriesHeld, check_entries_complete, judged_sheets
 from evaluation.domain.jury import Closing, check_judging_open, check_may_close

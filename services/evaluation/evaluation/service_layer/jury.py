@@ -11,10 +11,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import SheetSetAside, SheetSetAsideData
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
+from cnnt_contracts import SheetSetAside, SheetSetAsideData
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import NotFound
 from evaluation.adapters.tables import (
     ConflictRow,
     EntryRow,

@@ -10,9 +10,9 @@ from uuid import UUID
 from sqlalchemy import func, or_, select
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import NotFound
 from evaluation.adapters.tables import (
     ConflictRow,
     EntryRow,

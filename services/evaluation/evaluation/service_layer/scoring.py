@@ -8,11 +8,11 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.exc import IntegrityError
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
-from cnnt_shared.db.idempotency import key_reused, replayed
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
+from cnnt_contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.idempotency import key_reused, replayed
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import NotFound
 from evaluation.adapters import statements
 from evaluation.adapters.tables import SheetRevisionRow, revisions
 from evaluation.domain.jury import EntryToScore, Scorer, check_may_score, not_a_member

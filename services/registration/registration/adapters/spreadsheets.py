@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from cnnt_shared.errors import DomainError
-from cnnt_shared.text import TextError, normalise_line
+from cnnt_runtime.errors import DomainError
+from cnnt_runtime.text import TextError, normalise_line
 
 Rows = list[tuple[int, dict[str, str]]]
 

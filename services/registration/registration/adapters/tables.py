@@ -12,9 +12,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
-from cnnt_shared.db.tables import created_at, service_tables
-from cnnt_shared.db.types import enum_type
+from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
+from cnnt_runtime.db.tables import created_at, service_tables
+from cnnt_runtime.db.types import enum_type
 from registration.domain.model import RoundStatus
 
 SCHEMA = "registration"

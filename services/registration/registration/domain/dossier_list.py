@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
-from cnnt_shared.errors import DomainError
+from cnnt_contracts.vocabulary import FacilityKind, ProductGroup
+from cnnt_runtime.errors import DomainError
 from registration.domain.eligibility import Provinces
 from registration.domain.model import DECLARATIONS
 

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from cnnt_shared.contracts.vocabulary import Level, Region
-from cnnt_shared.errors import DomainError
-from cnnt_shared.scope import covered_codes, covers
+from cnnt_contracts.vocabulary import Level, Region
+from cnnt_runtime.errors import DomainError
+from cnnt_runtime.scope import covered_codes, covers
 from registration.domain.model import Dossier, EligibilityError, Round
 
 
@@ -39,7 +39,7 @@ class Provinces:
 
     def rolling_up_to(self, code: str) -> list[str]:
         """Codes counted under ``code``: itself, plus the earlier provinces merged into it (the
-        codes its scope covers, ``cnnt_shared.scope``)."""
+        codes its scope covers, ``cnnt_runtime.scope``)."""
         return sorted(covered_codes(code) or {code})
 
 

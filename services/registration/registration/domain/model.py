@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region
-from cnnt_shared.errors import Conflict, DomainError
-from cnnt_shared.reference import current_unit, province_name
-from cnnt_shared.scope import MERGER_DATE, dissolved_on
+from cnnt_contracts.vocabulary import NATION_SCOPE, Level, Region
+from cnnt_runtime.errors import Conflict, DomainError
+from cnnt_runtime.reference import current_unit, province_name
+from cnnt_runtime.scope import MERGER_DATE, dissolved_on
 
 
 class EligibilityError(DomainError):

@@ -10,10 +10,10 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_serializer
 from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
-from cnnt_shared import reference
-from cnnt_shared.contracts import ResultSettings
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
-from cnnt_shared.http.fields import Line, Name, Paragraphs
+from cnnt_contracts import ResultSettings
+from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
+from cnnt_runtime import reference
+from cnnt_runtime.http.fields import Line, Name, Paragraphs
 from registration.domain.model import RoundStatus
 
 PROVINCE_CODE = "Province slug, current or pre-2025 (e.g. dak-lak, bac-kan)"

@@ -1,13 +1,13 @@
 """Who may act on what in registration: province officers in the provinces their scope covers
-(``cnnt_shared.scope``: a current unit covers the earlier provinces merged into it), the ministry
+(``cnnt_runtime.scope``: a current unit covers the earlier provinces merged into it), the ministry
 and operators everywhere."""
 
 from __future__ import annotations
 
-from cnnt_shared.auth import Principal, Role
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.errors import Forbidden
-from cnnt_shared.scope import covers
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.errors import Forbidden
+from cnnt_runtime.scope import covers
 
 NATIONWIDE = (Role.MINISTRY, Role.OPERATOR)
 MANAGERS = (Role.MINISTRY, Role.OPERATOR, Role.PROVINCE_OFFICER)

@@ -16,9 +16,9 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlmodel import col
 
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import DomainError
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import DomainError
 from registration.adapters.tables import FacilityRow, ProductRow, RecognitionRow, RevocationRow
 from registration.service_layer.provinces import successors
 from registration.service_layer.reports import report_scope

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
-from cnnt_shared.contracts import ResultSettings
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_contracts import ResultSettings
+from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.clock import VIETNAM
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     EntryWithdrawn,
     EntryWithdrawnData,
     FacilityRef,
@@ -20,7 +18,9 @@ from cnnt_shared.contracts import (
     ProductRegistered,
     ProductRegisteredData,
 )
-from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.clock import VIETNAM
+from cnnt_runtime.db.unit_of_work import UnitOfWork
 from registration.adapters.tables import (
     EntryRow,
     FacilityRow,

@@ -9,10 +9,10 @@ from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import FacilityRecorded, FacilityRecordedData
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict
+from cnnt_contracts import FacilityRecorded, FacilityRecordedData
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import Conflict
 from registration.adapters.tables import FacilityRow, ProductRow
 from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data

@@ -11,8 +11,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import Conflict
 from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, RoundRow
 from registration.domain.dossier_list import DossierRow
 from registration.domain.eligibility import Provinces

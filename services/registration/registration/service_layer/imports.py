@@ -9,9 +9,9 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import DomainError
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import DomainError
 from registration.adapters.spreadsheets import Rows
 from registration.domain.dossier_list import REQUIRED, DossierRow, RowError, parse_row, row_error
 from registration.domain.eligibility import Provinces, Recognition, check_entry

@@ -3,8 +3,8 @@ and national entries are checked (no call to another service)."""
 
 from __future__ import annotations
 
-from cnnt_shared.db import replicas
-from cnnt_shared.db.types import table_of
+from cnnt_runtime.db import replicas
+from cnnt_runtime.db.types import table_of
 from registration.adapters.tables import RecognitionRow, RevocationRow
 
 RecognitionEvent = replicas.RecognitionEvent

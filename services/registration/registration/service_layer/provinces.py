@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from cnnt_shared import reference
-from cnnt_shared.contracts.vocabulary import Region
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
+from cnnt_contracts.vocabulary import Region
+from cnnt_runtime import reference
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import NotFound
 from registration.adapters.tables import ProvinceRegionRow
 from registration.domain.eligibility import Provinces
 

@@ -10,12 +10,12 @@ from uuid import UUID
 from sqlalchemy import Select, exists, select
 from sqlmodel import col
 
-from cnnt_shared import labels
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts.vocabulary import FacilityKind, Level, ProductGroup
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.http.exports import Column
-from cnnt_shared.http.pages import PageParams, fetch_page
+from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup
+from cnnt_runtime import labels
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.http.exports import Column
+from cnnt_runtime.http.pages import PageParams, fetch_page
 from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, RoundRow
 from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data

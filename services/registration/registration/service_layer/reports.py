@@ -17,11 +17,11 @@ from uuid import UUID
 from sqlalchemy import Select, distinct, func, select, union
 from sqlmodel import col
 
-from cnnt_shared import reference
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Level, Region
-from cnnt_shared.db.freshness import Freshness, freshness
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import DomainError
+from cnnt_contracts.vocabulary import NATION_SCOPE, Level, Region
+from cnnt_runtime import reference
+from cnnt_runtime.db.freshness import Freshness, freshness
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import DomainError
 from registration.adapters.tables import (
     EntryRow,
     FacilityRow,

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import (
+from cnnt_contracts import (
     ResultSettings,
     RoundClosed,
     RoundClosedData,
@@ -18,10 +17,11 @@ from cnnt_shared.contracts import (
     RoundOpenedData,
     RoundRef,
 )
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, NotFound
-from cnnt_shared.scope import is_current
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import Conflict, NotFound
+from cnnt_runtime.scope import is_current
 from registration.adapters.tables import EntryRow, RoundRow
 from registration.domain.model import Round, RoundStatus
 from registration.service_layer import provinces as province_data

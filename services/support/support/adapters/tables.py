@@ -17,9 +17,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from cnnt_shared.contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
-from cnnt_shared.db.tables import created_at, service_tables
-from cnnt_shared.db.types import enum_type, table_of
+from cnnt_contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
+from cnnt_runtime.db.tables import created_at, service_tables
+from cnnt_runtime.db.types import enum_type, table_of
 from support.domain.model import ApplicationStatus, SchemeStatus
 
 SCHEMA = "support"
@@ -182,4 +182,4 @@ class IdempotencyRow(Table, table=True):
 
 
 idempotency_keys = table_of(IdempotencyRow)
-"""The table ``cnnt_shared.db.idempotency.run_once`` keeps support's commands' answers in."""
+"""The table ``cnnt_runtime.db.idempotency.run_once`` keeps support's commands' answers in."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cnnt_shared.contracts.vocabulary import FundingSource
+from cnnt_contracts.vocabulary import FundingSource
 from support.domain.budget import Budget
 from support.domain.priority import Candidate, in_priority_order
 

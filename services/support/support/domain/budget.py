@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cnnt_shared.contracts.vocabulary import FundingSource
-from cnnt_shared.errors import Conflict
+from cnnt_contracts.vocabulary import FundingSource
+from cnnt_runtime.errors import Conflict
 
 
 def budget_exhausted(source: FundingSource, asked: int, left: int) -> Conflict:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from cnnt_shared.contracts.vocabulary import FundingSource
-from cnnt_shared.errors import Conflict, DomainError
+from cnnt_contracts.vocabulary import FundingSource
+from cnnt_runtime.errors import Conflict, DomainError
 
 Amounts = dict[FundingSource, int]
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import IntEnum
 from uuid import UUID
 
-from cnnt_shared.contracts.vocabulary import FundingSource, Level
+from cnnt_contracts.vocabulary import FundingSource, Level
 
 
 class Band(IntEnum):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from cnnt_shared.contracts.vocabulary import FundingSource, SchemeKind
+from cnnt_contracts.vocabulary import FundingSource, SchemeKind
 
 ALL_KINDS = "all"
 

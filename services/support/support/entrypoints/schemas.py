@@ -12,8 +12,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cnnt_shared.contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
-from cnnt_shared.http.fields import Line, Name, Paragraphs
+from cnnt_contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
+from cnnt_runtime.http.fields import Line, Name, Paragraphs
 from support.domain.model import ApplicationStatus, SchemeStatus
 from support.service_layer.queries import SchemeView
 

@@ -7,9 +7,9 @@ from typing import Annotated
 from faststream.rabbit import RabbitRouter
 from pydantic import Field
 
-from cnnt_shared.contracts import FacilityRecorded
-from cnnt_shared.messaging.topology import consumer_queue, subscribe
-from cnnt_shared.service import Runtime, runtime_context
+from cnnt_contracts import FacilityRecorded
+from cnnt_runtime.messaging.topology import consumer_queue, subscribe
+from cnnt_runtime.service import Runtime, runtime_context
 from support.service_layer import intake
 
 RECOGNITIONS = consumer_queue("support.recognitions")

@@ -2,16 +2,16 @@
 
 A token scoped to a current (2025) unit covers the earlier provinces merged into it, so the
 Thái Nguyên officer may act on a record of Bắc Kạn; a token of an earlier province covers only
-that province (``cnnt_shared.scope``).
+that province (``cnnt_runtime.scope``).
 """
 
 from __future__ import annotations
 
-from cnnt_shared.auth import Principal, Role
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE
-from cnnt_shared.errors import DomainError, Forbidden
-from cnnt_shared.reference import current_unit, is_known
-from cnnt_shared.scope import covered_codes, covers
+from cnnt_contracts.vocabulary import NATION_SCOPE
+from cnnt_runtime.auth import Principal, Role
+from cnnt_runtime.errors import DomainError, Forbidden
+from cnnt_runtime.reference import current_unit, is_known
+from cnnt_runtime.scope import covered_codes, covers
 
 
 def check_scope_code(code: str, *, field: str) -> None:

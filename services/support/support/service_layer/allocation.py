@@ -17,10 +17,10 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts.vocabulary import FundingSource
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict
+from cnnt_contracts.vocabulary import FundingSource
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import Conflict
 from support.adapters.tables import AllocationRunRow, ApplicationRow, BudgetRow
 from support.domain import model
 from support.domain.allocation import Plan, plan_allocation

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
-from cnnt_shared.contracts.vocabulary import FundingSource, SchemeKind
+from cnnt_contracts.vocabulary import FundingSource, SchemeKind
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from uuid import UUID, uuid4
 from sqlalchemy import select
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts import GrantRecognition, SchemeRef, SupportGranted, SupportGrantedData
-from cnnt_shared.contracts.vocabulary import FundingSource
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import NotFound
+from cnnt_contracts import GrantRecognition, SchemeRef, SupportGranted, SupportGrantedData
+from cnnt_contracts.vocabulary import FundingSource
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import NotFound
 from support.adapters.tables import ApplicationRow, BudgetRow, GrantLineRow, GrantRow, SchemeRow
 from support.domain import model
 from support.domain.budget import Budget

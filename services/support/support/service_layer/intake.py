@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy.dialects.postgresql import insert
 
-from cnnt_shared.contracts import FacilityRecorded
-from cnnt_shared.db import replicas
-from cnnt_shared.db.types import table_of
-from cnnt_shared.db.unit_of_work import UnitOfWork, apply_once
+from cnnt_contracts import FacilityRecorded
+from cnnt_runtime.db import replicas
+from cnnt_runtime.db.types import table_of
+from cnnt_runtime.db.unit_of_work import UnitOfWork, apply_once
 from support.adapters.tables import FacilityRow, RecognitionRow, RevocationRow
 
 RecognitionEvent = replicas.RecognitionEvent

@@ -14,11 +14,11 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlmodel import col
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts.vocabulary import FundingSource, Level
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import DomainError, NotFound
-from cnnt_shared.http.pages import PageParams, fetch_page
+from cnnt_contracts.vocabulary import FundingSource, Level
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import DomainError, NotFound
+from cnnt_runtime.http.pages import PageParams, fetch_page
 from support.adapters.tables import (
     ApplicationRow,
     BudgetRow,

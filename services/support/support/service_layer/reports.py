@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from cnnt_shared import labels
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, FundingSource
-from cnnt_shared.db.freshness import Freshness, freshness
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import DomainError
-from cnnt_shared.http.exports import Column
-from cnnt_shared.reference import province_name
+from cnnt_contracts.vocabulary import NATION_SCOPE, FundingSource
+from cnnt_runtime import labels
+from cnnt_runtime.db.freshness import Freshness, freshness
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import DomainError
+from cnnt_runtime.http.exports import Column
+from cnnt_runtime.reference import province_name
 from support.adapters.tables import (
     BudgetRow,
     GrantLineRow,

@@ -7,11 +7,11 @@ from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, FundingSource
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.errors import Conflict, DomainError
-from cnnt_shared.scope import covers
+from cnnt_contracts.vocabulary import NATION_SCOPE, FundingSource
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.errors import Conflict, DomainError
+from cnnt_runtime.scope import covers
 from support.adapters.tables import ApplicationRow, BudgetRow, SchemeRow
 from support.domain import model
 from support.service_layer.access import authorise, check_scope_code, unit_of

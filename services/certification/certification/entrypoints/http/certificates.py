@@ -15,10 +15,10 @@ from certification.service_layer.queries import (
     ListedCertificate,
     list_certificates,
 )
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.http.pages import Page, PageDep
-from cnnt_shared.service import RuntimeDep
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.pages import Page, PageDep
+from cnnt_runtime.service import RuntimeDep
 
 router = APIRouter(prefix="/api/v1", tags=["certificates"])
 

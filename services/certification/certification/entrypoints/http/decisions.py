@@ -16,8 +16,8 @@ from certification.entrypoints.schemas import (
     RevocationCreate,
 )
 from certification.service_layer import commands, corrections, decisions, queries, revocations
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.service import RuntimeDep, UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.service import RuntimeDep, UowDep
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 

@@ -15,10 +15,10 @@ from certification.entrypoints.schemas import (
     tally_public,
 )
 from certification.service_layer import queries
-from cnnt_shared import labels
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.http.exports import Column, ExportFormat, table_response
-from cnnt_shared.service import RuntimeDep
+from cnnt_runtime import labels
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.exports import Column, ExportFormat, table_response
+from cnnt_runtime.service import RuntimeDep
 
 router = APIRouter(prefix="/api/v1", tags=["results"])
 

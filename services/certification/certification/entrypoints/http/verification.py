@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from certification.entrypoints.schemas import RevocationPublic, VerificationPublic
 from certification.service_layer import certificates
-from cnnt_shared.service import RuntimeDep
+from cnnt_runtime.service import RuntimeDep
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
 

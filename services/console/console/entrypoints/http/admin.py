@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.tokens import Role
+from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account, AccountRefused
 from console.service_layer.accounts import create_account, list_accounts, set_disabled
 from console.web.errors import error_message

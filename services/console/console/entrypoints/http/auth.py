@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from console.domain.accounts import AccountRefused
 from console.domain.lockout import LockoutPolicy
 from console.service_layer.accounts import change_password

@@ -12,7 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.tokens import Role
+from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
 from console.domain.collation import vietnamese_key
 from console.entrypoints.http.jury import rounds_in_scope

@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.tokens import Role
+from cnnt_runtime.tokens import Role
 from console.adapters.dossier_files import COLUMNS, template_xlsx, to_service_csv
 from console.domain.accounts import Account
 from console.web.errors import error_message

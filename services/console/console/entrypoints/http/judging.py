@@ -10,8 +10,8 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.contracts.score_sheet import CRITERIA, MAXIMA
-from cnnt_shared.tokens import Role
+from cnnt_contracts.score_sheet import CRITERIA, MAXIMA
+from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
 from console.service_layer.judging import (
     BatchRow,

@@ -18,8 +18,8 @@ import structlog
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.settings import SERVICE_NAMES
-from cnnt_shared.tokens import Role
+from cnnt_runtime.settings import SERVICE_NAMES
+from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
 from console.web.errors import error_message
 from console.web.i18n import N_

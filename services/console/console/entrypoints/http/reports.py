@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from cnnt_shared.cli import report as reports
-from cnnt_shared.contracts.vocabulary import NATION_SCOPE, Region
-from cnnt_shared.tokens import Role
+from cnnt_contracts.vocabulary import NATION_SCOPE, Region
+from cnnt_runtime.tokens import Role
+from cnnt_tools.cli import report as reports
 from console.domain.accounts import Account
 from console.domain.charts import BarChart, bar_chart
 from console.web.errors import error_message

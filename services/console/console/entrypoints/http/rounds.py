@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.tokens import Role
+from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
 from console.web.i18n import N_
 from console.web.nav import SELECTION, item

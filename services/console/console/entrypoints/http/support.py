@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_shared.tokens import Role
+from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
 from console.web.errors import error_message
 from console.web.i18n import N_

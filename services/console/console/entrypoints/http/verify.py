@@ -9,7 +9,7 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from cnnt_shared.settings import Settings
+from cnnt_runtime.settings import Settings
 from console.web.pages import render
 from console.web.services import ServiceRefused
 

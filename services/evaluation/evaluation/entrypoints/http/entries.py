@@ -6,8 +6,8 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.service import RuntimeDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.service import RuntimeDep
 from evaluation.entrypoints.schemas import EntryPublic
 from evaluation.service_layer import queries
 

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.service import UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.service import UowDep
 from evaluation.entrypoints.schemas import CloseJudging, JudgingPublic, JudgingSettings
 from evaluation.service_layer import commands, judging
 

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.service import UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.service import UowDep
 from evaluation.entrypoints.schemas import (
     ConflictCreate,
     ConflictPublic,

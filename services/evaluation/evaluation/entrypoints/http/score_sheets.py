@@ -8,8 +8,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Response, status
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.service import RuntimeDep, UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.service import RuntimeDep, UowDep
 from evaluation.domain.batch import MAX_REQUEST_ID
 from evaluation.domain.progress import WorkStatus
 from evaluation.entrypoints.batch_schemas import SheetBatchResult, SheetBatchSubmit

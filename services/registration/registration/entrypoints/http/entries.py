@@ -7,11 +7,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.http.exports import ExportFormat, table_response
-from cnnt_shared.http.pages import Page, PageDep
-from cnnt_shared.service import ClockDep, UowDep
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.exports import ExportFormat, table_response
+from cnnt_runtime.http.pages import Page, PageDep
+from cnnt_runtime.service import ClockDep, UowDep
 from registration.entrypoints.http.filters import FiltersDep
 from registration.entrypoints.schemas import EntryCreate, EntryPublic, EntryWithdraw
 from registration.service_layer import commands, entries, queries

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from cnnt_shared.contracts.vocabulary import FacilityKind, ProductGroup
+from cnnt_contracts.vocabulary import FacilityKind, ProductGroup
 from registration.service_layer.queries import Filters
 
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.http.exports import Column, ExportFormat, table_response
-from cnnt_shared.service import ClockDep, UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.exports import Column, ExportFormat, table_response
+from cnnt_runtime.service import ClockDep, UowDep
 from registration.adapters.spreadsheets import read_rows
 from registration.domain.dossier_list import COLUMNS
 from registration.service_layer.imports import ImportReport, import_dossier_list

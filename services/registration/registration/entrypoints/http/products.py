@@ -6,9 +6,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.http.pages import Page, PageDep
-from cnnt_shared.service import UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.pages import Page, PageDep
+from cnnt_runtime.service import UowDep
 from registration.adapters.tables import ProductRow
 from registration.entrypoints.http.filters import FiltersDep
 from registration.entrypoints.schemas import ProductCreate, ProductPublic, ProductUpdate

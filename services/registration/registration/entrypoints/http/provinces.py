@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.service import UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.service import UowDep
 from registration.entrypoints.schemas import (
     ProvincePublic,
     ProvinceRegionPublic,

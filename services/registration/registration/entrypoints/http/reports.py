@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from cnnt_shared import labels
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.http.exports import Column, ExportFormat, table_response
-from cnnt_shared.service import UowDep
+from cnnt_runtime import labels
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.exports import Column, ExportFormat, table_response
+from cnnt_runtime.service import UowDep
 from registration.service_layer.breakdown import recognition_breakdown
 from registration.service_layer.reports import recognition_report, report_freshness
 

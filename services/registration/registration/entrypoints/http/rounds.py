@@ -7,10 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.contracts.vocabulary import Level
-from cnnt_shared.http.pages import Page, PageDep
-from cnnt_shared.service import UowDep
+from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.pages import Page, PageDep
+from cnnt_runtime.service import UowDep
 from registration.entrypoints.schemas import RoundCreate, RoundPublic
 from registration.service_layer import commands, queries, rounds
 

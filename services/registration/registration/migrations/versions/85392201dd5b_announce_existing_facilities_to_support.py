@@ -14,10 +14,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from cnnt_shared.contracts import FacilityRecorded, FacilityRecordedData
-from cnnt_shared.db.tables import outbox_table
-from cnnt_shared.db.unit_of_work import outbox_row
-from cnnt_shared.reference import current_unit
+from cnnt_contracts import FacilityRecorded, FacilityRecordedData
+from cnnt_runtime.db.tables import outbox_table
+from cnnt_runtime.db.unit_of_work import outbox_row
+from cnnt_runtime.reference import current_unit
 
 revision: str = '85392201dd5b'
 down_revision: str | None = '3b1f6c2a9d40'

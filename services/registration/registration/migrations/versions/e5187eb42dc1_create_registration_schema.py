@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from cnnt_shared.reference import units
+from cnnt_runtime.reference import units
 
 revision: str = 'e5187eb42dc1'
 down_revision: str | None = None

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.service import ClockDep, UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.service import ClockDep, UowDep
 from support.entrypoints.http.keys import RequiredKey, once
 from support.entrypoints.schemas import (
     AllocationPlanPublic,

@@ -6,9 +6,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.http.pages import Page, PageDep
-from cnnt_shared.service import UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.pages import Page, PageDep
+from cnnt_runtime.service import UowDep
 from support.entrypoints.http.keys import OptionalKey, once
 from support.entrypoints.schemas import ApplicationCreate, ApplicationPublic, FacilityPublic
 from support.service_layer import commands, queries, schemes

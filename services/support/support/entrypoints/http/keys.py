@@ -8,9 +8,9 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Header
 from pydantic import BaseModel
 
-from cnnt_shared.auth import Principal
-from cnnt_shared.db.idempotency import run_once
-from cnnt_shared.db.unit_of_work import UnitOfWork
+from cnnt_runtime.auth import Principal
+from cnnt_runtime.db.idempotency import run_once
+from cnnt_runtime.db.unit_of_work import UnitOfWork
 from support.adapters.tables import idempotency_keys
 
 M = TypeVar("M", bound=BaseModel)

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from cnnt_shared.auth import CurrentPrincipal
-from cnnt_shared.http.exports import ExportFormat, table_response
-from cnnt_shared.service import UowDep
+from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.exports import ExportFormat, table_response
+from cnnt_runtime.service import UowDep
 from support.service_layer.reports import (
     COLUMNS,
     report_freshness,

@@ -7,10 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from cnnt_shared.auth import CurrentPrincipal, Principal
-from cnnt_shared.db.unit_of_work import UnitOfWork
-from cnnt_shared.http.pages import Page, PageDep
-from cnnt_shared.service import UowDep
+from cnnt_runtime.auth import CurrentPrincipal, Principal
+from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.http.pages import Page, PageDep
+from cnnt_runtime.service import UowDep
 from support.entrypoints.http.keys import OptionalKey, once
 from support.entrypoints.schemas import SchemeCreate, SchemePublic
 from support.service_layer import commands, queries, schemes

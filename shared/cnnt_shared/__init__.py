@@ -1,1 +1,0 @@
-"""Common code of the CNNT services: event contracts, messaging, outbox/inbox, auth, logging."""

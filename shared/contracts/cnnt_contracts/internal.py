@@ -1,0 +1,164 @@
+"""Internal events: facts one of our services needs from another. Same envelope as the public
+ones, but no promise to outside subscribers beyond what docs/contracts.md says of versioning."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from cnnt_contracts.envelope import Contract, Envelope
+from cnnt_contracts.events import RoundRef, Score
+from cnnt_contracts.vocabulary import FacilityKind, ProductGroup
+
+
+class ResultSettings(Contract):
+    """Per-round settings of docs/domain.md "Results" (all configurable, defaults given there)."""
+
+    threshold: Score = Field(default=Decimal(70), ge=0, le=100)
+    quorum: Score = Field(default=Decimal("0.6667"), gt=0, le=1, description="Share of the jury")
+    quota: int | None = Field(default=None, ge=0, description="Most recognised in the round")
+    group_quotas: dict[ProductGroup, int] = Field(default_factory=dict)
+    validity_years: int = Field(default=2, ge=0, description="Valid until 31 Dec of year + this")
+
+
+class RoundOpenedData(Contract):
+    round: RoundRef
+    name: str
+    opens_on: date
+    closes_on: date
+    settings: ResultSettings
+    opened_at: AwareDatetime
+
+
+class RoundOpened(Envelope):
+    """A round opened for registration, with the settings evaluation and certification apply."""
+
+    event_type: Literal["RoundOpened"] = "RoundOpened"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: RoundOpenedData
+
+
+class RoundClosedData(Contract):
+    round: RoundRef
+    entries: int = Field(ge=0, description="Entries standing when registration closed")
+    closed_at: AwareDatetime
+
+
+class RoundClosed(Envelope):
+    """Registration closed for a round: its list of entries is final, and ``entries`` says how
+    many a consumer must hold (less withdrawals) before its picture of the round is whole."""
+
+    event_type: Literal["RoundClosed"] = "RoundClosed"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: RoundClosedData
+
+
+class EntryWithdrawnData(Contract):
+    entry_id: UUID
+    round_id: UUID
+    reason: str
+    withdrawn_at: AwareDatetime
+
+
+class EntryWithdrawn(Envelope):
+    """A facility withdrew an entry before its round closed."""
+
+    event_type: Literal["EntryWithdrawn"] = "EntryWithdrawn"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: EntryWithdrawnData
+
+
+class JudgingClosedData(Contract):
+    """What judging ended with. The counts (added within v1, so absent from events published
+    before them) let certification tell a whole tally from one whose events are still on the
+    way: it holds the same standing entries, the same sheets that count, each at the same
+    revision (hence the sum of revisions), and the same sheets set aside."""
+
+    round_id: UUID
+    jury_size: int = Field(ge=1)
+    overridden_flags: int = Field(default=0, ge=0)
+    closed_at: AwareDatetime
+    entries: int | None = Field(default=None, ge=0, description="Standing entries judged")
+    sheets: int | None = Field(
+        default=None, ge=0, description="Score sheets that count (latest revisions, none set aside)"
+    )
+    sheet_revisions: int | None = Field(
+        default=None, ge=0, description="Sum of the revision numbers of the sheets that count"
+    )
+    sheets_set_aside: int | None = Field(
+        default=None, ge=0, description="Submitted sheets set aside (conflict or recusal)"
+    )
+
+
+class JudgingClosed(Envelope):
+    """Judging closed for a round; certification applies the quorum to ``jury_size``."""
+
+    event_type: Literal["JudgingClosed"] = "JudgingClosed"
+    event_version: Literal[1] = 1
+    producer: Literal["evaluation"] = "evaluation"
+    data: JudgingClosedData
+
+
+class SheetSetAsideData(Contract):
+    sheet_id: UUID
+    round_id: UUID
+    entry_id: UUID
+    judge_id: UUID
+    reason: Literal["conflict_of_interest", "recusal"]
+    set_aside_at: AwareDatetime
+
+
+class SheetSetAside(Envelope):
+    """A member's sheet no longer counts: they declared a conflict of interest with the entry's
+    facility, or the chair recused them from it, after they had scored it."""
+
+    event_type: Literal["SheetSetAside"] = "SheetSetAside"
+    event_version: Literal[1] = 1
+    producer: Literal["evaluation"] = "evaluation"
+    data: SheetSetAsideData
+
+
+class RecognitionRevokedData(Contract):
+    certificate_number: str
+    round_id: UUID
+    entry_id: UUID
+    product_id: UUID
+    facility_id: UUID
+    decision_number: str
+    reason: str
+    revoked_at: AwareDatetime
+
+
+class RecognitionRevoked(Envelope):
+    """A recognition was revoked by a new recorded decision."""
+
+    event_type: Literal["RecognitionRevoked"] = "RecognitionRevoked"
+    event_version: Literal[1] = 1
+    producer: Literal["certification"] = "certification"
+    data: RecognitionRevokedData
+
+
+class FacilityRecordedData(Contract):
+    facility_id: UUID
+    name: str
+    kind: FacilityKind
+    province_code: str = Field(description="Province as recorded (may be a pre-2025 province)")
+    current_province_code: str = Field(description="The current (2025) unit it rolls up under")
+    recorded_at: AwareDatetime = Field(description="When this version of the record was saved")
+
+
+class FacilityRecorded(Envelope):
+    """A facility (cơ sở CNNT) was registered or its record changed; carries the record as it
+    now stands, so a consumer keeps the one with the latest ``recorded_at``."""
+
+    event_type: Literal["FacilityRecorded"] = "FacilityRecorded"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: FacilityRecordedData
