@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from cnnt_runtime.auth import Role
+from cnnt_runtime.http.fields import FIRST_YEAR, LAST_YEAR
 from cnnt_runtime.settings import Settings
 from tests.integration.hardening.conftest import count, refusal
 from tests.support.stack import bearer
@@ -163,6 +164,42 @@ async def test_numbers_too_large_for_the_database_are_refused_with_422(
         "/api/v1/entries", params={"page": 100000000000000000000}, headers=headers
     )
     assert refusal(page) == (422, "validation_failed", "page")
+
+
+async def test_a_year_outside_the_programme_is_refused_naming_the_field_and_stores_nothing(
+    registration: httpx.AsyncClient, stack: Settings
+) -> None:
+    headers = bearer(stack, Role.MINISTRY)
+    for year in (FIRST_YEAR - 1, LAST_YEAR + 1):
+        listed = await registration.get("/api/v1/rounds", params={"year": year}, headers=headers)
+        assert refusal(listed) == (422, "validation_failed", "year")
+    late: dict[str, str | int] = {"scope": "VN", "from_year": FIRST_YEAR, "to_year": LAST_YEAR + 1}
+    reported = await registration.get("/api/v1/reports/recognition", params=late, headers=headers)
+    assert refusal(reported) == (422, "validation_failed", "to_year")
+    early = {"from_year": FIRST_YEAR - 1, "to_year": FIRST_YEAR}
+    broken_down = await registration.get(
+        "/api/v1/reports/recognition/breakdown", params=early, headers=headers
+    )
+    assert refusal(broken_down) == (422, "validation_failed", "from_year")
+    rounds = await count(stack, "registration", "rounds")
+    created = await registration.post(
+        "/api/v1/rounds",
+        json={
+            "name": "Bình chọn cấp quốc gia",
+            "level": "national",
+            "scope_code": "VN",
+            "year": LAST_YEAR + 1,
+            "opens_on": "2101-03-01",
+            "closes_on": "2101-04-01",
+        },
+        headers=headers,
+    )
+    assert refusal(created) == (422, "validation_failed", "year")
+    assert await count(stack, "registration", "rounds") == rounds
+    # The bounds themselves are programme years.
+    for year in (FIRST_YEAR, LAST_YEAR):
+        listed = await registration.get("/api/v1/rounds", params={"year": year}, headers=headers)
+        assert listed.status_code == 200, listed.text
 
 
 async def test_a_replay_to_a_queue_name_too_long_or_unknown_is_refused_before_sending(

@@ -14,6 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 
+from cnnt_runtime.http.fields import FIRST_YEAR, LAST_YEAR
 from console.adapters.dossier_files import COLUMNS, template_xlsx, to_service_csv
 from console.domain.lockout import LockoutPolicy
 from console.web import i18n
@@ -41,6 +42,11 @@ def test_dates_are_dd_mm_yyyy_in_vietnam_time(vietnamese: None) -> None:
 def test_error_codes_read_as_vietnamese_and_unknown_codes_stay_visible(vietnamese: None) -> None:
     assert error_message("declaration_missing").startswith("Hồ sơ thiếu cam kết")
     assert "(some_new_code)" in error_message("some_new_code", "details")
+
+
+def test_the_year_message_names_the_programme_years_bounds(vietnamese: None) -> None:
+    # The catalogue cannot interpolate the bounds, so it must spell the ones the services check.
+    assert error_message("year_out_of_range") == f"Nhập năm từ {FIRST_YEAR} đến {LAST_YEAR}."
 
 
 def test_repeated_failures_lock_the_account_then_the_count_starts_again() -> None:

@@ -13,7 +13,7 @@ from pydantic_core.core_schema import SerializerFunctionWrapHandler
 from cnnt_contracts import ResultSettings
 from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
 from cnnt_runtime import reference
-from cnnt_runtime.http.fields import Line, Name, Paragraphs
+from cnnt_runtime.http.fields import Line, Name, Paragraphs, ProgrammeYear
 from registration.domain.model import RoundStatus
 
 PROVINCE_CODE = "Province slug, current or pre-2025 (e.g. dak-lak, bac-kan)"
@@ -117,7 +117,7 @@ class RoundBase(BaseModel):
     name: Name = Field(min_length=1, max_length=300)
     level: Level
     scope_code: Line = Field(min_length=1, max_length=40)
-    year: int = Field(ge=2000, le=2100)
+    year: ProgrammeYear
     opens_on: date
     closes_on: date
 

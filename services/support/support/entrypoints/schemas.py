@@ -13,7 +13,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from cnnt_contracts.vocabulary import FacilityKind, FundingSource, Level, SchemeKind
-from cnnt_runtime.http.fields import Line, Name, Paragraphs
+from cnnt_runtime.http.fields import Line, Name, Paragraphs, ProgrammeYear
 from support.domain.model import ApplicationStatus, SchemeStatus
 from support.service_layer.queries import SchemeView
 
@@ -29,7 +29,7 @@ class SchemeBase(BaseModel):
         examples=["Hội chợ hàng CNNT tiêu biểu khu vực miền Trung – Tây Nguyên 2016"],
     )
     kind: SchemeKind
-    year: int = Field(ge=2000, le=2100)
+    year: ProgrammeYear
     scope_code: Line = Field(
         min_length=1, max_length=40, description="Province code (earlier ones too) or VN"
     )

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.http.fields import FIRST_YEAR, YearQuery
 from cnnt_runtime.tokens import Role
 from cnnt_tools.cli import report as reports
 from console.domain.accounts import Account
@@ -32,7 +33,6 @@ router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 NAV = [item(N_("National dashboard"), "/dashboard", Role.MINISTRY, group=FIGURES)]
 Ministry = Annotated[Account, Depends(roles(Role.MINISTRY))]
 YEARS_SHOWN = 5
-FIRST_YEAR = 2000  # the services' reports start there
 ROUNDS = "/api/v1/rounds"
 LEVELS = [level.value for level in sorted(Level, key=lambda lv: lv.rank)]
 
@@ -146,7 +146,7 @@ async def dashboard(
     request: Request,
     _: Ministry,
     services: ServicesDep,
-    year: Annotated[int | None, Query(ge=FIRST_YEAR, le=2100)] = None,
+    year: YearQuery | None = None,
     province: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     shown = year or await _latest_year(services)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cnnt_contracts.vocabulary import NATION_SCOPE, Region
+from cnnt_runtime.http.fields import FIRST_YEAR, LAST_YEAR, YearQuery
 from cnnt_runtime.tokens import Role
 from cnnt_tools.cli import report as reports
 from console.domain.accounts import Account
@@ -28,7 +29,6 @@ from console.web.session import roles
 router = APIRouter(prefix="/reports", tags=["reports"])
 NAV = [item(N_("Reports"), "/reports", Role.MINISTRY, Role.PROVINCE_OFFICER, group=FIGURES)]
 Reader = Annotated[Account, Depends(roles(Role.MINISTRY, Role.PROVINCE_OFFICER))]
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 REGION_NAMES = {
     Region.NORTH: "Khu vực phía Bắc",
     Region.CENTRAL_HIGHLANDS: "Khu vực miền Trung – Tây Nguyên",
@@ -128,8 +128,8 @@ async def download(
     services: ServicesDep,
     fmt: str,
     scope: Annotated[str, Query()],
-    from_year: Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)],
-    to_year: Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)],
+    from_year: YearQuery,
+    to_year: YearQuery,
 ) -> Response:
     if fmt not in DOWNLOADS:
         return Response(status_code=404)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.auth import CurrentPrincipal
 from cnnt_runtime.http.exports import ExportFormat, table_response
+from cnnt_runtime.http.fields import YearQuery
 from cnnt_runtime.http.pages import Page, PageDep
 from cnnt_runtime.service import ClockDep, UowDep
 from registration.entrypoints.http.filters import FiltersDep
@@ -70,7 +71,7 @@ async def list_entries(
     filters: FiltersDep,
     page: PageDep,
     level: Level | None = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    year: YearQuery | None = None,
     include_withdrawn: bool = False,
 ) -> Page[EntryPublic]:
     """Entries of every round; ``province`` counts earlier provinces under their successor."""

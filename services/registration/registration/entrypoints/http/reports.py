@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from cnnt_runtime import labels
 from cnnt_runtime.auth import CurrentPrincipal
 from cnnt_runtime.http.exports import Column, ExportFormat, table_response
+from cnnt_runtime.http.fields import YearQuery
 from cnnt_runtime.service import UowDep
 from registration.service_layer.breakdown import recognition_breakdown
 from registration.service_layer.reports import recognition_report, report_freshness
@@ -40,8 +41,8 @@ async def report(
     uow: UowDep,
     _: CurrentPrincipal,
     scope: Annotated[str, Query(description="Province code, region, or VN", examples=["dak-lak"])],
-    from_year: Annotated[int, Query(ge=2000, le=2100)],
-    to_year: Annotated[int, Query(ge=2000, le=2100)],
+    from_year: YearQuery,
+    to_year: YearQuery,
     as_recorded: Annotated[
         bool,
         Query(
@@ -75,8 +76,8 @@ async def report(
 async def breakdown(
     uow: UowDep,
     _: CurrentPrincipal,
-    from_year: Annotated[int, Query(ge=2000, le=2100)],
-    to_year: Annotated[int, Query(ge=2000, le=2100)],
+    from_year: YearQuery,
+    to_year: YearQuery,
     scope: Annotated[
         str, Query(description="Province code, region, or VN", examples=["VN"])
     ] = "VN",

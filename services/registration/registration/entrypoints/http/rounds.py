@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.auth import CurrentPrincipal
+from cnnt_runtime.http.fields import YearQuery
 from cnnt_runtime.http.pages import Page, PageDep
 from cnnt_runtime.service import UowDep
 from registration.entrypoints.schemas import RoundCreate, RoundPublic
@@ -38,7 +39,7 @@ async def list_rounds(
     page: PageDep,
     level: Level | None = None,
     scope_code: Annotated[str | None, Query(max_length=40)] = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    year: YearQuery | None = None,
 ) -> Page[RoundPublic]:
     rows, total = await queries.list_rounds(uow, page, level, scope_code, year)
     items = [RoundPublic.model_validate(r) for r in rows]

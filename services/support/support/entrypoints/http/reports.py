@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from cnnt_runtime.auth import CurrentPrincipal
 from cnnt_runtime.http.exports import ExportFormat, table_response
+from cnnt_runtime.http.fields import YearQuery
 from cnnt_runtime.service import UowDep
 from support.service_layer.reports import (
     COLUMNS,
@@ -29,8 +30,8 @@ router = APIRouter(prefix="/api/v1", tags=["reports"])
 async def report(
     uow: UowDep,
     _: CurrentPrincipal,
-    from_year: Annotated[int, Query(ge=2000, le=2100)],
-    to_year: Annotated[int, Query(ge=2000, le=2100)],
+    from_year: YearQuery,
+    to_year: YearQuery,
     province: Annotated[
         str | None, Query(description="One province (rolled up to its 2025 unit) or VN")
     ] = None,

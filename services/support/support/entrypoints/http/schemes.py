@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from cnnt_runtime.auth import CurrentPrincipal, Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
+from cnnt_runtime.http.fields import YearQuery
 from cnnt_runtime.http.pages import Page, PageDep
 from cnnt_runtime.service import UowDep
 from support.entrypoints.http.keys import OptionalKey, once
@@ -38,7 +39,7 @@ async def list_schemes(
     page: PageDep,
     uow: UowDep,
     _: CurrentPrincipal,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    year: YearQuery | None = None,
     scope_code: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Page[SchemePublic]:
     views, total = await queries.list_schemes(uow, page, year, scope_code)
