@@ -183,7 +183,10 @@ async def save_sheet(
         except ServiceRefused as refused:
             errors = field_errors(refused, [*CRITERIA, "comment"])
     context = await _sheet_context(services, round_id, entry_id, seated_on)
-    context.update(form={**form, "comment": comment}, errors=errors, saved=not errors)
+    # Saved: the scores as the page writes numbers ("8,5" even if "8.5" was pasted); refused:
+    # as typed, to correct them.
+    shown = form if errors else {c: typed_form(v) for c, v in scores.items()}
+    context.update(form={**shown, "comment": comment}, errors=errors, saved=not errors)
     if not is_htmx(request) and not errors:
         return RedirectResponse(f"/judging/{round_id}/entries/{entry_id}?saved=1", 303)
     return render(
