@@ -23,3 +23,6 @@ MAXIMA: Final = MappingProxyType(
 
 CRITERIA: Final = tuple(MAXIMA)
 """The criteria in the order of the sheet."""
+
+STEP: Final = Decimal("0.5")
+"""Scores go in half points: evaluation refuses any other, the console's form says so first."""

@@ -105,11 +105,19 @@ async def judged_round(console: Settings, console_db: AsyncEngine) -> Round:
             {"name": judges[k].display_name, "is_chair": k == "a", "account_id": str(judges[k].id)}
             for k in ("a", "b", "c")
         ]
-        ok(
-            await evaluation.post(
+
+        async def jury_formed() -> httpx.Response | None:
+            # The entries can arrive before the round's closing does: evaluation then refuses
+            # a jury (entries_still_arriving) until it knows the list is final.
+            answer = await evaluation.post(
                 f"/api/v1/rounds/{round_['id']}/jury", json={"members": members}, headers=officer
             )
-        )
+            still_arriving = (
+                answer.is_error and answer.json()["error"]["code"] == "entries_still_arriving"
+            )
+            return None if still_arriving else answer
+
+        ok(await eventually(jury_formed))
     by_name = {e["product_name"]: e for e in entries}
     return Round(round_["id"], [by_name[p] for p in PRODUCTS], judges, certifier)
 
@@ -131,13 +139,14 @@ async def contexts(browser: Browser, console: Settings) -> AsyncIterator[list[Br
 
 
 async def score(page: Page, round_: Round, index: int, values: tuple[float, ...]) -> None:
-    """Fill one sheet and save it without a page reload (htmx swaps the sheet in place)."""
+    """Fill one sheet as a Vietnamese judge writes it (``30,5``) and save it without a page
+    reload (htmx swaps the sheet in place)."""
     entry = round_.entries[index]
     await page.goto(f"/judging/{round_.id}/entries/{entry['id']}")
     await page.wait_for_function("window.htmx !== undefined")  # else the form posts plainly
     await page.evaluate("window.__sameDocument = true")
     for criterion, value in zip(("market", "technical", "culture", "other"), values, strict=True):
-        await page.locator(f"#f-{criterion}").fill(str(value))
+        await page.locator(f"#f-{criterion}").fill(str(value).replace(".", ","))
     total = Decimal(str(sum(values))).normalize()
     await expect(page.locator("#live-total")).to_have_text(f"{total:f}".replace(".", ","))
     await page.locator("#sheet button[type=submit]").click()

@@ -80,8 +80,9 @@ async def test_a_judge_saves_the_whole_worklist_at_once_each_line_with_its_own_o
     await expect(page.locator("#batch-sheets tbody tr")).to_have_count(3)
     await accessible(page, "judge-batch-empty")
 
-    # One line right, one against the half-point rule, one left blank: saved in one request.
-    await fill(page, round_, 0, ("35", "30.5", "8", "7.5"))
+    # One line right (written with commas, as Vietnamese judges do), one against the half-point
+    # rule, one left blank: saved in one request.
+    await fill(page, round_, 0, ("35", "30,5", "8", "7,5"))
     await expect(line(page, round_, 0).locator("output")).to_have_text("81")
     await fill(page, round_, 1, ("20.3", "20", "5", "5"))
     await page.locator(f"#s-comment-{round_.entries[1]['id']}").fill("Mẫu mã cần cải tiến")
@@ -91,6 +92,12 @@ async def test_a_judge_saves_the_whole_worklist_at_once_each_line_with_its_own_o
     saved = await line(page, round_, 0).locator("[data-outcome]").inner_text()
     stored = await revisions(console, round_, 0, member)
     assert [Decimal(str(r["total"])) for r in stored] == [Decimal(81)]
+    assert [Decimal(str(stored[0][c])) for c in CRITERIA] == [
+        35,
+        Decimal("30.5"),
+        8,
+        Decimal("7.5"),
+    ]
     assert "81 điểm lúc" in saved  # its total and the time evaluation stored it
     await expect(page.locator(f"#e-market-{round_.entries[1]['id']}")).to_have_text(
         "Điểm chấm theo bước 0,5 điểm (ví dụ 7 hoặc 7,5)."
@@ -157,3 +164,84 @@ async def test_one_submission_sent_twice_stores_each_sheet_once(
     key = await page.locator("#batch input[name=idempotency_key]").get_attribute("value")
     assert key
     assert key != first_key
+
+
+async def test_a_judge_writes_scores_with_a_decimal_comma_on_the_sheet_and_the_worklist(
+    page: Page, console: Settings, judged_round: Round
+) -> None:
+    """Chromium's number input shows and takes only ``30.5`` whatever the page's language: the
+    score inputs are text, read ``30,5`` (and a pasted ``30.5``), refuse anything else in
+    Vietnamese next to the criterion, and show a saved sheet back as ``30,5``."""
+    round_ = judged_round
+    member = await member_id(console, round_, "c")
+    entry = round_.entries[0]["id"]
+    await sign_in(page, round_.judges["c"].username)
+    await page.goto(f"/judging/{round_.id}/entries/{entry}")
+    await page.wait_for_function("window.htmx !== undefined")
+    await page.evaluate("window.__sameDocument = true")
+    await expect(page.locator("#score-hint")).to_have_text("Ví dụ: 30,5")
+    market = page.locator("#f-market")
+    await expect(market).to_have_attribute("inputmode", "decimal")
+    await expect(market).to_have_attribute("aria-describedby", "score-hint")
+
+    # Not a number, and above the maximum: refused next to the criterion, nothing stored.
+    for criterion, value in zip(CRITERIA, ("abc", "41", "8", "7,5"), strict=True):
+        await page.locator(f"#f-{criterion}").fill(value)
+    await expect(page.locator("#live-total")).to_have_text("56,5")  # "abc" left out
+    await page.locator("#sheet button[type=submit]").click()
+    await expect(page.locator("#e-market")).to_have_text("Hãy nhập một số.")
+    await expect(page.locator("#e-technical")).to_have_text(
+        "Điểm này vượt quá điểm tối đa của tiêu chí."
+    )
+    await expect(page.locator("#f-technical")).to_have_attribute(
+        "aria-describedby", "score-hint e-technical"
+    )
+    await expect(market).to_have_value("abc")  # kept, to correct it
+    assert await revisions(console, round_, 0, member) == []
+    await accessible(page, "judge-sheet-decimal-refused")
+
+    # Commas, and one value pasted with a dot: the live total and the saved sheet agree.
+    await page.goto(f"/judging/{round_.id}/entries/{entry}")
+    await page.wait_for_function("window.htmx !== undefined")
+    await page.evaluate("window.__sameDocument = true")
+    for criterion, value in zip(CRITERIA, ("30,5", "31", "8.5", "7,5"), strict=True):
+        await page.locator(f"#f-{criterion}").fill(value)
+    await expect(page.locator("#live-total")).to_have_text("77,5")
+    await accessible(page, "judge-sheet-decimal-comma")
+    await page.locator("#sheet button[type=submit]").click()
+    await expect(page.locator("#sheet [role=status]")).to_contain_text("77,5 điểm")
+    stored = await revisions(console, round_, 0, member)
+    assert [[Decimal(str(r[c])) for c in CRITERIA] for r in stored] == [
+        [Decimal("30.5"), 31, Decimal("8.5"), Decimal("7.5")]
+    ]
+    assert Decimal(str(stored[0]["total"])) == Decimal("77.5")
+    await expect(page.locator("#f-culture")).to_have_value("8,5")  # as the page writes it
+    assert await page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+
+    # The judge's latest sheet fills the form the Vietnamese way, here and on the worklist.
+    await page.goto(f"/judging/{round_.id}/entries/{entry}")
+    for criterion, value in zip(CRITERIA, ("30,5", "31", "8,5", "7,5"), strict=True):
+        await expect(page.locator(f"#f-{criterion}")).to_have_value(value)
+    await expect(page.locator("#live-total")).to_have_text("77,5")
+    await page.goto(f"/judging/{round_.id}/batch")
+    for criterion, value in zip(CRITERIA, ("30,5", "31", "8,5", "7,5"), strict=True):
+        await expect(page.locator(f"#s-{criterion}-{entry}")).to_have_value(value)
+    await expect(page.locator("#score-hint")).to_have_text("Ví dụ: 30,5")
+    await fill(page, round_, 1, ("20,5", "abc", "41", "5"))
+    await fill(page, round_, 2, ("36,5", "35", "9,5", "9"))
+    await expect(line(page, round_, 2).locator("output")).to_have_text("90")
+    await accessible(page, "judge-batch-decimal-comma")
+    await page.get_by_role("button", name="Lưu tất cả các phiếu đã điền").click()
+    second = round_.entries[1]["id"]
+    await expect(page.locator(f"#e-technical-{second}")).to_have_text("Hãy nhập một số.")
+    await expect(page.locator(f"#e-culture-{second}")).to_have_text(
+        "Điểm này vượt quá điểm tối đa của tiêu chí."
+    )
+    await expect(line(page, round_, 2).locator("[data-outcome]")).to_contain_text("Đã lưu")
+    assert [
+        [Decimal(str(r[c])) for c in CRITERIA] for r in await revisions(console, round_, 2, member)
+    ] == [[Decimal("36.5"), 35, Decimal("9.5"), 9]]
+    assert len(await revisions(console, round_, 0, member)) == 1  # shown as "30,5", unchanged
+    assert await revisions(console, round_, 1, member) == []
+    await expect(page.locator(f"#s-market-{round_.entries[2]['id']}")).to_have_value("36,5")
+    await accessible(page, "judge-batch-decimal-refused")

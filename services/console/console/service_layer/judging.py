@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from cnnt_contracts.score_sheet import CRITERIA
+from cnnt_contracts.score_sheet import CRITERIA, MAXIMA, STEP
 from console.web.errors import error_message
-from console.web.i18n import gettext
+from console.web.i18n import gettext, number, parse_number
 from console.web.services import ServiceRefused, Services
 
 
@@ -119,23 +119,47 @@ class BatchRow:
         return str(self.item.entry["id"])
 
 
-def _typed_number(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 def _latest_values(item: WorkItem, criteria: Sequence[str]) -> dict[str, str]:
     latest = item.latest or {}
-    return {c: _plain(latest[c]) if c in latest else "" for c in criteria}
+    return {c: typed_form(latest[c]) if c in latest else "" for c in criteria}
 
 
-def _plain(value: Any) -> str:
-    """A stored score as the judge types it: ``32`` or ``32.5``, not ``32.0``."""
-    number = Decimal(str(value))
-    return str(number.quantize(Decimal(1))) if number == number.to_integral() else str(number)
+def typed_form(value: Any) -> str:
+    """A stored score as the judge types it, in their language: ``32`` or ``32,5``, not
+    ``32.0``."""
+    return number(Decimal(str(value)), 1)
+
+
+def read_score(criterion: str, text: str) -> tuple[Decimal | None, str | None]:
+    """A score as the judge typed it (``30,5``, or ``30.5`` pasted): the number, or the refusal
+    in the judge's language. The form's inputs are text, so the console holds the sheet's
+    rules the browser no longer does — a number, from 0 to the criterion's maximum, in half
+    points — with evaluation's codes and messages; evaluation checks them again."""
+    if not text.strip():
+        return None, error_message("invalid_missing")
+    value = parse_number(text)
+    if value is None:
+        return None, error_message("score_not_a_number")
+    if value < 0:
+        return None, error_message("score_negative")
+    if value > MAXIMA[criterion]:
+        return None, error_message("score_above_maximum")
+    if value % STEP != 0:
+        return None, error_message("score_not_a_half_step")
+    return value, None
+
+
+def read_scores(typed: Mapping[str, str]) -> tuple[dict[str, Decimal], dict[str, str]]:
+    """Each criterion's score read from the form, and the refusals by criterion."""
+    scores: dict[str, Decimal] = {}
+    errors: dict[str, str] = {}
+    for criterion in CRITERIA:
+        value, error = read_score(criterion, typed.get(criterion, ""))
+        if error is not None:
+            errors[criterion] = error
+        elif value is not None:
+            scores[criterion] = value
+    return scores, errors
 
 
 def batch_rows(items: list[WorkItem], posted: list[BatchRow]) -> list[BatchRow]:
@@ -164,9 +188,9 @@ def sheets_to_send(
     items: list[WorkItem], typed: Mapping[str, str], criteria: Sequence[str]
 ) -> tuple[list[BatchRow], list[dict[str, Any]]]:
     """The posted lines, and the sheets to send: a line to score that the judge filled in, a
-    scored line the judge changed. A score that is blank or not a number is refused here, on
-    its own line, as evaluation would (its batch refuses such a request as a whole); the rules
-    of the sheet (maxima, half points) are evaluation's to apply."""
+    scored line the judge changed. A score that is blank, not a number, or against the sheet's
+    rules (``read_score``) is refused here, on its own line, as evaluation would (its batch
+    refuses a score that is not a number for the request as a whole)."""
     rows: list[BatchRow] = []
     body: list[dict[str, Any]] = []
     for item in items:
@@ -179,20 +203,16 @@ def sheets_to_send(
         rows.append(row)
         if item.status == "to_score" and not any(values.values()) and not comment:
             continue  # not filled in: nothing to save
-        numbers = {c: _typed_number(v) for c, v in values.items()}
+        numbers = {c: parse_number(v) for c, v in values.items()}
         if item.latest is not None and comment == str(item.latest.get("comment", "")):
             stored = {c: Decimal(str(item.latest[c])) for c in criteria}
             if numbers == stored:
                 continue  # the judge's latest sheet, unchanged: no new revision
-        for c, v in values.items():
-            if not v:
-                row.errors[c] = error_message("invalid_missing")
-            elif numbers[c] is None:
-                row.errors[c] = error_message("score_not_a_number")
+        read, row.errors = read_scores(values)
         if row.errors:
             row.outcome = "refused"
             continue
-        scores = {c: str(numbers[c]) for c in criteria}
+        scores = {c: str(read[c]) for c in criteria}
         body.append({"entry_id": entry_id, "scores": scores, "comment": comment})
     return rows, body
 

@@ -1,6 +1,13 @@
 // The score sheet's live total: the sum of the four criteria as the judge types, so the total
 // they are about to save is always in sight. The service still checks and stores the total.
 // A sheet (the form) or each line of the whole worklist (a table row) has its own total.
+// Judges write "30,5"; a pasted "30.5" counts too. Anything else (the console will refuse it
+// on saving) is left out of the sum rather than read in part, as parseFloat("3x") would.
+var TYPED_SCORE = /^\s*(\d+)(?:[.,](\d+))?\s*$/;
+function cnntTypedScore(text) {
+  var typed = TYPED_SCORE.exec(String(text));
+  return typed ? Number(typed[1] + "." + (typed[2] || "0")) : NaN;
+}
 function cnntLiveTotal(root) {
   root.querySelectorAll("[data-live-total]").forEach(function (form) {
     if (form.dataset.bound) { return; }
@@ -9,10 +16,11 @@ function cnntLiveTotal(root) {
     function update() {
       var sum = 0, filled = false;
       form.querySelectorAll("[data-criterion]").forEach(function (input) {
-        var value = parseFloat(String(input.value).replace(",", "."));
+        var value = cnntTypedScore(input.value);
         if (!isNaN(value)) { sum += value; filled = true; }
       });
       if (!filled && form.tagName === "TR") { output.textContent = ""; return; }
+      // The page's language writes the decimal: "81,5" in Vietnamese (the console's number filter).
       output.textContent = sum.toLocaleString(document.documentElement.lang || "vi", { maximumFractionDigits: 1 });
     }
     form.addEventListener("input", update);

@@ -9,6 +9,7 @@ untranslated text and Vietnamese is a complete catalogue (a test checks it has e
 from __future__ import annotations
 
 import io
+import re
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
@@ -73,6 +74,25 @@ def number(value: int | float | Decimal | str | None, digits: int = 2) -> str:
     return format_decimal(
         Decimal(value), format=f"#,##0.{'#' * digits}", locale=LOCALES[language.get()]
     )
+
+
+# What a person types as a decimal number: digits, and after a comma (Vietnamese) or a dot
+# (pasted, or typed on an English keyboard) more digits. No grouping, exponent or NaN.
+TYPED_NUMBER = re.compile(r"\s*([+-]?\d+)(?:[.,](\d+))?\s*")
+DECIMAL_PATTERN = "[0-9]+([.,][0-9]+)?"
+"""An input's ``pattern`` for such a number (not negative: none of the forms takes one)."""
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number typed in a form, ``30,5`` or ``30.5`` alike; None when it is not one.
+
+    Not Babel's ``parse_decimal(text, locale="vi")``: with the Vietnamese dot being the group
+    separator it reads a pasted ``30.5`` as 305, and it takes ``NaN`` and ``1e3`` as numbers."""
+    typed = TYPED_NUMBER.fullmatch(text)
+    if typed is None:
+        return None
+    whole, fraction = typed.groups()
+    return Decimal(f"{whole}.{fraction}" if fraction else whole)
 
 
 def day(value: date | datetime | str | None) -> str:

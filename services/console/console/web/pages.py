@@ -39,7 +39,11 @@ def build_templates(nav: Sequence[NavItem]) -> Jinja2Blocks:
         updated=i18n.updated,
     )
     env.globals.update(
-        error_message=error_message, label=label, options=options, all_nav=tuple(nav)
+        error_message=error_message,
+        label=label,
+        options=options,
+        all_nav=tuple(nav),
+        decimal_pattern=i18n.DECIMAL_PATTERN,
     )
     return templates
 

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from cnnt_contracts.score_sheet import MAXIMA
+from cnnt_contracts.score_sheet import MAXIMA, STEP
 from cnnt_runtime.errors import DomainError
 
-STEP = Decimal("0.5")
 DEFAULT_SPREAD_THRESHOLD = Decimal(10)
 
 

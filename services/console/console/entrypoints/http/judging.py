@@ -17,8 +17,10 @@ from console.service_layer.judging import (
     BatchRow,
     batch_rows,
     outcomes_of,
+    read_scores,
     refusal_of_batch,
     sheets_to_send,
+    typed_form,
     worklist,
 )
 from console.web.pages import field_errors, is_htmx, render
@@ -148,7 +150,8 @@ async def sheet_page(
 ) -> Response:
     context = await _sheet_context(services, round_id, entry_id)
     latest = context["item"].latest or {}
-    context["form"] = {c: latest.get(c, "") for c in (*CRITERIA, "comment")}
+    context["form"] = {c: typed_form(latest[c]) if c in latest else "" for c in CRITERIA}
+    context["form"]["comment"] = latest.get("comment", "")
     return render(request, "judging/sheet.html", context)
 
 
@@ -168,18 +171,22 @@ async def save_sheet(
     form = {"market": market, "technical": technical, "culture": culture, "other": other}
     seated_on = await seat(services, round_id)
     seated = seated_on[0]
-    body = {
-        "entry_id": str(entry_id),
-        "scores": {c: v.strip().replace(",", ".") for c, v in form.items()},
-        "comment": comment,
-    }
-    errors: dict[str, str] = {}
-    try:
-        await seated.json("POST", "evaluation", "/api/v1/score-sheets", json=body)
-    except ServiceRefused as refused:
-        errors = field_errors(refused, [*CRITERIA, "comment"])
+    scores, errors = read_scores(form)
+    if not errors:
+        body = {
+            "entry_id": str(entry_id),
+            "scores": {c: str(v) for c, v in scores.items()},
+            "comment": comment,
+        }
+        try:
+            await seated.json("POST", "evaluation", "/api/v1/score-sheets", json=body)
+        except ServiceRefused as refused:
+            errors = field_errors(refused, [*CRITERIA, "comment"])
     context = await _sheet_context(services, round_id, entry_id, seated_on)
-    context.update(form={**form, "comment": comment}, errors=errors, saved=not errors)
+    # Saved: the scores as the page writes numbers ("8,5" even if "8.5" was pasted); refused:
+    # as typed, to correct them.
+    shown = form if errors else {c: typed_form(v) for c, v in scores.items()}
+    context.update(form={**shown, "comment": comment}, errors=errors, saved=not errors)
     if not is_htmx(request) and not errors:
         return RedirectResponse(f"/judging/{round_id}/entries/{entry_id}?saved=1", 303)
     return render(
