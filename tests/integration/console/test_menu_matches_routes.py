@@ -86,7 +86,8 @@ async def signed_in(app: FastAPI, role: Role) -> AsyncIterator[httpx.AsyncClient
         answer = await client.post(
             "/login", data={"username": username, "password": PASSWORD, "csrf_token": token[1]}
         )
-        assert answer.status_code == 303 and answer.headers["location"] == "/", answer.text
+        assert answer.status_code == 303, answer.text
+        assert answer.headers["location"] == "/"
         yield client
 
 

@@ -147,7 +147,7 @@ def test_every_route_that_needs_a_signed_in_person_is_guarded_by_a_rule() -> Non
         signed_in.append(route.path)
         own = {sub.call for sub in route.dependant.dependencies}
         if not own & guards.keys():
-            unguarded.append(f"{sorted(route.methods)} {route.path}")
+            unguarded.append(f"{sorted(route.methods or ())} {route.path}")
     assert unguarded == [], "guard these with roles(access.<rule>):\n" + "\n".join(unguarded)
     assert {"/", "/password", "/rounds", "/jury-progress/{round_id}", "/admin/accounts"} <= set(
         signed_in
