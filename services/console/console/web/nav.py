@@ -1,4 +1,5 @@
-"""Role-aware navigation: each area declares its menu entries next to its routes.
+"""Role-aware navigation: each area declares its menu entries next to its routes, each shown to
+the rule of ``console.service_layer.access`` its route admits (never a role list of its own).
 
 An entry may name a ``group`` (a message id): when a role sees more entries than fit in one
 line, the entries of a group it sees two or more of are drawn as one drop-down menu under the
@@ -42,8 +43,9 @@ class Menu:
     current: bool  # the page shown is one of its entries
 
 
-def item(label: str, href: str, *roles: Role, group: str | None = None) -> NavItem:
-    return NavItem(label, href, frozenset(roles), group)
+def item(label: str, href: str, rule: frozenset[Role], *, group: str | None = None) -> NavItem:
+    """A menu entry shown to the roles of ``rule``: the one the route at ``href`` admits."""
+    return NavItem(label, href, rule, group)
 
 
 def current_entry(entries: Sequence[NavItem], path: str) -> NavItem | None:

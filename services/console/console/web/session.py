@@ -1,8 +1,10 @@
-"""Who is signed in: the session cookie resolved to an account, and role guards."""
+"""Who is signed in: the session cookie resolved to an account, and the guard admitting the
+roles of a rule of ``console.service_layer.access`` (the rules live there, the mechanism here)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -42,11 +44,14 @@ async def current_account(
 CurrentAccount = Annotated[Account, Depends(current_account)]
 
 
-def roles(*allowed: Role) -> Callable[[Account], Awaitable[Account]]:
-    """A dependency admitting only these roles: ``Annotated[Account, Depends(roles(...))]``."""
+@cache
+def roles(rule: frozenset[Role]) -> Callable[[Account], Awaitable[Account]]:
+    """A dependency admitting only the roles of ``rule``, one of ``console.service_layer.access``'s:
+    ``Annotated[Account, Depends(roles(access.MAY_ORGANISE))]``. One guard per rule, so the
+    routes admitting a rule can be found by it."""
 
     async def guard(account: CurrentAccount) -> Account:
-        if account.role not in allowed:
+        if account.role not in rule:
             raise RoleRefused
         return account
 

@@ -8,8 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account, AccountRefused
+from console.service_layer import access
 from console.service_layer.accounts import create_account, list_accounts, set_disabled
 from console.web.errors import error_message
 from console.web.i18n import N_
@@ -18,8 +18,8 @@ from console.web.pages import is_htmx, render
 from console.web.session import roles
 
 router = APIRouter(prefix="/admin", tags=["admin"])
-NAV = [item(N_("Accounts"), "/admin/accounts", Role.MINISTRY)]
-Ministry = Annotated[Account, Depends(roles(Role.MINISTRY))]
+NAV = [item(N_("Accounts"), "/admin/accounts", access.MAY_ADMINISTER_ACCOUNTS)]
+Ministry = Annotated[Account, Depends(roles(access.MAY_ADMINISTER_ACCOUNTS))]
 
 
 async def _page(

@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_runtime.settings import Settings
-from console.domain.accounts import AccountRefused
+from console.domain.accounts import Account, AccountRefused
 from console.domain.lockout import LockoutPolicy
+from console.service_layer import access
 from console.service_layer.accounts import change_password
 from console.service_layer.signin import SignInRefused, sign_in, sign_out
 from console.web import i18n
 from console.web.errors import error_message
 from console.web.pages import render
-from console.web.session import COOKIE, CurrentAccount, optional_account
+from console.web.session import COOKIE, optional_account, roles
 
 router = APIRouter(tags=["auth"])
 LANGUAGE_COOKIE = "cnnt_lang"
+SignedIn = Annotated[Account, Depends(roles(access.SIGNED_IN))]
 
 
 def client_of(request: Request) -> str:
@@ -67,7 +69,7 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, account: CurrentAccount) -> Response:
+async def logout(request: Request, account: SignedIn) -> Response:
     await sign_out(request.app.state.engine, request.cookies[COOKIE], account, client_of(request))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
@@ -75,14 +77,14 @@ async def logout(request: Request, account: CurrentAccount) -> Response:
 
 
 @router.get("/password", response_class=HTMLResponse)
-async def password_page(request: Request, account: CurrentAccount) -> Response:
+async def password_page(request: Request, account: SignedIn) -> Response:
     return render(request, "auth/password.html")
 
 
 @router.post("/password", response_class=HTMLResponse)
 async def password_change(
     request: Request,
-    account: CurrentAccount,
+    account: SignedIn,
     current_password: Annotated[str, Form()],
     new_password: Annotated[str, Form()],
     confirm_password: Annotated[str, Form()],

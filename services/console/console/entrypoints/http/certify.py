@@ -12,10 +12,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
 from console.domain.collation import vietnamese_key
 from console.entrypoints.http.jury import rounds_in_scope
+from console.service_layer import access
 from console.web.i18n import N_
 from console.web.nav import RECOGNITION, item
 from console.web.pages import field_errors, render
@@ -27,19 +27,17 @@ NAV = [
     item(
         N_("Results and certificates"),
         "/certification",
-        Role.CERTIFIER,
-        Role.MINISTRY,
+        access.MAY_CERTIFY,
         group=RECOGNITION,
     ),
     item(
         N_("Certificates"),
         "/certification/certificates",
-        Role.CERTIFIER,
-        Role.MINISTRY,
+        access.MAY_CERTIFY,
         group=RECOGNITION,
     ),
 ]
-Certifier = Annotated[Account, Depends(roles(Role.CERTIFIER, Role.MINISTRY))]
+Certifier = Annotated[Account, Depends(roles(access.MAY_CERTIFY))]
 DECISION_FIELDS = ["number", "decided_on", "issuer", "place", "signatory_title", "signatory_name"]
 CERTIFICATE_FILTERS = ("province", "level", "year", "status")
 CERTIFICATES_PER_PAGE = 25

@@ -16,12 +16,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.http.fields import FIRST_YEAR, YearQuery
-from cnnt_runtime.tokens import Role
 from cnnt_tools.cli import report as reports
 from console.domain.accounts import Account
 from console.domain.charts import bar_chart
 from console.domain.collation import vietnamese_key
 from console.entrypoints.http.reports import REGION_NAMES, report_for
+from console.service_layer import access
 from console.web.i18n import N_
 from console.web.labels import LABELS
 from console.web.nav import FIGURES, item
@@ -30,8 +30,8 @@ from console.web.services import Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
-NAV = [item(N_("National dashboard"), "/dashboard", Role.MINISTRY, group=FIGURES)]
-Ministry = Annotated[Account, Depends(roles(Role.MINISTRY))]
+NAV = [item(N_("National dashboard"), "/dashboard", access.MAY_SEE_THE_NATION, group=FIGURES)]
+Ministry = Annotated[Account, Depends(roles(access.MAY_SEE_THE_NATION))]
 YEARS_SHOWN = 5
 ROUNDS = "/api/v1/rounds"
 LEVELS = [level.value for level in sorted(Level, key=lambda lv: lv.rank)]

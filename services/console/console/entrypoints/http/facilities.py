@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
+from console.service_layer import access
 from console.web.i18n import N_
 from console.web.nav import SELECTION, item
 from console.web.pages import field_errors, is_htmx, render
@@ -18,8 +18,8 @@ from console.web.services import ServiceRefused, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(tags=["facilities"])
-NAV = [item(N_("Facilities"), "/facilities", Role.PROVINCE_OFFICER, Role.MINISTRY, group=SELECTION)]
-Officer = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
+NAV = [item(N_("Facilities"), "/facilities", access.MAY_ORGANISE, group=SELECTION)]
+Officer = Annotated[Account, Depends(roles(access.MAY_ORGANISE))]
 FACILITY_FIELDS = ("name", "kind", "business_code", "province_code", "address", "phone", "email")
 PRODUCT_FIELDS = ("name", "group", "is_set", "description")
 PAGE_SIZE = 25
@@ -94,8 +94,9 @@ async def list_facilities(
     params: dict[str, Any] = {"page": max(page, 1), "size": PAGE_SIZE}
     if q.strip():
         params["q"] = q.strip()
-    if account.role is Role.PROVINCE_OFFICER:
-        params["province"] = account.scope
+    province = access.province_held_to(account)
+    if province is not None:
+        params["province"] = province
     found = await services.json("GET", "registration", "/api/v1/facilities", params=params)
     context = {"q": q, "found": found, "pages": -(-found["total"] // PAGE_SIZE)}
     block = "results" if is_htmx(request) else None
@@ -104,8 +105,8 @@ async def list_facilities(
 
 @router.get("/facilities/new", response_class=HTMLResponse)
 async def new_facility(request: Request, account: Officer) -> Response:
-    scope = account.scope if account.role is Role.PROVINCE_OFFICER else ""
-    return render(request, "facilities/new.html", {"form": {"province_code": scope}})
+    province = access.province_held_to(account) or ""
+    return render(request, "facilities/new.html", {"form": {"province_code": province}})
 
 
 @router.post("/facilities", response_class=HTMLResponse)

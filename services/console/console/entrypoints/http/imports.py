@@ -11,16 +11,16 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_runtime.tokens import Role
 from console.adapters.dossier_files import COLUMNS, template_xlsx, to_service_csv
 from console.domain.accounts import Account
+from console.service_layer import access
 from console.web.errors import error_message
 from console.web.pages import render
 from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(tags=["imports"])
-Officer = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
+Officer = Annotated[Account, Depends(roles(access.MAY_ORGANISE))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_OF = dict(COLUMNS)
 

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_contracts.score_sheet import CRITERIA, MAXIMA
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
+from console.service_layer import access
 from console.service_layer.judging import (
     BatchRow,
     batch_rows,
@@ -29,7 +29,7 @@ from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/judging", tags=["judging"])
-Judge = Annotated[Account, Depends(roles(Role.JUDGE))]
+Judge = Annotated[Account, Depends(roles(access.MAY_JUDGE))]
 MAX_KEY = 120  # evaluation derives each sheet's request id from it (its limit is 160)
 
 

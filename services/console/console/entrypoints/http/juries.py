@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
+from console.service_layer import access
 from console.web.i18n import N_
 from console.web.nav import SELECTION, item
 from console.web.pages import render
@@ -16,8 +16,8 @@ from console.web.services import ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/juries", tags=["juries"])
-NAV = [item(N_("My juries"), "/juries", Role.JUDGE, group=SELECTION)]
-Judge = Annotated[Account, Depends(roles(Role.JUDGE))]
+NAV = [item(N_("My juries"), "/juries", access.MAY_JUDGE, group=SELECTION)]
+Judge = Annotated[Account, Depends(roles(access.MAY_JUDGE))]
 
 
 @router.get("", response_class=HTMLResponse)

@@ -10,8 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
+from console.service_layer import access
 from console.service_layer.judging import barred_pairs, spread_sheets
 from console.web.i18n import N_
 from console.web.nav import SELECTION, item
@@ -21,17 +21,15 @@ from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/jury-progress", tags=["jury progress"])
-NAV = [item(N_("Judging"), "/jury-progress", Role.PROVINCE_OFFICER, Role.MINISTRY, group=SELECTION)]
-Organiser = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
-ChairOrOrganiser = Annotated[
-    Account, Depends(roles(Role.JUDGE, Role.PROVINCE_OFFICER, Role.MINISTRY))
-]
+NAV = [item(N_("Judging"), "/jury-progress", access.MAY_ORGANISE, group=SELECTION)]
+Organiser = Annotated[Account, Depends(roles(access.MAY_ORGANISE))]
+ChairOrOrganiser = Annotated[Account, Depends(roles(access.MAY_FOLLOW_A_JURY))]
 
 
 async def rounds_in_scope(services: Services) -> list[dict[str, Any]]:
     """Registration's rounds the signed-in person's scope covers (all, for the whole country)."""
-    scope = services.account.scope
-    params = {"size": 100} if scope == "VN" else {"size": 100, "scope_code": scope}
+    scope = access.rounds_scope(services.account)
+    params = {"size": 100} if scope is None else {"size": 100, "scope_code": scope}
     page = await services.json("GET", "registration", "/api/v1/rounds", params=params)
     return list(page["items"])
 
@@ -44,11 +42,10 @@ async def rounds_page(request: Request, _: Organiser, services: ServicesDep) -> 
 async def _acting(services: Services, round_id: UUID) -> tuple[Services, bool]:
     """Services speaking for the chair (a judge's seat, refused unless they chair) or for the
     organiser; and whether the chair acts."""
-    if services.account.role is not Role.JUDGE:
+    if not access.acts_from_a_seat(services.account):
         return services, False
     seated, jury = await seat(services, round_id)
-    if not jury["is_chair"]:
-        raise ServiceRefused(403, "chair_only", "", None)
+    access.authorise_chair(jury)
     return seated, True
 
 

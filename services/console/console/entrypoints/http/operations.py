@@ -19,8 +19,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_runtime.settings import SERVICE_NAMES
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
+from console.service_layer import access
 from console.web.errors import error_message
 from console.web.i18n import N_
 from console.web.labels import label
@@ -32,10 +32,10 @@ from console.web.session import roles
 log = structlog.get_logger("cnnt.console")
 router = APIRouter(prefix="/operations", tags=["operations"])
 NAV = [
-    item(N_("Dead-letter queues"), "/operations/queues", Role.OPERATOR, group=OPERATIONS),
-    item(N_("Audit log"), "/operations/audit", Role.OPERATOR, group=OPERATIONS),
+    item(N_("Dead-letter queues"), "/operations/queues", access.MAY_OPERATE, group=OPERATIONS),
+    item(N_("Audit log"), "/operations/audit", access.MAY_OPERATE, group=OPERATIONS),
 ]
-Operator = Annotated[Account, Depends(roles(Role.OPERATOR))]
+Operator = Annotated[Account, Depends(roles(access.MAY_OPERATE))]
 PAGE_SIZE = 50
 PREVIEW = 20  # messages listed on a confirmation page
 Action = Literal["replay", "archive"]

@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from cnnt_contracts.vocabulary import NATION_SCOPE, Region
 from cnnt_runtime.http.fields import FIRST_YEAR, LAST_YEAR, YearQuery
-from cnnt_runtime.tokens import Role
 from cnnt_tools.cli import report as reports
 from console.domain.accounts import Account
 from console.domain.charts import BarChart, bar_chart
+from console.service_layer import access
 from console.web.errors import error_message
 from console.web.i18n import N_
 from console.web.nav import FIGURES, item
@@ -27,8 +27,8 @@ from console.web.services import Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-NAV = [item(N_("Reports"), "/reports", Role.MINISTRY, Role.PROVINCE_OFFICER, group=FIGURES)]
-Reader = Annotated[Account, Depends(roles(Role.MINISTRY, Role.PROVINCE_OFFICER))]
+NAV = [item(N_("Reports"), "/reports", access.MAY_READ_REPORTS, group=FIGURES)]
+Reader = Annotated[Account, Depends(roles(access.MAY_READ_REPORTS))]
 REGION_NAMES = {
     Region.NORTH: "Khu vực phía Bắc",
     Region.CENTRAL_HIGHLANDS: "Khu vực miền Trung – Tây Nguyên",
@@ -66,7 +66,7 @@ def _span_errors(first: int, last: int) -> dict[str, str]:
 
 
 async def _scopes(services: Services, account: Account) -> list[tuple[str, str]]:
-    if account.role is not Role.MINISTRY:
+    if not access.may_choose_report_scope(account):
         return [(account.scope, account.scope)]
     provinces = await services.json("GET", "registration", "/api/v1/provinces")
     return [
@@ -101,7 +101,7 @@ async def report_page(
     from_year: Annotated[int | None, Query()] = None,
     to_year: Annotated[int | None, Query()] = None,
 ) -> Response:
-    chosen = scope or (NATION_SCOPE if account.role is Role.MINISTRY else account.scope)
+    chosen = scope or access.default_report_scope(account)
     form: dict[str, Any] = {"scope": chosen, "from_year": from_year, "to_year": to_year}
     context: dict[str, Any] = {"form": form, "scopes": await _scopes(services, account)}
     if from_year is None or to_year is None:

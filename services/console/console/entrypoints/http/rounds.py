@@ -10,8 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
+from console.service_layer import access
 from console.web.i18n import N_
 from console.web.nav import SELECTION, item
 from console.web.pages import field_errors, render
@@ -19,8 +19,8 @@ from console.web.services import ServiceRefused, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/rounds", tags=["rounds"])
-NAV = [item(N_("Rounds"), "/rounds", Role.PROVINCE_OFFICER, Role.MINISTRY, group=SELECTION)]
-Officer = Annotated[Account, Depends(roles(Role.PROVINCE_OFFICER, Role.MINISTRY))]
+NAV = [item(N_("Rounds"), "/rounds", access.MAY_ORGANISE, group=SELECTION)]
+Officer = Annotated[Account, Depends(roles(access.MAY_ORGANISE))]
 ROUND_FIELDS = ("name", "level", "scope_code", "year", "opens_on", "closes_on")
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -70,13 +70,14 @@ async def _list(
     request: Request, account: Account, services: ServicesDep, status: int = 200, **extra: Any
 ) -> Response:
     params: dict[str, Any] = {"size": 200}
-    if account.role is Role.PROVINCE_OFFICER:
-        params["scope_code"] = account.scope
+    province = access.province_held_to(account)
+    if province is not None:
+        params["scope_code"] = province
     found = await services.json("GET", "registration", "/api/v1/rounds", params=params)
     today = date.today()
     default_form = {
         "level": "provincial",
-        "scope_code": account.scope if account.role is Role.PROVINCE_OFFICER else "",
+        "scope_code": province or "",
         "year": str(today.year),
     }
     context = {"rounds": found["items"], "form": default_form, **extra}

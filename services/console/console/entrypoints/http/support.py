@@ -11,8 +11,8 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cnnt_runtime.tokens import Role
 from console.domain.accounts import Account
+from console.service_layer import access
 from console.web.errors import error_message
 from console.web.i18n import N_
 from console.web.nav import item
@@ -21,9 +21,9 @@ from console.web.services import ServiceRefused, Services, ServicesDep
 from console.web.session import roles
 
 router = APIRouter(prefix="/support", tags=["support"])
-NAV = [item(N_("Khuyến công support"), "/support", Role.SUPPORT_OFFICER, Role.MINISTRY)]
-Reader = Annotated[Account, Depends(roles(Role.SUPPORT_OFFICER, Role.MINISTRY))]
-Officer = Annotated[Account, Depends(roles(Role.SUPPORT_OFFICER))]
+NAV = [item(N_("Khuyến công support"), "/support", access.MAY_READ_SUPPORT)]
+Reader = Annotated[Account, Depends(roles(access.MAY_READ_SUPPORT))]
+Officer = Annotated[Account, Depends(roles(access.MAY_ALLOCATE_SUPPORT))]
 SOURCES = ("national", "local", "counterpart")
 ALL = "?size=500"  # one page holds a scheme's applications and grants (the API's maximum)
 
@@ -62,6 +62,7 @@ async def _context(services: Services, scheme_id: UUID) -> dict[str, Any]:
         "names": {a["id"]: a["facility_name"] for a in applications["items"]},
         "errors": {},
         "row_errors": {},
+        "may_allocate": access.may_allocate_support(services.account),
         "request_id": uuid4().hex,  # one grant form, one key: a double click grants once
     }
 
