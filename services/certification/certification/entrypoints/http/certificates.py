@@ -17,7 +17,7 @@ from certification.service_layer.queries import (
 )
 from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.auth import CurrentPrincipal
-from cnnt_runtime.http.fields import YearQuery
+from cnnt_runtime.http.fields import FIRST_YEAR
 from cnnt_runtime.http.pages import Page, PageDep
 from cnnt_runtime.service import RuntimeDep
 
@@ -64,7 +64,7 @@ async def certificates(
         Query(max_length=40, description="Province as recorded, or a current unit"),
     ] = None,
     level: Level | None = None,
-    year: YearQuery | None = None,
+    year: Annotated[int | None, Query(ge=FIRST_YEAR, description="Round year")] = None,
     status: CertificateStatus | None = None,
 ) -> Page[CertificateListed]:
     """Certificates, newest rounds first, each with its standing (valid, revoked, expired)."""
