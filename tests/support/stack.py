@@ -88,6 +88,32 @@ def private_stack(**overrides: Any) -> Iterator[Settings]:
                 os.environ[k] = v
 
 
+@contextmanager
+def own_vhost(settings: Settings) -> Iterator[Settings]:
+    """``settings`` on a RabbitMQ vhost of their own (the database stays the run's), also
+    exported as ``CNNT_AMQP_URL`` for the ``cnnt`` command line; the vhost is deleted after.
+
+    For a test that counts, lists or empties a whole queue: every service declares every queue
+    (``declare_topology``), so on the run's shared vhost a consumer's queue collects the events of
+    every earlier test that ran without that consumer, and the consumer's next start works off
+    that backlog (dead-lettering it, if the test switched a fault on) while the test runs.
+    """
+    vhost = f"cnnt_test_{uuid.uuid4().hex[:10]}"
+    url = f"{settings.amqp_url.rsplit('/', 1)[0]}/{vhost}"
+    rabbitmqctl("add_vhost", vhost)
+    saved = os.environ.get("CNNT_AMQP_URL")
+    try:
+        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        os.environ["CNNT_AMQP_URL"] = url
+        yield settings.model_copy(update={"amqp_url": url})
+    finally:
+        if saved is None:
+            os.environ.pop("CNNT_AMQP_URL", None)
+        else:
+            os.environ["CNNT_AMQP_URL"] = saved
+        rabbitmqctl("delete_vhost", vhost)
+
+
 @asynccontextmanager
 async def running_service(
     name: str,

@@ -6,18 +6,20 @@ line writes too."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
 from tests.support.scenario import registered_event
 from tests.support.stack import (
-    amqp,
     bearer,
     cli,
     eventually,
+    own_vhost,
     publish,
     queue_depth,
     running_service,
@@ -42,14 +44,21 @@ def _refused(response: httpx.Response, status: int, code: str) -> dict[str, Any]
     return error
 
 
+@pytest.fixture
+def stack(stack: Settings) -> Iterator[Settings]:
+    """The operator sees whole queues (depths, "all", counts confirmed), so each test here has
+    a vhost of its own: on the run's, evaluation's queue holds the events earlier tests sent
+    while evaluation was not running, and a start with the fault on dead-letters them too."""
+    with own_vhost(stack) as settings:
+        yield settings
+
+
 async def _dead_letter(settings: Settings, count: int) -> tuple[uuid.UUID, list[str]]:
     """``count`` entries of one new round, every one failed by evaluation; the dead-letter
-    queue holds only them (earlier tests' letters are purged first)."""
+    queue (this test's own) holds only them."""
     round_id = uuid.uuid4()
     events = [registered_event(round_id) for _ in range(count)]
     async with running_service("evaluation", settings, consumer_faults=FAULT):
-        async with amqp(settings) as channel:  # declared by the service's start
-            await (await channel.declare_queue(DLQ, passive=True)).purge()
         for event in events:
             await publish(settings, event)
         await eventually(lambda: _depth_is(settings, DLQ, count), 60)
