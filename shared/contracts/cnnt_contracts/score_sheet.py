@@ -7,7 +7,7 @@ In the order of the sheet, which is also the order of the tie-breaks in certific
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Final
 
@@ -26,3 +26,24 @@ CRITERIA: Final = tuple(MAXIMA)
 
 STEP: Final = Decimal("0.5")
 """Scores go in half points: evaluation refuses any other, the console's form says so first."""
+
+
+def score_refusal(criterion: str, value: Decimal) -> str | None:
+    """The rule a criterion's score breaks, as the error code evaluation answers with and the
+    console words for the judge, or None for a score the sheet takes: a finite number from 0 to
+    the criterion's maximum, in half points."""
+    if criterion not in MAXIMA:
+        return "unknown_criterion"
+    try:
+        finite = value.is_finite()
+    except (AttributeError, InvalidOperation):
+        finite = False
+    if not finite:
+        return "score_not_a_number"
+    if value < 0:
+        return "score_negative"
+    if value > MAXIMA[criterion]:
+        return "score_above_maximum"
+    if value % STEP != 0:
+        return "score_not_a_half_step"
+    return None

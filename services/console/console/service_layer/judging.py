@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from cnnt_contracts.score_sheet import CRITERIA, MAXIMA, STEP
+from cnnt_contracts.score_sheet import CRITERIA, score_refusal
 from console.web.errors import error_message
 from console.web.i18n import gettext, number, parse_number
 from console.web.services import ServiceRefused, Services
@@ -138,14 +138,9 @@ def read_score(criterion: str, text: str) -> tuple[Decimal | None, str | None]:
     if not text.strip():
         return None, error_message("invalid_missing")
     value = parse_number(text)
-    if value is None:
-        return None, error_message("score_not_a_number")
-    if value < 0:
-        return None, error_message("score_negative")
-    if value > MAXIMA[criterion]:
-        return None, error_message("score_above_maximum")
-    if value % STEP != 0:
-        return None, error_message("score_not_a_half_step")
+    refusal = "score_not_a_number" if value is None else score_refusal(criterion, value)
+    if refusal is not None:
+        return None, error_message(refusal)
     return value, None
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from cnnt_contracts.score_sheet import MAXIMA, STEP
+from cnnt_contracts.score_sheet import MAXIMA, STEP, score_refusal
 from cnnt_runtime.errors import DomainError
 
 DEFAULT_SPREAD_THRESHOLD = Decimal(10)
@@ -22,33 +22,23 @@ class ScoreError(DomainError):
 
 
 def check_score(criterion: str, value: Decimal) -> Decimal:
-    """A score is a number from 0 to the criterion's maximum, in steps of 0.5."""
-    field = f"scores.{criterion}"
-    if criterion not in MAXIMA:
-        raise ScoreError(
-            "unknown_criterion", f"the sheet has no criterion {criterion!r}", field=field
-        )
-    try:
-        finite = value.is_finite()
-    except (AttributeError, InvalidOperation):
-        finite = False
-    if not finite:
-        raise ScoreError("score_not_a_number", f"{criterion} must be a number", field=field)
-    if value < 0:
-        raise ScoreError("score_negative", f"{criterion} cannot be negative", field=field)
-    if value > MAXIMA[criterion]:
-        raise ScoreError(
-            "score_above_maximum",
-            f"{criterion} is scored out of {MAXIMA[criterion]}, not {value}",
-            field=field,
-        )
-    if value % STEP != 0:
-        raise ScoreError(
-            "score_not_a_half_step",
-            f"{criterion} is scored in steps of {STEP}; {value} is not one",
-            field=field,
-        )
+    """A score is a number from 0 to the criterion's maximum, in steps of 0.5 (the contract's
+    ``score_refusal``, which the console applies to the form too); the refusal names the
+    criterion."""
+    code = score_refusal(criterion, value)
+    if code is not None:
+        raise ScoreError(code, _reason(code, criterion, value), field=f"scores.{criterion}")
     return value.quantize(Decimal("0.1"))
+
+
+def _reason(code: str, criterion: str, value: Decimal) -> str:
+    return {
+        "unknown_criterion": f"the sheet has no criterion {criterion!r}",
+        "score_not_a_number": f"{criterion} must be a number",
+        "score_negative": f"{criterion} cannot be negative",
+        "score_above_maximum": f"{criterion} is scored out of {MAXIMA.get(criterion)}, not {value}",
+        "score_not_a_half_step": f"{criterion} is scored in steps of {STEP}; {value} is not one",
+    }[code]
 
 
 @dataclass(frozen=True)
