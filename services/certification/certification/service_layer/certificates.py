@@ -17,9 +17,17 @@ from cnnt_contracts.vocabulary import NATION_SCOPE, Level, Region
 from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import NotFound
-from cnnt_runtime.reference import is_known, province_name, region_name
+from cnnt_runtime.reference import (
+    is_known,
+    province_name,
+    province_of_unit,
+    region_name,
+    unit_name,
+)
 
 LEVEL_LABELS = {
+    Level.COMMUNE: "cấp xã",
+    Level.DISTRICT: "cấp huyện",
     Level.PROVINCIAL: "cấp tỉnh",
     Level.REGIONAL: "cấp khu vực",
     Level.NATIONAL: "cấp quốc gia",
@@ -48,6 +56,8 @@ def scope_label(round_: RoundRow) -> str:
         return f"khu vực {region_name(round_.scope_code)}"
     if is_known(round_.scope_code):
         return f"tỉnh {province_name(round_.scope_code)}"
+    if round_.level.is_local:  # "Phường Buôn Ma Thuột", "Thành phố Buôn Ma Thuột"
+        return unit_name(round_.scope_code)
     return round_.scope_code
 
 
@@ -83,7 +93,7 @@ async def verify(uow: UnitOfWork, number: str, today: date) -> Verification:
 
 def _issuer(round_: RoundRow) -> str:
     """The round's certifying authority by name, for decisions that recorded none."""
-    if round_.level is Level.PROVINCIAL:
+    if round_.level is Level.PROVINCIAL or round_.level.is_local:
         return f"ỦY BAN NHÂN DÂN {scope_label(round_).upper()}"
     return "BỘ CÔNG THƯƠNG"
 
@@ -91,6 +101,9 @@ def _issuer(round_: RoundRow) -> str:
 def _place(round_: RoundRow) -> str:
     if round_.level is Level.PROVINCIAL and is_known(round_.scope_code):
         return province_name(round_.scope_code)
+    province = province_of_unit(round_.scope_code) if round_.level.is_local else None
+    if province is not None:
+        return province_name(province)
     return "Hà Nội"
 
 
