@@ -23,7 +23,7 @@ demo: install ## Start all four services and drive a demo round (DEMO_ARGS=--no-
 test: install ## Unit, contract, integration and end-to-end tests on the local PostgreSQL and RabbitMQ
 	$(UV) run pytest $(PYTEST_ARGS)
 
-faults: install ## RabbitMQ node loss under load: three nodes behind HAProxy (needs rabbitmq-server, haproxy); figures in out/faults/
+faults: install ## RabbitMQ node loss under load: three nodes behind HAProxy (needs rabbitmq-server, haproxy); the restore drill (pgbackrest); figures in out/faults/
 	$(UV) run pytest -m faults tests/faults $(PYTEST_ARGS)
 
 lint: install ## ruff, mypy and the architecture contracts (import-linter)
