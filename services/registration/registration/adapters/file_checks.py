@@ -28,6 +28,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
+from cnnt_runtime import uploads
 from cnnt_runtime.errors import DomainError
 from registration.domain.dossier_parts import CONTENT_TYPES, IMAGES, FileKind
 
@@ -63,15 +64,9 @@ class CheckedFile:
 
 
 def sniff(head: bytes) -> FileKind | None:
-    if head.startswith(b"%PDF-"):
-        return FileKind.PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return FileKind.JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return FileKind.PNG
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return FileKind.WEBP
-    return None
+    """The dossier kinds among what the shared upload rules' magic bytes say."""
+    found = uploads.sniff(head)
+    return FileKind(found) if found in {kind.value for kind in FileKind} else None
 
 
 def size_of(source: IO[bytes]) -> int:
