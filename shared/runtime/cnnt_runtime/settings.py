@@ -88,13 +88,24 @@ class Settings(BaseSettings):
     auth_signing_key: Path = KEYS_DIR / "private" / "dev.pem"
     auth_public_keys_dir: Path = KEYS_DIR / "public"
     auth_issuer: str = "cnnt"
-    token_ttl_hours: int = Field(default=12, ge=1)
+    token_ttl_hours: int = Field(default=4, ge=1)
+    # The longest lifetime (exp - iat) any service accepts in a token, whoever minted it: a
+    # leaked token of 100 years is refused, not honoured until the key is rotated.
+    token_max_lifetime_hours: int = Field(default=12, ge=1, le=168)
 
     # The console: signs its CSRF tokens with this secret; sessions and lockout.
     console_secret: SecretStr = SecretStr(DEV_SECRET)
     console_session_hours: int = Field(default=8, ge=1)
+    # Sign-in throttling (console.domain.throttle): from this many failures in a row for one
+    # username (or CNNT_CONSOLE_ADDRESS_FAILURES from one address), each next attempt waits twice
+    # as long as the one before, from one second up to the cap: slowed down, never locked out.
     console_lockout_attempts: int = Field(default=5, ge=1)
     console_lockout_minutes: int = Field(default=15, ge=1)
+    console_address_failures: int = Field(default=20, ge=1)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses
+    # or networks, e.g. "10.0.0.5,10.1.0.0/16"): empty, the default, believes none and every
+    # client is the socket's peer. Only the proxy in front of the console belongs here.
+    trusted_proxies: str = ""
     console_token_minutes: int = Field(default=5, ge=1)
     # Where the public reaches the console: the QR code on a certificate opens
     # <this>/verify/<number>, so it must be the address people outside can open.
@@ -209,6 +220,9 @@ class Settings(BaseSettings):
         password = self.db_admin_password.get_secret_value()
         auth = self.db_admin_user + (f":{quote(password, safe='')}" if password else "")
         return f"postgresql://{auth}@{self.db_host}:{self.db_port}/{database or self.db_name}"
+
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
     def faults(self) -> set[str]:
         """Consumer faults switched on for tests and drills: ``queue:EventType`` items."""

@@ -192,7 +192,9 @@ class CertificateListed(BaseModel):
     """A certificate with its round, product, facility, granting decision and standing."""
 
     certificate_number: str
-    status: CertificateStatus = Field(description="valid, revoked or expired, as /verify says")
+    status: CertificateStatus = Field(
+        description="valid, not_yet_valid, revoked or expired, as /verify says"
+    )
     level: Level
     scope_code: str
     year: int

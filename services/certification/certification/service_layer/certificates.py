@@ -76,6 +76,7 @@ async def verify(uow: UnitOfWork, number: str, today: date) -> Verification:
         revoked=found is not None and found.revocation is not None,
         valid_until=found.recognition.valid_until if found else None,
         today=today,
+        decided_on=found.decision.decided_on if found else None,
     )
     return Verification(status, found)
 

@@ -18,7 +18,7 @@ from cnnt_runtime.tokens import Role
 from console.adapters.passwords import hash_password, verify_password
 from console.adapters.tables import accounts, audit
 from console.domain.accounts import Account, AccountRefused, check_new_account, check_password
-from console.service_layer.sessions import end_sessions
+from console.service_layer.sessions import end_other_sessions
 
 
 def account_of(row: RowMapping) -> Account:
@@ -169,7 +169,7 @@ async def set_disabled(
             update(accounts).where(accounts.c.id == account_id).values(disabled=disabled)
         )
         if disabled:  # enabling again must not bring back the sessions open before the lock
-            await end_sessions(conn, account_id)
+            await end_other_sessions(conn, account_id)
         action = "account_disabled" if disabled else "account_enabled"
         await record(conn, action, row["username"], account_id=account_id, actor=actor)
 
@@ -211,7 +211,7 @@ async def reset_password(
                 locked_until=None,
             )
         )
-        ended = await end_sessions(conn, account_id, keep=keep_session)
+        ended = await end_other_sessions(conn, account_id, keep=keep_session)
         await record(
             conn,
             "password_reset",
@@ -250,8 +250,16 @@ async def accounts_with_roles(engine: AsyncEngine, roles: frozenset[Role]) -> li
 
 
 async def change_password(
-    engine: AsyncEngine, account: Account, current: str, new: str, confirm: str
+    engine: AsyncEngine,
+    account: Account,
+    current: str,
+    new: str,
+    confirm: str,
+    *,
+    keep_session: str | None = None,
 ) -> None:
+    """Change one's own password; every other session of the account ends (the one whose
+    cookie token is ``keep_session``, the one making the change, stays signed in)."""
     check_password(new, "new_password")
     if new != confirm:
         raise AccountRefused("password_mismatch", "confirm_password")
@@ -266,4 +274,11 @@ async def change_password(
             .where(accounts.c.id == account.id)
             .values(password_hash=hash_password(new), password_changed_at=datetime.now(UTC))
         )
-        await record(conn, "password_changed", account.username, account_id=account.id)
+        ended = await end_other_sessions(conn, account.id, keep=keep_session)
+        await record(
+            conn,
+            "password_changed",
+            account.username,
+            account_id=account.id,
+            detail=f"other sessions ended: {ended}",
+        )
