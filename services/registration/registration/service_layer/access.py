@@ -40,7 +40,7 @@ def require_facility(
         return
     raise Forbidden(
         "province_out_of_scope",
-        f"a token scoped to {principal.scope!r} cannot act on a facility of {province_code!r}"
+        f"a token scoped to {principal.scope!r} cannot act on province {province_code!r}"
         + (f" (commune {commune_code})" if commune_code else ""),
         field=field,
     )

@@ -22,7 +22,6 @@ from cnnt_runtime import reference
 from cnnt_runtime.db.freshness import Freshness, freshness
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import DomainError
-from cnnt_runtime.scope import covered_units
 from registration.adapters.tables import (
     EntryRow,
     FacilityRow,
@@ -55,11 +54,13 @@ class Scope:
     codes: list[str]
 
     def round_scopes(self) -> list[str]:
-        """The scopes of the rounds held under it: its provinces, their 2025 communes and
-        their districts of history (a province rolls up with its communes and districts)."""
-        found: set[str] = set(self.codes)
-        for code in self.codes:
-            found |= covered_units(code) or set()
+        """The scopes of the rounds held under it: its provinces (as recorded: only its own),
+        the 2025 communes of those that are current units, and their districts of history (a
+        province rolls up with its communes and districts)."""
+        codes = set(self.codes)
+        found = codes | {d.code for d in reference.districts_of(codes)}
+        for code in codes & set(reference.units()):
+            found |= {c.code for c in reference.communes_of(code)}
         return sorted(found)
 
 
