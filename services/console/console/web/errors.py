@@ -149,8 +149,7 @@ MESSAGES: dict[str, str] = {
     "revocation_reason_missing": N_("Give the reason for the revocation."),
     "certificate_version_unknown": N_("This certificate has no such edition."),
     "signing_unavailable": N_(
-        "The issuing authority's signing key is not available now; nothing was issued. "
-        "Retry later."
+        "The issuing authority's signing key is not available now; nothing was issued. Retry later."
     ),
     "signing_refused": N_(
         "This installation is not allowed to sign documents as configured (see the runbook)."
