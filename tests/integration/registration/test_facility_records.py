@@ -6,6 +6,7 @@ import uuid
 
 from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import error, officer, serving
+from tests.support import identities
 from tests.support.scenario import ok
 
 PROVINCE = "son-la"  # Sơn La
@@ -14,7 +15,7 @@ PROVINCE = "son-la"  # Sơn La
 async def test_facilities_and_products_are_created_read_updated_and_kept_unique(
     stack: Settings,
 ) -> None:
-    code = f"SL-{uuid.uuid4().hex[:8]}"
+    code = identities.code("SL", 8)
     headers = officer(stack, PROVINCE)
     body = {"name": "HTX Chè Shan tuyết", "kind": "cooperative", "business_code": code,
             "province_code": PROVINCE, "contacts": {"phone": "0212 3850 123"}}  # fmt: skip
