@@ -63,8 +63,6 @@ FIXED: dict[tuple[str, str, int], str] = {
     ("provincial", "vinh-long", 2019): "registration/test_dossier_import.py: before the merger",
     ("provincial", "bac-kan", 2024): "test_merged_province_round.py: the last year of Bắc Kạn",
     ("provincial", "bac-kan", 2026): "test_merged_province_round.py: refused, merged away",
-    ("provincial", "son-la", 2031): "test_vietnam_calendar.py: a window of March 2031",
-    ("provincial", "dien-bien", 2031): "test_vietnam_calendar.py: a window of April 2031",
     ("provincial", "dak-lak", 2005): "certification/test_certificate_standing.py: expired",
     ("provincial", "dak-lak", 2019): "evaluation's tests, test_read_policy.py: events only",
     ("provincial", "dak-lak", 2020): "evaluation/test_concurrent_judging.py: events only",
@@ -132,6 +130,15 @@ class Allocator:
                 return f"{holder}'s"
         return None
 
+    def shared_year(self, level: str, scopes: tuple[str, ...]) -> int:
+        """One year of a round of ``level`` in each of ``scopes``, free in all of them."""
+        for year in POOL:
+            if all(self.held(level, scope, year) is None for scope in scopes):
+                for scope in scopes:
+                    self._claim(("round", level, scope, str(year)))
+                return year
+        raise Taken(f"no year left for {level} rounds of {scopes} ({self.current})")
+
     def whole_year(self) -> int:
         """A year no round of any level in any scope of another test takes, nor will: for a
         test whose report counts a year everywhere (a breakdown, a province with its merged
@@ -195,6 +202,7 @@ class Allocator:
 
 ALLOCATOR = Allocator()
 round_year = ALLOCATOR.round_year
+shared_year = ALLOCATOR.shared_year
 whole_year = ALLOCATOR.whole_year
 code = ALLOCATOR.code
 decision = ALLOCATOR.decision
