@@ -6,7 +6,11 @@ back to a generic message with the code shown, so nothing is silently hidden.
 
 from __future__ import annotations
 
+import structlog
+
 from console.web.i18n import N_, gettext
+
+log = structlog.get_logger("cnnt.console")
 
 MESSAGES: dict[str, str] = {
     # sign-in and accounts (the console's own)
@@ -16,7 +20,7 @@ MESSAGES: dict[str, str] = {
         "the ministry's administrator."
     ),
     "account_disabled": N_("This account has been disabled."),
-    "throttled": N_("Too many failed sign-ins from this computer. Wait a few minutes."),
+    "throttled": N_("Too many failed sign-ins. Wait a moment, then try again."),
     "csrf_failed": N_("The form has expired or did not come from this site. Reload and retry."),
     "username_invalid": N_(
         "A username is 3 to 80 lower-case letters, digits, dots, dashes or underscores."
@@ -28,7 +32,29 @@ MESSAGES: dict[str, str] = {
     "password_mismatch": N_("The two new passwords differ."),
     "password_wrong": N_("The current password is wrong."),
     "account_not_found": N_("No such account."),
+    "account_is_yours": N_("You cannot lock your own account."),
+    "last_ministry_account": N_(
+        "This is the last active ministry account: lock it and nobody could administer "
+        "the accounts. Create or unlock another ministry account first."
+    ),
     "file_missing": N_("Choose a file to upload."),
+    "form_too_large": N_(
+        "What was sent is larger than the console accepts. Shorten the text or choose a "
+        "smaller file."
+    ),
+    # uploads (cnnt_runtime.uploads): {limit} and the like are filled in by the page
+    "file_not_spreadsheet": N_("The file is not an XLSX workbook or a CSV list."),
+    "file_too_large": N_("The file is larger than {limit_mb} MB."),
+    "archive_too_large": N_(
+        "The workbook unpacks to more than {limit_mb} MB: split the list into smaller files."
+    ),
+    "archive_ratio": N_(
+        "The workbook is packed more than {limit} times: it is refused as a possible zip bomb."
+    ),
+    "archive_members": N_("The workbook holds more than {limit} parts: it is not a list."),
+    "too_many_rows": N_("The list has more than {limit} rows: split it into smaller files."),
+    "too_many_cells": N_("The list has more than {limit} cells: remove the extra columns."),
+    "import_not_found": N_("This import is no longer known: upload the file again."),
     "service_unavailable": N_("A service did not answer. Try again in a moment."),
     # the services' codes
     "validation_failed": N_("Some values are not valid."),
@@ -42,6 +68,10 @@ MESSAGES: dict[str, str] = {
     "invalid_decimal_parsing": N_("Enter a number."),
     "invalid_value_error": N_("This value is not valid."),
     "invalid_uuid_parsing": N_("Choose an item from the list."),
+    "invalid_less_than_equal": N_("This value is above the allowed maximum."),
+    "invalid_less_than": N_("This value is above the allowed maximum."),
+    "invalid_greater_than_equal": N_("This value is below the allowed minimum."),
+    "invalid_greater_than": N_("This value is below the allowed minimum."),
     "token_missing": N_("Your session has ended. Sign in again."),
     "token_invalid": N_("Your session has ended. Sign in again."),
     "token_expired": N_("Your session has ended. Sign in again."),
@@ -117,6 +147,9 @@ MESSAGES: dict[str, str] = {
     "certificate_unknown": N_("No certificate has this number."),
     "certificate_already_revoked": N_("This certificate is already revoked."),
     "revocation_reason_missing": N_("Give the reason for the revocation."),
+    "decision_before_judging_closed": N_(
+        "A decision cannot be dated before the day judging closed."
+    ),
     "revocation_before_grant": N_("A revocation cannot be dated before the certificate."),
     "authority_out_of_scope": N_("This round belongs to another authority than yours."),
     "round_out_of_scope": N_("This round belongs to another province than yours."),
@@ -153,9 +186,12 @@ MESSAGES: dict[str, str] = {
 
 
 def error_message(code: str, fallback: str | None = None) -> str:
+    """The message for ``code``. A code without one is shown as a generic refusal naming the
+    code; ``fallback`` (the service's own text, often the validation library's English) is
+    logged, never shown inside a Vietnamese page."""
     known = MESSAGES.get(code)
     if known is not None:
         return gettext(known)
-    return gettext("The request was refused ({code}).").format(code=code) + (
-        f" {fallback}" if fallback else ""
-    )
+    if fallback:
+        log.info("error_code_without_message", code=code, service_message=fallback[:500])
+    return gettext("The request was refused ({code}).").format(code=code)
