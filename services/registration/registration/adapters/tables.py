@@ -35,6 +35,7 @@ class FacilityRow(Table, table=True):
     name_folded: str = Field(default="", max_length=300, index=True)
     business_code: str = Field(max_length=40, unique=True)
     province_code: str = Field(max_length=40, index=True)
+    commune_code: str | None = Field(default=None, max_length=5, index=True)
     address: str = Field(default="", max_length=500)
     contacts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: datetime | None = Field(default=None, sa_column=created_at())
@@ -73,6 +74,7 @@ class RoundRow(Table, table=True):
     quota: int | None = None
     group_quotas: dict[str, int] = Field(default_factory=dict, sa_type=JSONB)
     validity_years: int = 2
+    requires_local_recognition: bool = False
     opened_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime | None = Field(default=None, sa_column=created_at())
@@ -221,3 +223,15 @@ class DossierFileRow(Table, table=True):
     height: int | None = None
     uploaded_by: str = Field(max_length=200)
     uploaded_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class JurySeatRow(Table, table=True):
+    """A seat on a round's jury, from evaluation's JuryMemberAppointed: a judge's token (scoped
+    to the seat's member id, or to the person's account) reads that round's dossiers."""
+
+    __tablename__ = "jury_seats"
+
+    member_id: UUID = Field(primary_key=True)
+    round_id: UUID = Field(index=True)
+    account_id: str | None = Field(default=None, max_length=80, index=True)
+    appointed_at: datetime = Field(sa_type=DateTime(timezone=True))
