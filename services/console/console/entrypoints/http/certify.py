@@ -17,7 +17,7 @@ from console.domain.collation import vietnamese_key
 from console.entrypoints.http.jury import rounds_in_scope
 from console.service_layer import access
 from console.web import dates
-from console.web.i18n import N_
+from console.web.i18n import N_, gettext
 from console.web.nav import RECOGNITION, item
 from console.web.pages import field_errors, render
 from console.web.services import ServiceRefused, Services, ServicesDep
@@ -130,6 +130,7 @@ async def decide(
     place: Annotated[str, Form()] = "",
     signatory_title: Annotated[str, Form()] = "",
     signatory_name: Annotated[str, Form()] = "",
+    confirmed: Annotated[bool, Form()] = False,
 ) -> Response:
     form = {
         "number": number,
@@ -139,6 +140,33 @@ async def decide(
         "signatory_title": signatory_title,
         "signatory_name": signatory_name,
     }
+    if not confirmed:
+        preview = await services.json("GET", "certification", f"/api/v1/rounds/{round_id}/preview")
+        recognised = sum(1 for r in preview["results"] if r["outcome"] == "recognised")
+        day = dates.shown(form["decided_on"]) or decided_on
+        context = {
+            "heading": gettext("Record the decision and issue the certificates?"),
+            "consequences": [
+                gettext("Decision %(number)s of %(day)s is recorded for %(round)s.")
+                % {"number": number, "day": day, "round": preview["name"]},
+                gettext("%(n)s recognised entries get their certificate, numbered in order.")
+                % {"n": recognised},
+                gettext(
+                    "The results are published: the facilities, registration and khuyến "
+                    "công support see them."
+                ),
+            ],
+            "irreversible": gettext(
+                "a recorded decision and its certificates are never changed or deleted; a "
+                "mistake is put right by a new decision (a correction or a revocation)."
+            ),
+            "action": f"/certification/{round_id}/decision",
+            "fields": {**form, "decided_on": decided_on},
+            "confirm_label": gettext("Record the decision and issue the certificates"),
+            "back": f"/certification/{round_id}",
+            "back_label": preview["name"],
+        }
+        return render(request, "confirm.html", context)
     try:
         await services.json(
             "POST", "certification", f"/api/v1/rounds/{round_id}/decision", json=form
@@ -168,12 +196,47 @@ async def revoke(
     decision_number: Annotated[str, Form()] = "",
     decided_on: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
+    confirmed: Annotated[bool, Form()] = False,
 ) -> Response:
     body = {
         "number": decision_number,
         "decided_on": dates.iso(decided_on) or None,
         "reason": reason,
     }
+    if not confirmed:
+        found = await services.json("GET", "certification", f"/api/v1/verify/{number}")
+        context = {
+            "heading": gettext("Revoke certificate %(number)s?") % {"number": number},
+            "consequences": [
+                gettext(
+                    "The certificate %(number)s of %(product)s (%(facility)s) is revoked "
+                    "by decision %(decision)s of %(day)s."
+                )
+                % {
+                    "number": number,
+                    "product": found.get("product_name", ""),
+                    "facility": found.get("facility_name", ""),
+                    "decision": decision_number,
+                    "day": dates.shown(body["decided_on"]) or decided_on,
+                },
+                gettext("Reason: %(reason)s") % {"reason": reason},
+                gettext(
+                    "The public verification page and the PDF show it revoked; the "
+                    "recognition no longer counts for higher rounds or khuyến công priority."
+                ),
+            ],
+            "irreversible": gettext("a revoked certificate is never valid again."),
+            "action": f"/certification/{round_id}/certificates/{number}/revocation",
+            "fields": {
+                "decision_number": decision_number,
+                "decided_on": decided_on,
+                "reason": reason,
+            },
+            "confirm_label": gettext("Revoke the certificate"),
+            "back": f"/certification/{round_id}#certificates",
+            "back_label": gettext("Results and certificates"),
+        }
+        return render(request, "confirm.html", context)
     try:
         await services.json(
             "POST", "certification", f"/api/v1/certificates/{number}/revocation", json=body
