@@ -7,12 +7,15 @@ after a confirmation, and a certificate is revoked after one."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -35,6 +38,7 @@ PROVINCE = "dak-lak"
 YEAR = 2071  # h28a's reserved years: (provincial, dak-lak, 2071) is this file's
 ROUND_NAME = f"Bình chọn sản phẩm CNNT tiêu biểu tỉnh Đắk Lắk năm {YEAR}"
 PRODUCTS = ("Cà phê bột Ea Kiết", "Mật ong hoa cà phê Krông Pắc")
+WITHDRAWN = "Rượu cần Buôn Đôn"  # registered, then withdrawn by the officer
 JUDGES = (
     ("gk.h28a.chu-tich", "Nguyễn Văn Hùng", "Phó Giám đốc Sở Công Thương"),
     ("gk.h28a.uy-vien", "Trần Thị Lan", "Trưởng phòng Quản lý công nghiệp"),
@@ -86,23 +90,41 @@ async def test_a_round_from_creation_to_revocation_in_the_browser(
     # The officer: a new round, opened.
     officer = await signed_in(officer_ctx, "sct.h28a.whole")
     await officer.goto("/rounds")
-    await officer.get_by_label("Tên đợt bình chọn").fill(ROUND_NAME)
+    await officer.get_by_label("Tên đợt bình chọn").fill(f"{ROUND_NAME} (dự thảo)")
     await officer.get_by_label("Năm").fill(str(YEAR))
     await officer.get_by_label("Bắt đầu nhận hồ sơ (dd/mm/yyyy)").fill(typed(-1))
-    await officer.get_by_label("Kết thúc nhận hồ sơ (dd/mm/yyyy)").fill(typed(30))
+    await officer.get_by_label("Kết thúc nhận hồ sơ (dd/mm/yyyy)").fill(typed(20))
     await officer.get_by_role("button", name="Tạo đợt bình chọn").click()
-    await expect(officer.get_by_role("heading", name=ROUND_NAME)).to_be_visible()
+    await expect(officer.get_by_role("heading", name=f"{ROUND_NAME} (dự thảo)")).to_be_visible()
     round_id = officer.url.rsplit("/", 1)[-1]
+    # … corrected while it is a draft: its name and closing date.
+    await officer.locator("#edit-round summary").click()
+    await officer.get_by_label("Tên đợt bình chọn").fill(ROUND_NAME)
+    await officer.get_by_label("Kết thúc nhận hồ sơ (dd/mm/yyyy)").fill(typed(30))
+    await officer.get_by_role("button", name="Lưu đợt bình chọn").click()
+    await expect(officer.get_by_role("status")).to_have_text("Đã lưu đợt bình chọn.")
+    await expect(officer.get_by_role("heading", name=ROUND_NAME, exact=True)).to_be_visible()
+    await expect(officer.locator("dl.facts")).to_contain_text(typed(30))
+    await looked_at(officer, "round-draft")
     await officer.get_by_role("button", name="Mở nhận hồ sơ").click()
     await expect(officer.get_by_text("Đang nhận hồ sơ")).to_be_visible()
     # The facilities' dossiers (the officer's import and facility pages have their own tests).
     async with httpx.AsyncClient(base_url=console.base_url("registration")) as registration:
-        for product_name in PRODUCTS:
+        for product_name in (*PRODUCTS, WITHDRAWN):
             _, product = await facility_with_product(
                 registration, console, PROVINCE, f"Cơ sở {product_name} h28a", product_name
             )
             ok(await register(registration, console, PROVINCE, round_id, product["id"]))
     await officer.reload()
+    # One entry is withdrawn, after the confirmation.
+    row = officer.get_by_role("row").filter(has_text=WITHDRAWN)
+    await row.locator("summary").click()
+    await row.get_by_label("Lý do").fill("Cơ sở xin rút hồ sơ")
+    await row.get_by_role("button", name="Rút hồ sơ").click()
+    await expect(officer.locator("#consequences")).to_contain_text(WITHDRAWN)
+    await looked_at(officer, "withdrawal-confirmation")
+    await officer.locator("#confirmation button[type=submit]").click()
+    await expect(row).to_contain_text("Đã rút")
     await officer.get_by_role("button", name="Đóng nhận hồ sơ").click()
     await expect(officer.get_by_role("button", name="Đóng nhận hồ sơ")).to_have_count(0)
 
@@ -209,6 +231,28 @@ async def test_a_round_from_creation_to_revocation_in_the_browser(
     async with certifier.expect_download() as download:
         await certifier.get_by_role("link", name=f"Tải bản PDF {numbers[0]}").click()
     assert (await (await download.value).path()).read_bytes().startswith(b"%PDF")
+
+    # … downloads the results, the certificate list and every certificate PDF at once.
+    async with certifier.expect_download() as download:
+        await certifier.get_by_role("link", name="Kết quả (XLSX)").click()
+    sheet = load_workbook(io.BytesIO((await (await download.value).path()).read_bytes())).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert {"Xếp hạng (rank)", "Điểm bình quân (mean)"} <= set(header)
+    products = [
+        row[header.index("Sản phẩm (product)")] for row in sheet.iter_rows(2, values_only=True)
+    ]
+    assert set(PRODUCTS) <= set(products)
+    async with certifier.expect_download() as download:
+        await certifier.get_by_role("link", name="Danh sách giấy chứng nhận (CSV)").click()
+    listed = (await (await download.value).path()).read_text(encoding="utf-8-sig")
+    assert listed.splitlines()[0].startswith("Số giấy chứng nhận,Sản phẩm,Cơ sở")
+    assert all(n in listed for n in numbers)
+    async with certifier.expect_download() as download:
+        await certifier.get_by_role("link", name="Tất cả giấy chứng nhận PDF (ZIP)").click()
+    with zipfile.ZipFile(await (await download.value).path()) as archive:
+        assert sorted(archive.namelist()) == sorted(f"{n}.pdf" for n in numbers)
+        assert all(archive.read(f"{n}.pdf").startswith(b"%PDF") for n in numbers)
 
     # … and revokes one, after its confirmation.
     row = certifier.locator(f"tr[data-certificate='{numbers[1]}']")
