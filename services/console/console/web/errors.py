@@ -147,6 +147,15 @@ MESSAGES: dict[str, str] = {
     "certificate_unknown": N_("No certificate has this number."),
     "certificate_already_revoked": N_("This certificate is already revoked."),
     "revocation_reason_missing": N_("Give the reason for the revocation."),
+    "certificate_version_unknown": N_("This certificate has no such edition."),
+    "signing_unavailable": N_(
+        "The issuing authority's signing key is not available now; nothing was issued. Retry later."
+    ),
+    "signing_refused": N_(
+        "This installation is not allowed to sign documents as configured (see the runbook)."
+    ),
+    "file_not_pdf": N_("The file is not a PDF."),
+    "sha256_invalid": N_("A SHA-256 is 64 hexadecimal digits (0–9, a–f)."),
     "decision_before_judging_closed": N_(
         "A decision cannot be dated before the day judging closed."
     ),
