@@ -206,7 +206,7 @@ async def publish(settings: Settings, *events: Envelope) -> None:
                     headers={"event_type": event.event_type},
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 ),
-                routing_key=event.routing_key(),
+                routing_key=event.published_routing_key(),
             )
 
 
