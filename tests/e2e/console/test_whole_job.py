@@ -135,7 +135,7 @@ async def test_a_round_from_creation_to_revocation_in_the_browser(
         await ministry.goto(f"/jury-progress/{round_id}")
         return await ministry.get_by_role("button", name="Thành lập hội đồng").count() == 1
 
-    await eventually(entries_arrived, timeout=60, interval=1)
+    await eventually(entries_arrived, timeout=120, interval=1)
     await expect(ministry.locator("#judging-state")).to_have_text(
         "Chưa có hội đồng: chưa thể chấm điểm."
     )
@@ -204,7 +204,7 @@ async def test_a_round_from_creation_to_revocation_in_the_browser(
         response = await certifier.goto(f"/certification/{round_id}")
         return response is not None and response.status == 200
 
-    await eventually(previewable, timeout=60, interval=1)
+    await eventually(previewable, timeout=120, interval=1)
     await expect(certifier.locator("#decide input[name=decided_on]")).to_have_value(typed())
     await certifier.get_by_label("Số quyết định").fill("71/QĐ-UBND")
     await certifier.get_by_label("Ngày quyết định").fill(typed(-3))
