@@ -24,8 +24,10 @@ from cnnt_runtime.logging import configure_logging
 from cnnt_runtime.settings import Settings, get_settings
 from cnnt_runtime.telemetry import Telemetry, setup_tracing
 from cnnt_runtime.uploads import MaxBodySize
+from console.adapters.dossier_files import TableLimits
 from console.entrypoints.http import navigation, routers
 from console.entrypoints.http.auth import LANGUAGE_COOKIE
+from console.service_layer.import_jobs import ImportJobs
 from console.web import csrf, i18n
 from console.web.errors import error_message
 from console.web.pages import build_templates, is_htmx, render
@@ -54,10 +56,12 @@ def create_app(
         app.state.engine = service_engine(settings, NAME)
         telemetry.instrument_engine(app.state.engine)
         app.state.http = traced_client(httpx.AsyncClient(timeout=30), telemetry)
+        app.state.imports.start()
         log.info("service_started", service=NAME)
         try:
             yield
         finally:
+            app.state.imports.stop()
             await app.state.http.aclose()
             await app.state.engine.dispose()
             await telemetry.stop()
@@ -73,6 +77,9 @@ def create_app(
         dependencies=[Depends(csrf.verify)],
     )
     app.state.settings = settings
+    app.state.imports = ImportJobs(
+        settings.console_import_workers, TableLimits.for_entries(settings.console_import_max_rows)
+    )
     app.state.templates = build_templates(navigation())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

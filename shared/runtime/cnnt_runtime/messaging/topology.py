@@ -151,3 +151,31 @@ def subscribe(router: RabbitRouter, consumer: ConsumerQueue, description: str) -
         title=f"{consumer.name}:consume",
         description=description,
     )
+
+
+def event_type_of(event: type[Envelope]) -> str:
+    return str(event.model_fields["event_type"].default)
+
+
+def events_taken_by(queue: str) -> frozenset[str] | None:
+    """The event types ``queue``'s consumer takes: its bindings for a consumer queue, none at
+    all for a queue of the topology that has no consumer of events (a dead-letter queue,
+    ``cnnt.unrouted``), ``None`` (not ours to say) for a queue outside the topology — an outside
+    system's own subscriber queue."""
+    consumer = CONSUMER_QUEUES.get(queue)
+    if consumer is not None:
+        return frozenset(event_type_of(event) for event in consumer.events)
+    if queue == UNROUTED_QUEUE_NAME or any(
+        queue == q.dead_letter_name for q in CONSUMER_QUEUES.values()
+    ):
+        return frozenset()
+    return None
+
+
+def events_refused_by(queue: str, event_types: Iterable[str]) -> list[str]:
+    """The event types among ``event_types`` that ``queue``'s consumer does not take (sorted;
+    empty: all taken, or a queue outside the topology)."""
+    taken = events_taken_by(queue)
+    if taken is None:
+        return []
+    return sorted(set(event_types) - taken)
