@@ -210,9 +210,23 @@ def to_service_csv(filename: str, content: bytes, limits: TableLimits | None = N
     return out.getvalue().encode("utf-8")
 
 
-def parse_in_worker(filename: str, content: bytes, limits: TableLimits) -> tuple[bytes, int]:
-    """``to_service_csv`` as a worker process runs it: the CSV and the worker's process id."""
-    return to_service_csv(filename, content, limits), os.getpid()
+@dataclass(frozen=True)
+class Parsed:
+    """What a worker process hands back: the CSV, or the refusal's code and its numbers, and
+    the worker's process id (plain data: nothing to unpickle but this)."""
+
+    csv: bytes
+    refusal: str
+    limits: dict[str, int]
+    worker_pid: int
+
+
+def parse_in_worker(filename: str, content: bytes, limits: TableLimits) -> Parsed:
+    """``to_service_csv`` as a worker process runs it."""
+    try:
+        return Parsed(to_service_csv(filename, content, limits), "", {}, os.getpid())
+    except uploads.UploadRefused as refused:
+        return Parsed(b"", refused.code, dict(refused.limits), os.getpid())
 
 
 def warm() -> int:

@@ -107,9 +107,13 @@ class ImportJobs:
         assert self._pool is not None
         loop = asyncio.get_running_loop()
         try:
-            job.csv, job.worker_pid = await loop.run_in_executor(
+            parsed = await loop.run_in_executor(
                 self._pool, dossier_files.parse_in_worker, job.filename, content, self.limits
             )
+            job.worker_pid = parsed.worker_pid
+            if parsed.refusal:
+                raise UploadRefused(parsed.refusal, "", **parsed.limits)
+            job.csv = parsed.csv
             job.report = await services.json(
                 "POST",
                 "registration",

@@ -23,7 +23,7 @@ from cnnt_runtime.errors import DomainError, NotFound
 from cnnt_runtime.http.dead_letters import dead_letter_router
 from cnnt_runtime.http.fields import Line
 from cnnt_runtime.messaging.publishing import publish_in_order
-from cnnt_runtime.messaging.topology import events_refused_by
+from cnnt_runtime.messaging.topology import events_taken_by
 from cnnt_runtime.ops import records
 from cnnt_runtime.service import RuntimeDep
 
@@ -142,24 +142,28 @@ async def event_log(
 @ops_router.post("/replay", summary="Re-send past events to ONE named queue, in log order")
 async def replay(runtime: RuntimeDep, who: CurrentPrincipal, body: ReplayRequest) -> ReplayResult:
     """The one history replay (``cnnt replay history`` sends its batches here). Before
-    anything is sent: the queue must exist, its consumer must take every event type selected
-    (the topology's bindings; an outside system's own queue takes what it asks for), and the
-    audit log holds the replay's row — who, which queue, the filter — which is then completed
-    with the count the broker confirmed and the event-log position reached."""
+    anything is sent: the queue must exist; a consumer queue of the topology gets only the
+    event types its consumer is bound to (a type named that it does not take, or a queue that
+    takes none — a dead-letter queue, ``cnnt.unrouted`` — is refused, and the refusal audited);
+    an outside system's own queue gets what it asks for; and the audit log holds the replay's
+    row — who, which queue, the filter — which is then completed with the count the broker
+    confirmed and the event-log position reached."""
     who.require(Role.OPERATOR)
     settings = runtime.settings
     await ensure_queue(settings.amqp_url, body.queue)
     t = runtime.spec.table("outbox")
     base = _matching(t, body)
-    batch = base.where(t.c.seq > body.after_seq).order_by(t.c.seq).limit(body.limit).subquery()
-    async with runtime.engine.connect() as conn:
-        selected = set((await conn.scalars(select(batch.c.event_type).distinct())).all())
     filters = {
         "producer": runtime.spec.name,
         **body.model_dump(mode="json", exclude_none=True, exclude={"queue", "audit_id"}),
     }
-    refused = events_refused_by(body.queue, selected)
-    if refused:
+    taken = events_taken_by(body.queue)
+    if taken is not None and not body.event_type:
+        # A consumer queue gets the events its consumer takes, and only those.
+        base = base.where(t.c.event_type.in_(sorted(taken)))
+        filters["event_types"] = sorted(taken)
+    if taken is not None and (not taken or (body.event_type and body.event_type not in taken)):
+        refused = [body.event_type] if body.event_type else ["*"]
         await records.start(
             settings,
             actor=who.subject,
@@ -172,8 +176,8 @@ async def replay(runtime: RuntimeDep, who: CurrentPrincipal, body: ReplayRequest
         raise DomainError(
             "queue_does_not_take_events",
             f"Hàng đợi {body.queue} không nhận các sự kiện: {', '.join(refused)}",
-            field="queue",
-            details={"refused": refused},
+            field="event_type" if body.event_type else "queue",
+            details={"refused": refused, "taken": sorted(taken)},
         )
     if body.audit_id is not None:
         row_id = body.audit_id

@@ -51,7 +51,19 @@ UNROUTED_EXCHANGE = RabbitExchange(UNROUTED_EXCHANGE_NAME, type=ExchangeType.FAN
 DEAD_LETTER_EXCHANGE = RabbitExchange(
     DEAD_LETTER_EXCHANGE_NAME, type=ExchangeType.DIRECT, durable=True
 )
-UNROUTED_QUEUE = RabbitQueue(UNROUTED_QUEUE_NAME, queue_type=QueueType.QUORUM, durable=True)
+# cnnt.unrouted keeps the newest events no queue was bound to, for an operator to look at: no
+# platform service consumes them (SupportGranted, published for outside systems, lands here
+# until one binds a queue for it; docs/contracts.md), so the queue is capped and drops its
+# oldest beyond the cap rather than growing without end. Every event it drops is still in its
+# producer's outbox (cnnt replay history). The RUNBOOK says how to apply the cap to a broker
+# whose cnnt.unrouted was declared before it (queue arguments cannot change in place).
+UNROUTED_MAX_LENGTH = 10_000
+UNROUTED_QUEUE = RabbitQueue(
+    UNROUTED_QUEUE_NAME,
+    queue_type=QueueType.QUORUM,
+    durable=True,
+    arguments={"x-max-length": UNROUTED_MAX_LENGTH, "x-overflow": "drop-head"},
+)
 
 
 @dataclass(frozen=True)
@@ -170,12 +182,3 @@ def events_taken_by(queue: str) -> frozenset[str] | None:
     ):
         return frozenset()
     return None
-
-
-def events_refused_by(queue: str, event_types: Iterable[str]) -> list[str]:
-    """The event types among ``event_types`` that ``queue``'s consumer does not take (sorted;
-    empty: all taken, or a queue outside the topology)."""
-    taken = events_taken_by(queue)
-    if taken is None:
-        return []
-    return sorted(set(event_types) - taken)
