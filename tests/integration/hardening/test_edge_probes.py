@@ -69,8 +69,10 @@ MAX_ROWS = 50  # the module's console reads lists of at most this many products
 async def stack29(stack: Settings) -> AsyncIterator[Settings]:
     """The four services on a vhost of this module's own; settings whose ports reach them."""
     with own_vhost(stack) as settings:
+        # A small share of PostgreSQL's connections: the machine's server is shared.
+        small = settings.model_copy(update={"db_connection_budget": 16})
         async with served(
-            settings, "registration", "evaluation", "certification", "support"
+            small, "registration", "evaluation", "certification", "support"
         ) as running:
             yield running.model_copy(update={"console_import_max_rows": MAX_ROWS})
 
