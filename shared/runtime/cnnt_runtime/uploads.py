@@ -23,7 +23,7 @@ from typing import Literal
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-Kind = Literal["zip", "pdf", "png", "jpeg", "text", "unknown"]
+Kind = Literal["zip", "pdf", "png", "jpeg", "webp", "text", "unknown"]
 
 
 class UploadRefused(ValueError):
@@ -69,6 +69,8 @@ def sniff(content: bytes) -> Kind:
         return "png"
     if content.startswith(b"\xff\xd8\xff"):
         return "jpeg"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "webp"
     head = content[:65536]
     if b"\x00" in head:
         return "unknown"

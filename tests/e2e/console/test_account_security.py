@@ -128,7 +128,12 @@ async def test_the_ministry_creates_and_disables_accounts(
     row = page.get_by_role("row").filter(has_text="sct.gialai")
     await expect(row).to_contain_text("Cán bộ Sở Công Thương")
     await expect(row).to_contain_text("đang hoạt động")
-    await row.get_by_role("button", name="Khóa").click()  # an htmx swap of the table
+    # Locking goes through a confirmation page saying what it does (issue 28).
+    await row.get_by_role("button", name="Khóa").click()
+    await expect(page.locator("#confirmation")).to_contain_text("không thể đăng nhập")
+    await page.get_by_role("button", name="Khóa tài khoản").click()
+    await expect(page.locator("#account-state")).to_contain_text("đã khóa")
+    await open_area(page, "Tài khoản")
     await expect(row).to_contain_text("đã khóa")
     await screenshot(page, "admin-accounts")
     assert await serious_accessibility_violations(page) == []

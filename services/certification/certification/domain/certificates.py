@@ -7,12 +7,14 @@ from datetime import date
 from enum import StrEnum
 
 from cnnt_contracts.vocabulary import Level
+from cnnt_runtime.recognition import RecognitionTerm, Standing
 
 
 class CertificateStatus(StrEnum):
     VALID = "valid"
     REVOKED = "revoked"
     EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"  # a day before its granting decision
     UNKNOWN = "unknown"
 
 
@@ -77,12 +79,27 @@ def valid_until(year: int, validity_years: int) -> date:
 
 
 def certificate_status(
-    *, known: bool, revoked: bool, valid_until: date | None, today: date
+    *,
+    known: bool,
+    revoked: bool,
+    valid_until: date | None,
+    today: date,
+    decided_on: date | None = None,
 ) -> CertificateStatus:
+    """What a verification reports, by the one rule of ``cnnt_runtime.recognition``: ``valid``
+    exactly while the recognition is in force (from the granting decision's day ``decided_on``
+    through ``valid_until``), ``not_yet_valid`` before, ``expired`` after, ``revoked``."""
     if not known:
         return CertificateStatus.UNKNOWN
-    if revoked:
-        return CertificateStatus.REVOKED
-    if valid_until is not None and today > valid_until:
-        return CertificateStatus.EXPIRED
-    return CertificateStatus.VALID
+    if valid_until is None:
+        return CertificateStatus.REVOKED if revoked else CertificateStatus.VALID
+    term = RecognitionTerm(decided_on or date.min, valid_until, revoked)
+    match term.standing_on(today):
+        case Standing.REVOKED:
+            return CertificateStatus.REVOKED
+        case Standing.EXPIRED:
+            return CertificateStatus.EXPIRED
+        case Standing.NOT_YET:
+            return CertificateStatus.NOT_YET_VALID
+        case Standing.IN_FORCE:
+            return CertificateStatus.VALID

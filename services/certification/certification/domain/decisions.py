@@ -198,3 +198,17 @@ def check_revocation_date(revoked_on: date, granted_on: date) -> None:
             f"{granted_on.isoformat()} that granted the certificate",
             field="decided_on",
         )
+
+
+def check_decision_date(decided_on: date, judging_closed_on: date) -> None:
+    """A round's decision rests on the jury's results: it cannot be dated before judging
+    closed (the day in Vietnam the chair closed it)."""
+    if decided_on < judging_closed_on:
+        closed = judging_closed_on.strftime("%d/%m/%Y")
+        raise DomainError(
+            "decision_before_judging_closed",
+            f"Ngày quyết định ({decided_on.strftime('%d/%m/%Y')}) không được trước ngày kết thúc "
+            f"chấm điểm ({closed}).",
+            field="decided_on",
+            details={"judging_closed_on": judging_closed_on.isoformat()},
+        )

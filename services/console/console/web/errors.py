@@ -32,6 +32,11 @@ MESSAGES: dict[str, str] = {
     "password_mismatch": N_("The two new passwords differ."),
     "password_wrong": N_("The current password is wrong."),
     "account_not_found": N_("No such account."),
+    "account_is_yours": N_("You cannot lock your own account."),
+    "last_ministry_account": N_(
+        "This is the last active ministry account: lock it and nobody could administer "
+        "the accounts. Create or unlock another ministry account first."
+    ),
     "file_missing": N_("Choose a file to upload."),
     "form_too_large": N_(
         "What was sent is larger than the console accepts. Shorten the text or choose a "
@@ -142,6 +147,9 @@ MESSAGES: dict[str, str] = {
     "certificate_unknown": N_("No certificate has this number."),
     "certificate_already_revoked": N_("This certificate is already revoked."),
     "revocation_reason_missing": N_("Give the reason for the revocation."),
+    "decision_before_judging_closed": N_(
+        "A decision cannot be dated before the day judging closed."
+    ),
     "revocation_before_grant": N_("A revocation cannot be dated before the certificate."),
     "authority_out_of_scope": N_("This round belongs to another authority than yours."),
     "round_out_of_scope": N_("This round belongs to another province than yours."),
