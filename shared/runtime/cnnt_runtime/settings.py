@@ -199,6 +199,16 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _tokens_live_within_the_cap(self) -> Settings:
+        if self.token_ttl_hours > self.token_max_lifetime_hours:
+            raise ValueError(
+                f"CNNT_TOKEN_TTL_HOURS={self.token_ttl_hours} is over "
+                f"CNNT_TOKEN_MAX_LIFETIME_HOURS={self.token_max_lifetime_hours}: the services "
+                "would refuse every token minted with it"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _pools_fit_the_budget(self) -> Settings:
         needed = len(SERVICE_NAMES) * (self.pool_size() + 1)
         if needed > self.db_connection_budget:
