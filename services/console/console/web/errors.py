@@ -94,7 +94,19 @@ MESSAGES: dict[str, str] = {
     "period_inverted": N_("The closing date must come after the opening date."),
     "scope_mismatch": N_("The scope does not fit the round's level."),
     "backfill_not_allowed": N_("Past records can only be entered by the ministry."),
-    "facility_outside_scope": N_("The facility belongs to another province than the round."),
+    "facility_outside_scope": N_(
+        "The facility belongs to another province (or, for a commune round, another commune) "
+        "than the round."
+    ),
+    "level_not_in_force": N_(
+        "This level does not exist on the round's opening date: commune rounds open from "
+        "01/07/2025, district rounds before it."
+    ),
+    "commune_unknown": N_("This is not the code of a commune, ward or special zone of 2025."),
+    "commune_outside_province": N_("This commune belongs to another province."),
+    "setting_not_applicable": N_(
+        "Only a provincial round can require a commune or district recognition."
+    ),
     "prior_recognition_required": N_(
         "This product lacks the lower-level recognition this round requires."
     ),
@@ -147,6 +159,15 @@ MESSAGES: dict[str, str] = {
     "certificate_unknown": N_("No certificate has this number."),
     "certificate_already_revoked": N_("This certificate is already revoked."),
     "revocation_reason_missing": N_("Give the reason for the revocation."),
+    "certificate_version_unknown": N_("This certificate has no such edition."),
+    "signing_unavailable": N_(
+        "The issuing authority's signing key is not available now; nothing was issued. Retry later."
+    ),
+    "signing_refused": N_(
+        "This installation is not allowed to sign documents as configured (see the runbook)."
+    ),
+    "file_not_pdf": N_("The file is not a PDF."),
+    "sha256_invalid": N_("A SHA-256 is 64 hexadecimal digits (0–9, a–f)."),
     "decision_before_judging_closed": N_(
         "A decision cannot be dated before the day judging closed."
     ),
