@@ -73,6 +73,16 @@ LABELS: dict[str, dict[str, str]] = {
         "revoked": N_("revoked"),
     },
     # khuyến công support
+    "scheme_kind": {
+        "machinery": N_("Machinery and equipment"),
+        "trade_fair": N_("Trade fair"),
+        "showroom": N_("Showroom"),
+        "training": N_("Training"),
+        "technology_transfer": N_("Technology transfer"),
+        "cleaner_production": N_("Cleaner production"),
+        "branding_packaging": N_("Branding and packaging"),
+        "ecommerce": N_("E-commerce"),
+    },
     "funding_source": {
         "national": N_("National budget"),
         "local": N_("Local budget"),
