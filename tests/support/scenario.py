@@ -113,7 +113,7 @@ async def facility_with_product(
             json={
                 "name": facility_name,
                 "kind": "cooperative",
-                "business_code": f"MST-{uuid.uuid4().hex[:12]}",
+                "business_code": f"{uuid.uuid4().int % 10**10:010d}",
                 "province_code": province,
                 "address": "Buôn Ma Thuột, Đắk Lắk",
             },

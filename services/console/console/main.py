@@ -11,11 +11,13 @@ from pathlib import Path
 import httpx
 import structlog
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import text
+from starlette.exceptions import HTTPException
 
 from cnnt_runtime.db.engine import service_engine
 from cnnt_runtime.logging import configure_logging
@@ -27,7 +29,7 @@ from console.web import csrf, i18n
 from console.web.errors import error_message
 from console.web.pages import build_templates, is_htmx, render
 from console.web.services import ServiceRefused
-from console.web.session import RoleRefused, SignInNeeded
+from console.web.session import RoleRefused, SignInNeeded, optional_account
 
 NAME = "console"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -138,6 +140,36 @@ def _install_error_pages(app: FastAPI) -> None:
         """A refusal no page placed next to a field: shown on a page of its own."""
         if exc.code in ("token_missing", "token_invalid", "token_expired"):
             return RedirectResponse("/login", status_code=303)
-        message = error_message(exc.code, exc.message)
+        message = error_message(exc.code)
         status = exc.status if 400 <= exc.status < 600 else 502
         return render(request, "error.html", {"message": message}, status=status)
+
+    # The console's own refusals and faults, in its layout and words (never FastAPI's JSON):
+    # an unknown address, a malformed one (/facilities/abc), a fault.
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        code = {404: "page_not_found", 405: "page_not_found"}.get(exc.status_code, "bad_request")
+        return await _error_page(request, code, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_address(request: Request, exc: RequestValidationError) -> Response:
+        if any(e["loc"][:1] == ("path",) for e in exc.errors()):
+            return await _error_page(request, "page_not_found", 404)
+        return await _error_page(request, "address_invalid", 422)
+
+    @app.exception_handler(Exception)
+    async def fault(request: Request, exc: Exception) -> Response:
+        log.error("unhandled_error", error_type=type(exc).__name__, error=str(exc))
+        return await _error_page(request, "internal_error", 500)
+
+
+async def _error_page(request: Request, code: str, status: int) -> Response:
+    """The error page with the menu of whoever is signed in (an unknown address has run no
+    dependency that would have looked them up)."""
+    if getattr(request.state, "account", None) is None:
+        try:
+            await optional_account(request)
+        except Exception as exc:  # noqa: BLE001 - the error page shows even without a database
+            log.warning("error_page_account_unknown", error=str(exc))
+    context = {"message": error_message(code), "code": code}
+    return render(request, "error.html", context, status=status)

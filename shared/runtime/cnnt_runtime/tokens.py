@@ -53,7 +53,9 @@ class Principal(BaseModel):
     def require(self, *roles: Role) -> Principal:
         if self.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise Forbidden("role_not_allowed", f"this action needs one of the roles: {allowed}")
+            raise Forbidden(
+                "role_not_allowed", f"thao tác này cần một trong các vai trò: {allowed}"
+            )
         return self
 
     def require_province(self, province_code: str, *, field: str = "province_code") -> Principal:
@@ -65,7 +67,8 @@ class Principal(BaseModel):
             return self
         raise Forbidden(
             "province_out_of_scope",
-            f"a token scoped to {self.scope!r} cannot act on province {province_code!r}",
+            f"tài khoản thuộc phạm vi {self.scope!r} không được thao tác với tỉnh "
+            f"{province_code!r}",
             field=field,
         )
 
@@ -137,11 +140,11 @@ def read_token(settings: Settings, token: str) -> Principal:
     try:
         principal, expires = _verified(token, keys, settings.auth_issuer)
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("token_expired", "the bearer token has expired") from exc
+        raise Unauthorized("token_expired", "phiên đăng nhập đã hết hạn") from exc
     except (jwt.InvalidTokenError, KeyError, ValidationError) as exc:
-        raise Unauthorized("token_invalid", f"the bearer token is not valid: {exc}") from exc
+        raise Unauthorized("token_invalid", f"mã xác thực không hợp lệ: {exc}") from exc
     if expires <= time.time():
-        raise Unauthorized("token_expired", "the bearer token has expired")
+        raise Unauthorized("token_expired", "phiên đăng nhập đã hết hạn")
     return principal
 
 

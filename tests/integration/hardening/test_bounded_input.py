@@ -22,7 +22,7 @@ def facility(**changes: Any) -> dict[str, Any]:
     return {
         "name": "HTX Dệt thổ cẩm Buôn Đôn",
         "kind": "cooperative",
-        "business_code": f"BC-{uuid.uuid4().hex[:10]}",
+        "business_code": f"{uuid.uuid4().int % 10**10:010d}",
         "province_code": PROVINCE,
         **changes,
     }

@@ -23,7 +23,7 @@ def a_facility() -> dict[str, str]:
     return {
         "name": "Cơ sở mây tre đan Phú Vinh",
         "kind": "household_business",
-        "business_code": f"BC-{uuid.uuid4().hex[:10]}",
+        "business_code": f"{uuid.uuid4().int % 10**10:010d}",
         "province_code": PROVINCE,
     }
 

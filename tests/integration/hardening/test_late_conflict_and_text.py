@@ -29,7 +29,7 @@ async def test_names_are_stored_in_one_normal_form_and_compared_in_it(
     body = {
         "name": nfd("  HTX  Cà phê   Đắk Lắk "),
         "kind": "cooperative",
-        "business_code": f"BC-{uuid.uuid4().hex[:10]}",
+        "business_code": f"{uuid.uuid4().int % 10**10:010d}",
         "province_code": PROVINCE,
     }
     created = await registration.post("/api/v1/facilities", json=body, headers=officer)
@@ -64,7 +64,7 @@ async def test_names_of_only_spaces_or_invisible_characters_are_refused(
         body = {
             "name": blank,
             "kind": "cooperative",
-            "business_code": f"BC-{uuid.uuid4().hex[:10]}",
+            "business_code": f"{uuid.uuid4().int % 10**10:010d}",
             "province_code": PROVINCE,
         }
         response = await registration.post("/api/v1/facilities", json=body, headers=officer)

@@ -14,7 +14,7 @@ PROVINCE = "son-la"  # Sơn La
 async def test_facilities_and_products_are_created_read_updated_and_kept_unique(
     stack: Settings,
 ) -> None:
-    code = f"SL-{uuid.uuid4().hex[:8]}"
+    code = f"{uuid.uuid4().int % 10**10:010d}"
     headers = officer(stack, PROVINCE)
     body = {"name": "HTX Chè Shan tuyết", "kind": "cooperative", "business_code": code,
             "province_code": PROVINCE, "contacts": {"phone": "0212 3850 123"}}  # fmt: skip

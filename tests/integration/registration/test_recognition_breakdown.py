@@ -28,7 +28,7 @@ async def _facility(client: httpx.AsyncClient, settings: Settings, province: str
     body = {
         "name": f"HTX mây tre đan {province} {uuid.uuid4().hex[:6]}",
         "kind": "cooperative",
-        "business_code": f"MST-{uuid.uuid4().hex[:12]}",
+        "business_code": f"{uuid.uuid4().int % 10**10:010d}",
         "province_code": province,
     }
     return ok(await client.post("/api/v1/facilities", json=body, headers=ministry(settings)))

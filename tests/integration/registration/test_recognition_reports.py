@@ -39,7 +39,7 @@ async def _round_with_one_entry(
             json={
                 "name": f"HTX miến dong {province}",
                 "kind": "cooperative",
-                "business_code": f"MST-{uuid.uuid4().hex[:12]}",
+                "business_code": f"{uuid.uuid4().int % 10**10:010d}",
                 "province_code": province,
             },
             headers=headers,

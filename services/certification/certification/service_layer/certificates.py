@@ -98,7 +98,9 @@ async def certificate_pdf(
 ) -> bytes:
     found = await find_certificate(uow, number)
     if found is None:
-        raise NotFound("certificate_unknown", f"no certificate {number!r}", field="number")
+        raise NotFound(
+            "certificate_unknown", f"không có giấy chứng nhận số {number!r}", field="number"
+        )
     require_reader(who, found.round)
     entry = found.entry
     province = province_name(entry.province_code) if is_known(entry.province_code) else ""

@@ -30,8 +30,40 @@ MESSAGES: dict[str, str] = {
     "account_not_found": N_("No such account."),
     "file_missing": N_("Choose a file to upload."),
     "service_unavailable": N_("A service did not answer. Try again in a moment."),
+    "page_not_found": N_("There is no page at this address. Check the address or use the menu."),
+    "address_invalid": N_("The address holds a value that is not valid. Use the menu or the form."),
+    "bad_request": N_("The request could not be understood. Reload the page and retry."),
+    "internal_error": N_(
+        "Something went wrong on our side; nothing was changed. Try again in a moment."
+    ),
     # the services' codes
     "validation_failed": N_("Some values are not valid."),
+    "malformed_json": N_("The request could not be understood. Reload the page and retry."),
+    "invalid_tax_code": N_(
+        "A tax code is 10 digits, or 10 digits, a dash and 3 digits (6001234567 or 6001234567-001)."
+    ),
+    "invalid_phone": N_(
+        "A phone number has 8 to 15 digits, which spaces, dots or dashes may group "
+        "(e.g. 0262 3852 123)."
+    ),
+    "invalid_email": N_("An e-mail address looks like name@domain.vn."),
+    "invalid_string_pattern_mismatch": N_("This value is not in the expected form."),
+    "invalid_string_type": N_("Enter a text."),
+    "invalid_bool_parsing": N_("Choose yes or no."),
+    "invalid_bool_type": N_("Choose yes or no."),
+    "invalid_int_type": N_("Enter a whole number."),
+    "invalid_int_from_float": N_("Enter a whole number."),
+    "invalid_float_parsing": N_("Enter a number."),
+    "invalid_greater_than": N_("This number is too small."),
+    "invalid_greater_than_equal": N_("This number is too small."),
+    "invalid_less_than_equal": N_("This number is too large."),
+    "invalid_datetime_parsing": N_("Enter a date as dd/mm/yyyy."),
+    "invalid_datetime_from_date_parsing": N_("Enter a date as dd/mm/yyyy."),
+    "invalid_timezone_aware": N_("Enter a date as dd/mm/yyyy."),
+    "invalid_list_type": N_("Choose from the list."),
+    "invalid_too_short": N_("Choose at least one."),
+    "invalid_too_long": N_("Too many items at once: send them in parts."),
+    "invalid_extra_forbidden": N_("This field is not accepted here."),
     "invalid_missing": N_("This field is required."),
     "invalid_string_too_short": N_("This field is required."),
     "invalid_string_too_long": N_("This value is too long."),
@@ -60,6 +92,13 @@ MESSAGES: dict[str, str] = {
     "outside_registration_window": N_("Today is outside the round's registration dates."),
     "round_not_open": N_("The round is not open for registration."),
     "round_not_draft": N_("Only a round not yet opened can be changed this way."),
+    "window_inverted": N_("The closing date must not come before the opening date."),
+    "province_dissolved": N_(
+        "This province merged into another in 2025: open the round for the province it "
+        "became part of."
+    ),
+    "duplicate_entry": N_("This product is already entered in this round."),
+    "as_recorded_needs_province": N_("Figures as recorded are given for one province."),
     "round_exists": N_("A round with this level, scope and year already exists."),
     "period_inverted": N_("The closing date must come after the opening date."),
     "scope_mismatch": N_("The scope does not fit the round's level."),
@@ -88,6 +127,14 @@ MESSAGES: dict[str, str] = {
     "score_not_a_number": N_("Enter a number."),
     "conflict_of_interest": N_("You declared a conflict of interest with this facility."),
     "member_recused": N_("The chair recused you from this entry."),
+    "unknown_criterion": N_("The score sheet has no such criterion."),
+    "spread_threshold_out_of_range": N_("The spread threshold is 0 to 100 points."),
+    "jury_empty": N_("A jury needs at least one member."),
+    "jury_needs_one_chair": N_("A jury has exactly one chair."),
+    "jury_exists": N_("This round already has a jury."),
+    "jury_has_a_chair": N_("The jury already has its chair."),
+    "member_name_missing": N_("Every member needs a name."),
+    "account_already_in_jury": N_("This account already holds a seat in this jury."),
     "judging_closed": N_("Judging is closed for this round."),
     "score_missing": N_("This field is required."),
     "too_many_sheets": N_("At most 200 score sheets can be saved at once: save in parts."),
@@ -118,6 +165,14 @@ MESSAGES: dict[str, str] = {
     "certificate_already_revoked": N_("This certificate is already revoked."),
     "revocation_reason_missing": N_("Give the reason for the revocation."),
     "revocation_before_grant": N_("A revocation cannot be dated before the certificate."),
+    "revocation_before_recognition": N_(
+        "A revocation cannot be dated before the decision that granted the certificate."
+    ),
+    "correction_empty": N_("Name the entries the correction recognises."),
+    "correction_not_allowed": N_(
+        "Only an entry scored by a quorum and not yet recognised can be recognised by a correction."
+    ),
+    "correction_reason_missing": N_("A correction needs its reason."),
     "authority_out_of_scope": N_("This round belongs to another authority than yours."),
     "round_out_of_scope": N_("This round belongs to another province than yours."),
     # khuyến công support
@@ -134,6 +189,13 @@ MESSAGES: dict[str, str] = {
     "already_granted": N_("This application has already been granted."),
     "grant_exceeds_request": N_("A grant cannot exceed what the application asks."),
     "scheme_not_open": N_("The scheme is not open."),
+    "scheme_not_draft": N_("Only a draft scheme can be opened."),
+    "scheme_closed": N_("The scheme is closed: it takes no applications."),
+    "scheme_code_taken": N_("A scheme with this code already exists."),
+    "unknown_province": N_("Unknown province."),
+    "amount_empty": N_("At least one funding source needs an amount."),
+    "amount_negative": N_("An amount cannot be negative."),
+    "amount_not_whole_vnd": N_("Amounts are whole đồng."),
     "scheme_not_found": N_("No such scheme."),
     "application_not_found": N_("No such application."),
     "idempotency_key_reused": N_("This form was already sent with other values. Reload the page."),
@@ -153,9 +215,12 @@ MESSAGES: dict[str, str] = {
 
 
 def error_message(code: str, fallback: str | None = None) -> str:
+    """The code's message in the reader's language. A code without one (a service newer than
+    the console) shows a generic refusal with the code, never the service's own text: that may
+    be English or a pattern. ``fallback`` is accepted for callers that pass the service's text
+    and is deliberately not shown."""
+    del fallback
     known = MESSAGES.get(code)
     if known is not None:
         return gettext(known)
-    return gettext("The request was refused ({code}).").format(code=code) + (
-        f" {fallback}" if fallback else ""
-    )
+    return gettext("The request was refused ({code}).").format(code=code)

@@ -31,7 +31,7 @@ class Provinces:
             return self.successor[code]
         except KeyError:
             raise DomainError(
-                "province_unknown", f"{code!r} is not a known province code", field=field
+                "province_unknown", f"{code!r} không phải mã tỉnh đã biết", field=field
             ) from None
 
     def region_of(self, code: str) -> Region | None:
@@ -53,7 +53,8 @@ def check_facility_in_scope(round_: Round, facility_province: str, provinces: Pr
         return
     raise EligibilityError(
         "facility_outside_scope",
-        f"a facility of {facility_province} cannot enter a provincial round of {round_.scope_code}",
+        f"cơ sở của {facility_province} không được tham gia đợt bình chọn cấp tỉnh của "
+        f"{round_.scope_code}",
         field="product_id",
     )
 
@@ -88,7 +89,7 @@ def check_prior_recognition(
     if not held:
         raise EligibilityError(
             "prior_recognition_required",
-            f"a {round_.level} entry needs a {prior} recognition of this product{where}",
+            f"hồ sơ cấp {round_.level} cần chứng nhận {prior} của sản phẩm này{where}",
             field="product_id",
         )
     if any(r.valid_on(on) for r in held):
@@ -96,12 +97,12 @@ def check_prior_recognition(
     if all(r.revoked for r in held):
         raise EligibilityError(
             "prior_recognition_revoked",
-            f"the product's {prior} recognition{where} was revoked",
+            f"chứng nhận {prior} của sản phẩm{where} đã bị thu hồi",
             field="product_id",
         )
     raise EligibilityError(
         "prior_recognition_expired",
-        f"the product's {prior} recognition{where} is not valid on {on}",
+        f"chứng nhận {prior} của sản phẩm{where} không còn hiệu lực ngày {on:%d/%m/%Y}",
         field="product_id",
     )
 
@@ -120,3 +121,25 @@ def check_entry(
     dossier.check()
     check_facility_in_scope(round_, facility_province, provinces)
     check_prior_recognition(round_, recognitions, on, provinces)
+
+
+def entry_refusals(
+    round_: Round,
+    dossier: Dossier,
+    facility_province: str,
+    recognitions: Iterable[Recognition],
+    on: date,
+    provinces: Provinces,
+) -> list[DomainError]:
+    """Every refusal of ``check_entry`` but the round's window (the same for every row of an
+    import, checked once): each missing declaration, the scope, the prior recognition."""
+    found: list[DomainError] = list(dossier.refusals())
+    try:
+        check_facility_in_scope(round_, facility_province, provinces)
+    except DomainError as exc:
+        found.append(exc)
+    try:
+        check_prior_recognition(round_, recognitions, on, provinces)
+    except DomainError as exc:
+        found.append(exc)
+    return found

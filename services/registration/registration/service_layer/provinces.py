@@ -40,7 +40,11 @@ async def set_region(uow: UnitOfWork, unit_code: str, region: Region) -> Provinc
     )
     row = result.scalar_one_or_none()
     if row is None:
-        raise NotFound("unit_not_found", f"no current unit {unit_code!r}", field="unit_code")
+        raise NotFound(
+            "unit_not_found",
+            f"không có đơn vị hành chính hiện hành {unit_code!r}",
+            field="unit_code",
+        )
     await uow.commit()
     return row
 
