@@ -39,6 +39,14 @@ async def test_facilities_and_products_are_created_read_updated_and_kept_unique(
             200,
         )
         assert [f["id"] for f in found["items"]] == [facility["id"]]
+        # Written out, the abbreviation finds it too (issue 28: "HTX" and "Hợp tác xã").
+        spelled = ok(
+            await client.get(
+                "/api/v1/facilities", params={"q": "Hợp tác xã chè Tà Xùa"}, headers=headers
+            ),
+            200,
+        )
+        assert [f["id"] for f in spelled["items"]] == [facility["id"]]
 
         product_body = {"facility_id": facility["id"], "name": "Chè búp", "group": "agro_food"}
         product = ok(await client.post("/api/v1/products", json=product_body, headers=headers))
