@@ -8,7 +8,7 @@ COMPOSE_CMD ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker co
 COMPOSE ?= $(COMPOSE_CMD) -f deploy/docker-compose.yml --env-file deploy/.env
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test faults lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions messages
+.PHONY: install run demo test faults backup restore lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions messages
 
 install: ## Create .venv with every service and the dev tools, exactly as locked
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -23,8 +23,16 @@ demo: install ## Start all four services and drive a demo round (DEMO_ARGS=--no-
 test: install ## Unit, contract, integration and end-to-end tests on the local PostgreSQL and RabbitMQ
 	$(UV) run pytest $(PYTEST_ARGS)
 
-faults: install ## RabbitMQ node loss under load: three nodes behind HAProxy (needs rabbitmq-server, haproxy); figures in out/faults/
+faults: install ## RabbitMQ node loss under load: three nodes behind HAProxy (needs rabbitmq-server, haproxy); the restore drill (pgbackrest); figures in out/faults/
 	$(UV) run pytest -m faults tests/faults $(PYTEST_ARGS)
+
+BACKUP_TYPE ?= full
+backup: install ## A base backup of PostgreSQL now, with pgBackRest (BACKUP_TYPE=full|diff|incr; RUNBOOK "Point-in-time recovery")
+	$(UV) run cnnt backup run --type $(BACKUP_TYPE)
+
+restore: install ## Restore PostgreSQL to TARGET_TIME with pgBackRest; refuses over a running stack (RESTORE_ARGS=--over-running-stack, --pg-start …)
+	@test -n "$(TARGET_TIME)" || { echo "give the moment to restore to: make restore TARGET_TIME='2026-12-08 01:11:41+00'" >&2; exit 2; }
+	$(UV) run cnnt backup restore --target-time "$(TARGET_TIME)" $(RESTORE_ARGS)
 
 lint: install ## ruff, mypy and the architecture contracts (import-linter)
 	$(UV) run ruff check .

@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # Write deploy/.env (or the file given) with fresh random secrets, once: `make env`. Also make
 # the token signing key pair (Ed25519) in keys/ beside that file: keys/private/<kid>.pem for the
-# console and the operators' `cnnt token issue`, keys/public/<kid>.pem for the services.
+# console and the operators' `cnnt token issue`, keys/public/<kid>.pem for the services; and the
+# demo authority CA that signs certificates, keys/authority/ (ca.pem, ca-key.pem).
 # Never deploy with deploy/.env.example: its values are public, and production refuses them.
 set -eu
 out=${1:-$(dirname "$0")/.env}
@@ -39,6 +40,26 @@ else
   echo "run as root to let the console's container user read it:" \
     "sudo chown -R 10001:10001 $keys/private" >&2
 fi
+# The authority CA that signs certificates and decisions in a demo or trial stack (EC P-256, ten
+# years; docs/signatures.md): certification issues each authority's signing certificate from it.
+# A production stack signs with the authority's PKCS#11 token instead (RUNBOOK, "The authority's
+# signing keys"), and refuses this CA unless CNNT_DOCUMENT_SIGNING_DEMO=true below stays.
+mkdir -p "$keys/authority"
+if [ -e "$keys/authority/ca.pem" ]; then
+  echo "$keys/authority/ca.pem exists; keeping it (certificates signed under it stay verifiable)"
+else
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+    -subj "/C=VN/O=CNNT/CN=CNNT Authority CA (demo)" \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$keys/authority/ca-key.pem" -out "$keys/authority/ca.pem" 2>/dev/null
+fi
+chmod 700 "$keys/authority"
+chmod 600 "$keys/authority/ca-key.pem"
+chmod 644 "$keys/authority/ca.pem"
+if [ "$(id -u)" = 0 ]; then
+  chown -R 10001:10001 "$keys/authority"
+fi
 # Compose resolves ./keys against deploy/; keys made elsewhere are named by their full path.
 if [ "$dir" = "$here" ]; then keys_setting=./keys; else keys_setting=$keys; fi
 cat >"$out" <<ENV
@@ -54,6 +75,11 @@ RABBITMQ_DEFAULT_PASS=$(secret)
 RABBITMQ_SERVICE_USER=cnnt-services
 RABBITMQ_SERVICE_PASS=$(secret)
 GRAFANA_ADMIN_PASSWORD=$(secret)
+# Certificates are signed with the demo authority CA in keys/authority/. For production, sign
+# with the authority's PKCS#11 token: CNNT_DOCUMENT_SIGNING=pkcs11 and CNNT_PKCS11_* (RUNBOOK),
+# and delete CNNT_DOCUMENT_SIGNING_DEMO.
+CNNT_DOCUMENT_SIGNING=file
+CNNT_DOCUMENT_SIGNING_DEMO=true
 # Images: \${CNNT_IMAGE_PREFIX}-<component>:\${CNNT_IMAGE_TAG} (a registry path as the prefix, e.g.
 # registry.example.vn/moit/cnnt, to run pushed images).
 CNNT_IMAGE_PREFIX=cnnt

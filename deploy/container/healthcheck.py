@@ -11,8 +11,8 @@ A failing database, or no answer, counts at once. The ports are the services' de
 CNNT_<SERVICE>_PORT says otherwise.
 """
 
-import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -31,13 +31,22 @@ BROKER_CHECKS = {"broker", "outbox_relay"}
 AWAY_SINCE = Path(tempfile.gettempdir()) / "cnnt-broker-away-since"
 
 
-def broker_only(body: str) -> bool:
-    try:
-        checks = json.loads(body)["checks"]
-    except (ValueError, KeyError, TypeError):
-        return False
-    failing = {name for name, state in checks.items() if state != "ok"}
+READINESS = re.compile(r'^cnnt_readiness\{[^}]*check="([a-z_]+)"[^}]*\}\s+([0-9.]+)', re.M)
+
+
+def broker_only(metrics: str) -> bool:
+    """Whether only the broker's checks fail, from ``cnnt_readiness`` on /metrics (/readyz
+    answers a status word only)."""
+    failing = {check for check, value in READINESS.findall(metrics) if float(value) < 1}
     return bool(failing) and failing <= BROKER_CHECKS
+
+
+def read_metrics(port: str) -> str:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=8) as response:
+            return str(response.read().decode("utf-8", "replace"))
+    except OSError:
+        return ""
 
 
 def within_grace() -> bool:
@@ -63,10 +72,9 @@ def main() -> int:
             print(response.read().decode("utf-8", "replace"))
             AWAY_SINCE.unlink(missing_ok=True)
             return 0
-    except urllib.error.HTTPError as exc:  # 503: not ready, with the failing checks in the body
-        body = exc.read().decode("utf-8", "replace")
-        print(body, file=sys.stderr)
-        if broker_only(body) and within_grace():
+    except urllib.error.HTTPError as exc:  # 503: not ready; which check fails is on /metrics
+        print(exc.read().decode("utf-8", "replace"), file=sys.stderr)
+        if broker_only(read_metrics(port)) and within_grace():
             print("broker away: serving the API meanwhile, still healthy", file=sys.stderr)
             return 0
     except OSError as exc:

@@ -30,7 +30,7 @@ def faults_report() -> list[dict[str, Any]]:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not _REPORT:
         return
-    terminalreporter.section("RabbitMQ node loss: figures (also in out/faults/)")
+    terminalreporter.section("Fault drills: figures (also in out/faults/)")
     for figures in _REPORT:
         shown = {k: v for k, v in figures.items() if k not in ("tally", "dead_letters")}
         terminalreporter.write_line(json.dumps(shown, ensure_ascii=False))

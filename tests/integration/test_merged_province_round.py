@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from cnnt_runtime.auth import Role
+from cnnt_runtime.clock import Clock
 from cnnt_runtime.settings import Settings
 from tests.support.identifiers import tax_code
 from tests.support.scenario import DECLARED, ok
@@ -134,7 +135,8 @@ async def test_a_bac_kan_round_runs_to_its_decision_with_thai_nguyen_tokens(
         assert error_code(
             await certification.get(f"/api/v1/rounds/{rid}/preview", headers=outsider), 403
         ) == ("round_out_of_scope")
-        decision = {"number": "88/QĐ-UBND", "decided_on": "2024-09-10"}
+        # Dated the day judging closed (Vietnam's): not before it (docs/domain.md).
+        decision = {"number": "88/QĐ-UBND", "decided_on": str(Clock().today())}
         ok(
             await certification.post(
                 f"/api/v1/rounds/{rid}/decision", json=decision, headers=certifier

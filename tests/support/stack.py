@@ -51,6 +51,8 @@ def private_stack(**overrides: Any) -> Iterator[Settings]:
     env = {
         "CNNT_AUTH_SIGNING_KEY": str(signing_key),
         "CNNT_AUTH_PUBLIC_KEYS_DIR": str(keys / "public"),
+        # The run's own authority CA (made on first signature) signs its certificates.
+        "CNNT_AUTHORITY_CA_DIR": str(keys / "authority"),
         "CNNT_ENVIRONMENT": "test",
         "CNNT_DB_NAME": f"cnnt_test_{run}",
         "CNNT_DB_ROLE_PREFIX": f"cnnt_t{run}_",

@@ -18,11 +18,14 @@ from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import text
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cnnt_runtime.db.engine import service_engine
+from cnnt_runtime.http import security_headers
 from cnnt_runtime.logging import configure_logging
 from cnnt_runtime.settings import Settings, get_settings
 from cnnt_runtime.telemetry import Telemetry, setup_tracing
+from cnnt_runtime.uploads import MaxBodySize
 from console.entrypoints.http import navigation, routers
 from console.entrypoints.http.auth import LANGUAGE_COOKIE
 from console.web import csrf, i18n
@@ -34,6 +37,8 @@ from console.web.session import RoleRefused, SignInNeeded, optional_account
 NAME = "console"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = structlog.get_logger("cnnt.console")
+# Room for a form's own fields (and the multipart framing) beside its largest file.
+FORM_ALLOWANCE = 256 * 1024
 
 
 def create_app(
@@ -89,18 +94,25 @@ def create_app(
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
+        """A status word only: what failed goes to the log, never to whoever asks."""
         try:
             async with asyncio.timeout(2):
                 async with request.app.state.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
         except Exception as exc:  # noqa: BLE001 - readiness reports any failure, never raises
-            checks = {"database": f"error: {type(exc).__name__}"}
-            return JSONResponse({"status": "not_ready", "checks": checks}, status_code=503)
-        return JSONResponse({"status": "ready", "checks": {"database": "ok"}})
+            log.warning("not_ready", check="database", error=f"{type(exc).__name__}: {exc}")
+            return JSONResponse({"status": "not_ready"}, status_code=503)
+        return JSONResponse({"status": "ready"})
 
     for router in routers():
         app.include_router(router)
+    # A body is never read past the largest upload and its form fields.
+    app.add_middleware(MaxBodySize, max_bytes=settings.max_upload_bytes + FORM_ALLOWANCE)
+    trusted = settings.trusted_proxy_list()
+    if trusted:  # X-Forwarded-For believed from these peers only (launcher: uvicorn never does)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     telemetry.instrument_app(app)  # outermost: the request's log line carries its trace id
+    security_headers.install(app, hsts=settings.environment == "production")
     return app
 
 
@@ -134,6 +146,12 @@ def _install_error_pages(app: FastAPI) -> None:
         log.warning("csrf_refused", path=request.url.path, reason=str(exc))
         message = error_message("csrf_failed")
         return render(request, "error.html", {"message": message}, status=403)
+
+    @app.exception_handler(csrf.FormTooLarge)
+    async def form_too_large(request: Request, exc: csrf.FormTooLarge) -> Response:
+        log.warning("form_too_large", path=request.url.path, reason=str(exc))
+        message = error_message("form_too_large")
+        return render(request, "error.html", {"message": message}, status=413)
 
     @app.exception_handler(ServiceRefused)
     async def service_refused(request: Request, exc: ServiceRefused) -> Response:

@@ -49,3 +49,9 @@ class Forbidden(DomainError):
 
 class Unauthorized(DomainError):
     status: ClassVar[int] = 401
+
+
+class Unavailable(DomainError):
+    """Something the request needs is away (a signing token): retry later; nothing changed."""
+
+    status: ClassVar[int] = 503

@@ -19,6 +19,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from cnnt_runtime.components import installed_web_apps, load_spec, load_web_app, runnable
 from cnnt_runtime.settings import Settings, get_settings
@@ -40,6 +41,29 @@ def chosen(names: Sequence[str] | None) -> tuple[str, ...]:
     return picked
 
 
+def server_config(app: Any, settings: Settings, port: int) -> Any:
+    """uvicorn's configuration for one component. uvicorn believes ``X-Forwarded-For`` from
+    127.0.0.1 unless told otherwise, which let anyone on the host (or behind a local proxy)
+    choose the address the sign-in throttle and the audit log see: here it believes no header,
+    and the web apps apply CNNT_TRUSTED_PROXIES themselves (uvicorn's own middleware, inside
+    the app, so every server and test harness gets the same rule)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+        loop=settings.event_loop,
+        proxy_headers=False,
+        forwarded_allow_ips="",
+        server_header=False,
+    )
+
+
 def serve(service: str, settings: Settings, port: int | None = None) -> None:
     import uvicorn
 
@@ -49,17 +73,7 @@ def serve(service: str, settings: Settings, port: int | None = None) -> None:
         app = load_web_app(service)(settings)
     else:
         app = create_app(load_spec(service), settings)
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=port or settings.port(service),
-        log_config=None,
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=10,
-        loop=settings.event_loop,
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(app, settings, port or settings.port(service)))
     server.run()  # on the configured loop (asyncio.run would always take asyncio's own)
     if not server.started:
         raise SystemExit(3)

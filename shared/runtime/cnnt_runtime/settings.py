@@ -88,17 +88,49 @@ class Settings(BaseSettings):
     auth_signing_key: Path = KEYS_DIR / "private" / "dev.pem"
     auth_public_keys_dir: Path = KEYS_DIR / "public"
     auth_issuer: str = "cnnt"
-    token_ttl_hours: int = Field(default=12, ge=1)
+    token_ttl_hours: int = Field(default=4, ge=1)
+    # The longest lifetime (exp - iat) any service accepts in a token, whoever minted it: a
+    # leaked token of 100 years is refused, not honoured until the key is rotated.
+    token_max_lifetime_hours: int = Field(default=12, ge=1, le=168)
 
     # The console: signs its CSRF tokens with this secret; sessions and lockout.
     console_secret: SecretStr = SecretStr(DEV_SECRET)
     console_session_hours: int = Field(default=8, ge=1)
+    # Sign-in throttling (console.domain.throttle): from this many failures in a row for one
+    # username (or CNNT_CONSOLE_ADDRESS_FAILURES from one address), each next attempt waits twice
+    # as long as the one before, from one second up to the cap: slowed down, never locked out.
     console_lockout_attempts: int = Field(default=5, ge=1)
     console_lockout_minutes: int = Field(default=15, ge=1)
+    console_address_failures: int = Field(default=20, ge=1)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses
+    # or networks, e.g. "10.0.0.5,10.1.0.0/16"): empty, the default, believes none and every
+    # client is the socket's peer. Only the proxy in front of the console belongs here.
+    trusted_proxies: str = ""
     console_token_minutes: int = Field(default=5, ge=1)
     # Where the public reaches the console: the QR code on a certificate opens
     # <this>/verify/<number>, so it must be the address people outside can open.
     console_public_url: str = "http://127.0.0.1:8000"
+
+    # Certificates and decisions are signed PDFs (PAdES) with the issuing authority's key
+    # (docs/signatures.md). "file": an authority CA in a folder (ca.pem, ca-key.pem) that issues
+    # each authority's signing certificate; for development and the demo only — production
+    # refuses it unless CNNT_DOCUMENT_SIGNING_DEMO says the stack is a demo. "pkcs11": the
+    # authority's keys on a PKCS#11 token (the official's token or an HSM), each key and its
+    # certificate labelled with the authority's code (a province's code, VN for the ministry).
+    document_signing: Literal["file", "pkcs11"] = "file"
+    document_signing_demo: bool = False
+    authority_ca_dir: Path = KEYS_DIR / "authority"
+    # The roots `cnnt certificate verify` trusts (PEM); empty: the authority CA's ca.pem.
+    document_trust_roots: Path | None = None
+    pkcs11_module: Path = Path("/usr/lib/softhsm/libsofthsm2.so")
+    pkcs11_token_label: str = ""
+    pkcs11_pin: SecretStr = SecretStr("")
+    # The certificates above the token's (intermediate and root CAs, PEM), embedded in each
+    # signature so that a reader can build the chain offline.
+    pkcs11_chain: Path | None = None
+    # A time-stamping authority (RFC 3161) to add a trusted time to each signature (PAdES
+    # B-T); empty: no timestamp (the default).
+    tsa_url: str = ""
 
     event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
         default="auto", description="The services' event loop: uvloop when installed (auto)"
@@ -181,6 +213,24 @@ class Settings(BaseSettings):
             "CNNT_AMQP_URL password": unquote(amqp.password or ""),
         }
 
+    def document_signing_refusal(self) -> str | None:
+        """Why this stack may not sign documents as configured, or None. Checked where
+        documents are signed (certification), not by every process."""
+        if self.document_signing == "file":
+            if self.environment == "production" and not self.document_signing_demo:
+                return (
+                    "production refuses CNNT_DOCUMENT_SIGNING=file (an authority CA in a folder "
+                    "is for development and the demo): sign with the authority's PKCS#11 token, "
+                    "CNNT_DOCUMENT_SIGNING=pkcs11 (deploy/RUNBOOK.md, 'The authority's "
+                    "signing keys'), or set CNNT_DOCUMENT_SIGNING_DEMO=true for a demo stack"
+                )
+            return None
+        if not self.pkcs11_token_label:
+            return "CNNT_DOCUMENT_SIGNING=pkcs11 needs CNNT_PKCS11_TOKEN_LABEL"
+        if not self.pkcs11_module.exists():
+            return f"CNNT_PKCS11_MODULE {self.pkcs11_module} does not exist"
+        return None
+
     def pool_size(self) -> int:
         """Pooled connections per service instance: the setting, or the instance's share of
         the stack's budget less the relay's own connection."""
@@ -209,6 +259,9 @@ class Settings(BaseSettings):
         password = self.db_admin_password.get_secret_value()
         auth = self.db_admin_user + (f":{quote(password, safe='')}" if password else "")
         return f"postgresql://{auth}@{self.db_host}:{self.db_port}/{database or self.db_name}"
+
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
     def faults(self) -> set[str]:
         """Consumer faults switched on for tests and drills: ``queue:EventType`` items."""

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jwt
+import structlog
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -32,6 +33,9 @@ from cnnt_runtime.scope import covers
 from cnnt_runtime.settings import Settings
 
 ALGORITHM = "EdDSA"
+# Seconds a token's iat may lie ahead of this host's clock (PyJWT refuses one issued later).
+CLOCK_SKEW = 30
+log = structlog.get_logger("cnnt.auth")
 
 
 class Role(StrEnum):
@@ -137,12 +141,16 @@ def read_token(settings: Settings, token: str) -> Principal:
     expires (its signature cannot change): the signature check and claim parsing were about 5 %
     of a score submission's time, for a judge who sends the same token all day."""
     keys = _public_keys(str(settings.auth_public_keys_dir), _mtime(settings.auth_public_keys_dir))
+    max_lifetime = settings.token_max_lifetime_hours * 3600
     try:
-        principal, expires = _verified(token, keys, settings.auth_issuer)
+        principal, expires = _verified(token, keys, settings.auth_issuer, max_lifetime)
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("token_expired", "phiên đăng nhập đã hết hạn") from exc
     except (jwt.InvalidTokenError, KeyError, ValidationError) as exc:
-        raise Unauthorized("token_invalid", f"mã xác thực không hợp lệ: {exc}") from exc
+        # Why is logged; the answer names nothing (no key id, no library text) an attacker
+        # could learn the key set or the checks from.
+        log.info("token_refused", reason=f"{type(exc).__name__}: {exc}"[:300])
+        raise Unauthorized("token_invalid", "mã xác thực không hợp lệ") from exc
     if expires <= time.time():
         raise Unauthorized("token_expired", "phiên đăng nhập đã hết hạn")
     return principal
@@ -190,9 +198,13 @@ def _signing_key(path: str, mtime_ns: int) -> Ed25519PrivateKey:
 
 
 @lru_cache(maxsize=10_000)
-def _verified(token: str, keys: _PublicKeys, issuer: str) -> tuple[Principal, float]:
+def _verified(
+    token: str, keys: _PublicKeys, issuer: str, max_lifetime: int
+) -> tuple[Principal, float]:
     """Verify and parse a token (raises if it is not valid now); its expiry as a timestamp.
-    Only valid tokens are remembered: a failure raises and nothing is cached."""
+    A token must say when it was issued (``iat``), not in the future, and live at most
+    ``max_lifetime`` seconds. Only valid tokens are remembered: a failure raises and nothing
+    is cached."""
     kid = jwt.get_unverified_header(token).get("kid")
     if not isinstance(kid, str):
         raise jwt.InvalidTokenError("the token names no key id (kid)")
@@ -201,7 +213,11 @@ def _verified(token: str, keys: _PublicKeys, issuer: str) -> tuple[Principal, fl
         keys.key(kid),
         algorithms=[ALGORITHM],
         issuer=issuer,
-        options={"require": ["exp", "sub", "iss"]},
+        options={"require": ["exp", "iat", "sub", "iss"]},
+        leeway=CLOCK_SKEW,
     )
+    issued, expires = float(claims["iat"]), float(claims["exp"])
+    if expires - issued > max_lifetime:
+        raise jwt.InvalidTokenError(f"lifetime {expires - issued:.0f} s over {max_lifetime} s")
     principal = Principal(subject=claims["sub"], role=claims["role"], scope=claims["scope"])
-    return principal, float(claims["exp"])
+    return principal, expires

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_runtime.auth import Role
+from cnnt_runtime.clock import Clock
 from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import (
     an_account,
@@ -318,7 +319,8 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     # Decide: decision number and date, the issuing authority and the signatory.
     decision = f"{uuid.uuid4().hex[:4]}/QĐ-UBND"
     await certifier.get_by_label("Số quyết định").fill(decision)
-    await certifier.get_by_label("Ngày quyết định").fill("2026-11-20")
+    # Not before judging closed (today, in Vietnam): typed dd/mm/yyyy as every date field takes.
+    await certifier.get_by_label("Ngày quyết định").fill(Clock().today().strftime("%d/%m/%Y"))
     await certifier.get_by_label("Cơ quan ban hành").fill("Ủy ban nhân dân tỉnh Đắk Lắk")
     await certifier.get_by_label("Nơi ký").fill("Đắk Lắk")
     await certifier.get_by_label("Chức vụ người ký").fill("KT. Chủ tịch – Phó Chủ tịch")

@@ -105,7 +105,7 @@ class JudgedRound:
     judges: list[uuid.UUID] = field(default_factory=list)
 
     def numbers(self, *sequences: int) -> list[str]:
-        return [f"DAK-LAK-{self.year}-P-{n:03d}" for n in sequences]
+        return [f"DAK-LAK-{self.year}-T-{n:03d}" for n in sequences]
 
     def entry_names(self) -> dict[str, tuple[str, str]]:
         return {

@@ -10,10 +10,12 @@ from fractions import Fraction
 import pytest
 
 from certification.domain.certificates import (
+    LEVEL_CODES,
     CertificateStatus,
     RoundIdentity,
     certificate_number,
     certificate_status,
+    level_code,
     valid_until,
 )
 from certification.domain.decisions import (
@@ -27,7 +29,7 @@ from certification.domain.decisions import (
     issuing_authority,
 )
 from certification.domain.results import Outcome, Reason, Result
-from cnnt_contracts.vocabulary import Level, ProductGroup
+from cnnt_contracts.vocabulary import Level, ProductGroup, Region
 from cnnt_runtime.errors import Conflict, DomainError
 
 ROUND = RoundIdentity(Level.PROVINCIAL, "dak-lak", 2021)
@@ -39,16 +41,37 @@ def result(rank: int | None, outcome: Outcome, reason: Reason | None = None) -> 
 
 
 def test_certificate_numbers_name_scope_year_and_level() -> None:
-    assert certificate_number(ROUND, 7) == "DAK-LAK-2021-P-007"
+    assert certificate_number(ROUND, 7) == "DAK-LAK-2021-T-007"
     national = RoundIdentity(Level.NATIONAL, "VN", 2019)
-    assert certificate_number(national, 12) == "VN-2019-N-012"
+    assert certificate_number(national, 12) == "VN-2019-QG-012"
+
+
+def test_every_level_numbers_in_vietnamese_ascii_form() -> None:
+    regional = RoundIdentity(Level.REGIONAL, Region.CENTRAL_HIGHLANDS.value, 2020)
+    assert certificate_number(regional, 1) == "MIEN-TRUNG-TAY-NGUYEN-2020-KV-001"
+    assert certificate_number(RoundIdentity(Level.REGIONAL, "north", 2018), 3) == (
+        "PHIA-BAC-2018-KV-003"
+    )
+    for level in Level:
+        number = certificate_number(RoundIdentity(level, "dak-lak", 2021), 1)
+        assert number.isascii(), number
+        assert all(c.isalnum() or c == "-" for c in number), number
+        assert level_code(level) in LEVEL_CODES.values()
+
+
+def test_a_correction_continues_the_series_its_round_began_in() -> None:
+    passed = [result(1, Outcome.RECOGNISED)]
+    issues = issue_certificates(
+        ROUND, passed, {}, issued_before=2, validity_years=2, series="DAK-LAK-2021-P"
+    )
+    assert [i.certificate_number for i in issues] == ["DAK-LAK-2021-P-003"]
 
 
 def test_certificates_go_to_passed_entries_in_rank_order_without_gaps() -> None:
     passed = [result(2, Outcome.RECOGNISED), result(1, Outcome.RECOGNISED)]
     below = result(3, Outcome.NOT_RECOGNISED, Reason.BELOW_THRESHOLD)
     issues = issue_certificates(ROUND, [*passed, below], {}, issued_before=0, validity_years=2)
-    assert [i.certificate_number for i in issues] == ["DAK-LAK-2021-P-001", "DAK-LAK-2021-P-002"]
+    assert [i.certificate_number for i in issues] == ["DAK-LAK-2021-T-001", "DAK-LAK-2021-T-002"]
     assert [i.rank for i in issues] == [1, 2]
     assert {i.valid_until for i in issues} == {date(2023, 12, 31)}
 
@@ -63,8 +86,8 @@ def test_a_declined_entry_gets_no_certificate_and_the_numbers_close_up() -> None
         validity_years=2,
     )
     assert [(i.entry_id, i.certificate_number) for i in issues] == [
-        (first.entry_id, "DAK-LAK-2021-P-001"),
-        (third.entry_id, "DAK-LAK-2021-P-002"),
+        (first.entry_id, "DAK-LAK-2021-T-001"),
+        (third.entry_id, "DAK-LAK-2021-T-002"),
     ]
 
 
@@ -72,7 +95,7 @@ def test_numbering_continues_after_the_certificates_already_issued() -> None:
     issues = issue_certificates(
         ROUND, [result(1, Outcome.RECOGNISED)], {}, issued_before=4, validity_years=2
     )
-    assert issues[0].certificate_number == "DAK-LAK-2021-P-005"
+    assert issues[0].certificate_number == "DAK-LAK-2021-T-005"
 
 
 def test_only_an_entry_that_passed_can_be_declined() -> None:
@@ -148,8 +171,8 @@ def test_a_correction_recognises_a_declined_or_out_of_quota_entry_with_the_next_
         validity_years=2,
     )
     assert [(i.entry_id, i.certificate_number) for i in issues] == [
-        (declined.entry_id, "DAK-LAK-2021-P-006"),
-        (outside.entry_id, "DAK-LAK-2021-P-007"),
+        (declined.entry_id, "DAK-LAK-2021-T-006"),
+        (outside.entry_id, "DAK-LAK-2021-T-007"),
     ]
 
 

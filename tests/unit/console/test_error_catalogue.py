@@ -32,6 +32,7 @@ SOURCES = [
     ROOT / "shared" / "runtime" / "cnnt_runtime",
     ROOT / "shared" / "contracts" / "cnnt_contracts",
 ]
+CODE = re.compile(r"[a-z][a-z0-9_]*")
 ERROR_CLASSES = {"DomainError", "NotFound", "Conflict", "Forbidden", "Unauthorized"}
 VIETNAMESE = re.compile(r"[ăâđêôơưàáạảãầấậẩẫằắặẳẵèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ]")
 
@@ -110,8 +111,9 @@ def domain_codes() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             called = _called(node)
-            # A row problem of the dossier import: fail(column, code, message).
-            arg = 0 if called in classes else 1 if called == "fail" else None
+            # A row problem of the dossier import: row.fail(column, code, message).
+            row_problem = isinstance(node.func, ast.Attribute) and called == "fail"
+            arg = 0 if called in classes else 1 if row_problem else None
             if arg is None or len(node.args) <= arg:
                 continue
             first = node.args[arg]
@@ -122,7 +124,7 @@ def domain_codes() -> set[str]:
             elif isinstance(first, ast.JoinedStr) and ast.unparse(first) == "f'{what}_not_found'":
                 codes |= {f"{what}_not_found" for what in _row_kinds()}
     codes |= {f"invalid_{kind}" for kind in identifiers.RULES}
-    return codes
+    return {c for c in codes if CODE.fullmatch(c)}  # a code, not a configuration error's text
 
 
 def _schemas(node: Any, components: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Vietnamese formats, the lockout rule, the dossier template's translation, and a catalogue
+"""Vietnamese formats, the sign-in throttle, the dossier template's translation, and a catalogue
 that covers every text of the console."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from cnnt_runtime.http.fields import FIRST_YEAR, LAST_YEAR
 from console.adapters.dossier_files import COLUMNS, template_xlsx, to_service_csv
-from console.domain.lockout import LockoutPolicy
+from console.domain.throttle import SignInThrottles, Throttle
 from console.web import i18n
 from console.web.errors import error_message
 
@@ -50,15 +50,24 @@ def test_the_year_message_names_the_programme_years_bounds(vietnamese: None) -> 
     assert error_message("year_out_of_range") == f"Nhập năm từ {FIRST_YEAR} đến {LAST_YEAR}."
 
 
-def test_repeated_failures_lock_the_account_then_the_count_starts_again() -> None:
-    policy = LockoutPolicy(attempts=3, duration=timedelta(minutes=15))
-    now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-    assert policy.after_failure(0, now) == (1, None)
-    assert policy.after_failure(1, now) == (2, None)
-    count, until = policy.after_failure(2, now)
-    assert (count, until) == (0, now + timedelta(minutes=15))
-    assert policy.locked(until, now + timedelta(minutes=14))
-    assert not policy.locked(until, now + timedelta(minutes=15))
+def test_repeated_failures_slow_the_next_attempt_down_exponentially_up_to_the_cap() -> None:
+    # Issue 29: failures no longer lock an account (anyone could lock anyone out); each
+    # failure past the free ones doubles the wait before the next attempt, up to the cap.
+    throttle = Throttle(free=3, cap=timedelta(minutes=15))
+    last = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert [throttle.wait(n) for n in range(3)] == [timedelta(0)] * 3
+    assert throttle.retry_at(2, last) is None
+    assert [throttle.wait(n).total_seconds() for n in range(3, 8)] == [30, 60, 120, 240, 480]
+    assert throttle.wait(8) == timedelta(minutes=15)
+    assert throttle.wait(10_000) == timedelta(minutes=15)
+    assert throttle.retry_at(5, last) == last + timedelta(minutes=2)
+
+
+def test_a_username_under_attack_from_many_addresses_waits_a_minute_at_most() -> None:
+    throttles = SignInThrottles.of(5, timedelta(minutes=15), 20)
+    assert throttles.per_account.wait(10_000) == timedelta(minutes=1)
+    assert throttles.per_pair.wait(10_000) == timedelta(minutes=15)
+    assert throttles.per_address.free == 20
 
 
 def test_the_vietnamese_template_becomes_the_registration_services_csv_row_for_row() -> None:

@@ -49,3 +49,20 @@ def test_a_mean_outside_the_score_sheet_is_refused():
     document["rounds"][0]["entries"][0]["mean"] = "100.5"
     with pytest.raises(scenario.ScenarioError, match="outside 0–100"):
         scenario.parse(document)
+
+
+def test_every_demo_decision_names_its_signatory_the_regional_ones_too():
+    plan = scenario.build()
+    regional = [r for r in plan.rounds if r.level == "regional"]
+    assert regional
+    assert {(r.signatory_title, r.signatory_name) for r in regional} == {
+        ("KT. BỘ TRƯỞNG – THỨ TRƯỞNG", "Phạm Quang Huy")
+    }
+    assert all(r.signatory_title and r.signatory_name for r in plan.rounds)
+
+
+def test_a_round_whose_authority_has_no_signatory_is_named():
+    document = _document()
+    del document["signatories"]["VN"]
+    with pytest.raises(scenario.ScenarioError, match="no signatory for 'VN'"):
+        scenario.parse(document)

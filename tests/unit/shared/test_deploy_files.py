@@ -191,3 +191,42 @@ def test_every_container_of_the_stack_starts_with_productions_settings(
             patch.setenv("CNNT_AMQP_URL", "amqp://cnnt-services:generated@rabbitmq:5672/")
             settings = Settings(_env_file=None)
         assert settings.environment == "production", name
+
+
+def test_make_env_makes_the_demo_authority_ca_and_compose_hands_it_to_certification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography import x509
+
+    from cnnt_runtime.authority_ca import issue_signing_certificate, load_authority_ca
+
+    assert make_env(tmp_path / ".env").returncode == 0
+    folder = tmp_path / "keys" / "authority"
+    ca = load_authority_ca(folder)
+    assert ca.certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    signing, _ = issue_signing_certificate(ca, "dak-lak", "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK")
+    signing.verify_directly_issued_by(ca.certificate)
+    assert stat.S_IMODE((folder / "ca-key.pem").stat().st_mode) == 0o600
+    env = read_env(tmp_path / ".env")
+    assert (env["CNNT_DOCUMENT_SIGNING"], env["CNNT_DOCUMENT_SIGNING_DEMO"]) == ("file", "true")
+
+    certification = compose_config(tmp_path / ".env")["services"]["certification"]
+    mounts = [  # compose v2 gives mappings, docker-compose 1.29 "source:target:mode"
+        (v["target"], bool(v.get("read_only")))
+        if isinstance(v, dict)
+        else (v.split(":")[1], v.endswith(":ro"))
+        for v in certification["volumes"]
+    ]
+    assert ("/keys/authority", True) in mounts
+    with monkeypatch.context() as patch:
+        for key in [k for k in os.environ if k.startswith("CNNT_")]:
+            patch.delenv(key)
+        for key, value in certification["environment"].items():
+            patch.setenv(key, str(value))
+        patch.setenv("CNNT_AMQP_URL", "amqp://cnnt-services:generated@rabbitmq:5672/")
+        settings = Settings(_env_file=None)
+    assert settings.environment == "production"
+    assert settings.authority_ca_dir == Path("/keys/authority")
+    assert settings.document_signing_refusal() is None
+    real = settings.model_copy(update={"document_signing_demo": False})
+    assert "production refuses CNNT_DOCUMENT_SIGNING=file" in str(real.document_signing_refusal())

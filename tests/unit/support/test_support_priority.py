@@ -30,6 +30,7 @@ def recognition(
         mean_score=Decimal(mean),
         facility_id=facility or uuid.uuid4(),
         product_id=product or uuid.uuid4(),
+        year=2021,
         valid_until=valid_until,
         revoked=revoked,
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, DateTime, Numeric, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, LargeBinary, Numeric, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -164,3 +164,20 @@ class RecognitionRow(Table, table=True):
     valid_until: date
     recognized_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_by: UUID | None = None
+
+
+class DocumentRow(Table, table=True):
+    """A signed PDF as issued (a certificate's edition, a decision): kept byte for byte, never
+    changed, so a file a person holds can be told apart by its SHA-256. A revoked certificate
+    gets a new edition (version 2, stamped); its first edition stays as it was signed."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("kind", "subject", "version"),)
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=20, description="certificate or decision")
+    subject: str = Field(max_length=100, description="The certificate number or decision id")
+    version: int
+    content: bytes = Field(sa_type=LargeBinary)
+    signer: str = Field(max_length=500)
+    signed_at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from certification.domain.certificates import RoundIdentity, certificate_number, valid_until
+from certification.domain.certificates import RoundIdentity, certificate_series, valid_until
 from certification.domain.results import Outcome, Reason, Result
 from cnnt_contracts.vocabulary import NATION_SCOPE, Level
 from cnnt_runtime.errors import Conflict, DomainError
@@ -90,6 +90,7 @@ def issue_certificates(
     *,
     issued_before: int,
     validity_years: int,
+    series: str | None = None,
 ) -> list[Issue]:
     """Certificates for every entry that passed and is not excluded, numbered in rank order
     right after the ``issued_before`` certificates of the series (gap-free)."""
@@ -115,7 +116,7 @@ def issue_certificates(
         and r.rank is not None
         and r.published_mean is not None
     ]
-    return number_issues(round_, chosen, issued_before, validity_years)
+    return number_issues(round_, chosen, issued_before, validity_years, series)
 
 
 def confirmed_line(
@@ -129,13 +130,20 @@ def confirmed_line(
 
 
 def number_issues(
-    round_: RoundIdentity, chosen: Sequence[Pick], issued_before: int, validity_years: int
+    round_: RoundIdentity,
+    chosen: Sequence[Pick],
+    issued_before: int,
+    validity_years: int,
+    series: str | None = None,
 ) -> list[Issue]:
-    """Certificate numbers in rank order, right after the series' last one: no gap."""
+    """Certificate numbers in rank order, right after the series' last one: no gap. The
+    series is the round's (``certificate_series``) unless the round already numbers in an
+    earlier form, which a correction continues."""
     until = valid_until(round_.year, validity_years)
+    prefix = series or certificate_series(round_)
     ordered = sorted(chosen, key=lambda p: p.rank)
     return [
-        Issue(p.entry_id, p.rank, p.mean, certificate_number(round_, issued_before + i), until)
+        Issue(p.entry_id, p.rank, p.mean, f"{prefix}-{issued_before + i:03d}", until)
         for i, p in enumerate(ordered, 1)
     ]
 
@@ -151,6 +159,7 @@ def correction_issues(
     *,
     issued_before: int,
     validity_years: int,
+    series: str | None = None,
 ) -> list[Issue]:
     """A correction (quyết định điều chỉnh) recognises entries the published results left out
     although they reached the threshold with a quorum: declined, or outside the quota."""
@@ -170,7 +179,7 @@ def correction_issues(
                 field="recognise",
             )
         chosen.append(Pick(entry_id, line.rank, line.mean))
-    return number_issues(round_, chosen, issued_before, validity_years)
+    return number_issues(round_, chosen, issued_before, validity_years, series)
 
 
 def check_revocable(revoked: bool, reason: str) -> None:
@@ -188,4 +197,18 @@ def check_revocation_date(revoked_on: date, granted_on: date) -> None:
             f"ngày thu hồi {revoked_on:%d/%m/%Y} trước ngày quyết định "
             f"{granted_on:%d/%m/%Y} cấp giấy chứng nhận",
             field="decided_on",
+        )
+
+
+def check_decision_date(decided_on: date, judging_closed_on: date) -> None:
+    """A round's decision rests on the jury's results: it cannot be dated before judging
+    closed (the day in Vietnam the chair closed it)."""
+    if decided_on < judging_closed_on:
+        closed = judging_closed_on.strftime("%d/%m/%Y")
+        raise DomainError(
+            "decision_before_judging_closed",
+            f"Ngày quyết định ({decided_on.strftime('%d/%m/%Y')}) không được trước ngày kết thúc "
+            f"chấm điểm ({closed}).",
+            field="decided_on",
+            details={"judging_closed_on": judging_closed_on.isoformat()},
         )

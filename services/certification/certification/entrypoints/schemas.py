@@ -158,8 +158,21 @@ class RevocationPublic(BaseModel):
         )
 
 
+class DocumentCheck(BaseModel):
+    """Whether a file (by its SHA-256) is a signed edition certification issued of this
+    certificate: ``current`` is the latest edition (the stamped one once revoked); an earlier
+    edition is genuine but superseded."""
+
+    sha256: str
+    issued: bool
+    version: int | None = None
+    current: bool = False
+    signed_at: datetime | None = None
+
+
 class VerificationPublic(BaseModel):
-    """What a buyer or another agency learns about a certificate number."""
+    """What a buyer or another agency learns about a certificate number (and, given a file's
+    SHA-256, whether that file is the one issued)."""
 
     certificate_number: str
     status: CertificateStatus
@@ -172,6 +185,7 @@ class VerificationPublic(BaseModel):
     decision_number: str | None = None
     valid_until: date | None = None
     revocation: RevocationPublic | None = None
+    document: DocumentCheck | None = None
 
 
 def tally_public(tally: Tally) -> TallyPublic:
@@ -192,7 +206,9 @@ class CertificateListed(BaseModel):
     """A certificate with its round, product, facility, granting decision and standing."""
 
     certificate_number: str
-    status: CertificateStatus = Field(description="valid, revoked or expired, as /verify says")
+    status: CertificateStatus = Field(
+        description="valid, not_yet_valid, revoked or expired, as /verify says"
+    )
     level: Level
     scope_code: str
     year: int

@@ -37,3 +37,10 @@ def require_reader(who: Principal, round_: RoundRow) -> None:
             f"{round_.scope_code!r}",
             field="round_id",
         )
+
+
+def records_history(who: Principal) -> bool:
+    """The ministry (and operators) enter the decisions of earlier years, judged in the system
+    later than they were in fact (as only they may backfill entries in registration); a
+    province's certifier decides on a round as it is judged now."""
+    return who.role in (Role.MINISTRY, Role.OPERATOR)

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from certification.adapters.tables import DecisionRow, ResultRow
+from certification.adapters.tables import DecisionRow, RecognitionRow, ResultRow
 from certification.domain.certificates import RoundIdentity, certificate_series
 from certification.domain.decisions import (
     DecisionKind,
@@ -43,7 +43,11 @@ async def correct_results(
         for r in lines.scalars()
     }
     identity = RoundIdentity(round_.level, round_.scope_code, round_.year)
-    series = await lock_series(uow, certificate_series(identity))
+    # A round confirmed before today's number form keeps numbering in the series it began.
+    begun = await uow.session.execute(
+        select(col(RecognitionRow.series)).where(col(RecognitionRow.round_id) == round_id).limit(1)
+    )
+    series = await lock_series(uow, begun.scalar_one_or_none() or certificate_series(identity))
     issues = correction_issues(
         identity,
         published,
@@ -51,6 +55,7 @@ async def correct_results(
         command.reason,
         issued_before=series.issued,
         validity_years=ResultSettings.model_validate(round_.settings).validity_years,
+        series=series.series,
     )
     decision = await record_decision(
         uow,

@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from certification.adapters.tables import (
     DecisionRow,
+    JudgingRow,
     ResultRow,
     RoundRow,
 )
@@ -18,7 +19,7 @@ from certification.domain import decisions as rules
 from certification.domain.certificates import RoundIdentity, certificate_series
 from certification.domain.decisions import DecisionKind
 from certification.domain.tally import check_tally_complete
-from certification.service_layer.access import require_authority
+from certification.service_layer.access import records_history, require_authority
 from certification.service_layer.commands import Decide
 from certification.service_layer.decision_log import (
     issue_recognitions,
@@ -29,6 +30,7 @@ from certification.service_layer.results import compute, load_round, rules_of
 from certification.service_layer.tally import tally_of
 from cnnt_contracts.score_sheet import CRITERIA
 from cnnt_runtime.auth import Principal
+from cnnt_runtime.clock import vietnam_date
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 
 
@@ -40,6 +42,9 @@ async def confirm_results(
     rules.check_not_decided(round_.decision_id is not None)
     settings, result_rules = await rules_of(uow, round_)
     check_tally_complete(await tally_of(uow, round_id))
+    judging = await uow.session.get(JudgingRow, round_id)
+    if judging is not None and not records_history(who):  # complete: judging closed
+        rules.check_decision_date(command.decided_on, vietnam_date(judging.closed_at))
     results = await compute(uow, round_id, result_rules)
     identity = RoundIdentity(round_.level, round_.scope_code, round_.year)
     series = await lock_series(uow, certificate_series(identity))

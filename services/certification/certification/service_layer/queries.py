@@ -59,6 +59,7 @@ class ListedCertificate:
             revoked=self.revocation is not None,
             valid_until=self.recognition.valid_until,
             today=today,
+            decided_on=self.decision.decided_on,
         )
 
 
@@ -81,7 +82,13 @@ def _filtered(stmt: Select[*Ts], filters: CertificateFilters, today: date) -> Se
         case CertificateStatus.EXPIRED:
             stmt = stmt.where(~revoked, col(RecognitionRow.valid_until) < today)
         case CertificateStatus.VALID:
-            stmt = stmt.where(~revoked, col(RecognitionRow.valid_until) >= today)
+            stmt = stmt.where(
+                ~revoked,
+                col(RecognitionRow.valid_until) >= today,
+                col(DecisionRow.decided_on) <= today,
+            )
+        case CertificateStatus.NOT_YET_VALID:
+            stmt = stmt.where(~revoked, col(DecisionRow.decided_on) > today)
         case CertificateStatus.UNKNOWN:  # a listed certificate is known by definition
             stmt = stmt.where(false())
     return stmt

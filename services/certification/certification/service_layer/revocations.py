@@ -1,5 +1,7 @@
 """Revoking a certificate (Quyết định thu hồi): a new recorded decision with its reason,
-announced by RecognitionRevoked. The recognition row is locked, so it is revoked once."""
+announced by RecognitionRevoked, and a new signed edition of the certificate stamped "ĐÃ THU
+HỒI" (the first edition stays as it was signed). The recognition row is locked, so it is
+revoked once; without the authority's key nothing is recorded (503)."""
 
 from __future__ import annotations
 
@@ -10,17 +12,20 @@ from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow
 from certification.domain import decisions as rules
 from certification.domain.decisions import DecisionKind
 from certification.service_layer.access import require_authority
+from certification.service_layer.certificates import find_certificate
 from certification.service_layer.commands import Revoke
 from certification.service_layer.decision_log import record_decision
+from certification.service_layer.documents import issue_revoked_edition
 from certification.service_layer.results import load_round
 from cnnt_contracts import RecognitionRevoked, RecognitionRevokedData
 from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import NotFound
+from cnnt_runtime.settings import Settings
 
 
 async def revoke_certificate(
-    uow: UnitOfWork, who: Principal, certificate_number: str, command: Revoke
+    uow: UnitOfWork, settings: Settings, who: Principal, certificate_number: str, command: Revoke
 ) -> DecisionRow:
     recognition = (
         await uow.session.execute(
@@ -63,5 +68,8 @@ async def revoke_certificate(
             )
         )
     )
+    revoked = await find_certificate(uow, certificate_number)
+    assert revoked is not None
+    await issue_revoked_edition(uow, settings, revoked)
     await uow.commit()
     return decision

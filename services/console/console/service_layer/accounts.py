@@ -1,9 +1,11 @@
-"""Creating, listing and disabling accounts; changing one's password. Each use case is one
+"""Creating, listing, disabling and unlocking accounts; resetting a password (the
+administrator) and changing one's own. Each use case is one
 transaction, with its audit entry in it."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -16,6 +18,7 @@ from cnnt_runtime.tokens import Role
 from console.adapters.passwords import hash_password, verify_password
 from console.adapters.tables import accounts, audit
 from console.domain.accounts import Account, AccountRefused, check_new_account, check_password
+from console.service_layer.sessions import end_other_sessions
 
 
 def account_of(row: RowMapping) -> Account:
@@ -88,28 +91,175 @@ async def list_accounts(engine: AsyncEngine) -> list[Account]:
         return [account_of(row) for row in rows]
 
 
+async def get_account(engine: AsyncEngine, account_id: UUID) -> Account:
+    async with engine.connect() as conn:
+        row = (
+            (await conn.execute(select(accounts).where(accounts.c.id == account_id)))
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise AccountRefused("account_not_found", "account_id")
+    return account_of(row)
+
+
+async def locked_out(engine: AsyncEngine) -> set[UUID]:
+    """The accounts locked now by failed sign-ins (until their lock runs out, or an unlock)."""
+    async with engine.connect() as conn:
+        found = await conn.scalars(
+            select(accounts.c.id).where(accounts.c.locked_until > datetime.now(UTC))
+        )
+        return {UUID(str(i)) for i in found}
+
+
 async def count_accounts(engine: AsyncEngine) -> int:
     async with engine.connect() as conn:
         return int(await conn.scalar(select(func.count()).select_from(accounts)) or 0)
 
 
-async def set_disabled(engine: AsyncEngine, account_id: UUID, disabled: bool, actor: str) -> None:
+async def _locked_target(conn: AsyncConnection, account_id: UUID) -> RowMapping:
+    row = (
+        (await conn.execute(select(accounts).where(accounts.c.id == account_id).with_for_update()))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise AccountRefused("account_not_found", "account_id")
+    return row
+
+
+async def set_disabled(
+    engine: AsyncEngine,
+    account_id: UUID,
+    disabled: bool,
+    actor: str,
+    actor_id: UUID | None = None,
+    administrators: frozenset[Role] = frozenset(),
+) -> None:
+    """Disable (khóa) or enable an account. Never the actor's own, and never the last active
+    account of the ``administrators`` roles (the ministry's, access.MAY_ADMINISTER_ACCOUNTS):
+    they administer accounts, so locking that one out would leave nobody able to undo it."""
+    admin_roles = [r.value for r in administrators]
     async with engine.begin() as conn:
-        username = await conn.scalar(
+        if disabled:
+            # Every ministry account locked in one order: two administrators disabling each
+            # other at once cannot both pass the "another ministry account stays" check.
+            await conn.execute(
+                select(accounts.c.id)
+                .where(accounts.c.role.in_(admin_roles))
+                .order_by(accounts.c.id)
+                .with_for_update()
+            )
+        row = await _locked_target(conn, account_id)
+        if disabled and account_id == actor_id:
+            raise AccountRefused("account_is_yours", "account_id")
+        if disabled and row["role"] in admin_roles and not row["disabled"]:
+            others = await conn.scalar(
+                select(func.count())
+                .select_from(accounts)
+                .where(
+                    accounts.c.role.in_(admin_roles),
+                    accounts.c.disabled.is_(False),
+                    accounts.c.id != account_id,
+                )
+            )
+            if not others:
+                raise AccountRefused("last_ministry_account", "account_id")
+        await conn.execute(
+            update(accounts).where(accounts.c.id == account_id).values(disabled=disabled)
+        )
+        if disabled:  # enabling again must not bring back the sessions open before the lock
+            await end_other_sessions(conn, account_id)
+        action = "account_disabled" if disabled else "account_enabled"
+        await record(conn, action, row["username"], account_id=account_id, actor=actor)
+
+
+async def unlock(engine: AsyncEngine, account_id: UUID, actor: str) -> Account:
+    """Mở khóa: the account enabled again and its sign-in lockout (failed attempts) lifted."""
+    async with engine.begin() as conn:
+        row = await _locked_target(conn, account_id)
+        await conn.execute(
             update(accounts)
             .where(accounts.c.id == account_id)
-            .values(disabled=disabled)
-            .returning(accounts.c.username)
+            .values(disabled=False, failed_attempts=0, locked_until=None)
         )
-        if username is None:
-            raise AccountRefused("account_not_found", "account_id")
-        action = "account_disabled" if disabled else "account_enabled"
-        await record(conn, action, username, account_id=account_id, actor=actor)
+        await record(conn, "account_unlocked", row["username"], account_id=account_id, actor=actor)
+    return replace(account_of(row), disabled=False)
+
+
+async def reset_password(
+    engine: AsyncEngine,
+    account_id: UUID,
+    new: str,
+    actor: str,
+    *,
+    keep_session: str | None = None,
+) -> Account:
+    """A new password set by the administrator (or an operator, from ``cnnt user``): the
+    lockout is lifted and every session of the account ends, but ``keep_session`` (the
+    administrator's own, when they reset their own password)."""
+    check_password(new)
+    async with engine.begin() as conn:
+        row = await _locked_target(conn, account_id)
+        await conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(
+                password_hash=hash_password(new),
+                password_changed_at=datetime.now(UTC),
+                failed_attempts=0,
+                locked_until=None,
+            )
+        )
+        ended = await end_other_sessions(conn, account_id, keep=keep_session)
+        await record(
+            conn,
+            "password_reset",
+            row["username"],
+            account_id=account_id,
+            actor=actor,
+            detail=f"sessions ended: {ended}",
+        )
+    return account_of(row)
+
+
+async def account_id_of(engine: AsyncEngine, username: str) -> UUID:
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            select(accounts.c.id).where(accounts.c.username == username.strip().lower())
+        )
+    if found is None:
+        raise AccountRefused("account_not_found", "username")
+    return UUID(str(found))
+
+
+async def accounts_with_roles(engine: AsyncEngine, roles: frozenset[Role]) -> list[Account]:
+    """Active accounts of the roles, by name: the judges a jury's seats are picked from."""
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(accounts)
+                .where(
+                    accounts.c.role.in_([r.value for r in roles]),
+                    accounts.c.disabled.is_(False),
+                )
+                .order_by(accounts.c.display_name, accounts.c.username)
+            )
+        ).mappings()
+        return [account_of(row) for row in rows]
 
 
 async def change_password(
-    engine: AsyncEngine, account: Account, current: str, new: str, confirm: str
+    engine: AsyncEngine,
+    account: Account,
+    current: str,
+    new: str,
+    confirm: str,
+    *,
+    keep_session: str | None = None,
 ) -> None:
+    """Change one's own password; every other session of the account ends (the one whose
+    cookie token is ``keep_session``, the one making the change, stays signed in)."""
     check_password(new, "new_password")
     if new != confirm:
         raise AccountRefused("password_mismatch", "confirm_password")
@@ -124,4 +274,11 @@ async def change_password(
             .where(accounts.c.id == account.id)
             .values(password_hash=hash_password(new), password_changed_at=datetime.now(UTC))
         )
-        await record(conn, "password_changed", account.username, account_id=account.id)
+        ended = await end_other_sessions(conn, account.id, keep=keep_session)
+        await record(
+            conn,
+            "password_changed",
+            account.username,
+            account_id=account.id,
+            detail=f"other sessions ended: {ended}",
+        )

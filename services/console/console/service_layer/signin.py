@@ -1,37 +1,38 @@
-"""Sign-in (đăng nhập): password check, throttling and lockout, server-side sessions.
+"""Sign-in (đăng nhập): password check, throttling, server-side sessions.
 
 Every attempt, successful or not, is written to the audit log in the same transaction as its
-effect on the account, so the count of failures and the log never disagree.
+effect, and the throttles (console.domain.throttle) count failures from that log by the
+username typed and the client's address: an unknown username is slowed down and answered
+exactly as a known one, and no number of failures locks an account.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from console.adapters.passwords import verify_password
 from console.adapters.tables import accounts, audit, sessions
 from console.domain.accounts import Account
-from console.domain.lockout import LockoutPolicy
+from console.domain.throttle import SignInThrottles, Throttle
 from console.service_layer.accounts import account_of, record
+from console.service_layer.sessions import purge_expired_sessions, token_hash
 
-# Failures from one client address within the window beyond which it is refused outright,
-# whatever the username: guessing across many accounts is throttled too.
-CLIENT_FAILURES = 20
-CLIENT_WINDOW = timedelta(minutes=10)
+# How far back failures count: past this, a counter starts from nothing again.
+WINDOW = timedelta(hours=1)
 
 
 class SignInRefused(Exception):
-    """``credentials_invalid``, ``account_locked``, ``account_disabled`` or ``throttled``."""
+    """``credentials_invalid``, ``account_disabled`` or ``throttled`` (then ``retry_after``)."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, retry_after: int = 0) -> None:
         super().__init__(code)
         self.code = code
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,43 @@ class NewSession:
     expires_at: datetime
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+async def _failures(
+    conn: AsyncConnection, now: datetime, *where: ColumnElement[bool]
+) -> tuple[int, datetime | None]:
+    """Failures in a row (since the last success matching ``where``) within the window, and
+    when the last one was."""
+    since = now - WINDOW
+    last_success = await conn.scalar(
+        select(func.max(audit.c.at)).where(audit.c.action == "sign_in", *where)
+    )
+    if last_success is not None and last_success > since:
+        since = last_success
+    row = (
+        await conn.execute(
+            select(func.count(), func.max(audit.c.at)).where(
+                audit.c.action == "sign_in_failed", audit.c.at > since, *where
+            )
+        )
+    ).one()
+    return int(row[0] or 0), row[1]
+
+
+async def _retry_at(
+    conn: AsyncConnection, now: datetime, username: str, client: str, throttles: SignInThrottles
+) -> datetime | None:
+    """The latest of the three counters' next allowed attempt, if any is in the future."""
+    counters: list[tuple[Throttle, tuple[ColumnElement[bool], ...]]] = [
+        (throttles.per_pair, (audit.c.username == username, audit.c.client == client)),
+        (throttles.per_account, (audit.c.username == username,)),
+        (throttles.per_address, (audit.c.client == client,)),
+    ]
+    waits = []
+    for throttle, where in counters:
+        failures, last = await _failures(conn, now, *where)
+        at = throttle.retry_at(failures, last)
+        if at is not None and at > now:
+            waits.append(at)
+    return max(waits, default=None)
 
 
 async def sign_in(
@@ -51,24 +87,19 @@ async def sign_in(
     password: str,
     *,
     client: str,
-    policy: LockoutPolicy,
+    throttles: SignInThrottles,
     session_length: timedelta,
 ) -> NewSession:
     now = datetime.now(UTC)
-    username = username.strip().lower()
+    username = username.strip().lower()[:80]
     async with engine.begin() as conn:
-        recent_failures = await conn.scalar(
-            select(func.count())
-            .select_from(audit)
-            .where(
-                audit.c.client == client,
-                audit.c.action == "sign_in_failed",
-                audit.c.at > now - CLIENT_WINDOW,
-            )
-        )
-        if int(recent_failures or 0) >= CLIENT_FAILURES:
+        # Attempts on one username take turns, so concurrent guesses cannot all pass one wait.
+        await conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(username))))
+        retry_at = await _retry_at(conn, now, username, client, throttles)
+        if retry_at is not None:
             await record(conn, "sign_in_throttled", username, client=client)
-            refusal = SignInRefused("throttled")
+            seconds = max(1, int((retry_at - now).total_seconds() + 0.999))
+            refusal = SignInRefused("throttled", retry_after=seconds)
         else:
             row = (
                 (
@@ -83,20 +114,14 @@ async def sign_in(
                 verify_password(None, password)  # same time as a known name
                 await record(conn, "sign_in_failed", username, client=client, detail="unknown")
                 refusal = SignInRefused("credentials_invalid")
-            elif policy.locked(row["locked_until"], now):
-                await record(conn, "sign_in_locked", username, account_id=row["id"], client=client)
-                refusal = SignInRefused("account_locked")
             elif not verify_password(row["password_hash"], password):
-                count, until = policy.after_failure(row["failed_attempts"], now)
                 await conn.execute(
                     update(accounts)
                     .where(accounts.c.id == row["id"])
-                    .values(failed_attempts=count, locked_until=until)
+                    .values(failed_attempts=accounts.c.failed_attempts + 1)
                 )
                 await record(conn, "sign_in_failed", username, account_id=row["id"], client=client)
-                if until is not None:
-                    await record(conn, "account_locked", username, account_id=row["id"])
-                refusal = SignInRefused("account_locked" if until else "credentials_invalid")
+                refusal = SignInRefused("credentials_invalid")
             elif row["disabled"]:
                 await record(
                     conn, "sign_in_disabled", username, account_id=row["id"], client=client
@@ -105,6 +130,7 @@ async def sign_in(
             else:
                 token = secrets.token_urlsafe(32)
                 expires = now + session_length
+                await purge_expired_sessions(conn)
                 await conn.execute(
                     update(accounts)
                     .where(accounts.c.id == row["id"])
@@ -112,7 +138,7 @@ async def sign_in(
                 )
                 await conn.execute(
                     insert(sessions).values(
-                        token_hash=_hash(token), account_id=row["id"], expires_at=expires
+                        token_hash=token_hash(token), account_id=row["id"], expires_at=expires
                     )
                 )
                 await record(conn, "sign_in", username, account_id=row["id"], client=client)
@@ -130,7 +156,7 @@ async def session_account(engine: AsyncEngine, token: str) -> Account | None:
                     select(accounts)
                     .join(sessions, sessions.c.account_id == accounts.c.id)
                     .where(
-                        sessions.c.token_hash == _hash(token),
+                        sessions.c.token_hash == token_hash(token),
                         sessions.c.expires_at > func.now(),
                         accounts.c.disabled.is_(False),
                     )
@@ -144,5 +170,5 @@ async def session_account(engine: AsyncEngine, token: str) -> Account | None:
 
 async def sign_out(engine: AsyncEngine, token: str, account: Account, client: str) -> None:
     async with engine.begin() as conn:
-        await conn.execute(delete(sessions).where(sessions.c.token_hash == _hash(token)))
+        await conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash(token)))
         await record(conn, "sign_out", account.username, account_id=account.id, client=client)

@@ -8,8 +8,10 @@ from fastapi import Request
 from fastapi_csrf_protect.exceptions import CsrfProtectError
 from fastapi_csrf_protect.flexible import CsrfProtect
 from itsdangerous import BadData, URLSafeTimedSerializer
+from starlette.exceptions import HTTPException
 
 from cnnt_runtime.settings import Settings
+from cnnt_runtime.uploads import BodyTooLarge
 
 COOKIE = "cnnt_csrf"
 FIELD = "csrf_token"
@@ -19,6 +21,11 @@ _SALT = "fastapi-csrf-token"  # the library's salt: its cookie is read back with
 
 class CsrfRefused(Exception):
     """A state-changing request without a matching CSRF token."""
+
+
+class FormTooLarge(Exception):
+    """A form (or one of its fields) over the console's limits: answered with the console's
+    own page, not the framework's JSON."""
 
 
 def configure(settings: Settings) -> None:
@@ -60,9 +67,19 @@ async def verify(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        await request.form()  # parsed once; the library and the route read the same form
+    is_form = content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+    if is_form:
+        try:
+            await request.form()  # parsed once; the library and the route read the same form
+        except (HTTPException, BodyTooLarge) as exc:  # a field over 1 MB, a body over the cap
+            raise FormTooLarge(str(exc)) from exc
+    elif not request.headers.get("x-csrf-token"):
+        # Not a form and no header: nothing can carry the token (the library would try to read
+        # the body as JSON and fail on an empty or non-JSON one).
+        raise CsrfRefused("no token: neither a form field nor the X-CSRF-Token header")
     try:
         await CsrfProtect().validate_csrf(request)
     except CsrfProtectError as exc:
         raise CsrfRefused(str(exc)) from exc
+    except ValueError as exc:  # a body the library could not read for its token
+        raise CsrfRefused(f"unreadable body: {type(exc).__name__}") from exc

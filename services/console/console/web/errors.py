@@ -6,7 +6,11 @@ back to a generic message with the code shown, so nothing is silently hidden.
 
 from __future__ import annotations
 
+import structlog
+
 from console.web.i18n import N_, gettext
+
+log = structlog.get_logger("cnnt.console")
 
 MESSAGES: dict[str, str] = {
     # sign-in and accounts (the console's own)
@@ -16,7 +20,7 @@ MESSAGES: dict[str, str] = {
         "the ministry's administrator."
     ),
     "account_disabled": N_("This account has been disabled."),
-    "throttled": N_("Too many failed sign-ins from this computer. Wait a few minutes."),
+    "throttled": N_("Too many failed sign-ins. Wait a moment, then try again."),
     "csrf_failed": N_("The form has expired or did not come from this site. Reload and retry."),
     "username_invalid": N_(
         "A username is 3 to 80 lower-case letters, digits, dots, dashes or underscores."
@@ -28,7 +32,29 @@ MESSAGES: dict[str, str] = {
     "password_mismatch": N_("The two new passwords differ."),
     "password_wrong": N_("The current password is wrong."),
     "account_not_found": N_("No such account."),
+    "account_is_yours": N_("You cannot lock your own account."),
+    "last_ministry_account": N_(
+        "This is the last active ministry account: lock it and nobody could administer "
+        "the accounts. Create or unlock another ministry account first."
+    ),
     "file_missing": N_("Choose a file to upload."),
+    "form_too_large": N_(
+        "What was sent is larger than the console accepts. Shorten the text or choose a "
+        "smaller file."
+    ),
+    # uploads (cnnt_runtime.uploads): {limit} and the like are filled in by the page
+    "file_not_spreadsheet": N_("The file is not an XLSX workbook or a CSV list."),
+    "file_too_large": N_("The file is larger than {limit_mb} MB."),
+    "archive_too_large": N_(
+        "The workbook unpacks to more than {limit_mb} MB: split the list into smaller files."
+    ),
+    "archive_ratio": N_(
+        "The workbook is packed more than {limit} times: it is refused as a possible zip bomb."
+    ),
+    "archive_members": N_("The workbook holds more than {limit} parts: it is not a list."),
+    "too_many_rows": N_("The list has more than {limit} rows: split it into smaller files."),
+    "too_many_cells": N_("The list has more than {limit} cells: remove the extra columns."),
+    "import_not_found": N_("This import is no longer known: upload the file again."),
     "service_unavailable": N_("A service did not answer. Try again in a moment."),
     "page_not_found": N_("There is no page at this address. Check the address or use the menu."),
     "address_invalid": N_("The address holds a value that is not valid. Use the menu or the form."),
@@ -54,9 +80,6 @@ MESSAGES: dict[str, str] = {
     "invalid_int_type": N_("Enter a whole number."),
     "invalid_int_from_float": N_("Enter a whole number."),
     "invalid_float_parsing": N_("Enter a number."),
-    "invalid_greater_than": N_("This number is too small."),
-    "invalid_greater_than_equal": N_("This number is too small."),
-    "invalid_less_than_equal": N_("This number is too large."),
     "invalid_datetime_parsing": N_("Enter a date as dd/mm/yyyy."),
     "invalid_datetime_from_date_parsing": N_("Enter a date as dd/mm/yyyy."),
     "invalid_timezone_aware": N_("Enter a date as dd/mm/yyyy."),
@@ -74,6 +97,10 @@ MESSAGES: dict[str, str] = {
     "invalid_decimal_parsing": N_("Enter a number."),
     "invalid_value_error": N_("This value is not valid."),
     "invalid_uuid_parsing": N_("Choose an item from the list."),
+    "invalid_less_than_equal": N_("This value is above the allowed maximum."),
+    "invalid_less_than": N_("This value is above the allowed maximum."),
+    "invalid_greater_than_equal": N_("This value is below the allowed minimum."),
+    "invalid_greater_than": N_("This value is below the allowed minimum."),
     "token_missing": N_("Your session has ended. Sign in again."),
     "token_invalid": N_("Your session has ended. Sign in again."),
     "token_expired": N_("Your session has ended. Sign in again."),
@@ -164,6 +191,9 @@ MESSAGES: dict[str, str] = {
     "certificate_unknown": N_("No certificate has this number."),
     "certificate_already_revoked": N_("This certificate is already revoked."),
     "revocation_reason_missing": N_("Give the reason for the revocation."),
+    "decision_before_judging_closed": N_(
+        "A decision cannot be dated before the day judging closed."
+    ),
     "revocation_before_grant": N_("A revocation cannot be dated before the certificate."),
     "revocation_before_recognition": N_(
         "A revocation cannot be dated before the decision that granted the certificate."
@@ -208,6 +238,32 @@ MESSAGES: dict[str, str] = {
     "dead_letters_changed": N_(
         "The messages changed since you looked: check the new count and confirm again."
     ),
+    # dossier files (registration's dossier parts) and signed documents (certification)
+    "dossier_accepted": N_("The dossier has been formally accepted: its files cannot change."),
+    "dossier_not_readable": N_(
+        "Only the province's officers, the round's jury, the certifier and the ministry may "
+        "read this dossier."
+    ),
+    "dossier_part_full": N_("This part of the dossier takes no more files."),
+    "dossier_part_unknown": N_("The dossier has no such part."),
+    "dossier_too_large": N_("The dossier's files together exceed the size allowed."),
+    "file_empty": N_("The file is empty."),
+    "file_kind_not_allowed": N_("This part of the dossier does not take this kind of file."),
+    "file_name_control": N_("The file name holds control characters: rename the file."),
+    "file_name_missing": N_("The file needs a name."),
+    "file_name_path": N_("The file name must not hold a path (/ or \\)."),
+    "file_name_too_long": N_("The file name is too long: shorten it."),
+    "file_not_found": N_("No such file."),
+    "file_type_not_allowed": N_("Only PDF, JPEG, PNG or WebP files are taken."),
+    "image_invalid": N_("The image is damaged or cannot be read."),
+    "image_too_many_pixels": N_("The image has more pixels than allowed."),
+    "pdf_encrypted": N_("The PDF is password-protected: upload a copy without a password."),
+    "pdf_invalid": N_("The file is not a readable PDF."),
+    "presign_unsupported": N_("This file is downloaded through the console, not by a link."),
+    "thumbnail_not_found": N_("This file has no thumbnail."),
+    "certificate_version_unknown": N_("The certificate has no such edition."),
+    "signing_refused": N_("The signing device refused to sign: ask the operator."),
+    "signing_unavailable": N_("The signing device is not available. Try again later."),
     # reports
     "year_out_of_range": N_("Enter a year from 2000 to 2100."),
     "year_span_reversed": N_("The last year must not come before the first."),
@@ -215,12 +271,12 @@ MESSAGES: dict[str, str] = {
 
 
 def error_message(code: str, fallback: str | None = None) -> str:
-    """The code's message in the reader's language. A code without one (a service newer than
-    the console) shows a generic refusal with the code, never the service's own text: that may
-    be English or a pattern. ``fallback`` is accepted for callers that pass the service's text
-    and is deliberately not shown."""
-    del fallback
+    """The message for ``code``. A code without one is shown as a generic refusal naming the
+    code; ``fallback`` (the service's own text, often the validation library's English) is
+    logged, never shown inside a Vietnamese page."""
     known = MESSAGES.get(code)
     if known is not None:
         return gettext(known)
+    if fallback:
+        log.info("error_code_without_message", code=code, service_message=fallback[:500])
     return gettext("The request was refused ({code}).").format(code=code)

@@ -137,6 +137,7 @@ LABELS: dict[str, dict[str, str]] = {
         "valid": N_("Valid"),
         "revoked": N_("Revoked"),
         "expired": N_("Expired"),
+        "not_yet_valid": N_("Not yet in force"),
         "unknown": N_("Unknown"),
     },
 }

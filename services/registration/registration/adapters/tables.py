@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import BigInteger, Column, DateTime, Identity, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Identity, LargeBinary, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
 from cnnt_runtime.db.tables import created_at, service_tables
 from cnnt_runtime.db.types import enum_type
+from registration.domain.dossier_parts import DossierStatus
 from registration.domain.model import RoundStatus
 
 SCHEMA = "registration"
@@ -135,3 +136,88 @@ class RevocationRow(Table, table=True):
     decision_number: str = Field(max_length=80)
     reason: str = Field(default="", max_length=1000)
     revoked_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class DossierRow(Table, table=True):
+    """An entry's dossier at the receiving desk; an entry without a row has an empty, open one
+    (entries entered through the API or an import before any file arrives)."""
+
+    __tablename__ = "dossiers"
+
+    entry_id: UUID = Field(primary_key=True, foreign_key="registration.entries.id")
+    status: DossierStatus = Field(default=DossierStatus.OPEN, sa_type=enum_type(DossierStatus))
+    received_on: date | None = None
+    received_by: str = Field(default="", max_length=200)
+    sample_received_on: date | None = None
+    sample_received_by: str = Field(default="", max_length=200)
+    sample_returned_on: date | None = None
+    sample_returned_by: str = Field(default="", max_length=200)
+    return_reasons: dict[str, str] = Field(default_factory=dict, sa_type=JSONB)
+    return_deadline: date | None = None
+    returned_by: str = Field(default="", max_length=200)
+    accepted_by: str = Field(default="", max_length=200)
+    accepted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    updated_at: datetime | None = Field(default=None, sa_column=created_at())
+
+
+class DossierStepRow(Table, table=True):
+    """Every step at the desk: who did what, when (the dossier's history)."""
+
+    __tablename__ = "dossier_steps"
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, Identity(), primary_key=True))
+    entry_id: UUID = Field(foreign_key="registration.entries.id", index=True)
+    step: str = Field(max_length=40)
+    actor: str = Field(max_length=200)
+    at: datetime = Field(sa_type=DateTime(timezone=True))
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+
+
+class FileBlobRow(Table, table=True):
+    """A stored content, named by its SHA-256: one per distinct content, whoever uploaded it.
+    ``last_used_at`` is renewed by every upload that needs it, so the orphan cleaner (which
+    removes blobs no file references) never takes one an upload is about to reference."""
+
+    __tablename__ = "file_blobs"
+
+    sha256: str = Field(primary_key=True, min_length=64, max_length=64)
+    size: int = Field(sa_type=BigInteger)
+    content_type: str = Field(max_length=100)
+    # The backend holding the bytes ("" until written): a blob stored by one backend is written
+    # again after a switch to another, not assumed present there.
+    stored_in: str = Field(default="", max_length=20)
+    created_at: datetime | None = Field(default=None, sa_column=created_at())
+    last_used_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class FileChunkRow(Table, table=True):
+    """The PostgreSQL adapter's bytes: a blob in chunks of 1 MiB, read and written one at a
+    time."""
+
+    __tablename__ = "file_chunks"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    seq: int = Field(primary_key=True)
+    data: bytes = Field(sa_type=LargeBinary)
+
+
+class DossierFileRow(Table, table=True):
+    """A file in a dossier's part: its name as uploaded, its blob and its thumbnail's."""
+
+    __tablename__ = "dossier_files"
+
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    entry_id: UUID = Field(foreign_key="registration.entries.id", index=True)
+    part: str = Field(max_length=40)
+    file_name: str = Field(max_length=200)
+    kind: str = Field(max_length=10)
+    content_type: str = Field(max_length=100)
+    size: int = Field(sa_type=BigInteger)
+    sha256: str = Field(foreign_key="registration.file_blobs.sha256", index=True, max_length=64)
+    thumbnail_sha256: str | None = Field(
+        default=None, foreign_key="registration.file_blobs.sha256", index=True, max_length=64
+    )
+    width: int | None = None
+    height: int | None = None
+    uploaded_by: str = Field(max_length=200)
+    uploaded_at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -13,6 +13,7 @@ from datetime import date
 
 from cnnt_contracts.vocabulary import Level, Region
 from cnnt_runtime.errors import DomainError
+from cnnt_runtime.recognition import RecognitionTerm
 from cnnt_runtime.scope import covered_codes, covers
 from registration.domain.model import Dossier, EligibilityError, Round
 
@@ -70,8 +71,8 @@ class Recognition:
     revoked: bool = False
 
     def valid_on(self, on: date) -> bool:
-        """Valid from the start of its round's year until ``valid_until``, unless revoked."""
-        return not self.revoked and date(self.year, 1, 1) <= on <= self.valid_until
+        """In force on ``on``: the one rule of ``cnnt_runtime.recognition``."""
+        return RecognitionTerm.of_round(self.year, self.valid_until, self.revoked).in_force_on(on)
 
 
 def check_prior_recognition(

@@ -4,7 +4,7 @@ and operators everywhere."""
 
 from __future__ import annotations
 
-from cnnt_contracts.vocabulary import Level
+from cnnt_contracts.vocabulary import NATION_SCOPE, Level
 from cnnt_runtime.auth import Principal, Role
 from cnnt_runtime.errors import Forbidden
 from cnnt_runtime.scope import covers
@@ -76,3 +76,37 @@ def require_backfill(principal: Principal, *, field: str) -> None:
 def require_region_admin(principal: Principal) -> None:
     """The province → region table is kept by the ministry and operators."""
     principal.require(*NATIONWIDE)
+
+
+def may_read_dossier(
+    principal: Principal, province_code: str, round_scope: str, *, sits_on_jury: bool = False
+) -> bool:
+    """Dossier files (docs/read-policy.md): the officers of the facility's province, the
+    round's jury, the certifier whose scope covers the round, the ministry and operators. Never
+    the public, and never another province's officer."""
+    if principal.role in NATIONWIDE:
+        return True
+    if principal.role is Role.PROVINCE_OFFICER:
+        return covers(principal.scope, province_code)
+    if principal.role is Role.CERTIFIER:
+        return principal.scope == NATION_SCOPE or principal.scope == round_scope
+    if principal.role is Role.JUDGE:
+        return sits_on_jury
+    return False
+
+
+def require_dossier_reader(
+    principal: Principal, province_code: str, round_scope: str, *, sits_on_jury: bool = False
+) -> None:
+    if not may_read_dossier(principal, province_code, round_scope, sits_on_jury=sits_on_jury):
+        raise Forbidden(
+            "dossier_not_readable",
+            "hồ sơ chỉ dành cho cán bộ của tỉnh, hội đồng bình chọn của đợt, người cấp chứng "
+            "nhận và Bộ Công Thương",
+            field="entry_id",
+        )
+
+
+def require_file_keeper(principal: Principal) -> None:
+    """The orphan cleaner removes stored bytes: operators only."""
+    principal.require(Role.OPERATOR)

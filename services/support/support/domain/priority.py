@@ -2,7 +2,7 @@
 
 Order: national recognition, then regional, then provincial, then none; within a band the higher
 result mean; then the earlier application (and its id, so the order is total and every run over
-the same facts is the same). Only a recognition still valid and not revoked counts.
+the same facts is the same). Only a recognition in force counts (``cnnt_runtime.recognition``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from enum import IntEnum
 from uuid import UUID
 
 from cnnt_contracts.vocabulary import FundingSource, Level
+from cnnt_runtime.recognition import RecognitionTerm
 
 
 class Band(IntEnum):
@@ -40,11 +41,13 @@ class Recognition:
     mean_score: Decimal
     facility_id: UUID
     product_id: UUID
+    year: int  # the round's year
     valid_until: date
     revoked: bool = False
 
     def counts_on(self, day: date) -> bool:
-        return not self.revoked and day <= self.valid_until
+        """In force on ``day``: the one rule of ``cnnt_runtime.recognition``."""
+        return RecognitionTerm.of_round(self.year, self.valid_until, self.revoked).in_force_on(day)
 
     @property
     def band(self) -> Band:

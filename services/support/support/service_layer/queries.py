@@ -133,6 +133,7 @@ async def recognitions_of(uow: UnitOfWork, facility_ids: Iterable[UUID]) -> list
             mean_score=r.mean_score,
             facility_id=r.facility_id,
             product_id=r.product_id,
+            year=r.year,
             valid_until=r.valid_until,
             revoked=bool(revoked),
         )

@@ -142,6 +142,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status == 503:
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return JSONResponse({"error": exc.as_dict()}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

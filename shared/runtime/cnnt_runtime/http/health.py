@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import structlog
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -12,6 +13,7 @@ from cnnt_runtime.http.errors import RETRY_AFTER_SECONDS, error_body
 from cnnt_runtime.service import Runtime, RuntimeDep
 
 health_router = APIRouter(tags=["health"])
+log = structlog.get_logger("cnnt.health")
 
 
 async def readiness(runtime: Runtime) -> dict[str, str]:
@@ -40,15 +42,17 @@ async def healthz() -> dict[str, str]:
 
 @health_router.get("/readyz", summary="Readiness: database, broker and outbox relay")
 async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    """A status word only. Which check failed and why (SQL, exception text) is for operators:
+    it goes to the log and to ``cnnt_readiness`` on /metrics, never to whoever asks here."""
     checks = await readiness(runtime)
-    ready = all(v == "ok" for v in checks.values())
-    if ready:
-        return JSONResponse({"status": "ready", "checks": checks})
-    failing = ", ".join(name for name, v in checks.items() if v != "ok")
-    # Not ready is a 503 like any other: the one error shape (beside the checks) and Retry-After.
-    body = error_body("not_ready", f"Dịch vụ chưa sẵn sàng: {failing}")
+    failing = {name: outcome for name, outcome in checks.items() if outcome != "ok"}
+    if not failing:
+        return JSONResponse({"status": "ready"})
+    log.warning("not_ready", **failing)
+    # Not ready is a 503 like any other: the one error shape and Retry-After.
+    body = error_body("not_ready", "Dịch vụ chưa sẵn sàng.")
     return JSONResponse(
-        {"status": "not_ready", "checks": checks, **body},
+        {"status": "not_ready", **body},
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )

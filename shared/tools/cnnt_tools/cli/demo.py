@@ -268,7 +268,12 @@ class Programme:
             return bool(tally and tally["complete"])
 
         await self.until(f"certification to tally {plan.name}", tallied)
-        decision = {"number": plan.decision, "decided_on": str(plan.decided_on)}
+        decision = {
+            "number": plan.decision,
+            "decided_on": str(plan.decided_on),
+            "signatory_title": plan.signatory_title,
+            "signatory_name": plan.signatory_name,
+        }
         issued = await self.call(
             "POST", "certification", f"/rounds/{round_id}/decision", ministry, json=decision
         )

@@ -19,6 +19,8 @@ from cnnt_runtime.components import components, installed_services, runnable
 from cnnt_runtime.db import bootstrap as db_bootstrap
 from cnnt_runtime.settings import Settings, get_settings
 from cnnt_runtime.tokens import Role, ensure_development_keys, generate_key_pair, issue_token
+from cnnt_tools.cli.backup import backup_app
+from cnnt_tools.cli.certificate import certificate_app
 from cnnt_tools.cli.ops import dlq_app, replay_app
 
 # Commands import what only they need (web server, migrations, service packages) when they run:
@@ -38,7 +40,9 @@ for _extension in entry_points(group="cnnt.cli"):
     # the shared package never imports a component by name.
     app.add_typer(_extension.load(), name=_extension.name)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(certificate_app, name="certificate")
 app.add_typer(replay_app, name="replay")
+app.add_typer(backup_app, name="backup")
 asyncapi_app = typer.Typer(help="The AsyncAPI document of all services", no_args_is_help=True)
 app.add_typer(asyncapi_app, name="asyncapi")
 topology_app = typer.Typer(help="The RabbitMQ topology the services declare", no_args_is_help=True)

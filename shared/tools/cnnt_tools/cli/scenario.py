@@ -75,6 +75,8 @@ class RoundPlan:
     decision: str
     decided_on: date
     entries: list[Entry] = field(default_factory=list)
+    signatory_title: str = ""  # who signs the decision and its certificates
+    signatory_name: str = ""
 
     @property
     def opens_on(self) -> date:
@@ -131,6 +133,16 @@ def _mean(value: object, where: str) -> Decimal:
     return mean
 
 
+def _signatory(document: dict[str, Any], row: dict[str, Any], where: str) -> tuple[str, str]:
+    """Who signs a round's decision: the province's people's committee for its own rounds,
+    the ministry (``VN``) for regional and national ones."""
+    authority = row["scope"] if row["level"] == "provincial" else "VN"
+    signer = document.get("signatories", {}).get(authority)
+    if signer is None:
+        raise ScenarioError(f"{where}: no signatory for {authority!r} under 'signatories'")
+    return str(signer["title"]), str(signer["name"])
+
+
 def parse(document: dict[str, Any]) -> Plan:
     """The plan a loaded data file describes; ScenarioError names what is wrong and where."""
     facilities: dict[str, Facility] = {}
@@ -160,6 +172,7 @@ def parse(document: dict[str, Any]) -> Plan:
             row["decision"],
             row["decided_on"],
             entries,
+            *_signatory(document, row, where),
         )
         _check_prior_recognition(plan, rounds)
         rounds.append(plan)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from certification.domain.certificates import CertificateStatus
 from certification.entrypoints.schemas import CertificateListed, RevocationPublic
-from certification.service_layer import certificates as documents
+from certification.service_layer import documents
 from certification.service_layer.queries import (
     CertificateFilters,
     ListedCertificate,
@@ -77,10 +77,22 @@ async def certificates(
 
 
 @router.get("/certificates/{number}/pdf")
-async def certificate_pdf(number: str, runtime: RuntimeDep, who: CurrentPrincipal) -> Response:
-    """The certificate (giấy chứng nhận) as an A4 PDF."""
+async def certificate_pdf(
+    number: str,
+    runtime: RuntimeDep,
+    who: CurrentPrincipal,
+    version: Annotated[
+        int | None,
+        Query(ge=1, le=2, description="1: as issued; 2: the revocation's edition; none: latest"),
+    ] = None,
+) -> Response:
+    """The certificate (giấy chứng nhận) as an A4 PDF signed by the issuing authority (PAdES).
+    A revoked certificate's latest edition carries the stamp; its first stays as issued."""
     async with runtime.uow() as uow:
-        public = runtime.settings.console_public_url
-        pdf = await documents.certificate_pdf(uow, who, number, public)
-    headers = {"Content-Disposition": f'inline; filename="{number}.pdf"'}
-    return Response(pdf, media_type="application/pdf", headers=headers)
+        edition = await documents.certificate_pdf(uow, runtime.settings, who, number, version)
+    headers = {
+        "Content-Disposition": f'inline; filename="{number}.pdf"',
+        "CNNT-Document-Version": str(edition.version),
+        "CNNT-Document-SHA256": edition.sha256,
+    }
+    return Response(edition.content, media_type="application/pdf", headers=headers)

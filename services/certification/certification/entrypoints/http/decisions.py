@@ -58,10 +58,11 @@ async def correct(
 
 @router.post("/certificates/{number}/revocation", status_code=status.HTTP_201_CREATED)
 async def revoke(
-    number: str, body: RevocationCreate, uow: UowDep, who: CurrentPrincipal
+    number: str, body: RevocationCreate, uow: UowDep, runtime: RuntimeDep, who: CurrentPrincipal
 ) -> DecisionPublic:
-    """Revoke a certificate by a new recorded decision (Quyết định thu hồi)."""
+    """Revoke a certificate by a new recorded decision (Quyết định thu hồi); the certificate's
+    new edition, stamped and signed, is issued with it."""
     command = commands.Revoke(body.number, body.decided_on, body.reason)
     return DecisionPublic.model_validate(
-        await revocations.revoke_certificate(uow, who, number, command)
+        await revocations.revoke_certificate(uow, runtime.settings, who, number, command)
     )

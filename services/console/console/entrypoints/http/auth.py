@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_runtime.settings import Settings
 from console.domain.accounts import Account, AccountRefused
-from console.domain.lockout import LockoutPolicy
+from console.domain.throttle import SignInThrottles
 from console.service_layer import access
 from console.service_layer.accounts import change_password
 from console.service_layer.signin import SignInRefused, sign_in, sign_out
@@ -25,7 +25,10 @@ SignedIn = Annotated[Account, Depends(roles(access.SIGNED_IN))]
 
 
 def client_of(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The client's address: the socket's peer, or what a trusted proxy forwarded
+    (CNNT_TRUSTED_PROXIES; the console's proxy-headers middleware decides, never the header
+    alone)."""
+    return request.client.host[:80] if request.client else ""
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -46,16 +49,20 @@ async def login(
             username,
             password,
             client=client_of(request),
-            policy=LockoutPolicy(
+            throttles=SignInThrottles.of(
                 settings.console_lockout_attempts,
                 timedelta(minutes=settings.console_lockout_minutes),
+                settings.console_address_failures,
             ),
             session_length=timedelta(hours=settings.console_session_hours),
         )
     except SignInRefused as refused:
         context = {"username": username, "errors": {"_form": error_message(refused.code)}}
-        status = 429 if refused.code in ("throttled", "account_locked") else 401
-        return render(request, "auth/login.html", context, status=status)
+        if refused.code == "throttled":
+            page = render(request, "auth/login.html", context, status=429)
+            page.headers["Retry-After"] = str(refused.retry_after)
+            return page
+        return render(request, "auth/login.html", context, status=401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         COOKIE,
@@ -91,7 +98,12 @@ async def password_change(
 ) -> Response:
     try:
         await change_password(
-            request.app.state.engine, account, current_password, new_password, confirm_password
+            request.app.state.engine,
+            account,
+            current_password,
+            new_password,
+            confirm_password,
+            keep_session=request.cookies.get(COOKIE),
         )
     except AccountRefused as refused:
         errors = {refused.field: error_message(refused.code)}

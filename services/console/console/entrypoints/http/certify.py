@@ -16,6 +16,7 @@ from console.domain.accounts import Account
 from console.domain.collation import vietnamese_key
 from console.entrypoints.http.jury import rounds_in_scope
 from console.service_layer import access
+from console.web import dates
 from console.web.i18n import N_
 from console.web.nav import RECOGNITION, item
 from console.web.pages import field_errors, render
@@ -89,7 +90,7 @@ async def certificates_page(
     return render(request, "certify/certificates.html", context, status=422 if errors else 200)
 
 
-async def _context(services: Services, round_id: UUID) -> dict[str, Any]:
+async def _context(services: Services, round_id: UUID, today: date) -> dict[str, Any]:
     preview = await services.json("GET", "certification", f"/api/v1/rounds/{round_id}/preview")
     numbers = [r["certificate_number"] for r in preview["results"] if r["certificate_number"]]
     verified = await asyncio.gather(
@@ -104,7 +105,7 @@ async def _context(services: Services, round_id: UUID) -> dict[str, Any]:
         "certificates": verified,
         "errors": {},
         "form": {},
-        "today": date.today().isoformat(),
+        "today": dates.typed(today),
     }
 
 
@@ -112,7 +113,9 @@ async def _context(services: Services, round_id: UUID) -> dict[str, Any]:
 async def round_page(
     request: Request, _: Certifier, services: ServicesDep, round_id: UUID
 ) -> Response:
-    return render(request, "certify/round.html", await _context(services, round_id))
+    return render(
+        request, "certify/round.html", await _context(services, round_id, dates.today(request))
+    )
 
 
 @router.post("/{round_id}/decision", response_class=HTMLResponse)
@@ -130,7 +133,7 @@ async def decide(
 ) -> Response:
     form = {
         "number": number,
-        "decided_on": decided_on or None,
+        "decided_on": dates.iso(decided_on) or None,
         "issuer": issuer,
         "place": place,
         "signatory_title": signatory_title,
@@ -141,8 +144,9 @@ async def decide(
             "POST", "certification", f"/api/v1/rounds/{round_id}/decision", json=form
         )
     except ServiceRefused as refused:
-        context = await _context(services, round_id)
-        context.update(errors=field_errors(refused, DECISION_FIELDS), form=form)
+        context = await _context(services, round_id, dates.today(request))
+        typed = {**form, "decided_on": decided_on}  # sent back as the person typed it
+        context.update(errors=field_errors(refused, DECISION_FIELDS), form=typed)
         return render(request, "certify/round.html", context, status=refused.status)
     return RedirectResponse(f"/certification/{round_id}", status_code=303)
 
@@ -165,16 +169,21 @@ async def revoke(
     decided_on: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    body = {"number": decision_number, "decided_on": decided_on or None, "reason": reason}
+    body = {
+        "number": decision_number,
+        "decided_on": dates.iso(decided_on) or None,
+        "reason": reason,
+    }
     try:
         await services.json(
             "POST", "certification", f"/api/v1/certificates/{number}/revocation", json=body
         )
     except ServiceRefused as refused:
-        context = await _context(services, round_id)
+        context = await _context(services, round_id, dates.today(request))
         errors = field_errors(refused, ["decided_on", "reason"])
         if refused.form_field == "number":
             errors = {"decision_number": errors.get("_form", "")}
-        context.update(revoke_errors=errors, revoking=number, revoke_form=body)
+        typed = {**body, "decided_on": decided_on}
+        context.update(revoke_errors=errors, revoking=number, revoke_form=typed)
         return render(request, "certify/round.html", context, status=refused.status)
     return RedirectResponse(f"/certification/{round_id}#certificates", status_code=303)

@@ -3,7 +3,6 @@ their status."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -12,6 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console.domain.accounts import Account
 from console.service_layer import access
+from console.web import dates
+from console.web.dates import iso
 from console.web.i18n import N_
 from console.web.nav import SELECTION, item
 from console.web.pages import field_errors, render
@@ -22,18 +23,6 @@ router = APIRouter(prefix="/rounds", tags=["rounds"])
 NAV = [item(N_("Rounds"), "/rounds", access.MAY_ORGANISE, group=SELECTION)]
 Officer = Annotated[Account, Depends(roles(access.MAY_ORGANISE))]
 ROUND_FIELDS = ("name", "level", "scope_code", "year", "opens_on", "closes_on")
-DATE_FORMAT = "%d/%m/%Y"
-
-
-def _iso(day: str) -> str:
-    """A date typed as dd/mm/yyyy (or picked as yyyy-mm-dd) in the API's ISO form; anything
-    else is passed on as typed, for the service to refuse next to its field."""
-    for pattern in (DATE_FORMAT, "%Y-%m-%d"):
-        try:
-            return datetime.strptime(day.strip(), pattern).date().isoformat()
-        except ValueError:
-            continue
-    return day.strip()
 
 
 class RoundForm:
@@ -61,8 +50,8 @@ class RoundForm:
             **v,
             "level": v["level"] or None,
             "year": v["year"] or None,
-            "opens_on": _iso(v["opens_on"]) or None,
-            "closes_on": _iso(v["closes_on"]) or None,
+            "opens_on": iso(v["opens_on"]) or None,
+            "closes_on": iso(v["closes_on"]) or None,
         }
 
 
@@ -74,7 +63,7 @@ async def _list(
     if province is not None:
         params["scope_code"] = province
     found = await services.json("GET", "registration", "/api/v1/rounds", params=params)
-    today = date.today()
+    today = dates.today(request)
     default_form = {
         "level": "provincial",
         "scope_code": province or "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from registration.entrypoints.http import (
+    dossiers,
     entries,
     facilities,
     imports,
@@ -21,6 +22,6 @@ def build_router() -> APIRouter:
     # router's routes as declared, and the route a request matched (its metrics label) then
     # names the whole path.
     router = APIRouter()
-    for module in (facilities, products, provinces, rounds, entries, imports, reports):
+    for module in (facilities, products, provinces, rounds, entries, dossiers, imports, reports):
         router.include_router(module.router)
     return router
