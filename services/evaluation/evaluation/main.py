@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnnt_contracts import JudgingClosed, ScoreSubmitted, SheetSetAside
+from cnnt_contracts import JudgingClosed, JuryMemberAppointed, ScoreSubmitted, SheetSetAside
 from cnnt_runtime.service import ServiceSpec
 from evaluation.adapters.tables import metadata
 from evaluation.entrypoints.http import build_router
@@ -15,5 +15,5 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     api=build_router,
     subscribers=build_subscribers,
-    publishes=(ScoreSubmitted, SheetSetAside, JudgingClosed),
+    publishes=(ScoreSubmitted, SheetSetAside, JudgingClosed, JuryMemberAppointed),
 )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from cnnt_contracts import (
+    DossierAccepted,
+    DossierReceived,
+    DossierReturned,
     EntryWithdrawn,
     FacilityRecorded,
     ProductRegistered,
     RoundClosed,
     RoundOpened,
+    SampleRecorded,
 )
 from cnnt_runtime.service import ServiceSpec
 from registration.adapters.tables import metadata
@@ -21,5 +25,15 @@ SERVICE = ServiceSpec(
     metadata=metadata,
     api=build_router,
     subscribers=build_subscribers,
-    publishes=(ProductRegistered, RoundOpened, RoundClosed, EntryWithdrawn, FacilityRecorded),
+    publishes=(
+        ProductRegistered,
+        RoundOpened,
+        RoundClosed,
+        EntryWithdrawn,
+        FacilityRecorded,
+        DossierReceived,
+        SampleRecorded,
+        DossierReturned,
+        DossierAccepted,
+    ),
 )

@@ -162,3 +162,92 @@ class FacilityRecorded(Envelope):
     event_version: Literal[1] = 1
     producer: Literal["registration"] = "registration"
     data: FacilityRecordedData
+
+
+class DossierReceivedData(Contract):
+    entry_id: UUID
+    round_id: UUID
+    received_on: date = Field(description="The day the province's desk took the dossier in")
+    received_by: str = Field(description="Who received it (the officer's name or account)")
+    recorded_at: AwareDatetime
+
+
+class DossierReceived(Envelope):
+    """An entry's dossier (hồ sơ) was received at the province's desk."""
+
+    event_type: Literal["DossierReceived"] = "DossierReceived"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: DossierReceivedData
+
+
+class SampleRecordedData(Contract):
+    entry_id: UUID
+    round_id: UUID
+    movement: Literal["received", "returned"] = Field(
+        description="The physical sample arrived at the desk, or was handed back"
+    )
+    on: date
+    by: str
+    recorded_at: AwareDatetime
+
+
+class SampleRecorded(Envelope):
+    """The entry's physical sample (mẫu sản phẩm) was received or returned."""
+
+    event_type: Literal["SampleRecorded"] = "SampleRecorded"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: SampleRecordedData
+
+
+class DossierReturnedData(Contract):
+    entry_id: UUID
+    round_id: UUID
+    reasons: dict[str, str] = Field(description="Per dossier part code, what to supplement")
+    deadline: date = Field(description="The day the supplement is due")
+    returned_by: str
+    returned_at: AwareDatetime
+
+
+class DossierReturned(Envelope):
+    """The dossier was returned for supplement (bổ sung hồ sơ), with a reason per part."""
+
+    event_type: Literal["DossierReturned"] = "DossierReturned"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: DossierReturnedData
+
+
+class DossierAcceptedData(Contract):
+    entry_id: UUID
+    round_id: UUID
+    accepted_by: str
+    accepted_at: AwareDatetime
+
+
+class DossierAccepted(Envelope):
+    """The dossier is complete and accepted by the province's desk; its files are closed."""
+
+    event_type: Literal["DossierAccepted"] = "DossierAccepted"
+    event_version: Literal[1] = 1
+    producer: Literal["registration"] = "registration"
+    data: DossierAcceptedData
+
+
+class JuryMemberAppointedData(Contract):
+    member_id: UUID = Field(description="The judge id a seat's token carries as its scope")
+    round_id: UUID
+    account_id: str | None = Field(description="The person's console account, when linked")
+    is_chair: bool
+    appointed_at: AwareDatetime
+
+
+class JuryMemberAppointed(Envelope):
+    """A member took a seat on a round's jury (registration lets the round's jury read its
+    entries' dossiers)."""
+
+    event_type: Literal["JuryMemberAppointed"] = "JuryMemberAppointed"
+    event_version: Literal[1] = 1
+    producer: Literal["evaluation"] = "evaluation"
+    data: JuryMemberAppointedData

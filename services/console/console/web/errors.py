@@ -191,6 +191,15 @@ MESSAGES: dict[str, str] = {
     "certificate_unknown": N_("No certificate has this number."),
     "certificate_already_revoked": N_("This certificate is already revoked."),
     "revocation_reason_missing": N_("Give the reason for the revocation."),
+    "certificate_version_unknown": N_("This certificate has no such edition."),
+    "signing_unavailable": N_(
+        "The issuing authority's signing key is not available now; nothing was issued. Retry later."
+    ),
+    "signing_refused": N_(
+        "This installation is not allowed to sign documents as configured (see the runbook)."
+    ),
+    "file_not_pdf": N_("The file is not a PDF."),
+    "sha256_invalid": N_("A SHA-256 is 64 hexadecimal digits (0–9, a–f)."),
     "decision_before_judging_closed": N_(
         "A decision cannot be dated before the day judging closed."
     ),
@@ -261,9 +270,13 @@ MESSAGES: dict[str, str] = {
     "pdf_invalid": N_("The file is not a readable PDF."),
     "presign_unsupported": N_("This file is downloaded through the console, not by a link."),
     "thumbnail_not_found": N_("This file has no thumbnail."),
-    "certificate_version_unknown": N_("The certificate has no such edition."),
-    "signing_refused": N_("The signing device refused to sign: ask the operator."),
-    "signing_unavailable": N_("The signing device is not available. Try again later."),
+    "deadline_in_past": N_("The deadline for completing the dossier must be today or later."),
+    "dossier_incomplete": N_("The dossier still lacks some of its parts."),
+    "dossier_not_receivable": N_("The dossier cannot be received again in its present state."),
+    "dossier_not_received": N_("Only a received dossier can have this done."),
+    "return_reason_missing": N_("Give what must be completed for at least one part."),
+    "sample_not_received": N_("No product sample was received: none can be returned."),
+    "decision_unknown": N_("No such decision."),
     # reports
     "year_out_of_range": N_("Enter a year from 2000 to 2100."),
     "year_span_reversed": N_("The last year must not come before the first."),

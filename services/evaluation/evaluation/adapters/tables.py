@@ -162,3 +162,18 @@ class SheetRevisionRow(Table, table=True):
 members, rounds, entries = table_of(JuryMemberRow), table_of(RoundRow), table_of(EntryRow)
 sheets, revisions = table_of(ScoreSheetRow), table_of(SheetRevisionRow)
 conflicts, recusals = table_of(ConflictRow), table_of(RecusalRow)
+
+
+class DossierStateRow(Table, table=True):
+    """Where an entry's dossier stands at registration's desk (received, returned for
+    supplement, accepted) and its physical sample, from registration's events: the judges'
+    worklist shows it. Kept apart from the entry so a step arriving first is not lost."""
+
+    __tablename__ = "dossier_states"
+
+    entry_id: UUID = Field(primary_key=True)
+    round_id: UUID = Field(index=True)
+    status: str = Field(default="", max_length=20)
+    status_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    sample: str = Field(default="", max_length=20)
+    sample_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -11,7 +11,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
-from cnnt_contracts import SheetSetAside, SheetSetAsideData
+from cnnt_contracts import (
+    JuryMemberAppointed,
+    JuryMemberAppointedData,
+    SheetSetAside,
+    SheetSetAsideData,
+)
 from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import NotFound
@@ -48,6 +53,19 @@ def _member(round_id: UUID, m: Member, who: Principal, now: datetime) -> JuryMem
     )
 
 
+def appointed(row: JuryMemberRow) -> JuryMemberAppointed:
+    """The seat announced: registration lets the round's jury read its entries' dossiers."""
+    return JuryMemberAppointed.new(
+        JuryMemberAppointedData(
+            member_id=row.id,
+            round_id=row.round_id,
+            account_id=row.account_id,
+            is_chair=row.is_chair,
+            appointed_at=row.appointed_at,
+        )
+    )
+
+
 async def form_jury(
     uow: UnitOfWork, who: Principal, round_id: UUID, cmd: FormJury
 ) -> list[JuryMemberRow]:
@@ -62,6 +80,7 @@ async def form_jury(
     now = datetime.now(UTC)
     rows = [_member(round_id, m, who, now) for m in cmd.members]
     uow.session.add_all(rows)
+    uow.emit(*(appointed(row) for row in rows))
     await uow.commit()
     return rows
 
@@ -79,6 +98,7 @@ async def add_member(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: Membe
     check_one_seat_per_account([*seated, cmd.account_id])  # under the round lock taken above
     row = _member(round_id, cmd, who, datetime.now(UTC))
     uow.session.add(row)
+    uow.emit(appointed(row))
     await uow.commit()
     return row
 

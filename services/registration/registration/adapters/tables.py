@@ -221,3 +221,15 @@ class DossierFileRow(Table, table=True):
     height: int | None = None
     uploaded_by: str = Field(max_length=200)
     uploaded_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class JurySeatRow(Table, table=True):
+    """A seat on a round's jury, from evaluation's JuryMemberAppointed: a judge's token (scoped
+    to the seat's member id, or to the person's account) reads that round's dossiers."""
+
+    __tablename__ = "jury_seats"
+
+    member_id: UUID = Field(primary_key=True)
+    round_id: UUID = Field(index=True)
+    account_id: str | None = Field(default=None, max_length=80, index=True)
+    appointed_at: datetime = Field(sa_type=DateTime(timezone=True))

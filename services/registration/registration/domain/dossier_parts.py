@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from cnnt_contracts.vocabulary import Level
@@ -220,4 +221,77 @@ def check_open_for_files(status: DossierStatus) -> None:
             "dossier_accepted",
             "hồ sơ đã được tiếp nhận chính thức, không thể thay đổi tệp",
             field="entry_id",
+        )
+
+
+# The desk's steps: open → received → (returned → received …) → accepted.
+def check_may_receive(status: DossierStatus) -> None:
+    if status not in (DossierStatus.OPEN, DossierStatus.RETURNED):
+        raise Conflict(
+            "dossier_not_receivable",
+            f"hồ sơ đang ở trạng thái “{STATUS_TITLES[status]}”, không thể tiếp nhận lại",
+            field="entry_id",
+        )
+
+
+def check_received(status: DossierStatus, action: str) -> None:
+    if status is not DossierStatus.RECEIVED:
+        raise Conflict(
+            "dossier_not_received",
+            f"chỉ hồ sơ đã tiếp nhận mới có thể {action}; hồ sơ đang “{STATUS_TITLES[status]}”",
+            field="entry_id",
+        )
+
+
+def check_return_reasons(
+    level: Level, reasons: dict[str, str], *, max_photos: int
+) -> dict[str, str]:
+    """Each reason names a part of the level's dossier and says what to supplement."""
+    cleaned = {code: text.strip() for code, text in reasons.items() if text.strip()}
+    if not cleaned:
+        raise DomainError(
+            "return_reason_missing",
+            "cần ghi lý do bổ sung cho ít nhất một thành phần hồ sơ",
+            field="reasons",
+        )
+    for code in cleaned:
+        part_of(level, code, max_photos=max_photos)
+    return cleaned
+
+
+def check_complete(states: tuple[PartState, ...]) -> None:
+    missing = missing_parts(states)
+    if missing:
+        titles = ", ".join(s.spec.title for s in states if s.spec.code in missing)
+        raise Conflict(
+            "dossier_incomplete",
+            f"hồ sơ còn thiếu: {titles}",
+            field="entry_id",
+            details={"missing": missing},
+        )
+
+
+STATUS_TITLES = {
+    DossierStatus.OPEN: "đang lập hồ sơ",
+    DossierStatus.RECEIVED: "đã tiếp nhận",
+    DossierStatus.RETURNED: "trả lại để bổ sung",
+    DossierStatus.ACCEPTED: "đã chấp nhận",
+}
+
+
+def check_sample_movement(movement: str, *, received: bool) -> None:
+    if movement == "returned" and not received:
+        raise Conflict(
+            "sample_not_received",
+            "chưa ghi nhận mẫu sản phẩm được tiếp nhận, không thể ghi trả mẫu",
+            field="movement",
+        )
+
+
+def check_deadline(deadline: date, today: date) -> None:
+    if deadline < today:
+        raise DomainError(
+            "deadline_in_past",
+            f"hạn bổ sung phải từ hôm nay ({today:%d/%m/%Y}) trở đi",
+            field="deadline",
         )

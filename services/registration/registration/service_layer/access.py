@@ -110,3 +110,19 @@ def require_dossier_reader(
 def require_file_keeper(principal: Principal) -> None:
     """The orphan cleaner removes stored bytes: operators only."""
     principal.require(Role.OPERATOR)
+
+
+def may_work_desk(principal: Principal, province_code: str) -> bool:
+    """The receiving desk: officers of the facility's province, the ministry, operators."""
+    if principal.role in NATIONWIDE:
+        return True
+    return principal.role is Role.PROVINCE_OFFICER and covers(principal.scope, province_code)
+
+
+def require_desk(principal: Principal, province_code: str) -> None:
+    require_province(principal, province_code, field="entry_id")
+
+
+def require_desk_reader(principal: Principal) -> None:
+    """A round's desk lists the entries of the provinces the reader covers."""
+    principal.require(*MANAGERS)

@@ -15,15 +15,25 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import IO, Any
+from datetime import UTC, date, datetime, timedelta
+from typing import IO, Any, Literal
 from uuid import UUID
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
-from cnnt_runtime.auth import Principal
+from cnnt_contracts import (
+    DossierAccepted,
+    DossierAcceptedData,
+    DossierReceived,
+    DossierReceivedData,
+    DossierReturned,
+    DossierReturnedData,
+    SampleRecorded,
+    SampleRecordedData,
+)
+from cnnt_runtime.auth import Principal, Role
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import NotFound
 from registration.adapters.blobs import BlobStore
@@ -35,21 +45,32 @@ from registration.adapters.tables import (
     EntryRow,
     FacilityRow,
     FileBlobRow,
+    JurySeatRow,
+    ProductRow,
     RoundRow,
 )
 from registration.domain.dossier_parts import (
     DossierStatus,
     PartState,
+    check_complete,
+    check_deadline,
     check_file_name,
     check_kind,
+    check_may_receive,
     check_open_for_files,
+    check_received,
+    check_return_reasons,
     check_room,
+    check_sample_movement,
     completeness,
     missing_parts,
     part_of,
     parts_for,
 )
 from registration.service_layer.access import (
+    may_work_desk,
+    require_desk,
+    require_desk_reader,
     require_dossier_reader,
     require_file_keeper,
     require_province,
@@ -183,11 +204,31 @@ def parts_table(settings: FileSettings) -> dict[str, Any]:
     }
 
 
+async def sits_on_jury(uow: UnitOfWork, who: Principal, round_id: UUID) -> bool:
+    """Whether a judge's token holds a seat on the round's jury: scoped to the seat's member id
+    (the console's seat token) or to the person's account (registration knows both from
+    evaluation's JuryMemberAppointed)."""
+    if who.role is not Role.JUDGE:
+        return False
+    try:
+        member: UUID | None = UUID(who.scope)
+    except ValueError:
+        member = None
+    seat = or_(col(JurySeatRow.account_id) == who.scope)
+    if member is not None:
+        seat = or_(seat, col(JurySeatRow.member_id) == member)
+    found = await uow.session.scalar(
+        select(col(JurySeatRow.member_id)).where(col(JurySeatRow.round_id) == round_id, seat)
+    )
+    return found is not None
+
+
 async def read_dossier(
     uow: UnitOfWork, who: Principal, entry_id: UUID, settings: FileSettings
 ) -> dict[str, Any]:
     ctx = await context(uow, entry_id)
-    require_dossier_reader(who, ctx.facility.province_code, ctx.round.scope_code)
+    jury = await sits_on_jury(uow, who, ctx.round.id)
+    require_dossier_reader(who, ctx.facility.province_code, ctx.round.scope_code, sits_on_jury=jury)
     files = (await files_of(uow, [entry_id])).get(entry_id, [])
     steps = (
         await uow.session.execute(
@@ -360,7 +401,8 @@ async def readable_file(
     if row is None:
         raise NotFound("file_not_found", f"không có tệp {file_id}", field="file_id")
     ctx = await context(uow, row.entry_id)
-    require_dossier_reader(who, ctx.facility.province_code, ctx.round.scope_code)
+    jury = await sits_on_jury(uow, who, ctx.round.id)
+    require_dossier_reader(who, ctx.facility.province_code, ctx.round.scope_code, sits_on_jury=jury)
     if thumbnail:
         if row.thumbnail_sha256 is None:
             raise NotFound("thumbnail_not_found", "tệp này không có ảnh thu nhỏ", field="file_id")
@@ -395,3 +437,179 @@ async def clean_orphans(uow: UnitOfWork, who: Principal, store: BlobStore, grace
         await uow.session.delete(row)
         await uow.commit()
         removed += 1
+
+
+def _step(uow: UnitOfWork, entry_id: UUID, step: str, who: Principal, **details: Any) -> datetime:
+    now = datetime.now(UTC)
+    uow.session.add(
+        DossierStepRow(
+            entry_id=entry_id,
+            step=step,
+            actor=who.subject,
+            at=now,
+            details={k: str(v) if isinstance(v, date) else v for k, v in details.items()},
+        )
+    )
+    return now
+
+
+async def _desk(uow: UnitOfWork, who: Principal, entry_id: UUID) -> tuple[EntryContext, DossierRow]:
+    ctx = await context(uow, entry_id)
+    require_desk(who, ctx.facility.province_code)
+    return ctx, await _lock_dossier(uow, entry_id)
+
+
+async def receive(
+    uow: UnitOfWork, who: Principal, entry_id: UUID, received_on: date, receiver: str
+) -> DossierRow:
+    """The desk takes the dossier in (again, after a supplement)."""
+    ctx, dossier = await _desk(uow, who, entry_id)
+    check_may_receive(DossierStatus(dossier.status))
+    receiver = receiver.strip() or who.subject
+    dossier.status = DossierStatus.RECEIVED
+    dossier.received_on = received_on
+    dossier.received_by = receiver
+    now = _step(uow, entry_id, "received", who, received_on=received_on, receiver=receiver)
+    dossier.updated_at = now
+    uow.emit(
+        DossierReceived.new(
+            DossierReceivedData(
+                entry_id=entry_id,
+                round_id=ctx.round.id,
+                received_on=received_on,
+                received_by=receiver,
+                recorded_at=now,
+            )
+        )
+    )
+    await uow.commit()
+    return dossier
+
+
+async def record_sample(
+    uow: UnitOfWork,
+    who: Principal,
+    entry_id: UUID,
+    movement: Literal["received", "returned"],
+    on: date,
+) -> DossierRow:
+    """The physical sample arrives at the desk, or is handed back to the facility."""
+    ctx, dossier = await _desk(uow, who, entry_id)
+    check_sample_movement(movement, received=dossier.sample_received_on is not None)
+    if movement == "received":
+        dossier.sample_received_on, dossier.sample_received_by = on, who.subject
+    else:
+        dossier.sample_returned_on, dossier.sample_returned_by = on, who.subject
+    now = _step(uow, entry_id, f"sample_{movement}", who, on=on)
+    dossier.updated_at = now
+    uow.emit(
+        SampleRecorded.new(
+            SampleRecordedData(
+                entry_id=entry_id,
+                round_id=ctx.round.id,
+                movement=movement,
+                on=on,
+                by=who.subject,
+                recorded_at=now,
+            )
+        )
+    )
+    await uow.commit()
+    return dossier
+
+
+async def return_for_supplement(
+    uow: UnitOfWork,
+    who: Principal,
+    entry_id: UUID,
+    reasons: dict[str, str],
+    deadline: date,
+    today: date,
+    settings: FileSettings,
+) -> DossierRow:
+    """Bổ sung hồ sơ: back to the facility with what each part lacks, due by ``deadline``."""
+    ctx, dossier = await _desk(uow, who, entry_id)
+    check_received(DossierStatus(dossier.status), "trả lại để bổ sung")
+    cleaned = check_return_reasons(ctx.round.level, reasons, max_photos=settings.dossier_max_photos)
+    check_deadline(deadline, today)
+    dossier.status = DossierStatus.RETURNED
+    dossier.return_reasons = cleaned
+    dossier.return_deadline = deadline
+    dossier.returned_by = who.subject
+    now = _step(uow, entry_id, "returned", who, reasons=cleaned, deadline=deadline)
+    dossier.updated_at = now
+    uow.emit(
+        DossierReturned.new(
+            DossierReturnedData(
+                entry_id=entry_id,
+                round_id=ctx.round.id,
+                reasons=cleaned,
+                deadline=deadline,
+                returned_by=who.subject,
+                returned_at=now,
+            )
+        )
+    )
+    await uow.commit()
+    return dossier
+
+
+async def accept(
+    uow: UnitOfWork, who: Principal, entry_id: UUID, settings: FileSettings
+) -> DossierRow:
+    """The dossier is complete: accepted, and its files closed."""
+    ctx, dossier = await _desk(uow, who, entry_id)
+    check_received(DossierStatus(dossier.status), "chấp nhận")
+    files = (await files_of(uow, [entry_id])).get(entry_id, [])
+    check_complete(states_of(ctx.round, files, settings))
+    now = _step(uow, entry_id, "accepted", who)
+    dossier.status = DossierStatus.ACCEPTED
+    dossier.accepted_by = who.subject
+    dossier.accepted_at = now
+    dossier.updated_at = now
+    uow.emit(
+        DossierAccepted.new(
+            DossierAcceptedData(
+                entry_id=entry_id, round_id=ctx.round.id, accepted_by=who.subject, accepted_at=now
+            )
+        )
+    )
+    await uow.commit()
+    return dossier
+
+
+async def round_desk(
+    uow: UnitOfWork, who: Principal, round_id: UUID, settings: FileSettings
+) -> dict[str, Any]:
+    """A round's dossiers with their completeness, for the desk (its province's entries)."""
+    require_desk_reader(who)
+    round_row = await uow.row(RoundRow, round_id, what="round", field="round_id")
+    result = await uow.session.execute(
+        select(EntryRow, FacilityRow, ProductRow, DossierRow)
+        .join(FacilityRow, col(FacilityRow.id) == EntryRow.facility_id)
+        .join(ProductRow, col(ProductRow.id) == EntryRow.product_id)
+        .outerjoin(DossierRow, col(DossierRow.entry_id) == EntryRow.id)
+        .where(col(EntryRow.round_id) == round_id, col(EntryRow.withdrawn_at).is_(None))
+        .order_by(col(EntryRow.sequence))
+    )
+    found = [r for r in result.all() if may_work_desk(who, r[1].province_code)]
+    files = await files_of(uow, [r[0].id for r in found])
+    rows = []
+    for entry, facility, product, dossier in found:
+        states = states_of(round_row, files.get(entry.id, []), settings)
+        rows.append(
+            {
+                "entry_id": entry.id,
+                "product_name": product.name,
+                "facility_name": facility.name,
+                "province_code": facility.province_code,
+                "status": (dossier.status if dossier else DossierStatus.OPEN),
+                "files": len(files.get(entry.id, [])),
+                "complete": not missing_parts(states),
+                "missing": missing_parts(states),
+                "received_on": dossier.received_on if dossier else None,
+                "sample_received_on": dossier.sample_received_on if dossier else None,
+                "return_deadline": dossier.return_deadline if dossier else None,
+            }
+        )
+    return {"round_id": round_row.id, "level": round_row.level, "entries": rows}

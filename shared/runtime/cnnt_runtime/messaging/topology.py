@@ -19,15 +19,20 @@ from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, Rabbit
 from faststream.rabbit.schemas import QueueType
 
 from cnnt_contracts import (
+    DossierAccepted,
+    DossierReceived,
+    DossierReturned,
     EntryWithdrawn,
     Envelope,
     FacilityRecorded,
     JudgingClosed,
+    JuryMemberAppointed,
     ProductRecognized,
     ProductRegistered,
     RecognitionRevoked,
     RoundClosed,
     RoundOpened,
+    SampleRecorded,
     ScoreSubmitted,
     SheetSetAside,
 )
@@ -110,6 +115,12 @@ CONSUMER_QUEUES: dict[str, ConsumerQueue] = {
         ConsumerQueue("registration.recognitions", (ProductRecognized, RecognitionRevoked)),
         ConsumerQueue("support.recognitions", (ProductRecognized, RecognitionRevoked)),
         ConsumerQueue("support.facilities", (FacilityRecorded,)),
+        # The desk's steps, for the judges' worklist; the juries, for the dossiers' readers.
+        ConsumerQueue(
+            "evaluation.dossiers",
+            (DossierReceived, SampleRecorded, DossierReturned, DossierAccepted),
+        ),
+        ConsumerQueue("registration.juries", (JuryMemberAppointed,)),
     )
 }
 

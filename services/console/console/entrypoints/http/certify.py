@@ -158,6 +158,13 @@ async def certificate_pdf(_: Certifier, services: ServicesDep, number: str) -> R
     return Response(found.content, media_type="application/pdf", headers=headers)
 
 
+@router.get("/decisions/{decision_id}.pdf")
+async def decision_pdf(_: Certifier, services: ServicesDep, decision_id: UUID) -> Response:
+    found = await services.call("GET", "certification", f"/api/v1/decisions/{decision_id}/pdf")
+    headers = {"Content-Disposition": f'attachment; filename="quyet-dinh-{decision_id}.pdf"'}
+    return Response(found.content, media_type="application/pdf", headers=headers)
+
+
 @router.post("/{round_id}/certificates/{number}/revocation", response_class=HTMLResponse)
 async def revoke(
     request: Request,

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
-from typing import Annotated, Any
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile, status
 from fastapi.responses import RedirectResponse, StreamingResponse
+from pydantic import BaseModel, Field
 
 from cnnt_runtime.auth import CurrentPrincipal
 from cnnt_runtime.errors import Conflict
-from cnnt_runtime.service import RuntimeDep, UowDep
+from cnnt_runtime.service import ClockDep, RuntimeDep, UowDep
 from registration.adapters.blobs import BlobStore, build_store, disposition
 from registration.service_layer import dossiers
 from registration.settings import FileSettings, get_file_settings
@@ -159,3 +160,85 @@ async def clean_orphans(
     """Operators: remove stored blobs no file references, older than the grace period."""
     grace = timedelta(minutes=settings.files_orphan_grace_minutes)
     return {"removed": await dossiers.clean_orphans(uow, who, store, grace)}
+
+
+class ReceiveBody(BaseModel):
+    received_on: date | None = Field(
+        default=None, description="The day it was received (default: today in Vietnam)"
+    )
+    receiver: str = Field(default="", max_length=200, description="Who received it")
+
+
+class SampleBody(BaseModel):
+    movement: Literal["received", "returned"]
+    on: date | None = Field(default=None, description="Default: today in Vietnam")
+
+
+class ReturnBody(BaseModel):
+    reasons: dict[str, Annotated[str, Field(max_length=1000)]] = Field(
+        description="Per part code, what the facility must supplement"
+    )
+    deadline: date
+
+
+@router.get("/rounds/{round_id}/dossiers")
+async def round_dossiers(
+    round_id: UUID, uow: UowDep, who: CurrentPrincipal, settings: FileSettingsDep
+) -> dict[str, Any]:
+    """The receiving desk: the round's standing entries of the provinces the reader covers,
+    each with its dossier's status and completeness."""
+    return await dossiers.round_desk(uow, who, round_id, settings)
+
+
+@router.post("/entries/{entry_id}/dossier/receive")
+async def receive_dossier(
+    entry_id: UUID,
+    body: ReceiveBody,
+    uow: UowDep,
+    who: CurrentPrincipal,
+    clock: ClockDep,
+    settings: FileSettingsDep,
+) -> dict[str, Any]:
+    """Record the dossier as received (date and receiver); announces DossierReceived."""
+    await dossiers.receive(uow, who, entry_id, body.received_on or clock.today(), body.receiver)
+    return await dossiers.read_dossier(uow, who, entry_id, settings)
+
+
+@router.post("/entries/{entry_id}/dossier/sample")
+async def record_sample(
+    entry_id: UUID,
+    body: SampleBody,
+    uow: UowDep,
+    who: CurrentPrincipal,
+    clock: ClockDep,
+    settings: FileSettingsDep,
+) -> dict[str, Any]:
+    """The physical sample's receipt or return; announces SampleRecorded."""
+    await dossiers.record_sample(uow, who, entry_id, body.movement, body.on or clock.today())
+    return await dossiers.read_dossier(uow, who, entry_id, settings)
+
+
+@router.post("/entries/{entry_id}/dossier/return")
+async def return_dossier(
+    entry_id: UUID,
+    body: ReturnBody,
+    uow: UowDep,
+    who: CurrentPrincipal,
+    clock: ClockDep,
+    settings: FileSettingsDep,
+) -> dict[str, Any]:
+    """Return for supplement (bổ sung hồ sơ) with a reason per part and a deadline; announces
+    DossierReturned. The facility's files can be changed again until the next receipt."""
+    await dossiers.return_for_supplement(
+        uow, who, entry_id, body.reasons, body.deadline, clock.today(), settings
+    )
+    return await dossiers.read_dossier(uow, who, entry_id, settings)
+
+
+@router.post("/entries/{entry_id}/dossier/accept")
+async def accept_dossier(
+    entry_id: UUID, uow: UowDep, who: CurrentPrincipal, settings: FileSettingsDep
+) -> dict[str, Any]:
+    """Accept a received, complete dossier; announces DossierAccepted. Its files are closed."""
+    await dossiers.accept(uow, who, entry_id, settings)
+    return await dossiers.read_dossier(uow, who, entry_id, settings)
