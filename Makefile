@@ -7,8 +7,9 @@ export UV_PYTHON_DOWNLOADS ?= never
 COMPOSE_CMD ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
 COMPOSE ?= $(COMPOSE_CMD) -f deploy/docker-compose.yml --env-file deploy/.env
 PYTEST_ARGS ?=
+TWICE_PATHS ?= tests/integration
 
-.PHONY: install run demo test faults backup restore lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions messages
+.PHONY: install run demo test test-twice faults backup restore lint format bench env wheelhouse up down compose-check compose-smoke asyncapi definitions messages
 
 install: ## Create .venv with every service and the dev tools, exactly as locked
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -22,6 +23,15 @@ demo: install ## Start all four services and drive a demo round (DEMO_ARGS=--no-
 
 test: install ## Unit, contract, integration and end-to-end tests on the local PostgreSQL and RabbitMQ
 	$(UV) run pytest $(PYTEST_ARGS)
+
+test-twice: install ## The integration suite twice on ONE database (TWICE_PATHS=tests: everything), the second time each module backwards: what a test leaves behind or leans on shows
+	@name=twice$$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n'); \
+	echo "test-twice: first run, on stack $$name (kept for the second)"; \
+	CNNT_TEST_STACK=$$name CNNT_TEST_KEEP_STACK=1 $(UV) run pytest $(TWICE_PATHS) $(PYTEST_ARGS); first=$$?; \
+	echo "test-twice: second run, on the first run's database and vhost, each module backwards"; \
+	CNNT_TEST_STACK=$$name $(UV) run pytest $(TWICE_PATHS) --reverse-in-modules $(PYTEST_ARGS); second=$$?; \
+	echo "test-twice: first run exit $$first, second run exit $$second"; \
+	[ $$first -eq 0 ] && [ $$second -eq 0 ]
 
 faults: install ## RabbitMQ node loss under load: three nodes behind HAProxy (needs rabbitmq-server, haproxy); the restore drill (pgbackrest); figures in out/faults/
 	$(UV) run pytest -m faults tests/faults $(PYTEST_ARGS)

@@ -12,6 +12,7 @@ import pytest
 
 from cnnt_runtime.settings import Settings
 from tests.e2e.test_history_replay import _write_event_log, recognized
+from tests.support import identities
 from tests.support.processes import serving
 from tests.support.stack import amqp, cli, eventually, queue_depth, rows, start_cli
 
@@ -41,7 +42,7 @@ async def test_a_killed_replay_leaves_a_started_row_and_a_rerun_resumes_after_it
         data = event.data.model_copy(update={"round_id": round_id})
         events.append(event.model_copy(update={"data": data}))
     await _write_event_log(stack, events)
-    queue = f"ministry-{uuid.uuid4().hex[:6]}.recognitions"
+    queue = f"{identities.code('ministry', 6)}.recognitions"
     args = ["replay", "history", "--producer", "certification", "--round", str(round_id)]
     args += ["--to", queue, "--yes", "--actor", "ops-resume"]
     async with serving("certification"):

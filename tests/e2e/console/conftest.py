@@ -135,8 +135,15 @@ async def page(browser: Browser, console: Settings) -> AsyncIterator[Page]:
 
 
 async def an_account(engine: AsyncEngine, username: str, role: str, scope: str, name: str) -> Any:
+    """An account; ``username`` one the test claimed (``identities.username``): two tests, or
+    a test and the demo, can never both create one."""
     return await create_account(
-        engine, username=username, password=PASSWORD, role=role, scope=scope, display_name=name
+        engine,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        scope=scope,
+        display_name=name,
     )
 
 

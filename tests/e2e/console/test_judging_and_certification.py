@@ -30,6 +30,7 @@ from tests.e2e.console.conftest import (
     sign_in,
     vietnamese_context,
 )
+from tests.support import identities
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 from tests.support.stack import bearer, eventually, scalar
 
@@ -73,22 +74,24 @@ async def accessible(page: Page, name: str) -> None:
 async def judged_round(console: Settings, console_db: AsyncEngine) -> Round:
     """A provincial round of Đắk Lắk with three entries through registration's API, closed,
     and its jury formed in evaluation with three members who are console accounts."""
-    run = uuid.uuid4().hex[:6]
+    run = identities.code(length=6)
     judges = {
-        key: await an_account(console_db, f"gk-{key}-{run}", "judge", PROVINCE, name)
+        key: await an_account(
+            console_db, identities.username(f"gk-{key}-{run}"), "judge", PROVINCE, name
+        )
         for key, name in (
             ("a", "Nguyễn Văn Hùng"),
             ("b", "Trần Thị Lan"),
             ("c", "Lê Văn Đức"),
         )
     }
-    certifier = await an_account(console_db, f"cq-{run}", "certifier", PROVINCE, "Phạm Văn Minh")
+    certifier = await an_account(
+        console_db, identities.username(f"cq-{run}"), "certifier", PROVINCE, "Phạm Văn Minh"
+    )
     officer = bearer(console, Role.PROVINCE_OFFICER, PROVINCE)
     async with httpx.AsyncClient(base_url=console.base_url("registration")) as registration:
         # Its certificates must still be valid today: the certifier revokes one.
-        round_ = await open_provincial_round(
-            registration, console, PROVINCE, certificates_valid_today=True
-        )
+        round_ = await open_provincial_round(registration, console, PROVINCE)
         for product_name in PRODUCTS:
             _, product = await facility_with_product(
                 registration, console, PROVINCE, f"Cơ sở {product_name} {run}", product_name
@@ -317,7 +320,7 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await accessible(certifier, "certifier-preview")
 
     # Decide: decision number and date, the issuing authority and the signatory.
-    decision = f"{uuid.uuid4().hex[:4]}/QĐ-UBND"
+    decision = identities.decision()
     await certifier.get_by_label("Số quyết định").fill(decision)
     # Not before judging closed (today, in Vietnam): typed dd/mm/yyyy as every date field takes.
     await certifier.get_by_label("Ngày quyết định").fill(Clock().today().strftime("%d/%m/%Y"))
@@ -357,7 +360,7 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     # Revoke the other one by a new decision.
     row = certifier.locator(f"tr[data-certificate='{revoked}']")
     await row.locator("summary").click()
-    await row.get_by_label("Số quyết định thu hồi").fill(f"{uuid.uuid4().hex[:4]}/QĐ-UBND")
+    await row.get_by_label("Số quyết định thu hồi").fill(identities.decision())
     await row.get_by_label("Lý do").fill("Cơ sở ngừng sản xuất sản phẩm")
     await row.get_by_role("button", name="Thu hồi giấy chứng nhận").click()
     await expect(

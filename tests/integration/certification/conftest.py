@@ -4,7 +4,6 @@ events published to ``cnnt.events``, as registration and evaluation would publis
 from __future__ import annotations
 
 import asyncio
-import itertools
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -37,12 +36,11 @@ from cnnt_contracts import (
 )
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.stack import bearer, eventually, publish, running_service
 
 PROVINCE = "dak-lak"  # Đắk Lắk
 T0 = datetime(2021, 5, 3, 8, 0, tzinfo=UTC)
-# Each test's round gets a year of its own, so it starts a certificate series of its own.
-_YEARS = itertools.count(2101)
 
 # Names from the seeds' provinces, with every kind of diacritic.
 PRODUCTS = [
@@ -149,8 +147,10 @@ def judged_round(
     province: str = PROVINCE,
 ) -> JudgedRound:
     """A provincial round (Đắk Lắk's unless ``province`` names another) whose entry ``i``
-    every member scores ``scores[i]``."""
-    year = year or next(_YEARS)
+    every member scores ``scores[i]``; its year one no other test holds for that province (so
+    it starts a certificate series of its own), after registration's last unless given: the
+    round exists only as events."""
+    year = year or identities.round_year("provincial", province, events_only=True)
     ref = RoundRef(id=uuid.uuid4(), level="provincial", scope_code=province, year=year)
     opening = RoundOpened.new(
         RoundOpenedData(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import uuid
 from datetime import date
 from typing import Any
 
@@ -22,6 +21,7 @@ from tests.integration.registration.registration_helpers import (
     on_vietnam_date,
     serving,
 )
+from tests.support import identities
 from tests.support.identifiers import tax_code
 from tests.support.scenario import ok
 
@@ -128,7 +128,7 @@ async def _stored(stack: Settings, run: str, round_id: str) -> tuple[int, int, i
 async def test_a_500_row_xlsx_dry_run_names_the_20_bad_rows_then_commits_once(
     stack: Settings,
 ) -> None:
-    run = f"{uuid.uuid4().int % 10**6:06d}"
+    run = identities.digits(6)
     async with serving(stack) as client:
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         url = f"/api/v1/rounds/{round_['id']}/imports"
@@ -180,7 +180,7 @@ async def test_a_500_row_xlsx_dry_run_names_the_20_bad_rows_then_commits_once(
 async def test_a_csv_dossier_list_imports_and_the_template_has_the_headers(
     stack: Settings,
 ) -> None:
-    run = f"{uuid.uuid4().int % 10**6:06d}"
+    run = identities.digits(6)
     async with serving(stack) as client:
         template = await client.get("/api/v1/imports/template", headers=ministry(stack))
         assert template.status_code == 200
@@ -228,7 +228,7 @@ async def test_a_csv_dossier_list_imports_and_the_template_has_the_headers(
 async def test_the_ministry_imports_a_historical_dossier_list_as_of_its_date(
     stack: Settings,
 ) -> None:
-    run = f"{uuid.uuid4().int % 10**6:06d}"
+    run = identities.digits(6)
     async with serving(stack) as client:
         round_ = await a_round(
             client, stack, "provincial", "vinh-long", year=2019,
@@ -263,7 +263,7 @@ async def test_the_ministry_imports_a_historical_dossier_list_as_of_its_date(
 
 
 async def test_the_same_file_committed_twice_at_once_is_stored_once(stack: Settings) -> None:
-    run = f"{uuid.uuid4().int % 10**6:06d}"
+    run = identities.digits(6)
     async with serving(stack) as client:
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         content = xlsx(rows_of(run, faulty=False)[:20])
@@ -287,7 +287,7 @@ async def test_the_same_file_committed_twice_at_once_is_stored_once(stack: Setti
 
 
 async def test_a_commit_answers_each_row_with_the_ids_of_what_it_created(stack: Settings) -> None:
-    run = f"{uuid.uuid4().int % 10**6:06d}"
+    run = identities.digits(6)
     rows = rows_of(run, faulty=False)[:3]
     rows[2] = {**rows[1], "product_name": "Bánh phồng tôm Sa Giang loại đặc biệt"}
     headers = officer(stack, PROVINCE)

@@ -23,8 +23,11 @@ class DecisionKind(StrEnum):
 
 
 def issuing_authority(round_: RoundIdentity) -> str:
-    """Who decides: the province (UBND tỉnh) for its rounds, the ministry (VN) for the others."""
-    return round_.scope_code if round_.level is Level.PROVINCIAL else NATION_SCOPE
+    """Who decides: the commune (UBND xã) for commune rounds, the district (UBND huyện) for
+    district rounds, the province (UBND tỉnh) for its rounds, the ministry (VN) for the others."""
+    if round_.level is Level.PROVINCIAL or round_.level.is_local:
+        return round_.scope_code
+    return NATION_SCOPE
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,19 @@ MESSAGES: dict[str, str] = {
     "period_inverted": N_("The closing date must come after the opening date."),
     "scope_mismatch": N_("The scope does not fit the round's level."),
     "backfill_not_allowed": N_("Past records can only be entered by the ministry."),
-    "facility_outside_scope": N_("The facility belongs to another province than the round."),
+    "facility_outside_scope": N_(
+        "The facility belongs to another province (or, for a commune round, another commune) "
+        "than the round."
+    ),
+    "level_not_in_force": N_(
+        "This level does not exist on the round's opening date: commune rounds open from "
+        "01/07/2025, district rounds before it."
+    ),
+    "commune_unknown": N_("This is not the code of a commune, ward or special zone of 2025."),
+    "commune_outside_province": N_("This commune belongs to another province."),
+    "setting_not_applicable": N_(
+        "Only a provincial round can require a commune or district recognition."
+    ),
     "prior_recognition_required": N_(
         "This product lacks the lower-level recognition this round requires."
     ),

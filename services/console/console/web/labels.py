@@ -29,6 +29,8 @@ LABELS: dict[str, dict[str, str]] = {
         "other": N_("Other (building materials, cosmetics, …)"),
     },
     "level": {
+        "commune": N_("Commune"),
+        "district": N_("District"),
         "provincial": N_("Provincial"),
         "regional": N_("Regional"),
         "national": N_("National"),
@@ -84,6 +86,7 @@ LABELS: dict[str, dict[str, str]] = {
         "national": N_("National recognition"),
         "regional": N_("Regional recognition"),
         "provincial": N_("Provincial recognition"),
+        "local": N_("Commune or district recognition"),
         "none": N_("No priority"),
     },
     "allocation_outcome": {"granted": N_("To be granted"), "skipped": N_("Not granted")},

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from cnnt_contracts.vocabulary import NATION_SCOPE, Level, Region
+from cnnt_contracts.vocabulary import LOCAL_LEVEL_CHANGE, NATION_SCOPE, Level, Region
 from cnnt_runtime.errors import Conflict, DomainError
-from cnnt_runtime.reference import current_unit, province_name
+from cnnt_runtime.reference import current_unit, is_commune, is_district, province_name
 from cnnt_runtime.scope import MERGER_DATE, dissolved_on
 
 
@@ -54,6 +54,7 @@ class Round:
     opens_on: date
     closes_on: date
     status: RoundStatus = RoundStatus.DRAFT
+    requires_local_recognition: bool = False
 
     def __post_init__(self) -> None:
         if self.closes_on < self.opens_on:
@@ -73,6 +74,40 @@ class Round:
                 f"phạm vi của đợt bình chọn cấp khu vực là một trong: {regions}",
                 field="scope_code",
             )
+        if self.level is Level.COMMUNE and not is_commune(self.scope_code):
+            raise DomainError(
+                "scope_mismatch",
+                "phạm vi của đợt cấp xã là mã năm chữ số của một xã, phường, đặc khu (từ 2025)",
+                field="scope_code",
+            )
+        if self.level is Level.DISTRICT and not is_district(self.scope_code):
+            raise DomainError(
+                "scope_mismatch",
+                "phạm vi của đợt cấp huyện là mã ba chữ số của một huyện, quận, thị xã, "
+                "thành phố thuộc tỉnh (trước 01/07/2025)",
+                field="scope_code",
+            )
+        if self.requires_local_recognition and self.level is not Level.PROVINCIAL:
+            raise DomainError(
+                "setting_not_applicable",
+                "chỉ đợt cấp tỉnh mới có thể yêu cầu sản phẩm đã được công nhận cấp xã/huyện",
+                field="requires_local_recognition",
+            )
+
+    def check_level_in_force(self) -> None:
+        """Commune rounds exist from 1 July 2025 (Circular 38/2025/TT-BCT), district rounds
+        before it; the day that counts is the round's opening."""
+        if self.level.in_force_on(self.opens_on):
+            return
+        if self.level is Level.COMMUNE:
+            rule = f"cấp xã chỉ có từ ngày {LOCAL_LEVEL_CHANGE:%d/%m/%Y}"
+        else:
+            rule = f"cấp huyện chỉ có trước ngày {LOCAL_LEVEL_CHANGE:%d/%m/%Y} (nay là cấp xã)"
+        raise DomainError(
+            "level_not_in_force",
+            f"đợt bình chọn mở ngày {self.opens_on:%d/%m/%Y}: {rule}",
+            field="level",
+        )
 
     def check_unit_in_force(self) -> None:
         """Since the 2025 merger a new provincial round is for a current unit; a round of a

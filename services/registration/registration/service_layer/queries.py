@@ -90,8 +90,10 @@ async def list_rounds(
     stmt = select(RoundRow)
     if level:
         stmt = stmt.where(col(RoundRow.level) == level)
-    if scope_code:  # a current unit also finds the rounds of the provinces merged into it
-        codes = (await province_data.load(uow)).rolling_up_to(scope_code)
+    if (
+        scope_code
+    ):  # a current unit also finds the rounds of its earlier provinces, communes, districts
+        codes = (await province_data.load(uow)).rounds_under(scope_code)
         stmt = stmt.where(col(RoundRow.scope_code).in_(codes))
     if year:
         stmt = stmt.where(col(RoundRow.year) == year)

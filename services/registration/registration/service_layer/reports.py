@@ -53,6 +53,16 @@ class Scope:
     title: str
     codes: list[str]
 
+    def round_scopes(self) -> list[str]:
+        """The scopes of the rounds held under it: its provinces (as recorded: only its own),
+        the 2025 communes of those that are current units, and their districts of history (a
+        province rolls up with its communes and districts)."""
+        codes = set(self.codes)
+        found = codes | {d.code for d in reference.districts_of(codes)}
+        for code in codes & set(reference.units()):
+            found |= {c.code for c in reference.communes_of(code)}
+        return sorted(found)
+
 
 def _names(codes: list[str]) -> str:
     return ", ".join(sorted({reference.province_name(c) for c in codes}))
@@ -166,15 +176,17 @@ async def _count(uow: UnitOfWork, rows: Any, column: Any, by_year: bool) -> dict
 
 
 async def _figures(
-    uow: UnitOfWork, codes: list[str], first: int, last: int, by_year: bool
+    uow: UnitOfWork, covered: Scope, first: int, last: int, by_year: bool
 ) -> list[Figures]:
+    codes = covered.codes
     entries = _entries(codes, first, last).subquery()
-    # Rounds held: the provincial rounds the province ran, and every round it had entries in.
+    # Rounds held: the provincial, commune and district rounds of the province and its units,
+    # and every round it had entries in.
     held: Select[Level, int, UUID] = select(
         col(RoundRow.level), col(RoundRow.year), col(RoundRow.id).label("round_id")
     ).where(
-        col(RoundRow.level) == Level.PROVINCIAL,
-        col(RoundRow.scope_code).in_(codes),
+        col(RoundRow.level).in_([Level.PROVINCIAL, Level.COMMUNE, Level.DISTRICT]),
+        col(RoundRow.scope_code).in_(covered.round_scopes()),
         col(RoundRow.year).between(first, last),
     )
     rounds = union(held, select(entries.c.level, entries.c.year, entries.c.round_id)).subquery()
@@ -209,8 +221,8 @@ async def recognition_report(
         "provinces": codes,
         "from_year": first,
         "to_year": last,
-        "levels": [asdict(f) for f in await _figures(uow, codes, first, last, by_year=False)],
-        "by_year": [asdict(f) for f in await _figures(uow, codes, first, last, by_year=True)],
+        "levels": [asdict(f) for f in await _figures(uow, covered, first, last, by_year=False)],
+        "by_year": [asdict(f) for f in await _figures(uow, covered, first, last, by_year=True)],
     }
 
 

@@ -21,6 +21,7 @@ from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import Conflict, NotFound
+from cnnt_runtime.reference import province_of_unit
 from cnnt_runtime.scope import is_current
 from registration.adapters.tables import EntryRow, RoundRow
 from registration.domain.model import Round, RoundStatus
@@ -31,23 +32,45 @@ from registration.service_layer.commands import CreateRound
 
 def model(row: RoundRow) -> Round:
     return Round(
-        row.level, row.scope_code, row.year, row.opens_on, row.closes_on, RoundStatus(row.status)
+        row.level,
+        row.scope_code,
+        row.year,
+        row.opens_on,
+        row.closes_on,
+        RoundStatus(row.status),
+        requires_local_recognition=row.requires_local_recognition,
     )
 
 
 def round_ref(row: RoundRow) -> RoundRef:
-    return RoundRef(id=row.id, level=row.level, scope_code=row.scope_code, year=row.year)
+    return RoundRef(
+        id=row.id,
+        level=row.level,
+        scope_code=row.scope_code,
+        year=row.year,
+        province_code=province_of_unit(row.scope_code),
+    )
 
 
 async def create_round(uow: UnitOfWork, who: Principal, cmd: CreateRound) -> RoundRow:
     provinces = await province_data.load(uow)
-    round_ = Round(cmd.level, cmd.scope_code, cmd.year, cmd.opens_on, cmd.closes_on)
+    round_ = Round(
+        cmd.level,
+        cmd.scope_code,
+        cmd.year,
+        cmd.opens_on,
+        cmd.closes_on,
+        requires_local_recognition=cmd.requires_local_recognition,
+    )
     if cmd.level is Level.PROVINCIAL:
         provinces.current(cmd.scope_code, field="scope_code")
+    round_.check_level_in_force()
     require_round_owner(who, cmd.level, cmd.scope_code)
     round_.check_unit_in_force()
     if cmd.level is Level.PROVINCIAL and not is_current(cmd.scope_code):
         require_backfill(who, field="scope_code")
+    if cmd.level is Level.DISTRICT:
+        require_backfill(who, field="level", what="đợt bình chọn cấp huyện (trước 01/07/2025)")
     row = RoundRow(
         name=cmd.name,
         level=cmd.level,
@@ -60,6 +83,7 @@ async def create_round(uow: UnitOfWork, who: Principal, cmd: CreateRound) -> Rou
         quota=cmd.settings.quota,
         group_quotas={str(k): v for k, v in cmd.settings.group_quotas.items()},
         validity_years=cmd.settings.validity_years,
+        requires_local_recognition=cmd.requires_local_recognition,
     )
     uow.session.add(row)
     try:

@@ -28,7 +28,7 @@ def outbox_row(event: Envelope) -> dict[str, object]:
         "event_id": event.event_id,
         "event_type": event.event_type,
         "event_version": event.event_version,
-        "routing_key": event.routing_key(),
+        "routing_key": event.published_routing_key(),
         "occurred_at": event.occurred_at,
         "correlation_id": event.correlation_id,
         "payload": event.model_dump(mode="json"),

@@ -72,7 +72,7 @@ class ConsumerQueue:
 
     @property
     def routing_keys(self) -> tuple[str, ...]:
-        return tuple(event.routing_key() for event in self.events)
+        return tuple(key for event in self.events for key in event.routing_keys())
 
     @property
     def dead_letter_name(self) -> str:

@@ -47,6 +47,10 @@ asyncapi_app = typer.Typer(help="The AsyncAPI document of all services", no_args
 app.add_typer(asyncapi_app, name="asyncapi")
 topology_app = typer.Typer(help="The RabbitMQ topology the services declare", no_args_is_help=True)
 app.add_typer(topology_app, name="topology")
+units_app = typer.Typer(
+    help="Administrative units: the history below the provinces", no_args_is_help=True
+)
+app.add_typer(units_app, name="units")
 console = Console(stderr=True)
 
 ServicesArg = Annotated[
@@ -320,6 +324,16 @@ def topology_export(
 
     text = definitions.render(definitions.definitions(vhost))
     _write_generated(out, text, check=check, regenerate="uv run cnnt topology export")
+
+
+@units_app.command("export")
+def units_export() -> None:
+    """Write the districts of 2008-2025 and each 2025 commune's earlier wards into the runtime's
+    reference data, from the pinned vietnamadminunits (a development dependency)."""
+    from cnnt_tools import units
+
+    for path in units.export():
+        console.print(f"[green]✓[/] {path}")
 
 
 @asyncapi_app.command("serve")

@@ -69,8 +69,33 @@ async def _list(
         "scope_code": province or "",
         "year": str(today.year),
     }
-    context = {"rounds": found["items"], "form": default_form, **extra}
+    picker = await _commune_picker(request, services, province)
+    context = {"rounds": found["items"], "form": default_form, **picker, **extra}
     return render(request, "rounds/list.html", context, status=status)
+
+
+async def _commune_picker(
+    request: Request, services: ServicesDep, province: str | None
+) -> dict[str, Any]:
+    """The communes (2025) of a province whose name matches what was typed, without
+    diacritics, from registration's list: a commune round's scope is the chosen one's code."""
+    wanted = request.query_params.get("commune_q", "").strip()
+    where = request.query_params.get("commune_province", "").strip() or province or ""
+    picker: dict[str, Any] = {
+        "commune_q": wanted,
+        "commune_province": where,
+        "communes": [],
+        "commune_errors": {},
+    }
+    if not wanted or not where:
+        return picker
+    try:
+        picker["communes"] = await services.json(
+            "GET", "registration", f"/api/v1/provinces/{where}/communes", params={"q": wanted}
+        )
+    except ServiceRefused as refused:
+        picker["commune_errors"] = field_errors(refused, ("code",))
+    return picker
 
 
 @router.get("", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ async def create_round(body: RoundCreate, uow: UowDep, who: CurrentPrincipal) ->
         opens_on=body.opens_on,
         closes_on=body.closes_on,
         settings=body.settings,
+        requires_local_recognition=body.requires_local_recognition,
     )
     return RoundPublic.model_validate(await rounds.create_round(uow, who, command))
 
