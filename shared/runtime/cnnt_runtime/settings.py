@@ -36,6 +36,9 @@ SHIPPED_SECRETS: frozenset[str] = frozenset(
         "change-me-rabbit",
         "change-me-rabbit-services",
         "change-me-grafana",
+        "change-me-backup-access",
+        "change-me-backup-secret",
+        "change-me-backup-cipher-passphrase",
     }
 )
 MAKE_SECRETS = (

@@ -174,6 +174,7 @@ MESSAGES: dict[str, str] = {
     "jury_has_a_chair": N_("The jury already has its chair."),
     "member_name_missing": N_("Every member needs a name."),
     "account_already_in_jury": N_("This account already holds a seat in this jury."),
+    "judging_started": N_("The jury has started scoring: its members can no longer change."),
     "judging_closed": N_("Judging is closed for this round."),
     "score_missing": N_("This field is required."),
     "too_many_sheets": N_("At most 200 score sheets can be saved at once: save in parts."),

@@ -99,6 +99,17 @@ def check_no_jury_yet(seated: int) -> None:
         raise Conflict("jury_exists", "đợt bình chọn đã có hội đồng", field="round_id")
 
 
+def check_judging_not_started(sheets: int) -> None:
+    """A jury is edited only before its first score sheet: after that, changing who sits on
+    it would change whose sheets count."""
+    if sheets:
+        raise Conflict(
+            "judging_started",
+            "hội đồng đã bắt đầu chấm điểm; không thể thay đổi thành viên",
+            field="round_id",
+        )
+
+
 def check_added_member_not_chair(is_chair: bool) -> None:
     """The chair is named when the jury is formed; a member added later is not a second one."""
     if is_chair:

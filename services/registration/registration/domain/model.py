@@ -122,6 +122,15 @@ class Round:
                 field="scope_code",
             )
 
+    def check_editable(self) -> None:
+        """A round is corrected while it is a draft: once open, facilities register against
+        its name and window, and the other services hold it as announced."""
+        if self.status is not RoundStatus.DRAFT:
+            raise Conflict(
+                "round_not_draft",
+                f"chỉ sửa được đợt bình chọn ở trạng thái nháp; hiện là {self.status}",
+            )
+
     def open(self) -> None:
         if self.status is not RoundStatus.DRAFT:
             raise Conflict(
