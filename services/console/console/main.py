@@ -11,11 +11,14 @@ from pathlib import Path
 import httpx
 import structlog
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cnnt_runtime.db.engine import service_engine
@@ -23,9 +26,12 @@ from cnnt_runtime.http import security_headers
 from cnnt_runtime.logging import configure_logging
 from cnnt_runtime.settings import Settings, get_settings
 from cnnt_runtime.telemetry import Telemetry, setup_tracing
-from cnnt_runtime.uploads import MaxBodySize
+from cnnt_runtime.uploads import BodyTooLarge, MaxBodySize
+from console.adapters.dossier_files import TableLimits
+from console.domain.accounts import AccountRefused
 from console.entrypoints.http import navigation, routers
 from console.entrypoints.http.auth import LANGUAGE_COOKIE
+from console.service_layer.import_jobs import ImportJobs
 from console.web import csrf, i18n
 from console.web.errors import error_message
 from console.web.pages import build_templates, is_htmx, render
@@ -54,10 +60,12 @@ def create_app(
         app.state.engine = service_engine(settings, NAME)
         telemetry.instrument_engine(app.state.engine)
         app.state.http = traced_client(httpx.AsyncClient(timeout=30), telemetry)
+        app.state.imports.start()
         log.info("service_started", service=NAME)
         try:
             yield
         finally:
+            app.state.imports.stop()
             await app.state.http.aclose()
             await app.state.engine.dispose()
             await telemetry.stop()
@@ -73,6 +81,9 @@ def create_app(
         dependencies=[Depends(csrf.verify)],
     )
     app.state.settings = settings
+    app.state.imports = ImportJobs(
+        settings.console_import_workers, TableLimits.for_entries(settings.console_import_max_rows)
+    )
     app.state.templates = build_templates(navigation())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -144,6 +155,27 @@ def _install_error_pages(app: FastAPI) -> None:
         log.warning("csrf_refused", path=request.url.path, reason=str(exc))
         message = error_message("csrf_failed")
         return render(request, "error.html", {"message": message}, status=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def body_unreadable(request: Request, exc: StarletteHTTPException) -> Response:
+        """FastAPI reads a route's form before any dependency and answers a part over 1 MB,
+        or a body past MaxBodySize, with a 400 in JSON: those get the console's page. Any
+        other HTTP exception keeps FastAPI's own answer."""
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, BaseExceptionGroup):  # the multipart stream's task group
+            cause = cause.subgroup((MultiPartException, BodyTooLarge))
+            while isinstance(cause, BaseExceptionGroup):
+                cause = cause.exceptions[0]
+        if isinstance(cause, MultiPartException | BodyTooLarge):
+            return await form_too_large(request, csrf.FormTooLarge(str(cause)))
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(AccountRefused)
+    async def account_refused(request: Request, exc: AccountRefused) -> Response:
+        """An account use case's refusal no page placed next to a field (an account id in a
+        form that names no account): a page of its own, never a 500."""
+        status = 404 if exc.code == "account_not_found" else 422
+        return render(request, "error.html", {"message": error_message(exc.code)}, status=status)
 
     @app.exception_handler(csrf.FormTooLarge)
     async def form_too_large(request: Request, exc: csrf.FormTooLarge) -> Response:

@@ -193,6 +193,9 @@ MESSAGES: dict[str, str] = {
     "idempotency_key_reused": N_("This form was already sent with other values. Reload the page."),
     # operations: dead letters
     "queue_not_found": N_("No such queue."),
+    "queue_does_not_take_events": N_(
+        "This queue's consumer does not take the selected events: nothing was sent."
+    ),
     "queue_of_another_service": N_("Another service answers for this queue."),
     "queue_not_declared": N_("This dead-letter queue does not exist on the broker."),
     "selection_missing": N_("Choose the messages: one, a filter, or all."),

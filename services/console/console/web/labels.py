@@ -122,6 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         "completed": N_("Completed"),
         "failed": N_("Failed"),
         "started": N_("Started, not finished"),
+        "refused": N_("Refused, nothing sent"),
     },
     "ops_filter": {
         "message_id": N_("event id"),
@@ -133,6 +134,8 @@ LABELS: dict[str, dict[str, str]] = {
         "province": N_("province"),
         "level": N_("level"),
         "round_id": N_("round"),
+        "after_seq": N_("after position"),
+        "limit": N_("at most"),
     },
     "certificate_status": {
         "valid": N_("Valid"),

@@ -97,6 +97,17 @@ def check_no_jury_yet(seated: int) -> None:
         raise Conflict("jury_exists", "this round already has a jury", field="round_id")
 
 
+def check_judging_not_started(sheets: int) -> None:
+    """A jury is edited only before its first score sheet: after that, changing who sits on
+    it would change whose sheets count."""
+    if sheets:
+        raise Conflict(
+            "judging_started",
+            "the jury has started scoring; its members can no longer be changed",
+            field="round_id",
+        )
+
+
 def check_added_member_not_chair(is_chair: bool) -> None:
     """The chair is named when the jury is formed; a member added later is not a second one."""
     if is_chair:

@@ -112,6 +112,14 @@ class Round:
                 field="scope_code",
             )
 
+    def check_editable(self) -> None:
+        """A round is corrected while it is a draft: once open, facilities register against
+        its name and window, and the other services hold it as announced."""
+        if self.status is not RoundStatus.DRAFT:
+            raise Conflict(
+                "round_not_draft", f"only a draft round can be changed; it is {self.status}"
+            )
+
     def open(self) -> None:
         if self.status is not RoundStatus.DRAFT:
             raise Conflict("round_not_draft", f"only a draft round can open; it is {self.status}")

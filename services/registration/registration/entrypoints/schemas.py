@@ -147,6 +147,14 @@ class RoundBase(BaseModel):
     )
 
 
+class RoundEdit(BaseModel):
+    """What a draft round's organiser may correct: its name and registration window."""
+
+    name: Name = Field(min_length=1, max_length=300)
+    opens_on: date
+    closes_on: date
+
+
 class RoundCreate(RoundBase):
     settings: ResultSettings = Field(default_factory=ResultSettings)
 
