@@ -58,7 +58,6 @@ HELD: tuple[tuple[range, str], ...] = (
 # 2032; they are schemes, not rounds, and ``POOL`` starts after this year in any case.)
 FIXED: dict[tuple[str, str, int], str] = {
     ("provincial", "lam-dong", 2017): "registration/test_registration_rules_api.py: a 2017 window",
-    ("regional", "south", 2016): "registration/test_registration_rules_api.py: the ministry's",
     ("provincial", "bac-kan", 2020): "registration/test_records_and_lists.py: before the merger",
     ("provincial", "vinh-long", 2019): "registration/test_dossier_import.py: before the merger",
     ("provincial", "bac-kan", 2024): "test_merged_province_round.py: the last year of Bắc Kạn",

@@ -17,6 +17,7 @@ from tests.integration.registration.registration_helpers import (
     on_vietnam_date,
     serving,
 )
+from tests.support import identities
 from tests.support.identifiers import tax_code
 from tests.support.scenario import DECLARED, facility_with_product, ok
 
@@ -227,7 +228,7 @@ async def test_regional_and_national_rounds_belong_to_the_ministry(stack: Settin
             "name": "Khu vực",
             "level": "regional",
             "scope_code": "south",
-            "year": 2016,
+            "year": identities.round_year("regional", "south"),
             "opens_on": str(TODAY),
             "closes_on": str(TODAY + timedelta(days=3)),
         }

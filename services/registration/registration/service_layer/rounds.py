@@ -116,7 +116,15 @@ async def edit_round(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: EditR
     row = await lock(uow, round_id)
     require_round_owner(who, row.level, row.scope_code)
     model(row).check_editable()
-    edited = Round(row.level, row.scope_code, row.year, cmd.opens_on, cmd.closes_on)
+    edited = Round(
+        row.level,
+        row.scope_code,
+        row.year,
+        cmd.opens_on,
+        cmd.closes_on,
+        requires_local_recognition=row.requires_local_recognition,
+    )
+    edited.check_level_in_force()  # a commune round cannot be moved before 1 July 2025
     edited.check_unit_in_force()
     row.name = cmd.name
     row.opens_on = cmd.opens_on

@@ -22,7 +22,16 @@ from console.web.session import roles
 router = APIRouter(tags=["facilities"])
 NAV = [item(N_("Facilities"), "/facilities", access.MAY_ORGANISE, group=SELECTION)]
 Officer = Annotated[Account, Depends(roles(access.MAY_ORGANISE))]
-FACILITY_FIELDS = ("name", "kind", "business_code", "province_code", "address", "phone", "email")
+FACILITY_FIELDS = (
+    "name",
+    "kind",
+    "business_code",
+    "province_code",
+    "commune_code",
+    "address",
+    "phone",
+    "email",
+)
 PRODUCT_FIELDS = ("name", "group", "is_set", "description")
 PAGE_SIZE = 25
 
@@ -36,6 +45,7 @@ class FacilityForm:
         kind: Annotated[str, Form()] = "",
         business_code: Annotated[str, Form()] = "",
         province_code: Annotated[str, Form()] = "",
+        commune_code: Annotated[str, Form()] = "",
         address: Annotated[str, Form()] = "",
         phone: Annotated[str, Form()] = "",
         email: Annotated[str, Form()] = "",
@@ -45,6 +55,7 @@ class FacilityForm:
             "kind": kind,
             "business_code": business_code.strip(),
             "province_code": province_code.strip(),
+            "commune_code": commune_code.strip(),
             "address": address.strip(),
             "phone": phone.strip(),
             "email": email.strip(),
@@ -73,6 +84,8 @@ class FacilityForm:
             "address": v["address"],
             "contacts": contacts,
         }
+        if v["commune_code"] or creating:  # a commune once recorded is changed, not cleared
+            body["commune_code"] = v["commune_code"] or None
         if creating:
             body["business_code"] = v["business_code"]
         return body
