@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
-from cnnt_tools.cli import demo, scenario
 from cnnt_tools.cli import report as reports
-from console.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from cnnt_tools.cli import scenario
+from console.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.e2e.console.conftest import (
     open_area,
     screenshot,
@@ -60,11 +60,10 @@ async def certificates_api(settings: Settings, **params: Any) -> Any:
         )
 
 
+@pytest.mark.usefixtures("demo_programme")  # the demo's accounts, then its whole cycle
 async def test_after_the_demo_the_ministry_sees_dak_laks_figures_without_a_terminal(
     page: Page, console: Settings, console_db: AsyncEngine
 ) -> None:
-    await ensure_demo_accounts(console_db)  # what `make demo` does before the cycle
-    await demo.drive(console, scenario.build(), quiet=True)
     printed = await asyncio.to_thread(reports.gather, console, scenario.DAK_LAK, FIRST, LAST)
     assert printed.levels, "the demo recognised nothing in Đắk Lắk"
 

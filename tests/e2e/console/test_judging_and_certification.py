@@ -232,6 +232,10 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await a.locator("#f-recusal-reason").fill("Thành viên có người thân làm việc tại cơ sở")
     await a.get_by_role("button", name="Ghi nhận không tham gia chấm").click()
     await expect(a.locator("#bars")).to_contain_text(f"không tham gia chấm {PRODUCTS[1]}")
+    # Judge B's conflict line names the product of that facility (issue 28).
+    await expect(a.locator("#bars")).to_contain_text(
+        f"đã khai báo xung đột lợi ích với {PRODUCTS[2]}"
+    )
 
     # The chair sees the progress per member as evaluation counts it, and the spread alert.
     async with httpx.AsyncClient(base_url=console.base_url("evaluation")) as evaluation:
@@ -257,12 +261,16 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await accessible(a, "chair-progress")
 
     # Closing is refused, with the reason, while a spread alert is open; the chair overrides.
+    # Each irreversible step asks first (issue 28): the confirmation says what it does.
     await a.locator("#close-judging button[type=submit]").click()
+    await expect(a.locator("#irreversible")).to_contain_text("không thể mở lại")
+    await a.locator("#confirmation button[type=submit]").click()
     await expect(a.locator("#close-judging [role=alert]")).to_contain_text("chênh lệch")
     await accessible(a, "chair-close-refused")
     await a.locator("#close-judging input[name=override]").check()
     await a.locator("#f-close-reason").fill("Hội đồng đã trao đổi, giữ nguyên điểm")
     await a.locator("#close-judging button[type=submit]").click()
+    await a.locator("#confirmation button[type=submit]").click()
     await expect(a.locator("#judging-state")).to_have_text("Đã kết thúc chấm điểm")
 
     # The certifier previews once certification holds everything judging closed with.
@@ -325,6 +333,8 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await certifier.get_by_label("Chức vụ người ký").fill("KT. Chủ tịch – Phó Chủ tịch")
     await certifier.get_by_label("Họ và tên người ký").fill("Võ Văn Cảnh")
     await certifier.get_by_role("button", name="Ghi nhận quyết định").click()
+    await expect(certifier.locator("#consequences")).to_contain_text(decision)
+    await certifier.locator("#confirmation button[type=submit]").click()
     await expect(certifier.locator("#decision")).to_contain_text(decision)
     numbers = [
         n
@@ -359,6 +369,8 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await row.get_by_label("Số quyết định thu hồi").fill(identities.decision())
     await row.get_by_label("Lý do").fill("Cơ sở ngừng sản xuất sản phẩm")
     await row.get_by_role("button", name="Thu hồi giấy chứng nhận").click()
+    await expect(certifier.locator("#consequences")).to_contain_text(revoked)
+    await certifier.locator("#confirmation button[type=submit]").click()
     await expect(
         certifier.locator(f"tr[data-certificate='{revoked}'] [data-status]")
     ).to_contain_text("Đã thu hồi")

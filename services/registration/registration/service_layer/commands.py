@@ -82,3 +82,12 @@ class UpdateProduct:
     group: ProductGroup | None = None
     is_set: bool | None = None
     description: str | None = None
+
+
+@dataclass(frozen=True)
+class EditRound:
+    """A draft round's name and registration window, corrected."""
+
+    name: str
+    opens_on: date
+    closes_on: date

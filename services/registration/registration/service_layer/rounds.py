@@ -27,7 +27,7 @@ from registration.adapters.tables import EntryRow, RoundRow
 from registration.domain.model import Round, RoundStatus
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import require_backfill, require_round_owner
-from registration.service_layer.commands import CreateRound
+from registration.service_layer.commands import CreateRound, EditRound
 
 
 def model(row: RoundRow) -> Round:
@@ -91,7 +91,7 @@ async def create_round(uow: UnitOfWork, who: Principal, cmd: CreateRound) -> Rou
     except IntegrityError as exc:
         raise Conflict(
             "round_exists",
-            f"a {cmd.level} round for {cmd.scope_code} in {cmd.year} exists",
+            f"đã có đợt bình chọn cấp {cmd.level} của {cmd.scope_code} năm {cmd.year}",
             field="year",
         ) from exc
     await uow.commit()
@@ -106,7 +106,30 @@ async def lock(uow: UnitOfWork, round_id: UUID, *, shared: bool = False) -> Roun
     )
     row = result.scalar_one_or_none()
     if row is None:
-        raise NotFound("round_not_found", f"no round with id {round_id}", field="round_id")
+        raise NotFound("round_not_found", f"không có đợt bình chọn mã {round_id}", field="round_id")
+    return row
+
+
+async def edit_round(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: EditRound) -> RoundRow:
+    """The draft's name and registration window, corrected (level, scope and year stay: they
+    identify the round)."""
+    row = await lock(uow, round_id)
+    require_round_owner(who, row.level, row.scope_code)
+    model(row).check_editable()
+    edited = Round(
+        row.level,
+        row.scope_code,
+        row.year,
+        cmd.opens_on,
+        cmd.closes_on,
+        requires_local_recognition=row.requires_local_recognition,
+    )
+    edited.check_level_in_force()  # a commune round cannot be moved before 1 July 2025
+    edited.check_unit_in_force()
+    row.name = cmd.name
+    row.opens_on = cmd.opens_on
+    row.closes_on = cmd.closes_on
+    await uow.commit()
     return row
 
 

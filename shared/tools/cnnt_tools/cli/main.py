@@ -407,6 +407,12 @@ def token_issue(
     """Print a bearer token signed with the private key in CNNT_AUTH_SIGNING_KEY."""
     settings = get_settings()
     ensure_development_keys(settings)
+    if ttl_hours and ttl_hours > settings.token_max_lifetime_hours:
+        raise typer.BadParameter(
+            f"the services accept tokens of at most {settings.token_max_lifetime_hours} hours "
+            "(CNNT_TOKEN_MAX_LIFETIME_HOURS)",
+            param_hint="--ttl-hours",
+        )
     ttl = timedelta(hours=ttl_hours) if ttl_hours else None
     typer.echo(
         issue_token(
