@@ -115,7 +115,7 @@ async def test_an_operator_replays_a_dead_letter_with_confirmation_and_sees_it_i
     await expect(page.get_by_role("heading", name="Hàng đợi tin nhắn lỗi")).to_be_visible()
     row = page.locator(f"#queues tr[data-queue='{QUEUE}']")
     await expect(row.locator("[data-depth]")).to_have_text("1")
-    await expect(page.locator("#queues tbody tr")).to_have_count(6)  # every service's queues
+    await expect(page.locator("#queues tbody tr")).to_have_count(8)  # every service's queues
     await screenshot(page, "operations-queues")
     assert await serious_accessibility_violations(page) == []
 
