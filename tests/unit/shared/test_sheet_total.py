@@ -84,7 +84,6 @@ async def test_the_tally_refuses_an_event_whose_total_is_not_its_scores_sum() ->
     uow = cast(UnitOfWork, NoSession())
     with pytest.raises(SheetTotalMismatch) as refused:
         await intake.apply_score_events(uow, [submitted(Decimal(80))])
-    assert refused.value.code == "sheet_total_mismatch"
     assert "revision 1 carries total 80 but its scores sum to 81" in str(refused.value)
 
 

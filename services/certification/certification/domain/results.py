@@ -19,7 +19,7 @@ from uuid import UUID
 
 from cnnt_contracts.score_sheet import CRITERIA, sheet_total
 from cnnt_contracts.vocabulary import ProductGroup
-from cnnt_runtime.errors import Conflict, DomainError
+from cnnt_runtime.errors import Conflict
 
 TWO_PLACES = Decimal("0.01")
 
@@ -44,9 +44,10 @@ class Reason(StrEnum):
     REVOKED = "revoked"  # recognised, then revoked by a later decision
 
 
-class SheetTotalMismatch(DomainError):
+class SheetTotalMismatch(ValueError):
     """A ScoreSubmitted whose ``total`` is not its scores' sum (``sheet_total``): the producer is
-    wrong, so the event is refused (and dead-lettered with this reason), never recomputed."""
+    wrong, so the event is refused (and dead-lettered with this reason), never recomputed. Not a
+    DomainError: no HTTP answer carries it, only a dead letter an operator reads."""
 
 
 def check_total(scores: Mapping[str, Decimal], total: Decimal, *, sheet: object) -> None:
@@ -55,9 +56,7 @@ def check_total(scores: Mapping[str, Decimal], total: Decimal, *, sheet: object)
     expected = sheet_total(scores)
     if total != expected:
         raise SheetTotalMismatch(
-            "sheet_total_mismatch",
-            f"sheet {sheet} carries total {total} but its scores sum to {expected}",
-            field="total",
+            f"sheet {sheet} carries total {total} but its scores sum to {expected}"
         )
 
 
