@@ -60,6 +60,16 @@ chmod 644 "$keys/authority/ca.pem"
 if [ "$(id -u)" = 0 ]; then
   chown -R 10001:10001 "$keys/authority"
 fi
+# The backup object store's TLS certificate (pgBackRest speaks S3 over HTTPS only), for the host
+# name `objectstore` in compose (deploy/docker-compose.backup.yml): self-signed, ten years.
+mkdir -p "$keys/objectstore"
+if [ ! -e "$keys/objectstore/s3.crt" ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+    -subj "/CN=objectstore" -addext "subjectAltName=DNS:objectstore,DNS:localhost" \
+    -keyout "$keys/objectstore/s3.key" -out "$keys/objectstore/s3.crt" 2>/dev/null
+fi
+chmod 755 "$keys/objectstore"
+chmod 644 "$keys/objectstore/s3.crt" "$keys/objectstore/s3.key"
 # Compose resolves ./keys against deploy/; keys made elsewhere are named by their full path.
 if [ "$dir" = "$here" ]; then keys_setting=./keys; else keys_setting=$keys; fi
 cat >"$out" <<ENV
@@ -75,6 +85,12 @@ RABBITMQ_DEFAULT_PASS=$(secret)
 RABBITMQ_SERVICE_USER=cnnt-services
 RABBITMQ_SERVICE_PASS=$(secret)
 GRAFANA_ADMIN_PASSWORD=$(secret)
+# Backups (deploy/docker-compose.backup.yml): the object store's key pair for pgBackRest and the
+# repository's encryption passphrase. Keep a copy of this file apart from the backups: without
+# CNNT_BACKUP_CIPHER_PASS no backup can be read.
+CNNT_BACKUP_S3_ACCESS_KEY=cnnt-backup-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+CNNT_BACKUP_S3_SECRET_KEY=$(secret)
+CNNT_BACKUP_CIPHER_PASS=$(secret)
 # Certificates are signed with the demo authority CA in keys/authority/. For production, sign
 # with the authority's PKCS#11 token: CNNT_DOCUMENT_SIGNING=pkcs11 and CNNT_PKCS11_* (RUNBOOK),
 # and delete CNNT_DOCUMENT_SIGNING_DEMO.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -17,12 +17,14 @@ from cnnt_runtime.auth import Role
 from cnnt_runtime.reference import units
 from cnnt_runtime.settings import Settings
 from tests.bench.api import Probe, body, bounded, dead_letter_count, headers
+from tests.support.identifiers import tax_code
 
 HEADER = [
     "business_code", "facility_name", "facility_kind", "province_code", "address", "phone",
     "email", "product_name", "product_group", "is_set", "description", "self_produced",
     "no_ip_infringement", "meets_standards", "mass_producible",
 ]  # fmt: skip
+_CYCLES = itertools.count(1)
 GROUPS = ["handicraft", "agro_food", "machinery", "other"]
 
 
@@ -41,7 +43,7 @@ def dossier_list(run: str, province: str, count: int) -> bytes:
     for n in range(count):
         writer.writerow(
             {
-                "business_code": f"{run}-{province}-{n:04d}",
+                "business_code": tax_code(f"{run}-{province}-{n}"),
                 "facility_name": f"Cơ sở làng nghề Đồng Tháp số {n}",
                 "facility_kind": "cooperative",
                 "province_code": province,
@@ -140,7 +142,7 @@ async def set_up(
     entries: int,
     jury: int,
 ) -> list[Round]:
-    run = uuid.uuid4().hex[:6]
+    run = f"b{next(_CYCLES)}"  # its own business codes: the bench's stack is its own
     rounds = [Round(p) for p in provinces(provinces_)]
     task = progress.add_task("rounds opened, dossier lists imported", total=len(rounds))
 

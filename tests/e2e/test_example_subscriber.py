@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 
 from cnnt_runtime.settings import Settings
 from tests.e2e.test_history_replay import recognized
+from tests.support import identities
 from tests.support.stack import amqp, running_service
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +23,7 @@ EXAMPLE = Path(__file__).parents[2] / "deploy/examples/ministry_subscriber.py"
 async def test_the_example_subscriber_applies_an_event_once_and_skips_its_redelivery(
     stack: Settings, tmp_path: Path
 ) -> None:
-    queue = f"ministry-{uuid.uuid4().hex[:6]}.recognitions"
+    queue = f"{identities.code('ministry', 6)}.recognitions"
     async with running_service("registration", stack):  # declares the exchange
         pass
     event = recognized("dak-lak", 2021, datetime(2021, 11, 5, tzinfo=UTC))

@@ -21,6 +21,7 @@ from cnnt_contracts import (
 from cnnt_runtime.db.tables import outbox_table
 from cnnt_runtime.db.unit_of_work import outbox_row
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.processes import serving
 from tests.support.stack import amqp, cli, eventually, queue_depth, scalar
 
@@ -31,7 +32,7 @@ OUTBOX = outbox_table(MetaData(schema="certification"))
 def recognized(province: str, year: int, when: datetime) -> ProductRecognized:
     return ProductRecognized.new(
         ProductRecognizedData(
-            certificate_number=f"{province}-{year}-{uuid.uuid4().hex[:4]}",
+            certificate_number=identities.code(f"{province}-{year}", 6),
             level="provincial",
             scope_code=province,
             year=year,
@@ -96,7 +97,7 @@ async def test_history_replay_delivers_exactly_the_matching_recognitions_to_one_
         ),
     ]
     await _write_event_log(stack, [*wanted, *unwanted])
-    fresh = f"ministry-{uuid.uuid4().hex[:6]}.recognitions"
+    fresh = f"{identities.code('ministry', 6)}.recognitions"
     async with serving("certification"):
         async with amqp(stack) as channel:
             await channel.declare_queue(fresh, durable=True)

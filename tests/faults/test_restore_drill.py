@@ -290,6 +290,14 @@ async def _drill(cluster: Cluster, folder: Path) -> dict[str, Any]:
     return {
         "drill": "point-in-time restore",
         "database_bytes": int(cluster.sql("SELECT sum(pg_database_size(oid)) FROM pg_database")),
+        "schema_bytes": int(
+            cluster.sql(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
+                f"ON n.oid = c.relnamespace WHERE n.nspname IN {SERVICES!r} AND c.relkind = 'r'",
+                settings.db_name,
+            )
+        ),
+        "score_sheets": counts["certification.scores"][0],
         "base_backup_seconds": round(backup_seconds, 1),
         "restore_to_caught_up_seconds": round(caught_up_seconds, 1),
         "restore_and_reconcile_seconds": round(restore_seconds, 1),

@@ -5,7 +5,6 @@ schema filter left it out), and it does find a real change to the tables."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,12 +19,15 @@ from evaluation.adapters.tables import metadata as evaluation_tables
 
 
 @pytest.fixture(scope="module")
-async def migrated() -> AsyncIterator[Settings]:
+async def migrated(stack: Settings) -> AsyncIterator[Settings]:
     """A database and roles of this module's own, every component migrated to head as
-    `cnnt db revision` does before it compares (bootstrap, then upgrade as the component)."""
-    run = uuid.uuid4().hex[:8]
-    settings = Settings().model_copy(
-        update={"db_name": f"cnnt_revision_{run}", "db_role_prefix": f"cnnt_r{run}_"}
+    `cnnt db revision` does before it compares (bootstrap, then upgrade as the component).
+    Named after the run's (which no other run on the machine shares: tests/support/stack.py)."""
+    settings = stack.model_copy(
+        update={
+            "db_name": f"{stack.db_name}_revision",
+            "db_role_prefix": f"{stack.db_role_prefix}r_",
+        }
     )
     try:
         await bootstrap.bootstrap(settings, components())

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -15,6 +14,7 @@ import pytest
 
 from cnnt_runtime.db.migrations import schema_state
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 
 
 def wait(*args: str) -> subprocess.CompletedProcess[str]:
@@ -30,7 +30,7 @@ def wait(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 async def empty_database(stack: Settings) -> AsyncIterator[Settings]:
     """A database the stack's roles may connect to, with nothing migrated in it."""
-    name = f"{stack.db_name}_empty_{uuid.uuid4().hex[:6]}"
+    name = f"{stack.db_name}_empty_{identities.code(length=6)}"
     server = await asyncpg.connect(stack.admin_dsn("postgres"))
     try:
         await server.execute(f'CREATE DATABASE "{name}"')

@@ -18,6 +18,7 @@ from cnnt_contracts import (
 from cnnt_runtime.auth import Role
 from cnnt_runtime.messaging.topology import EVENTS_EXCHANGE, EVENTS_EXCHANGE_NAME
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.proxy import CuttableProxy
 from tests.support.scenario import (
     facility_with_product,
@@ -185,7 +186,7 @@ async def test_the_relay_publishes_batches_with_pipelined_confirms_in_commit_ord
 ) -> None:
     """450 events committed at once leave in three batches, confirms awaited together: each
     arrives once, in the order of the outbox log."""
-    routing_key = f"test.relay_order_{uuid.uuid4().hex[:8]}.v1"
+    routing_key = f"test.{identities.code('relay_order', 8)}.v1"
     rows = [
         {
             "event_id": uuid.uuid4(),
@@ -230,7 +231,7 @@ async def test_a_publish_the_broker_refuses_is_sent_again_on_a_new_channel(
     """A basic.nack leaves the row unpublished with its error, and the relay's next attempt
     goes out on a reopened channel (a quorum queue's publishing state is per channel: see
     docs/scaling.md, "Losing a RabbitMQ node"); once the broker takes it, it is published once."""
-    routing_key = f"test.refused_{uuid.uuid4().hex[:8]}.v1"
+    routing_key = f"test.{identities.code('refused', 8)}.v1"
     row = {
         "event_id": uuid.uuid4(),
         "event_type": "RefusedProbe",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from faststream.rabbit import RabbitBroker
 
 from cnnt_runtime.messaging.definitions import POLICIES, definitions, render
 from cnnt_runtime.messaging.topology import declare_topology
+from cnnt_runtime.settings import Settings
 from tests.support.stack import rabbitmqctl
 
 
@@ -74,9 +74,9 @@ def _topology(vhost: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def vhosts() -> Iterator[tuple[str, str]]:
-    run = uuid.uuid4().hex[:10]
-    names = (f"cnnt_defs_imported_{run}", f"cnnt_defs_declared_{run}")
+def vhosts(stack: Settings) -> Iterator[tuple[str, str]]:
+    # Named after the run's database, which no other run on the machine shares.
+    names = (f"{stack.db_name}_defs_imported", f"{stack.db_name}_defs_declared")
     for name in names:
         rabbitmqctl("add_vhost", name)
         rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")

@@ -12,7 +12,7 @@ import httpx
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import a_round, ministry, officer
-from tests.support import khuyen_cong
+from tests.support import identities, khuyen_cong
 from tests.support.judging import product_registered, round_closed, round_opened
 from tests.support.scenario import DECLARED, ok
 from tests.support.stack import bearer, eventually, publish, running_service
@@ -41,7 +41,7 @@ async def _facility(client: httpx.AsyncClient, settings: Settings, code: str) ->
 async def test_other_provinces_and_judges_see_no_tax_code_or_contacts_of_a_facility(
     stack: Settings,
 ) -> None:
-    code = f"MST-{uuid.uuid4().hex[:10]}"
+    code = identities.tax_code()
     readers = {
         "own": officer(stack, "dak-lak"),
         "ministry": ministry(stack),
@@ -77,7 +77,7 @@ async def test_other_provinces_and_judges_see_no_tax_code_or_contacts_of_a_facil
 async def test_the_entries_export_shows_tax_codes_only_to_the_rounds_province(
     stack: Settings,
 ) -> None:
-    code = f"MST-{uuid.uuid4().hex[:10]}"
+    code = identities.tax_code()
     async with running_service("registration", stack) as client:
         round_ = await a_round(client, stack, "provincial", "dak-lak")
         facility = await _facility(client, stack, code)

@@ -41,6 +41,7 @@ from cnnt_runtime.messaging.topology import CONSUMER_QUEUES, EVENTS_EXCHANGE
 from cnnt_runtime.metrics import Metrics
 from cnnt_runtime.service import Runtime, build_broker
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.stack import rows
 
 NOW = datetime(2025, 9, 3, 2, 30, tzinfo=UTC)
@@ -140,7 +141,7 @@ def recognised(certificate: str) -> ProductRecognized:
 async def test_registration_records_a_recognition_once_however_often_it_is_delivered(
     stack: Settings,
 ) -> None:
-    event = recognised(f"DL-2025-{uuid.uuid4().hex[:6]}")
+    event = recognised(identities.code("DL-2025", 6))
     async with in_memory("registration", stack) as memory:
         await memory.deliver(event)
         await memory.deliver(event)  # a redelivery: the inbox claims it once

@@ -23,6 +23,7 @@ from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.auth import Role
 from cnnt_runtime.reference import current_unit
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.scenario import ok
 from tests.support.stack import bearer, eventually, publish, rows
 
@@ -48,7 +49,7 @@ async def open_scheme(
 ) -> dict[str, Any]:
     headers = officer(settings, scope)
     body = {
-        "code": code or f"KC-{uuid.uuid4().hex[:10]}",
+        "code": code or identities.code("KC"),
         "title": title,
         "kind": kind,
         "year": year,
@@ -131,7 +132,7 @@ def recognized(
 ) -> ProductRecognized:
     return ProductRecognized.new(
         ProductRecognizedData(
-            certificate_number=f"{level.value[:1].upper()}-{uuid.uuid4().hex[:6]}",
+            certificate_number=identities.code(level.value[:1].upper(), 6),
             level=level,
             scope_code="VN" if level is Level.NATIONAL else province,
             year=2021,

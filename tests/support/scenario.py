@@ -18,7 +18,7 @@ from cnnt_contracts import (
 from cnnt_runtime.auth import Role
 from cnnt_runtime.reference import province_name
 from cnnt_runtime.settings import Settings
-from cnnt_tools.cli.scenario import build as demo_plan
+from tests.support import identities
 from tests.support.stack import bearer
 
 DECLARED = {
@@ -33,23 +33,6 @@ def ok(response: httpx.Response, status: int = 201) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-# The demo's years: the console's demo acceptance test drives the demo's rounds (Đắk Lắk, Gia
-# Lai, Hà Nội, the region and the nation) in the run's shared database.
-DEMO_YEARS = frozenset(r.year for r in demo_plan().rounds)
-
-
-def a_spare_year(*, after: int = 1999) -> int:
-    """A round year for tests that only need some year: never this one, which the console's
-    browser tests take from today's dates when an officer creates a round through the form,
-    nor one of the demo's; ``after`` a given year (a later one keeps its certificates valid
-    today: the recognition's validity window runs from the round's year)."""
-    this_year = datetime.now(UTC).year
-    while True:
-        year = after + 1 + uuid.uuid4().int % (2100 - after)
-        if year != this_year and year not in DEMO_YEARS:
-            return year
 
 
 # The centrally governed cities are "thành phố", every other unit a "tỉnh".
@@ -69,33 +52,22 @@ async def open_provincial_round(
     settings: Settings,
     province: str,
     year: int | None = None,
-    *,
-    certificates_valid_today: bool = False,
 ) -> dict[str, Any]:
+    """A provincial round of ``province``, opened; its year the allocator's unless given
+    (tests share one database: tests/support/identities.py). Every allocated year is after
+    this one, so the round's certificates are valid today."""
     headers = bearer(settings, Role.PROVINCE_OFFICER, province)
     today = datetime.now(UTC).date()
-
-    def spare() -> int:
-        return a_spare_year(after=today.year if certificates_valid_today else 1999)
-
-    first_year = year or spare()
+    year = year or identities.round_year("provincial", province)
     body = {
-        "name": round_name(province, first_year),
+        "name": round_name(province, year),
         "level": "provincial",
         "scope_code": province,
-        "year": first_year,
+        "year": year,
         "opens_on": str(today - timedelta(days=1)),
         "closes_on": str(today + timedelta(days=30)),
     }
-    response = await client.post("/api/v1/rounds", json=body, headers=headers)
-    # Tests share one database: another test may hold this province's round of that year.
-    for _ in range(50):
-        if year is not None or response.status_code != 409:
-            break
-        retry_year = spare()
-        body.update(year=retry_year, name=round_name(province, retry_year))
-        response = await client.post("/api/v1/rounds", json=body, headers=headers)
-    created = ok(response)
+    created = ok(await client.post("/api/v1/rounds", json=body, headers=headers))
     return ok(await client.post(f"/api/v1/rounds/{created['id']}/open", headers=headers), 200)
 
 
@@ -113,7 +85,7 @@ async def facility_with_product(
             json={
                 "name": facility_name,
                 "kind": "cooperative",
-                "business_code": f"MST-{uuid.uuid4().hex[:12]}",
+                "business_code": identities.tax_code(),
                 "province_code": province,
                 "address": "Buôn Ma Thuột, Đắk Lắk",
             },

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
+import asyncpg
 import httpx
 from asgi_lifespan import LifespanManager
 from opentelemetry.sdk.trace import TracerProvider
@@ -34,15 +35,71 @@ from cnnt_runtime.http.app import create_app
 from cnnt_runtime.messaging.topology import EVENTS_EXCHANGE_NAME
 from cnnt_runtime.settings import Settings
 from cnnt_runtime.tokens import generate_key_pair
+from tests.support import identities
 
 
 def rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
+# ``make test-twice``: the first run names its stack and keeps it, the second reuses it.
+STACK_NAME = "CNNT_TEST_STACK"  # the stack's name (else a fresh one per run)
+KEEP_STACK = "CNNT_TEST_KEEP_STACK"  # "1": leave database, roles and vhost for a later run
+
+
+def _stack_name() -> str:
+    """The run's name: the one given in CNNT_TEST_STACK, else a fresh one. The one place
+    tests take chance on purpose: it must differ from every other run on the machine (eight
+    people's test runs share its PostgreSQL and RabbitMQ), which no test's name can tell."""
+    name = os.environ.get(STACK_NAME) or uuid.uuid4().hex[:10]
+    if not name.isalnum() or not name.islower() or len(name) > 20:
+        raise ValueError(f"{STACK_NAME}={name!r}: up to 20 lower-case letters and digits")
+    return name
+
+
+CLAIMS_DDL = (
+    "CREATE SCHEMA IF NOT EXISTS cnnt_tests",
+    "CREATE TABLE IF NOT EXISTS cnnt_tests.claims "
+    "(key text[] PRIMARY KEY, owner text NOT NULL, pass integer NOT NULL)",
+)
+
+
+async def _earlier_claims(settings: Settings) -> None:
+    """On a database a run kept: this run is the next pass, the earlier passes' identities
+    stay theirs (tests/support/identities.py)."""
+    db = await asyncpg.connect(settings.admin_dsn())
+    try:
+        if await db.fetchval("SELECT to_regclass('cnnt_tests.claims')") is None:
+            return
+        found = await db.fetch("SELECT key, owner, pass FROM cnnt_tests.claims")
+    finally:
+        await db.close()
+    passes = max((r["pass"] for r in found), default=0)
+    identities.ALLOCATOR.resume(passes + 1, ((tuple(r["key"]), r["owner"]) for r in found))
+
+
+async def _keep_claims(settings: Settings) -> None:
+    db = await asyncpg.connect(settings.admin_dsn())
+    try:
+        for ddl in CLAIMS_DDL:
+            await db.execute(ddl)
+        await db.executemany(
+            "INSERT INTO cnnt_tests.claims (key, owner, pass) VALUES ($1, $2, $3)",
+            [
+                (list(k), o, identities.ALLOCATOR.pass_number)
+                for k, o in identities.ALLOCATOR.owned()
+            ],
+        )
+    finally:
+        await db.close()
+
+
 @contextmanager
 def private_stack(**overrides: Any) -> Iterator[Settings]:
-    run = uuid.uuid4().hex[:10]
+    """A database, roles and vhost of this run's own, dropped after; with CNNT_TEST_STACK the
+    named ones, reused if an earlier run kept them (CNNT_TEST_KEEP_STACK=1 keeps them)."""
+    run = _stack_name()
+    keep = os.environ.get(KEEP_STACK) == "1"
     vhost = f"cnnt_test_{run}"
     # A signing key pair of this run's own: `issue_token(settings, ...)` mints with it, and the
     # services (in this process or started as processes) verify with its public half.
@@ -71,17 +128,21 @@ def private_stack(**overrides: Any) -> Iterator[Settings]:
     # prepares its vhost itself: nothing is made on the machine's broker for it.
     own_vhost = "amqp_url" not in overrides
     if own_vhost:
-        rabbitmqctl("add_vhost", vhost)
+        rabbitmqctl("add_vhost", vhost)  # an existing one (a kept stack's) is kept as it is
         rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     try:
         asyncio.run(bootstrap.bootstrap(settings, components()))
+        asyncio.run(_earlier_claims(settings))
         for name in components():
             asyncio.run(upgrade(settings, name))
         yield settings
     finally:
-        asyncio.run(bootstrap.drop(settings, components()))
-        if own_vhost:
-            rabbitmqctl("delete_vhost", vhost)
+        if keep:
+            asyncio.run(_keep_claims(settings))
+        else:
+            asyncio.run(bootstrap.drop(settings, components()))
+            if own_vhost:
+                rabbitmqctl("delete_vhost", vhost)
         shutil.rmtree(keys, ignore_errors=True)
         for k, v in saved.items():
             if v is None:
@@ -100,8 +161,10 @@ def own_vhost(settings: Settings) -> Iterator[Settings]:
     every earlier test that ran without that consumer, and the consumer's next start works off
     that backlog (dead-lettering it, if the test switched a fault on) while the test runs.
     """
-    vhost = f"cnnt_test_{uuid.uuid4().hex[:10]}"
-    url = f"{settings.amqp_url.rsplit('/', 1)[0]}/{vhost}"
+    # Named after the run's vhost (no other run on the machine shares it) and the test.
+    base, run_vhost = settings.amqp_url.rsplit("/", 1)
+    vhost = f"{run_vhost}_{identities.code(length=8)}"
+    url = f"{base}/{vhost}"
     rabbitmqctl("add_vhost", vhost)
     saved = os.environ.get("CNNT_AMQP_URL")
     try:
@@ -206,7 +269,7 @@ async def publish(settings: Settings, *events: Envelope) -> None:
                     headers={"event_type": event.event_type},
                     delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
                 ),
-                routing_key=event.routing_key(),
+                routing_key=event.published_routing_key(),
             )
 
 

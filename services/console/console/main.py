@@ -11,11 +11,14 @@ from pathlib import Path
 import httpx
 import structlog
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.metrics import NoOpMeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cnnt_runtime.db.engine import service_engine
@@ -23,14 +26,17 @@ from cnnt_runtime.http import security_headers
 from cnnt_runtime.logging import configure_logging
 from cnnt_runtime.settings import Settings, get_settings
 from cnnt_runtime.telemetry import Telemetry, setup_tracing
-from cnnt_runtime.uploads import MaxBodySize
+from cnnt_runtime.uploads import BodyTooLarge, MaxBodySize
+from console.adapters.dossier_files import TableLimits
+from console.domain.accounts import AccountRefused
 from console.entrypoints.http import navigation, routers
 from console.entrypoints.http.auth import LANGUAGE_COOKIE
+from console.service_layer.import_jobs import ImportJobs
 from console.web import csrf, i18n
 from console.web.errors import error_message
 from console.web.pages import build_templates, is_htmx, render
 from console.web.services import ServiceRefused
-from console.web.session import RoleRefused, SignInNeeded
+from console.web.session import RoleRefused, SignInNeeded, optional_account
 
 NAME = "console"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -54,10 +60,12 @@ def create_app(
         app.state.engine = service_engine(settings, NAME)
         telemetry.instrument_engine(app.state.engine)
         app.state.http = traced_client(httpx.AsyncClient(timeout=30), telemetry)
+        app.state.imports.start()
         log.info("service_started", service=NAME)
         try:
             yield
         finally:
+            app.state.imports.stop()
             await app.state.http.aclose()
             await app.state.engine.dispose()
             await telemetry.stop()
@@ -73,6 +81,9 @@ def create_app(
         dependencies=[Depends(csrf.verify)],
     )
     app.state.settings = settings
+    app.state.imports = ImportJobs(
+        settings.console_import_workers, TableLimits.for_entries(settings.console_import_max_rows)
+    )
     app.state.templates = build_templates(navigation())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -145,6 +156,29 @@ def _install_error_pages(app: FastAPI) -> None:
         message = error_message("csrf_failed")
         return render(request, "error.html", {"message": message}, status=403)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def body_unreadable(request: Request, exc: StarletteHTTPException) -> Response:
+        """FastAPI reads a route's form before any dependency and answers a part over 1 MB,
+        or a body past MaxBodySize, with a 400 in JSON: those get the console's page. Any
+        other HTTP exception (an unknown address: 404, a method not served: 405) gets the
+        console's error page in its layout, never FastAPI's JSON."""
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, BaseExceptionGroup):  # the multipart stream's task group
+            cause = cause.subgroup((MultiPartException, BodyTooLarge))
+            while isinstance(cause, BaseExceptionGroup):
+                cause = cause.exceptions[0]
+        if isinstance(cause, MultiPartException | BodyTooLarge):
+            return await form_too_large(request, csrf.FormTooLarge(str(cause)))
+        code = {404: "page_not_found", 405: "page_not_found"}.get(exc.status_code, "bad_request")
+        return await _error_page(request, code, exc.status_code)
+
+    @app.exception_handler(AccountRefused)
+    async def account_refused(request: Request, exc: AccountRefused) -> Response:
+        """An account use case's refusal no page placed next to a field (an account id in a
+        form that names no account): a page of its own, never a 500."""
+        status = 404 if exc.code == "account_not_found" else 422
+        return render(request, "error.html", {"message": error_message(exc.code)}, status=status)
+
     @app.exception_handler(csrf.FormTooLarge)
     async def form_too_large(request: Request, exc: csrf.FormTooLarge) -> Response:
         log.warning("form_too_large", path=request.url.path, reason=str(exc))
@@ -156,6 +190,31 @@ def _install_error_pages(app: FastAPI) -> None:
         """A refusal no page placed next to a field: shown on a page of its own."""
         if exc.code in ("token_missing", "token_invalid", "token_expired"):
             return RedirectResponse("/login", status_code=303)
-        message = error_message(exc.code, exc.message)
+        message = error_message(exc.code)
         status = exc.status if 400 <= exc.status < 600 else 502
         return render(request, "error.html", {"message": message}, status=status)
+
+    # The console's own refusals and faults, in its layout and words (never FastAPI's JSON):
+    # a malformed address (/facilities/abc), a fault.
+    @app.exception_handler(RequestValidationError)
+    async def invalid_address(request: Request, exc: RequestValidationError) -> Response:
+        if any(e["loc"][:1] == ("path",) for e in exc.errors()):
+            return await _error_page(request, "page_not_found", 404)
+        return await _error_page(request, "address_invalid", 422)
+
+    @app.exception_handler(Exception)
+    async def fault(request: Request, exc: Exception) -> Response:
+        log.error("unhandled_error", error_type=type(exc).__name__, error=str(exc))
+        return await _error_page(request, "internal_error", 500)
+
+
+async def _error_page(request: Request, code: str, status: int) -> Response:
+    """The error page with the menu of whoever is signed in (an unknown address has run no
+    dependency that would have looked them up)."""
+    if getattr(request.state, "account", None) is None:
+        try:
+            await optional_account(request)
+        except Exception as exc:  # noqa: BLE001 - the error page shows even without a database
+            log.warning("error_page_account_unknown", error=str(exc))
+    context = {"message": error_message(code), "code": code}
+    return render(request, "error.html", context, status=status)

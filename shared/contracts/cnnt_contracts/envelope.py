@@ -57,6 +57,14 @@ class Envelope(Contract):
 
     # Public events are a published interface; internal ones are for our own services.
     public: ClassVar[bool] = False
+    # Events that carry a level (version 1.1): those of a commune or district round travel on
+    # the minor version's routing key, so a v1.0 subscriber, whose model knows three levels and
+    # is bound to the exact v1 key, never receives a level it cannot read.
+    levelled: ClassVar[bool] = False
+
+    def carries_local_level(self) -> bool:
+        """Whether this event names a commune or district level (levelled events override)."""
+        return False
 
     @field_validator("occurred_at")
     @classmethod
@@ -71,6 +79,24 @@ class Envelope(Contract):
         name = fields["event_type"].default
         version = fields["event_version"].default
         return f"{producer}.{_snake(name)}.v{version}"
+
+    @classmethod
+    def minor_routing_key(cls) -> str:
+        """Version 1.1's key for the events v1.0 subscribers must not get:
+        ``registration.product_registered.v1.1``."""
+        return f"{cls.routing_key()}.1"
+
+    @classmethod
+    def routing_keys(cls) -> tuple[str, ...]:
+        """Every key this event travels on: the version's, and the minor version's if levelled."""
+        if cls.levelled:
+            return (cls.routing_key(), cls.minor_routing_key())
+        return (cls.routing_key(),)
+
+    def published_routing_key(self) -> str:
+        """The key this event is published with: the minor version's when it names a commune or
+        district level, else the version's."""
+        return self.minor_routing_key() if self.carries_local_level() else self.routing_key()
 
     @classmethod
     def new(cls, data: Any, *, correlation_id: UUID | None = None, **extra: Any) -> Self:

@@ -1,4 +1,5 @@
-"""The four public events, version 1 (docs/contracts.md). Additive changes only within a version."""
+"""The four public events, version 1.1 (docs/contracts.md). Additive changes only within a version:
+1.1 adds the commune and district levels, whose events travel on the ``….v1.1`` routing key."""
 
 from __future__ import annotations
 
@@ -26,8 +27,16 @@ Score = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="
 class RoundRef(Contract):
     id: UUID
     level: Level
-    scope_code: str = Field(description="Province code, region code, or VN for the nation")
+    scope_code: str = Field(
+        description="Province code, region code, VN for the nation; since 1.1 a commune's "
+        "five-digit official code or a district's three-digit one"
+    )
     year: int
+    province_code: str | None = Field(
+        default=None,
+        description="Since 1.1: the province a commune, district or provincial round belongs "
+        "to (a district's is the province as it was); null for regional and national rounds",
+    )
 
 
 class ProductRef(Contract):
@@ -43,6 +52,9 @@ class FacilityRef(Contract):
     kind: FacilityKind
     province_code: str = Field(description="Province as recorded (may be a pre-2025 province)")
     current_province_code: str = Field(description="The current (2025) unit it rolls up under")
+    commune_code: str | None = Field(
+        default=None, description="Since 1.1: the facility's 2025 commune, if recorded"
+    )
 
 
 class ProductRegisteredData(Contract):
@@ -68,6 +80,10 @@ class ProductRegistered(Envelope):
     event_version: Literal[1] = 1
     producer: Literal["registration"] = "registration"
     data: ProductRegisteredData
+    levelled: ClassVar[bool] = True
+
+    def carries_local_level(self) -> bool:
+        return self.data.round.level.is_local
 
 
 # One score per criterion of the sheet, each from 0 to its maximum (``score_sheet``).
@@ -113,6 +129,10 @@ class ProductRecognizedData(Contract):
     valid_until: date
     decision_number: str
     recognized_at: AwareDatetime
+    province_code: str | None = Field(
+        default=None,
+        description="Since 1.1: the province the round belongs to (as in RoundRef)",
+    )
 
 
 class ProductRecognized(Envelope):
@@ -123,6 +143,10 @@ class ProductRecognized(Envelope):
     event_version: Literal[1] = 1
     producer: Literal["certification"] = "certification"
     data: ProductRecognizedData
+    levelled: ClassVar[bool] = True
+
+    def carries_local_level(self) -> bool:
+        return self.data.level.is_local
 
 
 class SchemeRef(Contract):
@@ -158,3 +182,8 @@ class SupportGranted(Envelope):
     event_version: Literal[1] = 1
     producer: Literal["support"] = "support"
     data: SupportGrantedData
+    levelled: ClassVar[bool] = True
+
+    def carries_local_level(self) -> bool:
+        given = self.data.priority_recognition
+        return given is not None and given.level.is_local

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import ClassVar, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
@@ -41,6 +41,10 @@ class RoundOpened(Envelope):
     event_version: Literal[1] = 1
     producer: Literal["registration"] = "registration"
     data: RoundOpenedData
+    levelled: ClassVar[bool] = True
+
+    def carries_local_level(self) -> bool:
+        return self.data.round.level.is_local
 
 
 class RoundClosedData(Contract):
@@ -57,6 +61,10 @@ class RoundClosed(Envelope):
     event_version: Literal[1] = 1
     producer: Literal["registration"] = "registration"
     data: RoundClosedData
+    levelled: ClassVar[bool] = True
+
+    def carries_local_level(self) -> bool:
+        return self.data.round.level.is_local
 
 
 class EntryWithdrawnData(Contract):
@@ -151,6 +159,9 @@ class FacilityRecordedData(Contract):
     kind: FacilityKind
     province_code: str = Field(description="Province as recorded (may be a pre-2025 province)")
     current_province_code: str = Field(description="The current (2025) unit it rolls up under")
+    commune_code: str | None = Field(
+        default=None, description="Since 1.1: the facility's 2025 commune, if recorded"
+    )
     recorded_at: AwareDatetime = Field(description="When this version of the record was saved")
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 LEVELS: Mapping[str, str] = {
+    "commune": "Cấp xã",
+    "district": "Cấp huyện",
     "provincial": "Cấp tỉnh",
     "regional": "Cấp khu vực",
     "national": "Cấp quốc gia",

@@ -68,6 +68,11 @@ class Metrics:
             ["queue"],
             registry=r,
         )
+        self.unrouted_depth = Gauge(
+            "cnnt_unrouted_depth",
+            "Messages in cnnt.unrouted (events no queue was bound to; capped, oldest dropped)",
+            registry=r,
+        )
         self.readiness = Gauge(
             "cnnt_readiness",
             "1 when a readiness check passes (database, broker, outbox_relay), 0 when it fails",

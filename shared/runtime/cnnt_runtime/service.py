@@ -81,15 +81,19 @@ def build_broker(
     broker.include_router(spec.subscribers())
     for event in spec.publishes:
         # Publishing goes through the outbox relay; these declarations document each event
-        # in the AsyncAPI document with its routing key and payload schema.
-        broker.publisher(
-            exchange=EVENTS_EXCHANGE,
-            routing_key=event.routing_key(),
-            title=f"{event.routing_key()}:publish",
-            description=(event.__doc__ or "").strip(),
-            schema=event,
-            persist=True,
-        )
+        # in the AsyncAPI document with its routing keys (a levelled event's commune and
+        # district rounds travel on the minor version's key) and payload schema.
+        for key in event.routing_keys():
+            minor = key != event.routing_key()
+            broker.publisher(
+                exchange=EVENTS_EXCHANGE,
+                routing_key=key,
+                title=f"{key}:publish",
+                description=(event.__doc__ or "").strip()
+                + (" Version 1.1: a commune or district round's event." if minor else ""),
+                schema=event,
+                persist=True,
+            )
     return broker
 
 

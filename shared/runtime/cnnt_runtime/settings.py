@@ -36,6 +36,9 @@ SHIPPED_SECRETS: frozenset[str] = frozenset(
         "change-me-rabbit",
         "change-me-rabbit-services",
         "change-me-grafana",
+        "change-me-backup-access",
+        "change-me-backup-secret",
+        "change-me-backup-cipher-passphrase",
     }
 )
 MAKE_SECRETS = (
@@ -107,6 +110,10 @@ class Settings(BaseSettings):
     # client is the socket's peer. Only the proxy in front of the console belongs here.
     trusted_proxies: str = ""
     console_token_minutes: int = Field(default=5, ge=1)
+    # Worker processes that parse uploaded dossier lists (off the request path).
+    console_import_workers: int = Field(default=1, ge=1, le=16)
+    # Products one uploaded dossier list may hold (rows below the header).
+    console_import_max_rows: int = Field(default=5000, ge=1, le=100_000)
     # Where the public reaches the console: the QR code on a certificate opens
     # <this>/verify/<number>, so it must be the address people outside can open.
     console_public_url: str = "http://127.0.0.1:8000"
@@ -192,6 +199,16 @@ class Settings(BaseSettings):
                     f"production refuses the published default value of {', '.join(shipped)}: "
                     + MAKE_SECRETS
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _tokens_live_within_the_cap(self) -> Settings:
+        if self.token_ttl_hours > self.token_max_lifetime_hours:
+            raise ValueError(
+                f"CNNT_TOKEN_TTL_HOURS={self.token_ttl_hours} is over "
+                f"CNNT_TOKEN_MAX_LIFETIME_HOURS={self.token_max_lifetime_hours}: the services "
+                "would refuse every token minted with it"
+            )
         return self
 
     @model_validator(mode="after")

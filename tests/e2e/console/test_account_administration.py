@@ -19,6 +19,7 @@ from tests.e2e.console.conftest import (
     sign_in,
     vietnamese_context,
 )
+from tests.support import identities
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "mat-khau-dat-lai-2070"
@@ -27,16 +28,17 @@ NEW_PASSWORD = "mat-khau-dat-lai-2070"
 async def test_the_ministry_cannot_lock_its_own_account(
     page: Page, console_db: AsyncEngine
 ) -> None:
-    me = await an_account(console_db, "bo.h28a.self", "ministry", "VN", "Lê Thị Quản Trị")
-    await sign_in(page, "bo.h28a.self")
+    bo_h28a_self = identities.username("bo.h28a.self")
+    me = await an_account(console_db, bo_h28a_self, "ministry", "VN", "Lê Thị Quản Trị")
+    await sign_in(page, bo_h28a_self)
     await open_area(page, "Tài khoản")
-    own = page.locator('tr[data-account="bo.h28a.self"]')
+    own = page.locator(f'tr[data-account="{bo_h28a_self}"]')
     await expect(own).to_contain_text("đang hoạt động")
     await expect(own.get_by_role("button", name="Khóa")).to_have_count(0)
 
     await page.goto(f"/admin/accounts/{me.id}/lock")
     await expect(page.locator("#confirmation")).to_have_count(0)
-    await expect(page.get_by_text("Đây là tài khoản của chính bạn")).to_be_visible()
+    await expect(page.get_by_text("Đây là tài khoản của chính ông/bà")).to_be_visible()
     # Even a hand-made request (the form the page does not offer) is refused.
     await page.evaluate(
         """(id) => {
@@ -53,7 +55,7 @@ async def test_the_ministry_cannot_lock_its_own_account(
         str(me.id),
     )
     await expect(page.get_by_role("alert")).to_have_text(
-        "Bạn không thể khóa tài khoản của chính mình."
+        "Ông/bà không thể khóa tài khoản của chính mình."
     )
     await page.goto("/admin/accounts")
     await expect(own).to_contain_text("đang hoạt động")
@@ -62,18 +64,20 @@ async def test_the_ministry_cannot_lock_its_own_account(
 async def test_locking_asks_first_ends_the_sessions_and_an_unlock_undoes_it(
     page: Page, browser: Browser, console: Settings, console_db: AsyncEngine
 ) -> None:
-    await an_account(console_db, "bo.h28a.admin", "ministry", "VN", "Trịnh Văn Quản")
+    sct_h28a_lock = identities.username("sct.h28a.lock")
+    bo_h28a_admin = identities.username("bo.h28a.admin")
+    await an_account(console_db, bo_h28a_admin, "ministry", "VN", "Trịnh Văn Quản")
     officer = await an_account(
-        console_db, "sct.h28a.lock", "province_officer", "gia-lai", "Rơ Mah Hlim"
+        console_db, sct_h28a_lock, "province_officer", "gia-lai", "Rơ Mah Hlim"
     )
     other = await vietnamese_context(browser, console.base_url("console"))
     officer_page = await other.new_page()
-    await sign_in(officer_page, "sct.h28a.lock")
+    await sign_in(officer_page, sct_h28a_lock)
     await expect(officer_page.get_by_role("heading", name="Xin chào, Rơ Mah Hlim")).to_be_visible()
 
-    await sign_in(page, "bo.h28a.admin")
+    await sign_in(page, bo_h28a_admin)
     await open_area(page, "Tài khoản")
-    row = page.locator('tr[data-account="sct.h28a.lock"]')
+    row = page.locator(f'tr[data-account="{sct_h28a_lock}"]')
     await row.get_by_role("button", name="Khóa").click()
     confirmation = page.locator("#confirmation")
     await expect(confirmation).to_contain_text("Rơ Mah Hlim (sct.h28a.lock) sẽ không thể đăng nhập")
@@ -89,7 +93,7 @@ async def test_locking_asks_first_ends_the_sessions_and_an_unlock_undoes_it(
 
     await page.get_by_role("button", name="Mở khóa").click()
     await expect(page.locator("#account-state")).to_contain_text("đang hoạt động")
-    await sign_in(officer_page, "sct.h28a.lock")
+    await sign_in(officer_page, sct_h28a_lock)
     await expect(officer_page.get_by_role("heading", name="Xin chào, Rơ Mah Hlim")).to_be_visible()
 
     # A lockout after failed sign-ins is shown as such and lifted the same way.
@@ -111,16 +115,16 @@ async def test_locking_asks_first_ends_the_sessions_and_an_unlock_undoes_it(
 async def test_a_password_reset_ends_the_accounts_other_sessions(
     page: Page, browser: Browser, console: Settings, console_db: AsyncEngine
 ) -> None:
-    await an_account(console_db, "bo.h28a.reset", "ministry", "VN", "Hoàng Văn Đặt")
-    officer = await an_account(
-        console_db, "sct.h28a.reset", "province_officer", "kon-tum", "A Blong"
-    )
+    sct_h28a_reset = identities.username("sct.h28a.reset")
+    bo_h28a_reset = identities.username("bo.h28a.reset")
+    await an_account(console_db, bo_h28a_reset, "ministry", "VN", "Hoàng Văn Đặt")
+    officer = await an_account(console_db, sct_h28a_reset, "province_officer", "kon-tum", "A Blong")
     other = await vietnamese_context(browser, console.base_url("console"))
     officer_page = await other.new_page()
-    await sign_in(officer_page, "sct.h28a.reset")
+    await sign_in(officer_page, sct_h28a_reset)
     await expect(officer_page.get_by_role("heading", name="Xin chào, A Blong")).to_be_visible()
 
-    await sign_in(page, "bo.h28a.reset")
+    await sign_in(page, bo_h28a_reset)
     await page.goto(f"/admin/accounts/{officer.id}")
     await page.locator("#f-new_password").fill(NEW_PASSWORD)
     await page.get_by_label("Nhập lại mật khẩu mới").fill("khong-giong-nhau-1")
@@ -139,8 +143,8 @@ async def test_a_password_reset_ends_the_accounts_other_sessions(
 
     await officer_page.goto("/")
     await expect(officer_page).to_have_url(f"{console.base_url('console')}/login")
-    await sign_in(officer_page, "sct.h28a.reset", PASSWORD)
+    await sign_in(officer_page, sct_h28a_reset, PASSWORD)
     await expect(officer_page.get_by_role("alert")).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
-    await sign_in(officer_page, "sct.h28a.reset", NEW_PASSWORD)
+    await sign_in(officer_page, sct_h28a_reset, NEW_PASSWORD)
     await expect(officer_page.get_by_role("heading", name="Xin chào, A Blong")).to_be_visible()
     await other.close()

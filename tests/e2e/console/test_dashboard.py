@@ -22,6 +22,7 @@ from tests.e2e.console.conftest import (
     serious_accessibility_violations,
     sign_in,
 )
+from tests.support import identities
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 from tests.support.stack import bearer
 
@@ -31,14 +32,15 @@ pytestmark = pytest.mark.browser
 async def test_the_ministry_sees_recognitions_per_region_and_a_rounds_progress_in_provinces(
     page: Page, console: Settings, console_db: AsyncEngine
 ) -> None:
+    bo_tongquan = identities.username("bo.tongquan")
     async with httpx.AsyncClient(base_url=console.base_url("registration")) as client:
         round_ = await open_provincial_round(client, console, "dak-lak")
         _, product = await facility_with_product(client, console, "dak-lak")
         ok(await register(client, console, "dak-lak", round_["id"], product["id"]))
     year = int(round_["year"])
     first = max(year - 4, 2000)  # five years up to the round's, none before the reports' start
-    await an_account(console_db, "bo.tongquan", "ministry", "VN", "Phạm Quốc Tổng")
-    await sign_in(page, "bo.tongquan")
+    await an_account(console_db, bo_tongquan, "ministry", "VN", "Phạm Quốc Tổng")
+    await sign_in(page, bo_tongquan)
     await open_area(page, "Tổng quan toàn quốc")
     await expect(page.get_by_role("heading", name="Tổng quan toàn quốc")).to_be_visible()
     await expect(page.locator("#updated-at")).to_have_text(

@@ -18,6 +18,7 @@ from tests.e2e.console.conftest import (
     serious_accessibility_violations,
     sign_in,
 )
+from tests.support import identities
 from tests.support.stack import bearer, eventually
 
 pytestmark = pytest.mark.browser
@@ -64,30 +65,33 @@ async def round_with_jury(
 async def test_a_judge_signs_in_once_and_sees_every_jury_they_sit_on(
     page: Page, console_db: AsyncEngine, console: Settings
 ) -> None:
-    judge = await an_account(console_db, "gk.hung", "judge", "dak-lak", "Nguyễn Văn Hùng")
+    gk_hung = identities.username("gk.hung")
+    judge = await an_account(console_db, gk_hung, "judge", "dak-lak", "Nguyễn Văn Hùng")
     me = {"name": "Nguyễn Văn Hùng", "account_id": str(judge.id)}
+    chaired, sat = (identities.round_year("provincial", "dak-lak") for _ in range(2))
+    elsewhere = identities.round_year("provincial", "gia-lai")
     await round_with_jury(
-        console, "Bình chọn CNNT tiêu biểu Đắk Lắk 2031", 2031, [{**me, "is_chair": True}]
+        console, f"Bình chọn CNNT tiêu biểu Đắk Lắk {chaired}", chaired, [{**me, "is_chair": True}]
     )
     await round_with_jury(
         console,
-        "Bình chọn CNNT tiêu biểu Đắk Lắk 2033",
-        2033,
+        f"Bình chọn CNNT tiêu biểu Đắk Lắk {sat}",
+        sat,
         [{"name": "Trần Thị Lan", "is_chair": True}, me],
     )
     await round_with_jury(
         console,
-        "Bình chọn CNNT tiêu biểu Gia Lai 2033",
-        2033,
+        f"Bình chọn CNNT tiêu biểu Gia Lai {elsewhere}",
+        elsewhere,
         [{"name": "Lê Văn Sơn", "is_chair": True}],
         province="gia-lai",
     )
 
-    await sign_in(page, "gk.hung")
+    await sign_in(page, gk_hung)
     await open_area(page, "Hội đồng của tôi")
     rows = page.get_by_role("row")
-    await expect(rows.filter(has_text="Đắk Lắk 2033")).to_contain_text("Thành viên")
-    await expect(rows.filter(has_text="Đắk Lắk 2031")).to_contain_text("Chủ tịch hội đồng")
+    await expect(rows.filter(has_text=f"Đắk Lắk {sat}")).to_contain_text("Thành viên")
+    await expect(rows.filter(has_text=f"Đắk Lắk {chaired}")).to_contain_text("Chủ tịch hội đồng")
     await expect(rows.filter(has_text="Gia Lai")).to_have_count(0)
     await screenshot(page, "judge-juries")
     assert await serious_accessibility_violations(page) == []

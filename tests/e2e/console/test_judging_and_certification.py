@@ -30,6 +30,7 @@ from tests.e2e.console.conftest import (
     sign_in,
     vietnamese_context,
 )
+from tests.support import identities
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 from tests.support.stack import bearer, eventually, scalar
 
@@ -73,22 +74,24 @@ async def accessible(page: Page, name: str) -> None:
 async def judged_round(console: Settings, console_db: AsyncEngine) -> Round:
     """A provincial round of Đắk Lắk with three entries through registration's API, closed,
     and its jury formed in evaluation with three members who are console accounts."""
-    run = uuid.uuid4().hex[:6]
+    run = identities.code(length=6)
     judges = {
-        key: await an_account(console_db, f"gk-{key}-{run}", "judge", PROVINCE, name)
+        key: await an_account(
+            console_db, identities.username(f"gk-{key}-{run}"), "judge", PROVINCE, name
+        )
         for key, name in (
             ("a", "Nguyễn Văn Hùng"),
             ("b", "Trần Thị Lan"),
             ("c", "Lê Văn Đức"),
         )
     }
-    certifier = await an_account(console_db, f"cq-{run}", "certifier", PROVINCE, "Phạm Văn Minh")
+    certifier = await an_account(
+        console_db, identities.username(f"cq-{run}"), "certifier", PROVINCE, "Phạm Văn Minh"
+    )
     officer = bearer(console, Role.PROVINCE_OFFICER, PROVINCE)
     async with httpx.AsyncClient(base_url=console.base_url("registration")) as registration:
         # Its certificates must still be valid today: the certifier revokes one.
-        round_ = await open_provincial_round(
-            registration, console, PROVINCE, certificates_valid_today=True
-        )
+        round_ = await open_provincial_round(registration, console, PROVINCE)
         for product_name in PRODUCTS:
             _, product = await facility_with_product(
                 registration, console, PROVINCE, f"Cơ sở {product_name} {run}", product_name
@@ -229,6 +232,10 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await a.locator("#f-recusal-reason").fill("Thành viên có người thân làm việc tại cơ sở")
     await a.get_by_role("button", name="Ghi nhận không tham gia chấm").click()
     await expect(a.locator("#bars")).to_contain_text(f"không tham gia chấm {PRODUCTS[1]}")
+    # Judge B's conflict line names the product of that facility (issue 28).
+    await expect(a.locator("#bars")).to_contain_text(
+        f"đã khai báo xung đột lợi ích với {PRODUCTS[2]}"
+    )
 
     # The chair sees the progress per member as evaluation counts it, and the spread alert.
     async with httpx.AsyncClient(base_url=console.base_url("evaluation")) as evaluation:
@@ -254,12 +261,16 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await accessible(a, "chair-progress")
 
     # Closing is refused, with the reason, while a spread alert is open; the chair overrides.
+    # Each irreversible step asks first (issue 28): the confirmation says what it does.
     await a.locator("#close-judging button[type=submit]").click()
+    await expect(a.locator("#irreversible")).to_contain_text("không thể mở lại")
+    await a.locator("#confirmation button[type=submit]").click()
     await expect(a.locator("#close-judging [role=alert]")).to_contain_text("chênh lệch")
     await accessible(a, "chair-close-refused")
     await a.locator("#close-judging input[name=override]").check()
     await a.locator("#f-close-reason").fill("Hội đồng đã trao đổi, giữ nguyên điểm")
     await a.locator("#close-judging button[type=submit]").click()
+    await a.locator("#confirmation button[type=submit]").click()
     await expect(a.locator("#judging-state")).to_have_text("Đã kết thúc chấm điểm")
 
     # The certifier previews once certification holds everything judging closed with.
@@ -313,7 +324,7 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await accessible(certifier, "certifier-preview")
 
     # Decide: decision number and date, the issuing authority and the signatory.
-    decision = f"{uuid.uuid4().hex[:4]}/QĐ-UBND"
+    decision = identities.decision()
     await certifier.get_by_label("Số quyết định").fill(decision)
     # Not before judging closed (today, in Vietnam): typed dd/mm/yyyy as every date field takes.
     await certifier.get_by_label("Ngày quyết định").fill(Clock().today().strftime("%d/%m/%Y"))
@@ -322,6 +333,8 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await certifier.get_by_label("Chức vụ người ký").fill("KT. Chủ tịch – Phó Chủ tịch")
     await certifier.get_by_label("Họ và tên người ký").fill("Võ Văn Cảnh")
     await certifier.get_by_role("button", name="Ghi nhận quyết định").click()
+    await expect(certifier.locator("#consequences")).to_contain_text(decision)
+    await certifier.locator("#confirmation button[type=submit]").click()
     await expect(certifier.locator("#decision")).to_contain_text(decision)
     numbers = [
         n
@@ -353,9 +366,11 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     # Revoke the other one by a new decision.
     row = certifier.locator(f"tr[data-certificate='{revoked}']")
     await row.locator("summary").click()
-    await row.get_by_label("Số quyết định thu hồi").fill(f"{uuid.uuid4().hex[:4]}/QĐ-UBND")
+    await row.get_by_label("Số quyết định thu hồi").fill(identities.decision())
     await row.get_by_label("Lý do").fill("Cơ sở ngừng sản xuất sản phẩm")
     await row.get_by_role("button", name="Thu hồi giấy chứng nhận").click()
+    await expect(certifier.locator("#consequences")).to_contain_text(revoked)
+    await certifier.locator("#confirmation button[type=submit]").click()
     await expect(
         certifier.locator(f"tr[data-certificate='{revoked}'] [data-status]")
     ).to_contain_text("Đã thu hồi")

@@ -15,6 +15,7 @@ from tests.e2e.console.conftest import (
     serious_accessibility_violations,
     sign_in,
 )
+from tests.support import identities
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +53,9 @@ async def menu_bar_lines(page: Page) -> int:
 async def test_the_ministrys_areas_are_grouped_in_menus_on_one_line(
     page: Page, console_db: AsyncEngine
 ) -> None:
-    await an_account(console_db, "bo.trinhdon", "ministry", "VN", "Nguyễn Thị Thanh Hương")
-    await sign_in(page, "bo.trinhdon")
+    bo_trinhdon = identities.username("bo.trinhdon")
+    await an_account(console_db, bo_trinhdon, "ministry", "VN", "Nguyễn Thị Thanh Hương")
+    await sign_in(page, bo_trinhdon)
     await expect(
         page.get_by_role("heading", name="Xin chào, Nguyễn Thị Thanh Hương")
     ).to_be_visible()
@@ -132,8 +134,9 @@ async def test_the_ministrys_areas_are_grouped_in_menus_on_one_line(
 async def test_a_judge_sees_a_plain_menu_on_one_line_at_any_width(
     page: Page, console_db: AsyncEngine
 ) -> None:
-    await an_account(console_db, "gk.trinhdon", "judge", "dak-lak", "Lê Văn Giám")
-    await sign_in(page, "gk.trinhdon")
+    gk_trinhdon = identities.username("gk.trinhdon")
+    await an_account(console_db, gk_trinhdon, "judge", "dak-lak", "Lê Văn Giám")
+    await sign_in(page, gk_trinhdon)
     menu_bar = page.get_by_role("navigation", name="Trình đơn chính")
     # One area: a plain link, no drop-down to open.
     await expect(menu_bar.locator(".areas details")).to_have_count(0)

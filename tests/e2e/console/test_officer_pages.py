@@ -19,6 +19,7 @@ from tests.e2e.console.conftest import (
     serious_accessibility_violations,
     sign_in,
 )
+from tests.support import identities
 
 pytestmark = pytest.mark.browser
 
@@ -128,8 +129,9 @@ async def filled_template(page: Page, rows: list[list[str]]) -> bytes:
 async def test_an_officer_imports_a_dossier_list_through_the_upload_form_and_sees_the_entries(
     page: Page, console_db: AsyncEngine
 ) -> None:
-    await an_account(console_db, "sct.import", "province_officer", "dak-lak", "Trần Văn Nam")
-    await sign_in(page, "sct.import")
+    sct_import = identities.username("sct.import")
+    await an_account(console_db, sct_import, "province_officer", "dak-lak", "Trần Văn Nam")
+    await sign_in(page, sct_import)
     await create_and_open_round(page, "Bình chọn sản phẩm CNNT tiêu biểu tỉnh Đắk Lắk 2026")
     await assert_accessible(page)
 
@@ -185,8 +187,9 @@ async def test_an_officer_imports_a_dossier_list_through_the_upload_form_and_see
 async def test_a_refused_facility_shows_the_reason_next_to_the_field(
     page: Page, console_db: AsyncEngine
 ) -> None:
-    await an_account(console_db, "sct.facility", "province_officer", "dak-lak", "Lê Thị Mai")
-    await sign_in(page, "sct.facility")
+    sct_facility = identities.username("sct.facility")
+    await an_account(console_db, sct_facility, "province_officer", "dak-lak", "Lê Thị Mai")
+    await sign_in(page, sct_facility)
     await page.goto("/facilities/new")
     await page.get_by_label("Tên cơ sở").fill("Cơ sở gốm Yang Tao")
     await page.get_by_label("Loại hình cơ sở").select_option("household_business")
@@ -223,5 +226,5 @@ async def test_a_refused_facility_shows_the_reason_next_to_the_field(
     await page.get_by_label("Mã tỉnh").fill("ha-noi")
     await page.get_by_role("button", name="Lưu cơ sở").click()
     await expect(page.locator("#e-province_code")).to_have_text(
-        "Mục này thuộc tỉnh khác, ngoài phạm vi của bạn."
+        "Mục này thuộc tỉnh khác, ngoài phạm vi của ông/bà."
     )

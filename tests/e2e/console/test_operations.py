@@ -24,6 +24,7 @@ from tests.e2e.console.conftest import (
     served,
     sign_in,
 )
+from tests.support import identities
 from tests.support.scenario import registered_event
 from tests.support.stack import eventually, own_vhost, publish, queue_depth, scalar
 
@@ -97,7 +98,7 @@ async def _entry_applied(settings: Settings, round_id: uuid.UUID) -> bool:
 async def test_an_operator_replays_a_dead_letter_with_confirmation_and_sees_it_in_the_audit_log(
     page: Page, console: Settings, console_db: AsyncEngine
 ) -> None:
-    username = f"vanhanh.{uuid.uuid4().hex[:6]}"
+    username = identities.username(f"vanhanh.{identities.code(length=6)}")
     await an_account(console_db, username, "operator", "VN", "Trần Văn Vận")
     round_id = uuid.uuid4()
     event = registered_event(round_id)
@@ -114,7 +115,7 @@ async def test_an_operator_replays_a_dead_letter_with_confirmation_and_sees_it_i
     await expect(page.get_by_role("heading", name="Hàng đợi tin nhắn lỗi")).to_be_visible()
     row = page.locator(f"#queues tr[data-queue='{QUEUE}']")
     await expect(row.locator("[data-depth]")).to_have_text("1")
-    await expect(page.locator("#queues tbody tr")).to_have_count(6)  # every service's queues
+    await expect(page.locator("#queues tbody tr")).to_have_count(8)  # every service's queues
     await screenshot(page, "operations-queues")
     assert await serious_accessibility_violations(page) == []
 
@@ -173,7 +174,7 @@ async def test_an_operator_replays_a_dead_letter_with_confirmation_and_sees_it_i
 async def test_archiving_a_filtered_selection_is_confirmed_again_when_the_queue_changed(
     page: Page, console: Settings, console_db: AsyncEngine
 ) -> None:
-    username = f"vanhanh.{uuid.uuid4().hex[:6]}"
+    username = identities.username(f"vanhanh.{identities.code(length=6)}")
     await an_account(console_db, username, "operator", "VN", "Đỗ Minh Lưu")
     round_id = uuid.uuid4()
     events = [registered_event(round_id) for _ in range(3)]
@@ -200,7 +201,7 @@ async def test_archiving_a_filtered_selection_is_confirmed_again_when_the_queue_
         await eventually(lambda: _depth_is(console, DLQ, 3), 60)
         await page.get_by_role("button", name="Lưu trữ 2 tin nhắn").click()
         await expect(page.get_by_role("alert")).to_contain_text(
-            "Các tin nhắn đã thay đổi kể từ khi bạn xem"
+            "Các tin nhắn đã thay đổi kể từ khi ông/bà xem"
         )
         await expect(page.locator("#consequence")).to_contain_text("3 tin nhắn sẽ được chuyển")
         assert await queue_depth(console, DLQ) == 3  # nothing was archived on the stale count
@@ -235,8 +236,9 @@ async def test_archiving_a_filtered_selection_is_confirmed_again_when_the_queue_
 async def test_the_operations_pages_are_the_operators_only(
     page: Page, console_db: AsyncEngine
 ) -> None:
-    await an_account(console_db, "bct.ops-denied", "ministry", "VN", "Phạm Thu Hà")
-    await sign_in(page, "bct.ops-denied")
+    bct_ops_denied = identities.username("bct.ops-denied")
+    await an_account(console_db, bct_ops_denied, "ministry", "VN", "Phạm Thu Hà")
+    await sign_in(page, bct_ops_denied)
     await expect(
         page.get_by_role("link", name="Hàng đợi tin nhắn lỗi", include_hidden=True)
     ).to_have_count(0)
@@ -244,4 +246,4 @@ async def test_the_operations_pages_are_the_operators_only(
         response = await page.goto(path)
         assert response is not None
         assert response.status == 403
-        await expect(page.get_by_text("Vai trò của bạn không được phép")).to_be_visible()
+        await expect(page.get_by_text("Vai trò của ông/bà không được phép")).to_be_visible()

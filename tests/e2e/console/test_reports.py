@@ -22,6 +22,7 @@ from tests.e2e.console.conftest import (
     serious_accessibility_violations,
     sign_in,
 )
+from tests.support import identities
 from tests.support.khuyen_cong import apply, key, officer, open_scheme
 from tests.support.scenario import facility_with_product, ok, open_provincial_round, register
 
@@ -65,9 +66,10 @@ async def _table(page: Page, table_id: str) -> list[list[str]]:
 async def test_the_ministry_sees_the_same_figures_as_cnnt_report_and_downloads_them_as_xlsx(
     page: Page, console: Settings, console_db: AsyncEngine
 ) -> None:
+    bo_baocao = identities.username("bo.baocao")
     year = await _a_round_with_an_entry_and_a_grant(console)
-    await an_account(console_db, "bo.baocao", "ministry", "VN", "Trần Văn Báo")
-    await sign_in(page, "bo.baocao")
+    await an_account(console_db, bo_baocao, "ministry", "VN", "Trần Văn Báo")
+    await sign_in(page, bo_baocao)
     await open_area(page, "Báo cáo")
     await page.get_by_label("Tỉnh, khu vực hoặc toàn quốc").select_option(PROVINCE)
     await page.get_by_label("Từ năm").fill(str(year))
@@ -104,8 +106,9 @@ async def test_the_ministry_sees_the_same_figures_as_cnnt_report_and_downloads_t
 async def test_a_reversed_span_is_refused_next_to_the_last_year(
     page: Page, console_db: AsyncEngine
 ) -> None:
-    await an_account(console_db, "bo.baocao2", "ministry", "VN", "Lê Thị Năm")
-    await sign_in(page, "bo.baocao2")
+    bo_baocao2 = identities.username("bo.baocao2")
+    await an_account(console_db, bo_baocao2, "ministry", "VN", "Lê Thị Năm")
+    await sign_in(page, bo_baocao2)
     response = await page.goto("/reports?scope=VN&from_year=2021&to_year=2017")
     assert response is not None
     assert response.status == 422

@@ -12,6 +12,7 @@ from tests.e2e.console.conftest import (
     serious_accessibility_violations,
     sign_in,
 )
+from tests.support import identities
 
 pytestmark = pytest.mark.browser
 
@@ -28,10 +29,9 @@ async def test_a_signed_out_visitor_is_sent_to_sign_in_in_vietnamese(page: Page)
 async def test_an_officer_signs_in_sees_their_menu_and_signs_out(
     page: Page, console_db: AsyncEngine
 ) -> None:
-    await an_account(
-        console_db, "hang.sct-daklak", "province_officer", "dak-lak", "Nguyễn Thị Hằng"
-    )
-    await sign_in(page, "hang.sct-daklak")
+    hang_sct_daklak = identities.username("hang.sct-daklak")
+    await an_account(console_db, hang_sct_daklak, "province_officer", "dak-lak", "Nguyễn Thị Hằng")
+    await sign_in(page, hang_sct_daklak)
     await expect(page.get_by_role("heading", name="Xin chào, Nguyễn Thị Hằng")).to_be_visible()
     await expect(page.get_by_text("Cán bộ Sở Công Thương")).to_be_visible()
     await screenshot(page, "home-officer")

@@ -22,6 +22,7 @@ from tests.e2e.console.conftest import (
     sign_in,
     vietnamese_context,
 )
+from tests.support import identities
 from tests.support.khuyen_cong import apply, officer, open_scheme, recognized
 from tests.support.scenario import ok
 from tests.support.stack import eventually, publish
@@ -88,9 +89,10 @@ async def _scheme_with_three_applications(settings: Settings) -> dict[str, Any]:
 async def test_a_support_officer_allocates_from_preview_to_the_grants_the_service_recorded(
     page: Page, console: Settings, console_db: AsyncEngine
 ) -> None:
+    kc_daklak = identities.username("kc.daklak")
     scheme = await _scheme_with_three_applications(console)
-    await an_account(console_db, "kc.daklak", "support_officer", PROVINCE, "Lê Thị Khuyến")
-    await sign_in(page, "kc.daklak")
+    await an_account(console_db, kc_daklak, "support_officer", PROVINCE, "Lê Thị Khuyến")
+    await sign_in(page, kc_daklak)
 
     await open_area(page, "Hỗ trợ khuyến công")
     await expect(page.get_by_role("heading", name="Hỗ trợ khuyến công")).to_be_visible()
@@ -156,12 +158,14 @@ async def test_a_support_officer_allocates_from_preview_to_the_grants_the_servic
 async def test_a_plan_that_changed_after_its_preview_is_refused_and_the_ministry_only_reads(
     page: Page, browser: Browser, console: Settings, console_db: AsyncEngine
 ) -> None:
+    bo_khuyencong = identities.username("bo.khuyencong")
+    kc_daklak2 = identities.username("kc.daklak2")
     async with httpx.AsyncClient(base_url=console.base_url("support")) as client:
         scheme = await open_scheme(client, console, PROVINCE, {"local": 50_000_000})
         sid = scheme["id"]
         await apply(client, console, sid, PROVINCE, {"local": 20_000_000}, name="HTX Gốm Yang Tao")
-        await an_account(console_db, "kc.daklak2", "support_officer", PROVINCE, "Trần Văn Phân")
-        await sign_in(page, "kc.daklak2")
+        await an_account(console_db, kc_daklak2, "support_officer", PROVINCE, "Trần Văn Phân")
+        await sign_in(page, kc_daklak2)
         await page.goto(f"/support/{sid}")
         await expect(page.locator("#plan tbody tr")).to_have_count(1)
         # Another application arrives while the officer reads the preview.
@@ -179,11 +183,11 @@ async def test_a_plan_that_changed_after_its_preview_is_refused_and_the_ministry
     assert granted["items"] == []
     await expect(page.get_by_text("Chưa có khoản hỗ trợ nào.")).to_be_visible()
 
-    await an_account(console_db, "bo.khuyencong", "ministry", "VN", "Đỗ Minh Bộ")
+    await an_account(console_db, bo_khuyencong, "ministry", "VN", "Đỗ Minh Bộ")
     context = await vietnamese_context(browser, console.base_url("console"))
     ministry = await context.new_page()
     try:
-        await sign_in(ministry, "bo.khuyencong")
+        await sign_in(ministry, bo_khuyencong)
         await ministry.goto(f"/support/{sid}")
         await expect(ministry.locator("#plan tbody tr")).to_have_count(2)
         await expect(ministry.get_by_role("button", name="Xác nhận phân bổ")).to_have_count(0)

@@ -22,6 +22,7 @@ from tests.e2e.console.conftest import (
     sign_in,
     vietnamese_context,
 )
+from tests.support import identities
 from tests.support.scenario import ok
 from tests.support.stack import bearer, eventually, publish
 
@@ -43,10 +44,11 @@ async def frozen_page(browser: Browser, console: Settings) -> AsyncIterator[Page
 async def test_default_dates_are_vietnams_today_in_the_one_date_control(
     frozen_page: Page, console: Settings, console_db: AsyncEngine
 ) -> None:
+    sct_h28a_dates = identities.username("sct.h28a.dates")
     page = frozen_page
-    await an_account(console_db, "sct.h28a.dates", "province_officer", PROVINCE, "Ksor Nhi")
+    await an_account(console_db, sct_h28a_dates, "province_officer", PROVINCE, "Ksor Nhi")
     await an_account(console_db, "cq.h28a.dates", "certifier", PROVINCE, "Rah Lan Chung")
-    await sign_in(page, "sct.h28a.dates")
+    await sign_in(page, sct_h28a_dates)
     await page.goto("/rounds")
     await expect(page.get_by_label("Năm")).to_have_value(str(YEAR))  # not 2026, not UTC's
     for name in ("opens_on", "closes_on"):

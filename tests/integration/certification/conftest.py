@@ -4,7 +4,6 @@ events published to ``cnnt.events``, as registration and evaluation would publis
 from __future__ import annotations
 
 import asyncio
-import itertools
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -37,12 +36,11 @@ from cnnt_contracts import (
 )
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.stack import bearer, eventually, publish, running_service
 
 PROVINCE = "dak-lak"  # Đắk Lắk
 T0 = datetime(2021, 5, 3, 8, 0, tzinfo=UTC)
-# Each test's round gets a year of its own, so it starts a certificate series of its own.
-_YEARS = itertools.count(2101)
 
 # Names from the seeds' provinces, with every kind of diacritic.
 PRODUCTS = [
@@ -146,10 +144,14 @@ def judged_round(
     jury_size: int = 3,
     settings: ResultSettings | None = None,
     year: int | None = None,
+    province: str = PROVINCE,
 ) -> JudgedRound:
-    """A provincial round whose entry ``i`` every member scores ``scores[i]``."""
-    year = year or next(_YEARS)
-    ref = RoundRef(id=uuid.uuid4(), level="provincial", scope_code=PROVINCE, year=year)
+    """A provincial round (Đắk Lắk's unless ``province`` names another) whose entry ``i``
+    every member scores ``scores[i]``; its year one no other test holds for that province (so
+    it starts a certificate series of its own), after registration's last unless given: the
+    round exists only as events."""
+    year = year or identities.round_year("provincial", province, events_only=True)
+    ref = RoundRef(id=uuid.uuid4(), level="provincial", scope_code=province, year=year)
     opening = RoundOpened.new(
         RoundOpenedData(
             round=ref,
@@ -173,8 +175,8 @@ def judged_round(
                     id=uuid.uuid4(),
                     name=facility,
                     kind="cooperative",
-                    province_code=PROVINCE,
-                    current_province_code=PROVINCE,
+                    province_code=province,
+                    current_province_code=province,
                 ),
                 registered_at=T0 + timedelta(minutes=i),
             )
@@ -210,9 +212,11 @@ def judging_closed(
     )
 
 
-async def preview(client: httpx.AsyncClient, settings: Settings, round_id: uuid.UUID) -> Any:
+async def preview(
+    client: httpx.AsyncClient, settings: Settings, round_id: uuid.UUID, province: str = PROVINCE
+) -> Any:
     response = await client.get(
-        f"/api/v1/rounds/{round_id}/preview", headers=bearer(settings, Role.CERTIFIER, PROVINCE)
+        f"/api/v1/rounds/{round_id}/preview", headers=bearer(settings, Role.CERTIFIER, province)
     )
     return response.json() if response.status_code == 200 else None
 
@@ -228,7 +232,8 @@ async def publish_round(
     await publish(settings, judged.opening, *judged.entries)
     await publish(settings, *judged.sheets, *extra, judged.closing)
     await handled(settings, judged.opening, *judged.entries, *judged.sheets, *extra, judged.closing)
-    seen = await eventually(lambda: preview(client, settings, judged.id))
+    province = judged.opening.data.round.scope_code
+    seen = await eventually(lambda: preview(client, settings, judged.id, province))
     assert len(seen["results"]) == len(judged.entries)
     return dict(seen)
 
@@ -239,11 +244,12 @@ async def decide(
     round_id: uuid.UUID,
     number: str,
     exclusions: list[dict[str, str]] | None = None,
+    province: str = PROVINCE,
 ) -> httpx.Response:
     return await client.post(
         f"/api/v1/rounds/{round_id}/decision",
         json={"number": number, "decided_on": "2021-08-15", "exclusions": exclusions or []},
-        headers=bearer(settings, Role.CERTIFIER, PROVINCE),
+        headers=bearer(settings, Role.CERTIFIER, province),
     )
 
 

@@ -184,3 +184,42 @@ async def test_a_softhsm2_token_signs_the_certificate(
     assert (status.intact, status.trusted, status.bottom_line) == (True, True, True)
     assert status.signing_cert.subject.native["common_name"] == f"{AUTHORITY} (token)"
     assert status.signing_cert.serial_number == token["serial"]  # the token's certificate
+
+
+async def test_the_decisions_are_signed_pdfs_naming_the_certificates_they_issue_or_revoke(
+    stack: Settings, certification: httpx.AsyncClient
+) -> None:
+    province, authority = "gia-lai", "ỦY BAN NHÂN DÂN TỈNH GIA LAI"
+    judged = judged_round(SCORES, year=2085, province=province)
+    await publish_round(certification, stack, judged)
+    decided = await decide(certification, stack, judged.id, "2085-gl/QĐ-UBND", province=province)
+    assert decided.status_code == 201, decided.text
+    numbers = decided.json()["certificates"]
+    reader = bearer(stack, Role.PROVINCE_OFFICER, province)
+    url = f"/api/v1/decisions/{decided.json()['id']}/pdf"
+    confirmation = await certification.get(url, headers=reader)
+    assert confirmation.status_code == 200, confirmation.text
+    revocation = await certification.post(
+        f"/api/v1/certificates/{numbers[0]}/revocation",
+        json={"number": "2085-gl-th/QĐ-UBND", "decided_on": "2022-02-01", "reason": "Vi phạm"},
+        headers=bearer(stack, Role.CERTIFIER, province),
+    )
+    assert revocation.status_code == 201, revocation.text
+    revoking = await certification.get(
+        f"/api/v1/decisions/{revocation.json()['id']}/pdf", headers=reader
+    )
+    other_province = bearer(stack, Role.PROVINCE_OFFICER, PROVINCE)
+
+    for document in (confirmation.content, revoking.content):
+        status = await _status(document, stack)
+        assert (status.intact, status.trusted, status.bottom_line) == (True, True, True)
+        assert status.signing_cert.subject.native["common_name"] == authority
+    issued = " ".join(PdfReader(io.BytesIO(confirmation.content)).pages[0].extract_text().split())
+    assert "QUYẾT ĐỊNH" in issued
+    assert "Về việc công nhận sản phẩm công nghiệp nông thôn tiêu biểu cấp tỉnh" in issued
+    assert all(n in issued for n in numbers)
+    revoked = " ".join(PdfReader(io.BytesIO(revoking.content)).pages[0].extract_text().split())
+    assert f"Thu hồi Giấy chứng nhận số {numbers[0]}" in revoked
+    assert numbers[1] not in revoked
+    assert (await certification.get(url, headers=reader)).content == confirmation.content
+    assert (await certification.get(url, headers=other_province)).status_code == 403

@@ -5,7 +5,6 @@ public verification page."""
 from __future__ import annotations
 
 import io
-import uuid
 
 import httpx
 from pypdf import PdfReader
@@ -13,6 +12,7 @@ from pypdf import PdfReader
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import PROVINCE, judged_round, publish_round
+from tests.support import identities
 from tests.support.stack import bearer
 
 SCORES = [(36, 35, 9, 8), (20, 20, 5, 5)]
@@ -33,7 +33,7 @@ async def test_the_decision_records_its_signatory_and_the_pdf_prints_it_with_pla
 ) -> None:
     judged = judged_round(SCORES)
     await publish_round(certification, stack, judged)
-    number = f"{uuid.uuid4().hex[:4]}/QĐ-UBND"
+    number = identities.decision()
     body = {
         "number": number,
         "decided_on": "2021-08-15",
@@ -73,7 +73,7 @@ async def test_a_decision_without_a_signatory_prints_the_rounds_authority_and_pr
     await publish_round(certification, stack, judged)
     response = await certification.post(
         f"/api/v1/rounds/{judged.id}/decision",
-        json={"number": f"{uuid.uuid4().hex[:4]}/QĐ-UBND", "decided_on": "2021-08-15"},
+        json={"number": identities.decision(), "decided_on": "2021-08-15"},
         headers=bearer(stack, Role.CERTIFIER, PROVINCE),
     )
     assert response.status_code == 201, response.text

@@ -5,7 +5,6 @@ level, year and status."""
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Any
 
 import httpx
@@ -14,6 +13,7 @@ from pypdf import PdfReader
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import PROVINCE, decide, judged_round, publish_round
+from tests.support import identities
 from tests.support.stack import bearer
 
 SCORES = [(36, 35, 9, 8), (34, 33, 8, 8)]
@@ -22,7 +22,7 @@ SCORES = [(36, 35, 9, 8), (34, 33, 8, 8)]
 async def _decided(client: httpx.AsyncClient, settings: Settings, year: int | None = None) -> Any:
     judged = judged_round(SCORES, year=year)
     await publish_round(client, settings, judged)
-    response = await decide(client, settings, judged.id, f"{uuid.uuid4().hex[:6]}/QĐ-UBND")
+    response = await decide(client, settings, judged.id, identities.decision())
     assert response.status_code == 201, response.text
     return judged, response.json()["certificates"]
 
@@ -32,7 +32,7 @@ async def _revoke(
 ) -> httpx.Response:
     return await client.post(
         f"/api/v1/certificates/{number}/revocation",
-        json={"number": f"{uuid.uuid4().hex[:6]}/QĐ-UBND", "decided_on": on, "reason": "Vi phạm"},
+        json={"number": identities.decision(), "decided_on": on, "reason": "Vi phạm"},
         headers=bearer(settings, Role.CERTIFIER, PROVINCE),
     )
 

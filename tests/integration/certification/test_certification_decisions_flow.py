@@ -30,6 +30,7 @@ from tests.integration.certification.conftest import (
     settled,
     sheet_event,
 )
+from tests.support import identities
 from tests.support.stack import amqp, bearer, eventually, publish
 
 SCORES = [(36, 35, 9, 8), (30, 30, 7, 6), (34, 33, 8, 8), (28, 28, 7, 7), (20, 20, 5, 5)]
@@ -142,7 +143,7 @@ async def test_replaying_every_score_twice_changes_no_result_and_issues_no_certi
     async with amqp(stack) as channel:
         announced = await channel.declare_queue(exclusive=True)
         await announced.bind("cnnt.events", routing_key=ProductRecognized.routing_key())
-        response = await decide(certification, stack, judged.id, f"{uuid.uuid4().hex[:6]}/QĐ-UBND")
+        response = await decide(certification, stack, judged.id, identities.decision())
         assert response.status_code == 201, response.text
         issued = response.json()["certificates"]
         assert issued == judged.numbers(1, 2, 3, 4)
@@ -242,11 +243,11 @@ async def test_a_second_round_of_the_same_scope_and_year_continues_the_numbering
     second = judged_round(SCORES[2:4], year=first.year)
     await publish_round(certification, stack, first)
     await publish_round(certification, stack, second)
-    number = f"{uuid.uuid4().hex[:6]}/QĐ"
+    number = identities.decision("QĐ")
     one = await decide(certification, stack, first.id, number)
     taken = await decide(certification, stack, second.id, number)  # same authority and year
     assert taken.json()["error"]["code"] == "decision_number_taken"
-    two = await decide(certification, stack, second.id, f"{uuid.uuid4().hex[:6]}/QĐ")
+    two = await decide(certification, stack, second.id, identities.decision("QĐ"))
     assert one.json()["certificates"] == first.numbers(1, 2)
     assert two.json()["certificates"] == first.numbers(3, 4)
 
@@ -298,5 +299,5 @@ async def test_there_are_no_results_to_preview_or_decide_before_judging_closes(
         f"/api/v1/rounds/{judged.id}/preview", headers=bearer(stack, Role.MINISTRY)
     )
     assert (response.status_code, response.json()["error"]["code"]) == (409, "judging_not_closed")
-    refused = await decide(certification, stack, judged.id, f"{uuid.uuid4().hex[:6]}/QĐ")
+    refused = await decide(certification, stack, judged.id, identities.decision("QĐ"))
     assert refused.json()["error"]["code"] == "judging_not_closed"

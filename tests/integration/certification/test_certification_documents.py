@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 
 import httpx
 from openpyxl import load_workbook
@@ -15,6 +14,7 @@ from cnnt_contracts import RecognitionRevoked
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import PROVINCE, decide, judged_round, publish_round
+from tests.support import identities
 from tests.support.stack import amqp, bearer, eventually
 
 SCORES = [(36, 35, 9, 8), (34, 33, 8, 8), (20, 20, 5, 5)]
@@ -23,7 +23,7 @@ SCORES = [(36, 35, 9, 8), (34, 33, 8, 8), (20, 20, 5, 5)]
 async def _decided(client: httpx.AsyncClient, settings: Settings) -> tuple[list[str], str, dict]:
     judged = judged_round(SCORES)
     await publish_round(client, settings, judged)
-    number = f"{uuid.uuid4().hex[:4]}/QĐ-UBND"
+    number = identities.decision()
     response = await decide(client, settings, judged.id, number)
     assert response.status_code == 201, response.text
     return response.json()["certificates"], number, {"round_id": judged.id, "year": judged.year}

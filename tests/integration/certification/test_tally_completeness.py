@@ -19,6 +19,7 @@ from tests.integration.certification.conftest import (
     preview,
     sheet_event,
 )
+from tests.support import identities
 from tests.support.stack import bearer, eventually, publish
 
 SCORES = [(36, 35, 9, 8), (30, 30, 7, 6), (34, 33, 8, 8)]
@@ -71,7 +72,7 @@ async def test_a_decision_on_an_incomplete_tally_is_refused_until_every_sheet_ar
         "sheets_set_aside_expected": 0,
         "sheets_set_aside_received": 0,
     }
-    number = f"{uuid.uuid4().hex[:6]}/QĐ-UBND"
+    number = identities.decision()
     refused = await decide(certification, stack, judged.id, number)
     assert refused.status_code == 409, refused.text
     error = refused.json()["error"]
@@ -119,7 +120,7 @@ async def test_an_entry_or_revision_still_on_its_way_keeps_the_tally_incomplete(
         6,
     )
     assert (tally["sheet_revisions_received"], tally["sheet_revisions_expected"]) == (6, 7)
-    refused = await decide(certification, stack, judged.id, f"{uuid.uuid4().hex[:6]}/QĐ")
+    refused = await decide(certification, stack, judged.id, identities.decision("QĐ"))
     assert refused.json()["error"]["code"] == "tally_incomplete"
 
     await publish(stack, revised)

@@ -3,13 +3,13 @@ at the servers' (the certification service's clock frozen with CNNT_CLOCK_AT).""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import httpx
 
 from cnnt_runtime.settings import Settings
 from tests.integration.certification.conftest import decide, judged_round, publish_round
+from tests.support import identities
 from tests.support.stack import running_service
 
 
@@ -18,7 +18,7 @@ async def test_a_certificate_whose_last_day_ended_in_vietnam_is_expired_at_23_30
 ) -> None:
     judged = judged_round([(36, 35, 9, 8)])
     await publish_round(certification, stack, judged)
-    decided = await decide(certification, stack, judged.id, f"{uuid.uuid4().hex[:4]}/QĐ-UBND")
+    decided = await decide(certification, stack, judged.id, identities.decision())
     assert decided.status_code == 201, decided.text
     (number,) = decided.json()["certificates"]
     last_year = judged.year + 2  # valid until 31/12 of the round's year + 2

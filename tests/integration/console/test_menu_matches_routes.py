@@ -21,6 +21,7 @@ from cnnt_runtime.tokens import Role
 from console.entrypoints.http import navigation
 from console.main import create_app as create_console
 from console.service_layer.accounts import create_account
+from tests.support import identities
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 MENU = "Trình đơn chính"  # the menu bar's accessible name (Vietnamese, the default)
@@ -68,7 +69,7 @@ async def console(stack: Settings) -> AsyncIterator[FastAPI]:
 
 @asynccontextmanager
 async def signed_in(app: FastAPI, role: Role) -> AsyncIterator[httpx.AsyncClient]:
-    username = f"menu.{role.value.replace('_', '-')}"
+    username = identities.username(f"menu.{role.value.replace('_', '-')}")
     scope = "VN" if role is Role.MINISTRY else "dak-lak"
     await create_account(
         app.state.engine,

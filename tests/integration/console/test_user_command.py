@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.stack import rows, start_cli
 
 
@@ -22,15 +23,17 @@ async def write(settings: Settings, sql: str) -> None:
 async def test_user_create_reads_the_password_from_stdin_and_stores_only_its_argon2id_hash(
     stack: Settings,
 ) -> None:
+    username = identities.username("bo.admin.cli")
     process = await start_cli(
-        "user", "create", "--username", "bo.admin.cli", "--role", "ministry", "--scope", "VN"
+        "user", "create", "--username", username, "--role", "ministry", "--scope", "VN"
     )
     _, err = await process.communicate(b"mat-khau-quan-tri-1\n")
     assert process.returncode == 0, err.decode()[-2000:]
     found = await rows(
         stack,
         "console",
-        "SELECT role, scope, password_hash FROM console.accounts WHERE username = 'bo.admin.cli'",
+        "SELECT role, scope, password_hash FROM console.accounts WHERE username = :u",
+        u=username,
     )
     assert [(r.role, r.scope) for r in found] == [("ministry", "VN")]
     assert found[0].password_hash.startswith("$argon2id$")
@@ -38,11 +41,12 @@ async def test_user_create_reads_the_password_from_stdin_and_stores_only_its_arg
 
 
 async def test_user_create_refuses_a_short_password_and_stores_nothing(stack: Settings) -> None:
+    username = identities.username("sct.short")
     process = await start_cli(
         "user",
         "create",
         "--username",
-        "sct.short",
+        username,
         "--role",
         "province_officer",
         "--scope",
@@ -52,7 +56,7 @@ async def test_user_create_refuses_a_short_password_and_stores_nothing(stack: Se
     assert process.returncode == 2
     assert "password_too_short" in err.decode()
     found = await rows(
-        stack, "console", "SELECT 1 FROM console.accounts WHERE username = 'sct.short'"
+        stack, "console", "SELECT 1 FROM console.accounts WHERE username = :u", u=username
     )
     assert found == []
 

@@ -13,6 +13,7 @@ from cnnt_runtime.auth import Role
 from cnnt_runtime.http.fields import FIRST_YEAR, LAST_YEAR
 from cnnt_runtime.settings import Settings
 from tests.integration.hardening.conftest import count, refusal
+from tests.support import identities
 from tests.support.stack import bearer
 
 PROVINCE = "lam-dong"
@@ -22,7 +23,7 @@ def facility(**changes: Any) -> dict[str, Any]:
     return {
         "name": "HTX Dệt thổ cẩm Buôn Đôn",
         "kind": "cooperative",
-        "business_code": f"BC-{uuid.uuid4().hex[:10]}",
+        "business_code": identities.tax_code(),
         "province_code": PROVINCE,
         **changes,
     }
@@ -211,6 +212,6 @@ async def test_a_replay_to_a_queue_name_too_long_or_unknown_is_refused_before_se
     strange = await registration.post("/ops/replay", json={"queue": "a\x00b"}, headers=operator)
     assert refusal(strange) == (422, "validation_failed", "queue")
     unknown = await registration.post(
-        "/ops/replay", json={"queue": f"nobody-{uuid.uuid4().hex}"}, headers=operator
+        "/ops/replay", json={"queue": identities.code("nobody")}, headers=operator
     )
     assert refusal(unknown) == (404, "queue_not_found", "queue")

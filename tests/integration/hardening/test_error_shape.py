@@ -14,6 +14,7 @@ import httpx
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
 from tests.integration.hardening.conftest import count, refusal
+from tests.support import identities
 from tests.support.processes import free_port
 from tests.support.stack import bearer, running_service
 
@@ -24,7 +25,7 @@ def a_facility() -> dict[str, str]:
     return {
         "name": "Cơ sở mây tre đan Phú Vinh",
         "kind": "household_business",
-        "business_code": f"BC-{uuid.uuid4().hex[:10]}",
+        "business_code": identities.tax_code(),
         "province_code": PROVINCE,
     }
 

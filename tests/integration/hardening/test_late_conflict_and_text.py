@@ -11,6 +11,7 @@ import httpx
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
 from tests.integration.hardening.conftest import count, refusal
+from tests.support import identities
 from tests.support.judging import judged_round
 from tests.support.stack import bearer, rows, scalar
 
@@ -29,7 +30,7 @@ async def test_names_are_stored_in_one_normal_form_and_compared_in_it(
     body = {
         "name": nfd("  HTX  Cà phê   Đắk Lắk "),
         "kind": "cooperative",
-        "business_code": f"BC-{uuid.uuid4().hex[:10]}",
+        "business_code": identities.tax_code(),
         "province_code": PROVINCE,
     }
     created = await registration.post("/api/v1/facilities", json=body, headers=officer)
@@ -64,7 +65,7 @@ async def test_names_of_only_spaces_or_invisible_characters_are_refused(
         body = {
             "name": blank,
             "kind": "cooperative",
-            "business_code": f"BC-{uuid.uuid4().hex[:10]}",
+            "business_code": identities.tax_code(),
             "province_code": PROVINCE,
         }
         response = await registration.post("/api/v1/facilities", json=body, headers=officer)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from cnnt_runtime.auth import Role
 from cnnt_runtime.db.migrations import alembic_config, upgrade
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.stack import bearer
 
 BEFORE_CONTACTS_HAD_A_SCHEMA = "e5187eb42dc1"
@@ -31,7 +32,7 @@ async def _legacy_facility(settings: Settings, contacts: object) -> uuid.UUID:
                     "business_code, province_code, address, contacts) VALUES (:i, 'Cơ sở cũ', "
                     "'co so cu', 'sme', :c, 'dak-lak', '', CAST(:j AS jsonb))"
                 ),
-                {"i": facility, "c": f"OLD-{facility.hex[:10]}", "j": json.dumps(contacts)},
+                {"i": facility, "c": identities.code("OLD"), "j": json.dumps(contacts)},
             )
     finally:
         await engine.dispose()

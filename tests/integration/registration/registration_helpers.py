@@ -3,7 +3,6 @@ published on the broker, and reads of registration's schema as its own role."""
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,13 +23,11 @@ from cnnt_runtime.auth import Role
 from cnnt_runtime.clock import vietnam_date
 from cnnt_runtime.scope import is_current
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.scenario import ok
 from tests.support.stack import bearer, eventually, rows, running_service
 
 TODAY = datetime.now(UTC).date()
-# Rounds are unique per level, scope and year: every round these tests open gets its own year
-# (the shared scenario picks random years for Đắk Lắk, so these tests use other provinces there).
-_years = itertools.count(2030)
 
 
 def ministry(settings: Settings) -> dict[str, str]:
@@ -52,7 +49,8 @@ async def a_round(
     closes_on: date | None = None,
     open_it: bool = True,
 ) -> dict[str, Any]:
-    """A round, opened unless told otherwise; its year is unique unless given."""
+    """A round, opened unless told otherwise; its year the allocator's unless given (rounds
+    are unique per level, scope and year: tests/support/identities.py)."""
     # A round of a province dissolved in 2025 is history: the ministry records it.
     own = level == "provincial" and is_current(scope)
     headers = officer(settings, scope) if own else ministry(settings)
@@ -60,7 +58,7 @@ async def a_round(
         "name": f"Bình chọn {level} {scope}",
         "level": level,
         "scope_code": scope,
-        "year": year or next(_years),
+        "year": year or identities.round_year(level, scope),
         "opens_on": str(opens_on or TODAY - timedelta(days=1)),
         "closes_on": str(closes_on or TODAY + timedelta(days=30)),
     }
@@ -81,7 +79,7 @@ def recognized(
 ) -> ProductRecognized:
     return ProductRecognized.new(
         ProductRecognizedData(
-            certificate_number=f"{scope.upper()}-{uuid.uuid4().hex[:6]}",
+            certificate_number=identities.code(scope.upper(), 6),
             level=level,
             scope_code=scope,
             year=year or TODAY.year - 1,

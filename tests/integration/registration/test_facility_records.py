@@ -6,6 +6,7 @@ import uuid
 
 from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import error, officer, serving
+from tests.support import identities
 from tests.support.scenario import ok
 
 PROVINCE = "son-la"  # Sơn La
@@ -14,7 +15,9 @@ PROVINCE = "son-la"  # Sơn La
 async def test_facilities_and_products_are_created_read_updated_and_kept_unique(
     stack: Settings,
 ) -> None:
-    code = f"SL-{uuid.uuid4().hex[:8]}"
+    code = identities.tax_code()
+    tag = identities.code(length=6)  # the new name finds this facility alone
+    renamed_to = f"HTX Chè Tà Xùa {tag}"
     headers = officer(stack, PROVINCE)
     body = {"name": "HTX Chè Shan tuyết", "kind": "cooperative", "business_code": code,
             "province_code": PROVINCE, "contacts": {"phone": "0212 3850 123"}}  # fmt: skip
@@ -26,19 +29,31 @@ async def test_facilities_and_products_are_created_read_updated_and_kept_unique(
             "business_code",
         )
         url = f"/api/v1/facilities/{facility['id']}"
-        renamed = await client.patch(url, json={"name": "HTX Chè Tà Xùa"}, headers=headers)
-        assert ok(renamed, 200)["name"] == "HTX Chè Tà Xùa"
+        renamed = await client.patch(url, json={"name": renamed_to}, headers=headers)
+        assert ok(renamed, 200)["name"] == renamed_to
         moved = await client.patch(url, json={"province_code": "dien-bien"}, headers=headers)
         assert error(moved, 403)["code"] == "province_out_of_scope"
         foreign = await client.patch(url, json={"name": "X"}, headers=officer(stack, "lai-chau"))
         assert error(foreign, 403)["code"] == "province_out_of_scope"
         read = ok(await client.get(url, headers=headers), 200)
-        assert (read["name"], read["contacts"]) == ("HTX Chè Tà Xùa", {"phone": "0212 3850 123"})
+        assert (read["name"], read["contacts"]) == (renamed_to, {"phone": "0212 3850 123"})
         found = ok(
-            await client.get("/api/v1/facilities", params={"q": "che ta xua"}, headers=headers),
+            await client.get(
+                "/api/v1/facilities",
+                params={"q": f"che ta xua {tag}"},
+                headers=headers,
+            ),
             200,
         )
         assert [f["id"] for f in found["items"]] == [facility["id"]]
+        # Written out, the abbreviation finds it too (issue 28: "HTX" and "Hợp tác xã").
+        spelled = ok(
+            await client.get(
+                "/api/v1/facilities", params={"q": f"Hợp tác xã chè Tà Xùa {tag}"}, headers=headers
+            ),
+            200,
+        )
+        assert [f["id"] for f in spelled["items"]] == [facility["id"]]
 
         product_body = {"facility_id": facility["id"], "name": "Chè búp", "group": "agro_food"}
         product = ok(await client.post("/api/v1/products", json=product_body, headers=headers))

@@ -3,7 +3,6 @@ per province rolled up to its 2025 unit — revoked recognitions left out, as in
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,22 +12,22 @@ from cnnt_contracts import RecognitionRevoked, RecognitionRevokedData
 from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import (
-    _years,
     error,
     ministry,
     recognized,
     recorded,
     serving,
 )
+from tests.support import identities
 from tests.support.scenario import ok
 from tests.support.stack import publish
 
 
 async def _facility(client: httpx.AsyncClient, settings: Settings, province: str) -> Any:
     body = {
-        "name": f"HTX mây tre đan {province} {uuid.uuid4().hex[:6]}",
+        "name": f"HTX mây tre đan {province} {identities.code(length=6)}",
         "kind": "cooperative",
-        "business_code": f"MST-{uuid.uuid4().hex[:12]}",
+        "business_code": identities.tax_code(),
         "province_code": province,
     }
     return ok(await client.post("/api/v1/facilities", json=body, headers=ministry(settings)))
@@ -42,7 +41,7 @@ async def _product(client: httpx.AsyncClient, settings: Settings, facility: Any,
 async def test_recognitions_per_group_and_per_province_roll_up_and_leave_revoked_ones_out(
     stack: Settings,
 ) -> None:
-    year = next(_years)
+    year = identities.whole_year()
     async with serving(stack) as client:
         thai_nguyen = await _facility(client, stack, "thai-nguyen")
         bac_kan = await _facility(client, stack, "bac-kan")  # merged into Thái Nguyên in 2025

@@ -5,14 +5,14 @@ regions by their names; spreadsheets in words people read."""
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Any
 
 import httpx
 from openpyxl import load_workbook
 
 from cnnt_runtime.settings import Settings
-from tests.integration.registration.registration_helpers import _years, error, ministry, serving
+from tests.integration.registration.registration_helpers import error, ministry, serving
+from tests.support import identities
 from tests.support.scenario import DECLARED, ok
 
 # Recorded before the 2025 merger of Bắc Kạn into Thái Nguyên (a ministry backfill).
@@ -39,7 +39,7 @@ async def _round_with_one_entry(
             json={
                 "name": f"HTX miến dong {province}",
                 "kind": "cooperative",
-                "business_code": f"MST-{uuid.uuid4().hex[:12]}",
+                "business_code": identities.tax_code(),
                 "province_code": province,
             },
             headers=headers,
@@ -82,7 +82,7 @@ def _provincial(report: dict[str, Any]) -> tuple[int, int, int]:
 async def test_a_dissolved_province_reports_as_recorded_or_rolled_up_into_its_successor(
     stack: Settings,
 ) -> None:
-    year = next(_years)
+    year = identities.whole_year()
     async with serving(stack) as client:
         await _round_with_one_entry(client, stack, "bac-kan", year)
         await _round_with_one_entry(client, stack, "thai-nguyen", year)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from datetime import date
 
 from openpyxl import load_workbook
@@ -21,6 +20,7 @@ from tests.integration.registration.registration_helpers import (
     officer,
     serving,
 )
+from tests.support import identities
 from tests.support.scenario import DECLARED, facility_with_product, ok
 from tests.support.stack import amqp, eventually
 
@@ -163,7 +163,7 @@ async def test_a_bac_kan_entry_of_2020_is_stored_as_bac_kan_and_counted_under_th
 
 
 async def test_search_without_diacritics_and_paged_filtered_lists(stack: Settings) -> None:
-    tag = uuid.uuid4().hex[:6]
+    tag = identities.code(length=6)
     async with serving(stack) as client:
         for n in range(3):
             await facility_with_product(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from cnnt_runtime.settings import Settings
+from tests.support import identities
 from tests.support.khuyen_cong import apply, key, known_facility, officer, open_scheme
 from tests.support.scenario import ok
 from tests.support.stack import running_service
@@ -47,7 +47,7 @@ async def test_money_must_be_whole_vnd_and_sources_must_be_funded(stack: Setting
     headers = officer(stack, PROVINCE)
     async with running_service("support", stack) as client:
         body = {
-            "code": f"KC-{uuid.uuid4().hex[:8]}",
+            "code": identities.code("KC", 8),
             "title": "Đào tạo nghề dệt",
             "kind": "training",
             "year": 2013,
@@ -107,7 +107,7 @@ async def test_grants_wait_for_the_scheme_to_open(stack: Settings) -> None:
             await client.post(
                 "/api/v1/schemes",
                 json={
-                    "code": f"KC-{uuid.uuid4().hex[:8]}",
+                    "code": identities.code("KC", 8),
                     "title": "Thương mại điện tử",
                     "kind": "ecommerce",
                     "year": 2013,

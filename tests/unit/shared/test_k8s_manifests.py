@@ -35,6 +35,12 @@ CRDS = {
     ("rabbitmq.com/v1beta1", "RabbitmqCluster"): "rabbitmq.com_rabbitmqclusters.yaml",
     ("postgresql.cnpg.io/v1", "Cluster"): "postgresql.cnpg.io_clusters.yaml",
 }
+# The backup objects (ObjectStore of the Barman Cloud plugin, ScheduledBackup): their schemas
+# are checked in test_k8s_backups.py.
+BACKUP_KINDS = {
+    ("barmancloud.cnpg.io/v1", "ObjectStore"),
+    ("postgresql.cnpg.io/v1", "ScheduledBackup"),
+}
 COMPONENTS = tuple(DEFAULT_PORTS)  # the four services and the console
 # CNNT_* variables the container reads that are not Settings fields: the entrypoint builds
 # CNNT_AMQP_URL from the first three, the migrate step imports the definitions file, the console
@@ -123,7 +129,7 @@ def test_every_object_validates_against_the_kubernetes_schemas(overlay: str, ver
     assert {"PodDisruptionBudget", "ConfigMap", "RabbitmqCluster", "Cluster"} <= kinds
     for obj in docs:
         key = (obj["apiVersion"], obj["kind"])
-        if key in CRDS:
+        if key in CRDS or key in BACKUP_KINDS:
             continue
         validate(obj, version, strict=True)
 
@@ -391,3 +397,178 @@ def test_the_upload_limit_passes_the_ingress() -> None:
     size = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
     megabytes = int(re.fullmatch(r"(\d+)m", size).group(1))  # type: ignore[union-attr]
     assert megabytes * 1024 * 1024 > Settings().max_upload_bytes
+
+
+# The backup objects' fields as the Barman Cloud plugin's ObjectStore CRD (v0.x,
+# barmancloud.cnpg.io/v1) and CloudNativePG's ScheduledBackup CRD (1.30) define those we use:
+# their CRDs are not vendored in deploy/k8s/crds, so these strict schemas (unknown fields refused)
+# hold the names and types the operators' documentation gives.
+_REF = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "key": {"type": "string"}},
+    "required": ["name", "key"],
+    "additionalProperties": False,
+}
+_FILES = {
+    "type": "object",
+    "properties": {
+        "compression": {"enum": ["gzip", "bzip2", "snappy", "lz4", "xz", "zstd"]},
+        "encryption": {"enum": ["AES256", "aws:kms"]},
+        "maxParallel": {"type": "integer", "minimum": 1},
+        "jobs": {"type": "integer", "minimum": 1},
+    },
+    "additionalProperties": False,
+}
+_METADATA = {"type": "object", "required": ["name"]}
+BACKUP_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {
+    ("barmancloud.cnpg.io/v1", "ObjectStore"): {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": False,
+        "properties": {
+            "apiVersion": {"type": "string"},
+            "kind": {"type": "string"},
+            "metadata": _METADATA,
+            "spec": {
+                "type": "object",
+                "required": ["configuration"],
+                "additionalProperties": False,
+                "properties": {
+                    "retentionPolicy": {"type": "string", "pattern": "^[1-9][0-9]*[dwm]$"},
+                    "configuration": {
+                        "type": "object",
+                        "required": ["destinationPath"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "destinationPath": {"type": "string", "pattern": "^s3://"},
+                            "endpointURL": {"type": "string", "pattern": "^https://"},
+                            "endpointCA": _REF,
+                            "serverName": {"type": "string"},
+                            "s3Credentials": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["accessKeyId", "secretAccessKey"],
+                                "properties": {"accessKeyId": _REF, "secretAccessKey": _REF},
+                            },
+                            "wal": _FILES,
+                            "data": _FILES,
+                        },
+                    },
+                },
+            },
+        },
+    },
+    ("postgresql.cnpg.io/v1", "ScheduledBackup"): {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": False,
+        "properties": {
+            "apiVersion": {"type": "string"},
+            "kind": {"type": "string"},
+            "metadata": _METADATA,
+            "spec": {
+                "type": "object",
+                "required": ["schedule", "cluster"],
+                "additionalProperties": False,
+                "properties": {
+                    # CloudNativePG's schedule has six fields, seconds first.
+                    "schedule": {"type": "string", "pattern": r"^\S+( \S+){5}$"},
+                    "immediate": {"type": "boolean"},
+                    "suspend": {"type": "boolean"},
+                    "backupOwnerReference": {"enum": ["none", "self", "cluster"]},
+                    "cluster": {
+                        "type": "object",
+                        "required": ["name"],
+                        "additionalProperties": False,
+                        "properties": {"name": {"type": "string"}},
+                    },
+                    "method": {"enum": ["barmanObjectStore", "volumeSnapshot", "plugin"]},
+                    "pluginConfiguration": {
+                        "type": "object",
+                        "required": ["name"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string"},
+                            "parameters": {"type": "object"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io"
+RECOVERY = K8S / "examples" / "recovery.yaml"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_database_archives_its_wal_and_is_backed_up_nightly(overlay: str) -> None:
+    """WAL archived through the Barman Cloud plugin to the ObjectStore, a nightly
+    ScheduledBackup of that cluster, encrypted and compressed, a retention, credentials only by
+    reference to the Secrets docs/scaling.md lists."""
+    for obj in rendered(overlay):
+        key = (obj["apiVersion"], obj["kind"])
+        if key in BACKUP_SCHEMAS:
+            errors = [
+                e.message for e in jsonschema.Draft7Validator(BACKUP_SCHEMAS[key]).iter_errors(obj)
+            ]
+            assert not errors, f"{obj['kind']} {obj['metadata']['name']}: {errors}"
+    (cluster,) = objects(overlay, "Cluster").values()
+    (store,) = objects(overlay, "ObjectStore").values()
+    (scheduled,) = objects(overlay, "ScheduledBackup").values()
+    (plugin,) = cluster["spec"]["plugins"]
+    assert plugin["name"] == BARMAN_PLUGIN
+    assert plugin["isWALArchiver"] is True
+    assert plugin["parameters"]["barmanObjectName"] == store["metadata"]["name"]
+    assert cluster["spec"]["postgresql"]["parameters"]["archive_timeout"] == "60s"
+    assert scheduled["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
+    assert scheduled["spec"]["method"] == "plugin"
+    assert scheduled["spec"]["pluginConfiguration"]["name"] == BARMAN_PLUGIN
+    configuration = store["spec"]["configuration"]
+    for files in ("wal", "data"):
+        assert configuration[files]["encryption"] == "AES256"
+    assert store["spec"]["retentionPolicy"] == "30d"
+    refs = [configuration["endpointCA"], *configuration["s3Credentials"].values()]
+    assert {(r["name"], r["key"]) for r in refs} == {
+        ("cnnt-backup-s3-ca", "ca.crt"),
+        ("cnnt-backup-s3", "access-key-id"),
+        ("cnnt-backup-s3", "secret-access-key"),
+    }
+    if overlay != "base":
+        assert {o["metadata"]["namespace"] for o in (store, scheduled)} == {"cnnt"}
+
+
+def test_the_backup_schemas_refuse_a_misspelt_field() -> None:
+    (scheduled,) = objects("base", "ScheduledBackup").values()
+    wrong = json.loads(json.dumps(scheduled))
+    wrong["spec"]["schedul"] = wrong["spec"].pop("schedule")
+    validator = jsonschema.Draft7Validator(
+        BACKUP_SCHEMAS[("postgresql.cnpg.io/v1", "ScheduledBackup")]
+    )
+    assert len(list(validator.iter_errors(wrong))) == 2  # unknown field, missing schedule
+
+
+def test_the_recovery_manifest_bootstraps_a_new_cluster_from_the_backups_to_a_time() -> None:
+    """deploy/k8s/examples/recovery.yaml validates against CloudNativePG's Cluster CRD and
+    recovers from the ObjectStore the live cluster archives to, to a target time."""
+    (recovery,) = [doc for doc in yaml.safe_load_all(RECOVERY.read_text()) if doc]
+    errors = [
+        e.message for e in crd_validator("postgresql.cnpg.io/v1", "Cluster").iter_errors(recovery)
+    ]
+    assert not errors, errors
+    (live,) = objects("base", "Cluster").values()
+    (store,) = objects("base", "ObjectStore").values()
+    assert recovery["metadata"]["name"] != live["metadata"]["name"]
+    bootstrap = recovery["spec"]["bootstrap"]["recovery"]
+    (source,) = recovery["spec"]["externalClusters"]
+    assert bootstrap["source"] == source["name"]
+    assert source["plugin"]["name"] == BARMAN_PLUGIN
+    assert source["plugin"]["parameters"] == {
+        "barmanObjectName": store["metadata"]["name"],
+        "serverName": live["metadata"]["name"],
+    }
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", bootstrap["recoveryTarget"]["targetTime"]
+    )
+    (archiver,) = recovery["spec"]["plugins"]
+    assert archiver["parameters"]["serverName"] != live["metadata"]["name"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ from support.domain.priority import Band, Candidate, Recognition, best_recogniti
 
 NATIONAL, LOCAL, COUNTERPART = FundingSource
 TODAY = date(2021, 6, 1)
+_NUMBERS = itertools.count(1)  # certificate numbers: each recognition its own
 T0 = datetime(2021, 5, 1, tzinfo=UTC)
 
 
@@ -25,7 +27,7 @@ def recognition(
 ) -> Recognition:
     return Recognition(
         entry_id=uuid.uuid4(),
-        certificate_number=f"{level.value[:2].upper()}-{uuid.uuid4().hex[:6]}",
+        certificate_number=f"{level.value[:2].upper()}-{next(_NUMBERS):04d}",
         level=level,
         mean_score=Decimal(mean),
         facility_id=facility or uuid.uuid4(),

@@ -267,3 +267,82 @@ def _qr_code(pdf: Any, url: str) -> None:
     pdf.set_font(FONT, "", 7)
     pdf.set_xy(caption.x, caption.y)
     pdf.multi_cell(caption.w, 3, f"Tra cứu: {url}", align="C")
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    certificate_number: str
+    product_name: str
+    facility_name: str
+    mean: str  # as printed, e.g. "88,50"
+
+
+@dataclass(frozen=True)
+class DecisionText:
+    """A decision (quyết định) as the authority issues it."""
+
+    number: str
+    kind: str  # confirmation, correction, revocation
+    decided_on: date
+    issuer: str
+    place: str
+    subject: str  # "Về việc …"
+    articles: tuple[str, ...]  # Điều 1 before the table, then the others
+    lines: tuple[DecisionLine, ...]
+    signatory_title: str
+    signatory_name: str
+
+
+def render_decision(text: DecisionText) -> bytes:
+    """The decision on A4 pages in the same administrative form as the certificate: heading,
+    "QUYẾT ĐỊNH" and its subject, the articles with the list of certificates it issues (or the
+    one it revokes), and the signatory under the last article."""
+    from fpdf.enums import XPos, YPos
+
+    pdf = new_page(f"Quyết định {text.number}")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    place = f"{text.place}, {vn_date(text.decided_on)}" if text.place else vn_date(text.decided_on)
+    header(pdf, text.issuer, f"Số: {text.number}", place)
+    pdf.set_y(LAYOUT.body.y)
+    pdf.set_font(FONT, "B", 14)
+    pdf.cell(0, 8, "QUYẾT ĐỊNH", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "B", 12)
+    pdf.multi_cell(0, 6, text.subject, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(6)
+    first, *others = text.articles
+    pdf.set_font(FONT, "", 11)
+    pdf.multi_cell(0, 6, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    if text.lines:
+        pdf.set_font(FONT, "", 9.5)
+        with pdf.table(
+            col_widths=(10, 48, 52, 52, 18),
+            text_align=("CENTER", "LEFT", "LEFT", "LEFT", "RIGHT"),
+            line_height=5,
+        ) as table:
+            table.row(["STT", "Số giấy chứng nhận", "Sản phẩm", "Cơ sở sản xuất", "Điểm"])
+            for i, line in enumerate(text.lines, 1):
+                table.row(
+                    [str(i), line.certificate_number, line.product_name, line.facility_name,
+                     line.mean]
+                )  # fmt: skip
+        pdf.ln(4)
+    pdf.set_font(FONT, "", 11)
+    for article in others:
+        pdf.multi_cell(0, 6, article, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+    if pdf.get_y() > 240:
+        pdf.add_page()
+    y = pdf.get_y() + 6
+    box = LAYOUT.signatory_title
+    pdf.set_xy(box.x, y)
+    pdf.set_font(FONT, "B", 11.5)
+    if text.signatory_title:
+        pdf.multi_cell(
+            box.w, 5.5, text.signatory_title.upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT
+        )
+    if text.signatory_name:
+        pdf.set_xy(box.x, pdf.get_y() + 22)
+        pdf.set_font(FONT, "B", 12)
+        pdf.cell(box.w, 8, text.signatory_name, align="C")
+    return bytes(pdf.output())

@@ -26,7 +26,7 @@ TWO_PLACES = Decimal("0.01")
 
 def judging_not_closed() -> Conflict:
     """Results rest on the whole tally: they exist only once evaluation has closed judging."""
-    return Conflict("judging_not_closed", "results exist only once judging has closed")
+    return Conflict("judging_not_closed", "chỉ có kết quả sau khi kết thúc chấm điểm")
 
 
 class Outcome(StrEnum):

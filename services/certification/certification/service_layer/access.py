@@ -14,14 +14,25 @@ def _covers(who: Principal, round_: RoundRow) -> bool:
     return covers(who.scope, round_.scope_code)
 
 
+def _decides(who: Principal, round_: RoundRow) -> bool:
+    """A commune round is decided by its commune's People's Committee (UBND xã, a certifier
+    scoped to the commune), a district round by its district's (UBND huyện, history); a
+    provincial round by the province's (UBND tỉnh), whose scope covers its merged provinces."""
+    if round_.level.is_local:
+        return who.scope == round_.scope_code
+    return _covers(who, round_)
+
+
 def require_authority(who: Principal, round_: RoundRow) -> None:
-    """The certifying authority: the province's for provincial rounds (UBND tỉnh), the
-    ministry's (Bộ Công Thương) for every round."""
+    """The certifying authority: the commune's for commune rounds (UBND xã), the district's
+    for district rounds, the province's for provincial rounds (UBND tỉnh), the ministry's
+    (Bộ Công Thương) for every round."""
     who.require(Role.CERTIFIER, Role.MINISTRY)
-    if who.role is Role.CERTIFIER and not _covers(who, round_):
+    if who.role is Role.CERTIFIER and not _decides(who, round_):
         raise Forbidden(
             "authority_out_of_scope",
-            f"a certifier for {who.scope!r} cannot decide on a round of {round_.scope_code!r}",
+            f"người ký thuộc {who.scope!r} không quyết định được đợt bình chọn của "
+            f"{round_.scope_code!r}",
             field="round_id",
         )
 
@@ -32,7 +43,8 @@ def require_reader(who: Principal, round_: RoundRow) -> None:
     if who.role is not Role.MINISTRY and not _covers(who, round_):
         raise Forbidden(
             "round_out_of_scope",
-            f"a token scoped to {who.scope!r} cannot read a round of {round_.scope_code!r}",
+            f"tài khoản thuộc phạm vi {who.scope!r} không xem được đợt bình chọn của "
+            f"{round_.scope_code!r}",
             field="round_id",
         )
 

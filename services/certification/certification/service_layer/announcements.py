@@ -9,6 +9,7 @@ from cnnt_contracts import (
     ProductRecognizedData,
     ProductRef,
 )
+from cnnt_runtime.reference import province_of_unit
 
 
 def product_ref(entry: EntryRow) -> ProductRef:
@@ -45,5 +46,6 @@ def recognized(
             valid_until=recognition.valid_until,
             decision_number=decision.number,
             recognized_at=recognition.recognized_at,
+            province_code=province_of_unit(round_.scope_code),
         )
     )

@@ -12,9 +12,17 @@ from certification.adapters.tables import DecisionRow, EntryRow, RecognitionRow,
 from certification.domain.certificates import CertificateStatus, certificate_status
 from cnnt_contracts.vocabulary import NATION_SCOPE, Level, Region
 from cnnt_runtime.db.unit_of_work import UnitOfWork
-from cnnt_runtime.reference import is_known, province_name, region_name
+from cnnt_runtime.reference import (
+    is_known,
+    province_name,
+    province_of_unit,
+    region_name,
+    unit_name,
+)
 
 LEVEL_LABELS = {
+    Level.COMMUNE: "cấp xã",
+    Level.DISTRICT: "cấp huyện",
     Level.PROVINCIAL: "cấp tỉnh",
     Level.REGIONAL: "cấp khu vực",
     Level.NATIONAL: "cấp quốc gia",
@@ -43,6 +51,8 @@ def scope_label(round_: RoundRow) -> str:
         return f"khu vực {region_name(round_.scope_code)}"
     if is_known(round_.scope_code):
         return f"tỉnh {province_name(round_.scope_code)}"
+    if round_.level.is_local:  # "Phường Buôn Ma Thuột", "Thành phố Buôn Ma Thuột"
+        return unit_name(round_.scope_code)
     return round_.scope_code
 
 
@@ -78,7 +88,7 @@ async def verify(uow: UnitOfWork, number: str, today: date) -> Verification:
 
 def authority_name(round_: RoundRow) -> str:
     """The round's certifying authority by name, for decisions that recorded none."""
-    if round_.level is Level.PROVINCIAL:
+    if round_.level is Level.PROVINCIAL or round_.level.is_local:
         return f"ỦY BAN NHÂN DÂN {scope_label(round_).upper()}"
     return "BỘ CÔNG THƯƠNG"
 
@@ -86,4 +96,7 @@ def authority_name(round_: RoundRow) -> str:
 def authority_place(round_: RoundRow) -> str:
     if round_.level is Level.PROVINCIAL and is_known(round_.scope_code):
         return province_name(round_.scope_code)
+    province = province_of_unit(round_.scope_code) if round_.level.is_local else None
+    if province is not None:
+        return province_name(province)
     return "Hà Nội"

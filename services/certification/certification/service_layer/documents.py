@@ -18,16 +18,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
-from certification.adapters.certificate_pdf import CertificateText, render_certificate
+from certification.adapters.certificate_pdf import (
+    CertificateText,
+    DecisionLine,
+    DecisionText,
+    render_certificate,
+    render_decision,
+)
 from certification.adapters.document_signing import authority_keys, sign_pdf
-from certification.adapters.tables import DocumentRow, RoundRow
+from certification.adapters.tables import (
+    DecisionRow,
+    DocumentRow,
+    EntryRow,
+    RecognitionRow,
+    RoundRow,
+)
 from certification.domain.certificates import RoundIdentity
-from certification.domain.decisions import issuing_authority
+from certification.domain.decisions import DecisionKind, issuing_authority
 from certification.service_layer.access import require_reader
 from certification.service_layer.certificates import (
     LEVEL_LABELS,
@@ -37,6 +50,7 @@ from certification.service_layer.certificates import (
     find_certificate,
     scope_label,
 )
+from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import NotFound
@@ -156,7 +170,7 @@ async def certificate_edition(
     if wanted not in (ISSUED, latest):
         raise NotFound(
             "certificate_version_unknown",
-            f"certificate {number!r} has no edition {wanted}",
+            f"giấy chứng nhận {number!r} không có bản số {wanted}",
             field="version",
         )
     kept = await stored(uow, CERTIFICATE, number, wanted)
@@ -203,7 +217,9 @@ async def certificate_pdf(
     is named)."""
     found = await find_certificate(uow, number)
     if found is None:
-        raise NotFound("certificate_unknown", f"no certificate {number!r}", field="number")
+        raise NotFound(
+            "certificate_unknown", f"không có giấy chứng nhận số {number!r}", field="number"
+        )
     require_reader(who, found.round)
     edition = await certificate_edition(uow, settings, found, version)
     await uow.commit()
@@ -218,3 +234,99 @@ async def match(uow: UnitOfWork, digest: str) -> Match | None:
     latest = await stored(uow, found.kind, found.subject)
     current = latest is not None and latest.version == found.version
     return Match(found.kind, found.subject, found.version, current, found.signed_at)
+
+
+def _mean(value: object) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+async def _decision_text(uow: UnitOfWork, decision: DecisionRow, round_: RoundRow) -> DecisionText:
+    """What the decision decides, from the recognitions it issued or revoked."""
+    column = (
+        RecognitionRow.revoked_by
+        if decision.kind is DecisionKind.REVOCATION
+        else (RecognitionRow.decision_id)
+    )
+    rows = await uow.session.execute(
+        select(RecognitionRow, EntryRow)
+        .join(EntryRow, col(EntryRow.id) == col(RecognitionRow.entry_id))
+        .where(col(column) == decision.id)
+        .order_by(col(RecognitionRow.sequence))
+    )
+    found = list(rows.tuples())
+    lines = tuple(
+        DecisionLine(r.certificate_number, e.product_name, e.facility_name, _mean(r.mean))
+        for r, e in found
+    )
+    level = LEVEL_LABELS[round_.level]
+    scope = scope_label(round_)
+    # A province's decision needs no scope (the province issues it); a region's names it.
+    where = "" if round_.level is Level.PROVINCIAL else f" {scope}"
+    title = f"sản phẩm công nghiệp nông thôn tiêu biểu {level}{where} năm {round_.year}"
+    if decision.kind is DecisionKind.REVOCATION:
+        subject = f"Về việc thu hồi Giấy chứng nhận {title}"
+        numbers = ", ".join(line.certificate_number for line in lines)
+        articles: tuple[str, ...] = (
+            f"Điều 1. Thu hồi Giấy chứng nhận số {numbers} của sản phẩm dưới đây. "
+            f"Lý do: {decision.reason}",
+            "Điều 2. Giấy chứng nhận bị thu hồi không còn giá trị kể từ ngày ký Quyết định này.",
+        )
+    elif decision.kind is DecisionKind.CORRECTION:
+        subject = f"Về việc điều chỉnh kết quả công nhận {title}"
+        articles = (
+            f"Điều 1. Công nhận bổ sung {len(lines)} sản phẩm công nghiệp nông thôn tiêu biểu "
+            f"{level} năm {round_.year} và cấp Giấy chứng nhận theo danh sách dưới đây. "
+            f"Lý do: {decision.reason}",
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+        )
+    else:
+        subject = f"Về việc công nhận {title}"
+        articles = (
+            f"Điều 1. Công nhận {len(lines)} sản phẩm công nghiệp nông thôn tiêu biểu {level} "
+            f"năm {round_.year} và cấp Giấy chứng nhận theo danh sách dưới đây.",
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Giấy chứng nhận có giá trị "
+            "theo thời hạn ghi trên từng giấy.",
+        )
+    return DecisionText(
+        number=decision.number,
+        kind=decision.kind.value,
+        decided_on=decision.decided_on,
+        issuer=decision.issuer or authority_name(round_),
+        place=decision.place or authority_place(round_),
+        subject=subject,
+        articles=articles,
+        lines=lines,
+        signatory_title=decision.signatory_title,
+        signatory_name=decision.signatory_name,
+    )
+
+
+async def decision_pdf(
+    uow: UnitOfWork, settings: Settings, who: Principal, decision_id: UUID
+) -> DocumentRow:
+    """The decision's signed PDF, for a reader of its round; signed on first request (a
+    decision never changes, so neither does its document)."""
+    decision = await uow.session.get(DecisionRow, decision_id)
+    if decision is None:
+        raise NotFound(
+            "decision_unknown", f"không có quyết định {decision_id}", field="decision_id"
+        )
+    round_ = await uow.session.get(RoundRow, decision.round_id)
+    assert round_ is not None  # a decision is recorded for a round certification holds
+    require_reader(who, round_)
+    subject = str(decision.id)
+    kept = await stored(uow, DECISION, subject, ISSUED)
+    if kept is None:
+        text = await _decision_text(uow, decision, round_)
+        kept = await _sign_and_keep(
+            uow,
+            settings,
+            kind=DECISION,
+            subject=subject,
+            version=ISSUED,
+            pdf=render_decision(text),
+            round_=round_,
+            reason=f"Quyết định số {decision.number}",
+        )
+        await uow.commit()
+    return kept

@@ -3,6 +3,8 @@ statuses). Message ids here; templates translate them with ``label(kind, code)``
 
 from __future__ import annotations
 
+from cnnt_contracts.vocabulary import NATION_SCOPE
+from cnnt_runtime import reference
 from console.web.i18n import N_, gettext
 
 LABELS: dict[str, dict[str, str]] = {
@@ -27,6 +29,8 @@ LABELS: dict[str, dict[str, str]] = {
         "other": N_("Other (building materials, cosmetics, …)"),
     },
     "level": {
+        "commune": N_("Commune"),
+        "district": N_("District"),
         "provincial": N_("Provincial"),
         "regional": N_("Regional"),
         "national": N_("National"),
@@ -82,6 +86,7 @@ LABELS: dict[str, dict[str, str]] = {
         "national": N_("National recognition"),
         "regional": N_("Regional recognition"),
         "provincial": N_("Provincial recognition"),
+        "local": N_("Commune or district recognition"),
         "none": N_("No priority"),
     },
     "allocation_outcome": {"granted": N_("To be granted"), "skipped": N_("Not granted")},
@@ -119,6 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
         "completed": N_("Completed"),
         "failed": N_("Failed"),
         "started": N_("Started, not finished"),
+        "refused": N_("Refused, nothing sent"),
     },
     "ops_filter": {
         "message_id": N_("event id"),
@@ -130,6 +136,8 @@ LABELS: dict[str, dict[str, str]] = {
         "province": N_("province"),
         "level": N_("level"),
         "round_id": N_("round"),
+        "after_seq": N_("after position"),
+        "limit": N_("at most"),
     },
     "certificate_status": {
         "valid": N_("Valid"),
@@ -150,3 +158,18 @@ def label(kind: str, code: str | None) -> str:
 
 def options(kind: str) -> list[tuple[str, str]]:
     return [(code, gettext(text)) for code, text in LABELS[kind].items()]
+
+
+def place(code: str | None) -> str:
+    """A province's, region's or the nation's name for its code ("dak-lak" -> "Đắk Lắk"); a
+    code the reference data does not know is shown as it is."""
+    if not code:
+        return ""
+    if code == NATION_SCOPE:
+        return gettext(N_("the whole country"))
+    if reference.is_known(code):
+        return reference.province_name(code)
+    try:
+        return reference.region_name(code)
+    except ValueError:
+        return code

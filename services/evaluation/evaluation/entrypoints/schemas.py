@@ -58,6 +58,19 @@ class JuryCreate(BaseModel):
     members: list[MemberCreate] = Field(max_length=100)
 
 
+class MemberEdit(MemberCreate):
+    id: UUID | None = Field(
+        default=None, description="An existing member (kept, with its judge id); none: a new seat"
+    )
+
+
+class JuryEdit(BaseModel):
+    """The whole jury as it is to be: members without an id are added, members not listed are
+    removed. Only before the jury's first score sheet."""
+
+    members: list[MemberEdit] = Field(max_length=100)
+
+
 class MemberPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: UUID = Field(description="The judge id: the scope of this member's judge token")

@@ -14,9 +14,10 @@ from evaluation.domain.jury import check_chair, not_a_member
 
 
 def authorise_organiser(principal: Principal, round_: RoundRow) -> None:
-    """The ministry, or for a provincial round the officers whose scope covers its province."""
+    """The ministry, or for a provincial, commune or district round the officers whose scope
+    covers it (a commune's officer: a province_officer token scoped to the commune)."""
     principal.require(Role.MINISTRY, Role.PROVINCE_OFFICER)
-    if round_.level is Level.PROVINCIAL:
+    if round_.level is Level.PROVINCIAL or round_.level.is_local:
         principal.require_province(round_.scope_code, field="round_id")
     else:
         principal.require(Role.MINISTRY)

@@ -28,6 +28,23 @@ class FormJury:
 
 
 @dataclass(frozen=True)
+class SeatEdit:
+    """A seat of the jury as edited: ``member_id`` keeps an existing seat (its judge id, so
+    the judge's token and declarations stay), ``None`` is a new one."""
+
+    member: Member
+    member_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class EditJury:
+    """The jury as it is to be before judging starts: seats kept, changed, added; a seat not
+    named is removed."""
+
+    seats: tuple[SeatEdit, ...]
+
+
+@dataclass(frozen=True)
 class DeclareConflict:
     """The acting member declares a conflict of interest with a facility."""
 

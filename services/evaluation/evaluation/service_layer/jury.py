@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
@@ -31,6 +31,7 @@ from evaluation.domain.completeness import check_entries_complete
 from evaluation.domain.jury import (
     MemberDraft,
     check_added_member_not_chair,
+    check_judging_not_started,
     check_judging_open,
     check_jury,
     check_no_jury_yet,
@@ -43,7 +44,13 @@ from evaluation.service_layer.access import (
     authorise_organiser,
     authorise_reader,
 )
-from evaluation.service_layer.commands import DeclareConflict, FormJury, Member, Recuse
+from evaluation.service_layer.commands import (
+    DeclareConflict,
+    EditJury,
+    FormJury,
+    Member,
+    Recuse,
+)
 from evaluation.service_layer.queries import entries_held, get_round, jury_of
 
 
@@ -90,7 +97,9 @@ async def add_member(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: Membe
     authorise_organiser(who, round_)
     check_judging_open(round_.judging_closed_at is not None)
     if not await jury_of(uow, round_id):
-        raise NotFound("jury_missing", "form the jury (with its chair) first", field="round_id")
+        raise NotFound(
+            "jury_missing", "hãy thành lập hội đồng (có chủ tịch) trước", field="round_id"
+        )
     check_added_member_not_chair(cmd.is_chair)
     seated = [m.account_id for m in await jury_of(uow, round_id)]
     check_one_seat_per_account([*seated, cmd.account_id])  # under the round lock taken above
@@ -99,6 +108,67 @@ async def add_member(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: Membe
     uow.emit(appointed(row))
     await uow.commit()
     return row
+
+
+async def edit_jury(
+    uow: UnitOfWork, who: Principal, round_id: UUID, cmd: EditJury
+) -> list[JuryMemberRow]:
+    """The organiser's corrections to a jury before judging starts: every seat's name, title,
+    organisation, chair and console account; seats added and removed (with what the removed
+    member declared). Kept seats keep their judge id."""
+    round_ = await get_round(uow, round_id, lock="update")
+    authorise_organiser(who, round_)
+    check_judging_open(round_.judging_closed_at is not None)
+    seated = {m.id: m for m in await jury_of(uow, round_id)}
+    if not seated:
+        raise NotFound(
+            "jury_missing", "hãy thành lập hội đồng (có chủ tịch) trước", field="round_id"
+        )
+    sheets = await uow.session.scalar(
+        select(func.count())
+        .select_from(ScoreSheetRow)
+        .where(col(ScoreSheetRow.round_id) == round_id)
+    )
+    check_judging_not_started(int(sheets or 0))
+    members = [s.member for s in cmd.seats]
+    check_jury([MemberDraft(m.name, m.title, m.organisation, m.is_chair) for m in members])
+    check_one_seat_per_account([m.account_id for m in members])
+    for index, seat in enumerate(cmd.seats):
+        if seat.member_id is not None and seat.member_id not in seated:
+            raise NotFound(
+                "member_not_in_jury",
+                "hội đồng không có thành viên này",
+                field=f"members.{index}.id",
+            )
+    kept = {s.member_id for s in cmd.seats if s.member_id is not None}
+    removed = [i for i in seated if i not in kept]
+    session = uow.session
+    # The one-chair and one-seat-per-account indexes hold after each statement: clear both
+    # first, then write every seat as it is to be.
+    await session.execute(
+        update(JuryMemberRow)
+        .where(col(JuryMemberRow.round_id) == round_id)
+        .values(is_chair=False, account_id=None)
+    )
+    if removed:
+        await session.execute(delete(ConflictRow).where(col(ConflictRow.member_id).in_(removed)))
+        await session.execute(delete(RecusalRow).where(col(RecusalRow.member_id).in_(removed)))
+        await session.execute(delete(JuryMemberRow).where(col(JuryMemberRow.id).in_(removed)))
+    now = datetime.now(UTC)
+    for seat in cmd.seats:
+        if seat.member_id is None:
+            continue
+        await session.execute(
+            update(JuryMemberRow)
+            .where(col(JuryMemberRow.id) == seat.member_id)
+            .values(**asdict(seat.member))
+        )
+    session.add_all(
+        [_member(round_id, s.member, who, now) for s in cmd.seats if s.member_id is None]
+    )
+    await uow.commit()
+    session.expire_all()
+    return await jury_of(uow, round_id)
 
 
 async def declare_conflict(uow: UnitOfWork, who: Principal, cmd: DeclareConflict) -> ConflictRow:
@@ -144,10 +214,10 @@ async def recuse(uow: UnitOfWork, who: Principal, cmd: Recuse) -> RecusalRow:
     check_judging_open(round_.judging_closed_at is not None)
     member = await uow.session.get(JuryMemberRow, cmd.member_id)
     if member is None or member.round_id != chair.round_id:
-        raise NotFound("member_not_in_jury", "no such member in this jury", field="member_id")
+        raise NotFound("member_not_in_jury", "hội đồng không có thành viên này", field="member_id")
     entry = await uow.session.get(EntryRow, cmd.entry_id)
     if entry is None or entry.round_id != chair.round_id:
-        raise NotFound("entry_not_in_round", "no such entry in this round", field="entry_id")
+        raise NotFound("entry_not_in_round", "đợt bình chọn không có hồ sơ này", field="entry_id")
     now = datetime.now(UTC)
     recused = await uow.session.execute(
         insert(RecusalRow)

@@ -35,6 +35,7 @@ class FacilityRow(Table, table=True):
     name_folded: str = Field(default="", max_length=300, index=True)
     business_code: str = Field(max_length=40, unique=True)
     province_code: str = Field(max_length=40, index=True)
+    commune_code: str | None = Field(default=None, max_length=5, index=True)
     address: str = Field(default="", max_length=500)
     contacts: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
     created_at: datetime | None = Field(default=None, sa_column=created_at())
@@ -73,6 +74,7 @@ class RoundRow(Table, table=True):
     quota: int | None = None
     group_quotas: dict[str, int] = Field(default_factory=dict, sa_type=JSONB)
     validity_years: int = 2
+    requires_local_recognition: bool = False
     opened_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_at: datetime | None = Field(default=None, sa_column=created_at())

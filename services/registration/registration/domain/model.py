@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from cnnt_contracts.vocabulary import NATION_SCOPE, Level, Region
+from cnnt_contracts.vocabulary import LOCAL_LEVEL_CHANGE, NATION_SCOPE, Level, Region
 from cnnt_runtime.errors import Conflict, DomainError
-from cnnt_runtime.reference import current_unit, province_name
+from cnnt_runtime.reference import current_unit, is_commune, is_district, province_name
 from cnnt_runtime.scope import MERGER_DATE, dissolved_on
 
 
@@ -34,6 +34,14 @@ DECLARATIONS: dict[str, str] = {
     ),
     "mass_producible": "the product can be mass-produced (not a one-off piece)",
 }
+# The same declarations as the dossier words them (a refusal's message).
+PROMISES: dict[str, str] = {
+    "self_produced": "sản phẩm do cơ sở tự sản xuất",
+    "no_ip_infringement": "sản phẩm không vi phạm quyền sở hữu trí tuệ",
+    "meets_standards": "sản phẩm đáp ứng tiêu chuẩn chất lượng, an toàn, vệ sinh thực phẩm và "
+    "môi trường",
+    "mass_producible": "sản phẩm có khả năng sản xuất hàng loạt (không phải sản phẩm đơn chiếc)",
+}
 
 
 @dataclass
@@ -46,23 +54,60 @@ class Round:
     opens_on: date
     closes_on: date
     status: RoundStatus = RoundStatus.DRAFT
+    requires_local_recognition: bool = False
 
     def __post_init__(self) -> None:
         if self.closes_on < self.opens_on:
             raise DomainError(
-                "window_inverted", "the round must close on or after it opens", field="closes_on"
+                "window_inverted", "ngày đóng đăng ký không được trước ngày mở", field="closes_on"
             )
         if self.level is Level.NATIONAL and self.scope_code != NATION_SCOPE:
             raise DomainError(
-                "scope_mismatch", f"a national round has scope {NATION_SCOPE}", field="scope_code"
+                "scope_mismatch",
+                f"đợt bình chọn cấp quốc gia có phạm vi {NATION_SCOPE}",
+                field="scope_code",
             )
         if self.level is Level.REGIONAL and self.scope_code not in set(Region):
             regions = ", ".join(r.value for r in Region)
             raise DomainError(
                 "scope_mismatch",
-                f"a regional round's scope is one of {regions}",
+                f"phạm vi của đợt bình chọn cấp khu vực là một trong: {regions}",
                 field="scope_code",
             )
+        if self.level is Level.COMMUNE and not is_commune(self.scope_code):
+            raise DomainError(
+                "scope_mismatch",
+                "phạm vi của đợt cấp xã là mã năm chữ số của một xã, phường, đặc khu (từ 2025)",
+                field="scope_code",
+            )
+        if self.level is Level.DISTRICT and not is_district(self.scope_code):
+            raise DomainError(
+                "scope_mismatch",
+                "phạm vi của đợt cấp huyện là mã ba chữ số của một huyện, quận, thị xã, "
+                "thành phố thuộc tỉnh (trước 01/07/2025)",
+                field="scope_code",
+            )
+        if self.requires_local_recognition and self.level is not Level.PROVINCIAL:
+            raise DomainError(
+                "setting_not_applicable",
+                "chỉ đợt cấp tỉnh mới có thể yêu cầu sản phẩm đã được công nhận cấp xã/huyện",
+                field="requires_local_recognition",
+            )
+
+    def check_level_in_force(self) -> None:
+        """Commune rounds exist from 1 July 2025 (Circular 38/2025/TT-BCT), district rounds
+        before it; the day that counts is the round's opening."""
+        if self.level.in_force_on(self.opens_on):
+            return
+        if self.level is Level.COMMUNE:
+            rule = f"cấp xã chỉ có từ ngày {LOCAL_LEVEL_CHANGE:%d/%m/%Y}"
+        else:
+            rule = f"cấp huyện chỉ có trước ngày {LOCAL_LEVEL_CHANGE:%d/%m/%Y} (nay là cấp xã)"
+        raise DomainError(
+            "level_not_in_force",
+            f"đợt bình chọn mở ngày {self.opens_on:%d/%m/%Y}: {rule}",
+            field="level",
+        )
 
     def check_unit_in_force(self) -> None:
         """Since the 2025 merger a new provincial round is for a current unit; a round of a
@@ -77,14 +122,28 @@ class Round:
                 field="scope_code",
             )
 
+    def check_editable(self) -> None:
+        """A round is corrected while it is a draft: once open, facilities register against
+        its name and window, and the other services hold it as announced."""
+        if self.status is not RoundStatus.DRAFT:
+            raise Conflict(
+                "round_not_draft",
+                f"chỉ sửa được đợt bình chọn ở trạng thái nháp; hiện là {self.status}",
+            )
+
     def open(self) -> None:
         if self.status is not RoundStatus.DRAFT:
-            raise Conflict("round_not_draft", f"only a draft round can open; it is {self.status}")
+            raise Conflict(
+                "round_not_draft",
+                f"chỉ đợt bình chọn ở trạng thái nháp mới mở được; hiện là {self.status}",
+            )
         self.status = RoundStatus.OPEN
 
     def close(self) -> None:
         if self.status is not RoundStatus.OPEN:
-            raise Conflict("round_not_open", f"only an open round can close; it is {self.status}")
+            raise Conflict(
+                "round_not_open", f"chỉ đợt bình chọn đang mở mới đóng được; hiện là {self.status}"
+            )
         self.status = RoundStatus.CLOSED
 
     def check_may_withdraw(self, *, already_withdrawn: bool) -> None:
@@ -92,24 +151,25 @@ class Round:
         if self.status is not RoundStatus.OPEN:
             raise Conflict(
                 "round_not_open",
-                "entries can be withdrawn only while the round is open",
+                "chỉ rút được hồ sơ khi đợt bình chọn đang mở",
                 field="entry_id",
             )
         if already_withdrawn:
-            raise Conflict("entry_withdrawn", "the entry is already withdrawn", field="entry_id")
+            raise Conflict("entry_withdrawn", "hồ sơ đã được rút", field="entry_id")
 
     def check_registration_window(self, on: date) -> None:
         """Entries are taken while the round is open, on a day inside its window."""
         if self.status is not RoundStatus.OPEN:
             raise EligibilityError(
                 "round_not_open",
-                f"the round is {self.status}, not open for registration",
+                f"đợt bình chọn đang ở trạng thái {self.status}, không mở đăng ký",
                 field="round_id",
             )
         if not self.opens_on <= on <= self.closes_on:
             raise EligibilityError(
                 "outside_registration_window",
-                f"registration is open from {self.opens_on} to {self.closes_on}, not on {on}",
+                f"đăng ký mở từ {self.opens_on:%d/%m/%Y} đến {self.closes_on:%d/%m/%Y}, "
+                f"không nhận ngày {on:%d/%m/%Y}",
                 field="round_id",
             )
 
@@ -121,18 +181,25 @@ class Dossier:
     declarations: dict[str, bool] = field(default_factory=dict)
 
     def check(self) -> None:
-        for key, meaning in DECLARATIONS.items():
-            if not self.declarations.get(key, False):
-                raise EligibilityError(
-                    "declaration_missing",
-                    f"the dossier must declare that {meaning}",
-                    field=f"declarations.{key}",
-                )
+        for refused in self.refusals():
+            raise refused
+
+    def refusals(self) -> list[EligibilityError]:
+        """One refusal per declaration the dossier lacks."""
+        return [
+            EligibilityError(
+                "declaration_missing",
+                f"hồ sơ phải có cam kết: {PROMISES[key]}",
+                field=f"declarations.{key}",
+            )
+            for key in DECLARATIONS
+            if not self.declarations.get(key, False)
+        ]
 
 
 def duplicate_entry() -> EligibilityError:
     return EligibilityError(
-        "duplicate_entry", "this product is already entered in this round", field="product_id"
+        "duplicate_entry", "sản phẩm này đã được đăng ký trong đợt bình chọn", field="product_id"
     )
 
 

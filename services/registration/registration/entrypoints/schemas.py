@@ -11,24 +11,24 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_seriali
 from pydantic_core.core_schema import SerializerFunctionWrapHandler
 
 from cnnt_contracts import ResultSettings
-from cnnt_contracts.vocabulary import FacilityKind, Level, ProductGroup, Region
+from cnnt_contracts.vocabulary import CommuneKind, FacilityKind, Level, ProductGroup, Region
 from cnnt_runtime import reference
-from cnnt_runtime.http.fields import Line, Name, Paragraphs, ProgrammeYear
+from cnnt_runtime.http.fields import Email, Line, Name, Paragraphs, Phone, ProgrammeYear, TaxCode
 from registration.domain.model import RoundStatus
 
 PROVINCE_CODE = "Province slug, current or pre-2025 (e.g. dak-lak, bac-kan)"
+COMMUNE_CODE = (
+    "The facility's 2025 commune (xã, phường, đặc khu): its five-digit official code, of a commune "
+    "of the facility's province (GET /api/v1/provinces/{code}/communes)"
+)
 
 
 class Contacts(BaseModel):
     """How to reach the facility (liên hệ): these four, each bounded; nothing else is kept."""
 
     model_config = ConfigDict(extra="forbid")
-    phone: Line | None = Field(
-        default=None, max_length=30, pattern=r"^[0-9+()\-. ]*$", examples=["0262 3852 123"]
-    )
-    email: Line | None = Field(
-        default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", examples=["htx@example.vn"]
-    )
+    phone: Phone | None = Field(default=None, max_length=30, examples=["0262 3852 123"])
+    email: Email | None = Field(default=None, max_length=254, examples=["htx@example.vn"])
     address: Line | None = Field(default=None, max_length=500)
     person: Name | None = Field(default=None, max_length=200, description="Contact person")
 
@@ -41,8 +41,19 @@ class Contacts(BaseModel):
 class FacilityBase(BaseModel):
     name: Name = Field(min_length=1, max_length=300, examples=["HTX Dệt thổ cẩm Đắk Lắk"])
     kind: FacilityKind
-    business_code: Line = Field(min_length=1, max_length=40, description="Tax / business code")
+    business_code: TaxCode = Field(
+        min_length=1,
+        max_length=40,
+        description="Tax code (mã số thuế): 10 digits, or 10 digits, '-' and 3 digits",
+        examples=["6001234567"],
+    )
     province_code: Line = Field(min_length=1, max_length=40, description=PROVINCE_CODE)
+    commune_code: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{5}$",
+        description=COMMUNE_CODE,
+        examples=["24133"],
+    )
     address: Line = Field(default="", max_length=500)
     contacts: Contacts = Field(default_factory=Contacts)
 
@@ -55,6 +66,7 @@ class FacilityUpdate(BaseModel):
     name: Name | None = Field(default=None, min_length=1, max_length=300)
     kind: FacilityKind | None = None
     province_code: Line | None = Field(default=None, min_length=1, max_length=40)
+    commune_code: str | None = Field(default=None, pattern=r"^[0-9]{5}$", description=COMMUNE_CODE)
     address: Line | None = Field(default=None, max_length=500)
     contacts: Contacts | None = None
 
@@ -68,6 +80,7 @@ class FacilityPublic(BaseModel):
     name: str
     kind: FacilityKind
     province_code: str = Field(description=PROVINCE_CODE)
+    commune_code: str | None = Field(default=None, description=COMMUNE_CODE)
     business_code: str | None = Field(description=f"Tax / business code. {PRIVATE}")
     address: str | None = Field(description=PRIVATE)
     contacts: dict[str, Any] | None = Field(description=PRIVATE)
@@ -115,9 +128,30 @@ class ProductPublic(ProductBase):
 
 class RoundBase(BaseModel):
     name: Name = Field(min_length=1, max_length=300)
-    level: Level
-    scope_code: Line = Field(min_length=1, max_length=40)
+    level: Level = Field(
+        description="commune (rounds opening from 1 July 2025), district (before it), "
+        "provincial, regional, national"
+    )
+    scope_code: Line = Field(
+        min_length=1,
+        max_length=40,
+        description="Province slug, region, VN; a commune's five-digit official code; a "
+        "district's three-digit official code",
+    )
     year: ProgrammeYear
+    opens_on: date
+    closes_on: date
+    requires_local_recognition: bool = Field(
+        default=False,
+        description="Provincial rounds only: an entry needs a commune (or, before July 2025, "
+        "district) recognition from the province, in force on its registration day",
+    )
+
+
+class RoundEdit(BaseModel):
+    """What a draft round's organiser may correct: its name and registration window."""
+
+    name: Name = Field(min_length=1, max_length=300)
     opens_on: date
     closes_on: date
 
@@ -189,6 +223,37 @@ class ProvinceRegionPublic(BaseModel):
 
 class ProvinceRegionUpdate(BaseModel):
     region: Region
+
+
+class EarlierUnitPublic(BaseModel):
+    """An earlier commune-level unit a 2025 commune was formed from, and its district."""
+
+    code: str = Field(description="Official five-digit code of the earlier ward or commune")
+    name: str
+    district_code: str = Field(description="Official three-digit code of its district")
+    district_name: str | None
+
+
+class CommunePublic(BaseModel):
+    """A commune-level unit since 1 July 2025 (xã, phường, đặc khu)."""
+
+    code: str = Field(description="Official five-digit code: the commune's scope code")
+    name: str
+    type: CommuneKind = Field(description="xa (xã), phuong (phường), dac_khu (đặc khu)")
+    province_code: str
+    formed_from: list[EarlierUnitPublic] = Field(
+        description="The earlier wards and communes it was formed from (2025 reorganisation)"
+    )
+
+
+class DistrictPublic(BaseModel):
+    """A district-level unit before 1 July 2025 (quận, huyện, thị xã, thành phố thuộc tỉnh)."""
+
+    code: str = Field(description="Official three-digit code: the district's scope code")
+    name: str
+    type: str = Field(description="quan, huyen, thi_xa, thanh_pho")
+    province_code: str = Field(description="The earlier province it belonged to")
+    current_province_code: str = Field(description="The 2025 unit it rolls up under")
 
 
 class ProvincePublic(BaseModel):

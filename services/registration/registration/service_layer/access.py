@@ -22,7 +22,26 @@ def require_province(principal: Principal, code: str, *, field: str = "province_
         return
     raise Forbidden(
         "province_out_of_scope",
-        f"a token scoped to {principal.scope!r} cannot act on province {code!r}",
+        f"tài khoản thuộc phạm vi {principal.scope!r} không được thao tác với tỉnh {code!r}",
+        field=field,
+    )
+
+
+def require_facility(
+    principal: Principal, province_code: str, commune_code: str | None, *, field: str
+) -> None:
+    """A facility is managed by the tokens whose scope covers its province, and by a commune
+    officer (a ``province_officer`` token scoped to a commune: docs/read-policy.md) when it is
+    recorded in that commune."""
+    principal.require(*MANAGERS)
+    if principal.role in NATIONWIDE or covers(principal.scope, province_code):
+        return
+    if commune_code is not None and principal.scope == commune_code:
+        return
+    raise Forbidden(
+        "province_out_of_scope",
+        f"tài khoản thuộc phạm vi {principal.scope!r} không được thao tác với tỉnh "
+        f"{province_code!r}" + (f" (xã {commune_code})" if commune_code else ""),
         field=field,
     )
 
@@ -34,17 +53,24 @@ def require_importer(principal: Principal) -> Principal:
 
 
 def require_round_owner(principal: Principal, level: Level, scope_code: str) -> None:
-    """Provincial rounds belong to their province; regional and national ones to the ministry."""
-    if level is Level.PROVINCIAL:
+    """Provincial rounds belong to their province, commune rounds to their commune and its
+    province, district rounds (history) to their province as it was and its successor;
+    regional and national ones to the ministry."""
+    if level in (Level.PROVINCIAL, Level.COMMUNE, Level.DISTRICT):
         require_province(principal, scope_code, field="scope_code")
     else:
         principal.require(*NATIONWIDE)
 
 
-def sees_private(principal: Principal, province_code: str) -> bool:
+def sees_private(principal: Principal, province_code: str, commune_code: str | None = None) -> bool:
     """Tax codes, addresses and contacts of a province's facilities are read by the ministry,
-    operators and the tokens whose scope covers that province (docs/read-policy.md)."""
-    return principal.role in NATIONWIDE or covers(principal.scope, province_code)
+    operators and the tokens whose scope covers that province, or the facility's commune
+    (docs/read-policy.md)."""
+    return (
+        principal.role in NATIONWIDE
+        or covers(principal.scope, province_code)
+        or (commune_code is not None and principal.scope == commune_code)
+    )
 
 
 def may_backfill(principal: Principal) -> bool:
@@ -57,18 +83,19 @@ def require_entry_backfill(principal: Principal) -> None:
     if not may_backfill(principal):
         raise Forbidden(
             "backfill_not_allowed",
-            "only ministry and operator tokens may record an entry under another date",
+            "chỉ Bộ Công Thương (hoặc người vận hành) được ghi nhận hồ sơ với ngày khác",
             field="registered_on",
         )
 
 
-def require_backfill(principal: Principal, *, field: str) -> None:
-    """Recording history (a round of a province dissolved in 2025) is the ministry's job."""
+def require_backfill(principal: Principal, *, field: str, what: str | None = None) -> None:
+    """Recording history (a round of a province dissolved in 2025, a district round) is the
+    ministry's job."""
     if not may_backfill(principal):
         raise Forbidden(
             "backfill_not_allowed",
-            "chỉ Bộ Công Thương (hoặc người vận hành) được ghi nhận đợt bình chọn của tỉnh "
-            "đã sáp nhập năm 2025",
+            "chỉ Bộ Công Thương (hoặc người vận hành) được ghi nhận "
+            + (what or "đợt bình chọn của tỉnh đã sáp nhập năm 2025"),
             field=field,
         )
 

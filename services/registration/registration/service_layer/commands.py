@@ -22,6 +22,7 @@ class CreateRound:
     opens_on: date
     closes_on: date
     settings: ResultSettings = field(default_factory=ResultSettings)
+    requires_local_recognition: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class CreateFacility:
     province_code: str
     address: str = ""
     contacts: dict[str, str] = field(default_factory=dict)
+    commune_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class UpdateFacility:
     province_code: str | None = None
     address: str | None = None
     contacts: dict[str, str] | None = None
+    commune_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,3 +82,12 @@ class UpdateProduct:
     group: ProductGroup | None = None
     is_set: bool | None = None
     description: str | None = None
+
+
+@dataclass(frozen=True)
+class EditRound:
+    """A draft round's name and registration window, corrected."""
+
+    name: str
+    opens_on: date
+    closes_on: date

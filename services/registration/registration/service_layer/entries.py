@@ -33,7 +33,7 @@ from registration.domain.eligibility import Provinces, Recognition, check_entry
 from registration.domain.model import Dossier, check_not_entered_twice, duplicate_entry
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
-from registration.service_layer.access import require_entry_backfill, require_province
+from registration.service_layer.access import require_entry_backfill, require_facility
 from registration.service_layer.commands import RegisterEntry, WithdrawEntry
 
 
@@ -87,6 +87,7 @@ def registered_event(
                 kind=facility.kind,
                 province_code=facility.province_code,
                 current_province_code=provinces.current(facility.province_code),
+                commune_code=facility.commune_code,
             ),
             registered_at=entry.registered_at,
             registration_sequence=entry.sequence,
@@ -102,7 +103,7 @@ async def register_entry(
     round_row = await rounds.lock(uow, round_id, shared=True)
     product = await uow.row(ProductRow, cmd.product_id, what="product", field="product_id")
     facility = await uow.row(FacilityRow, product.facility_id, what="facility", field="product_id")
-    require_province(who, facility.province_code, field="product_id")
+    require_facility(who, facility.province_code, facility.commune_code, field="product_id")
     held = (await recognitions_of(uow, [product.id])).get(product.id, [])
     check_entry(
         rounds.model(round_row),
@@ -111,6 +112,7 @@ async def register_entry(
         held,
         on,
         provinces,
+        facility_commune=facility.commune_code,
     )
     existing = await uow.session.execute(
         select(col(EntryRow.id)).where(
@@ -142,7 +144,7 @@ async def withdraw_entry(
     await uow.session.refresh(entry, with_for_update=True)  # one withdrawal, one event
     round_row = await rounds.lock(uow, entry.round_id, shared=True)
     facility = await uow.row(FacilityRow, entry.facility_id, what="facility", field="entry_id")
-    require_province(who, facility.province_code, field="entry_id")
+    require_facility(who, facility.province_code, facility.commune_code, field="entry_id")
     rounds.model(round_row).check_may_withdraw(already_withdrawn=entry.withdrawn_at is not None)
     entry.withdrawn_at = datetime.now(UTC)
     entry.withdrawal_reason = cmd.reason

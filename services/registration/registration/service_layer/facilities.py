@@ -10,13 +10,14 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 
 from cnnt_contracts import FacilityRecorded, FacilityRecordedData
+from cnnt_runtime import reference
 from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
-from cnnt_runtime.errors import Conflict
+from cnnt_runtime.errors import Conflict, DomainError
 from registration.adapters.tables import FacilityRow, ProductRow
 from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data
-from registration.service_layer.access import require_province
+from registration.service_layer.access import require_facility
 from registration.service_layer.commands import (
     CreateFacility,
     CreateProduct,
@@ -38,7 +39,7 @@ async def _flush(uow: UnitOfWork, conflict: Conflict) -> None:
 
 
 def _business_code_taken(code: str) -> Conflict:
-    msg = f"a facility with business code {code!r} exists"
+    msg = f"đã có cơ sở với mã số thuế {code!r}"
     return Conflict("business_code_taken", msg, field="business_code")
 
 
@@ -52,20 +53,43 @@ def recorded_event(row: FacilityRow, provinces: Provinces) -> FacilityRecorded:
             kind=row.kind,
             province_code=row.province_code,
             current_province_code=provinces.current(row.province_code),
+            commune_code=row.commune_code,
             recorded_at=datetime.now(UTC),
         )
     )
 
 
 def _product_exists(name: str) -> Conflict:
-    msg = f"the facility already has a product named {name!r}"
+    msg = f"cơ sở đã có sản phẩm tên {name!r}"
     return Conflict("product_exists", msg, field="name")
+
+
+def check_commune(provinces: Provinces, province_code: str, commune_code: str | None) -> None:
+    """A facility's commune is a 2025 commune of the unit its province rolls up under."""
+    if commune_code is None:
+        return
+    unit = provinces.current(province_code)
+    commune = reference.communes().get(commune_code)
+    if commune is None:
+        raise DomainError(
+            "commune_unknown",
+            f"{commune_code!r} không phải mã xã, phường, đặc khu (từ 2025)",
+            field="commune_code",
+        )
+    if commune.province != unit:
+        raise DomainError(
+            "commune_outside_province",
+            f"{commune.name} ({commune_code}) thuộc {reference.province_name(commune.province)}, "
+            f"không thuộc {reference.province_name(unit)}",
+            field="commune_code",
+        )
 
 
 async def create_facility(uow: UnitOfWork, who: Principal, cmd: CreateFacility) -> FacilityRow:
     provinces = await province_data.load(uow)
     provinces.current(cmd.province_code)
-    require_province(who, cmd.province_code)
+    check_commune(provinces, cmd.province_code, cmd.commune_code)
+    require_facility(who, cmd.province_code, cmd.commune_code, field="province_code")
     row = FacilityRow(**asdict(cmd), name_folded=fold(cmd.name))
     uow.session.add(row)
     await _flush(uow, _business_code_taken(cmd.business_code))
@@ -79,11 +103,14 @@ async def update_facility(
 ) -> FacilityRow:
     provinces = await province_data.load(uow)
     row = await uow.row(FacilityRow, facility_id, what="facility", field="facility_id")
-    require_province(who, row.province_code)
+    require_facility(who, row.province_code, row.commune_code, field="province_code")
     changes = _given(cmd)
-    if "province_code" in changes:
-        provinces.current(changes["province_code"])
-        require_province(who, changes["province_code"])
+    if "province_code" in changes or "commune_code" in changes:
+        province = changes.get("province_code", row.province_code)
+        commune = changes.get("commune_code", row.commune_code)
+        provinces.current(province)
+        check_commune(provinces, province, commune)
+        require_facility(who, province, commune, field="province_code")
     for key, value in changes.items():
         setattr(row, key, value)
     row.name_folded = fold(row.name)
@@ -94,7 +121,7 @@ async def update_facility(
 
 async def create_product(uow: UnitOfWork, who: Principal, cmd: CreateProduct) -> ProductRow:
     facility = await uow.row(FacilityRow, cmd.facility_id, what="facility", field="facility_id")
-    require_province(who, facility.province_code)
+    require_facility(who, facility.province_code, facility.commune_code, field="province_code")
     row = ProductRow(**asdict(cmd), name_folded=fold(cmd.name))
     uow.session.add(row)
     await _flush(uow, _product_exists(cmd.name))
@@ -107,7 +134,7 @@ async def update_product(
 ) -> ProductRow:
     row = await uow.row(ProductRow, product_id, what="product", field="product_id")
     facility = await uow.row(FacilityRow, row.facility_id, what="facility", field="facility_id")
-    require_province(who, facility.province_code)
+    require_facility(who, facility.province_code, facility.commune_code, field="province_code")
     for key, value in _given(cmd).items():
         setattr(row, key, value)
     row.name_folded = fold(row.name)

@@ -53,6 +53,16 @@ class Scope:
     title: str
     codes: list[str]
 
+    def round_scopes(self) -> list[str]:
+        """The scopes of the rounds held under it: its provinces (as recorded: only its own),
+        the 2025 communes of those that are current units, and their districts of history (a
+        province rolls up with its communes and districts)."""
+        codes = set(self.codes)
+        found = codes | {d.code for d in reference.districts_of(codes)}
+        for code in codes & set(reference.units()):
+            found |= {c.code for c in reference.communes_of(code)}
+        return sorted(found)
+
 
 def _names(codes: list[str]) -> str:
     return ", ".join(sorted({reference.province_name(c) for c in codes}))
@@ -78,7 +88,9 @@ async def _region(uow: UnitOfWork, region: Region) -> Scope:
 def _province(scope: str, as_recorded: bool) -> Scope:
     rolled = successors()
     if scope not in rolled:
-        raise DomainError("province_unknown", f"no province or region {scope!r}", field="scope")
+        raise DomainError(
+            "province_unknown", f"không có tỉnh hoặc khu vực {scope!r}", field="scope"
+        )
     unit = reference.units()[rolled[scope]]
     merged = [code for code, u in rolled.items() if u == unit.code]
     if not as_recorded:
@@ -106,7 +118,9 @@ async def report_scope(uow: UnitOfWork, scope: str, *, as_recorded: bool = False
     table; ``VN`` the nation."""
     if as_recorded and (scope == NATION_SCOPE or scope in {r.value for r in Region}):
         raise DomainError(
-            "as_recorded_needs_province", "as recorded applies to a province", field="as_recorded"
+            "as_recorded_needs_province",
+            "số liệu theo tỉnh như đã ghi nhận chỉ áp dụng cho một tỉnh",
+            field="as_recorded",
         )
     if scope == NATION_SCOPE:
         return Scope(
@@ -162,15 +176,17 @@ async def _count(uow: UnitOfWork, rows: Any, column: Any, by_year: bool) -> dict
 
 
 async def _figures(
-    uow: UnitOfWork, codes: list[str], first: int, last: int, by_year: bool
+    uow: UnitOfWork, covered: Scope, first: int, last: int, by_year: bool
 ) -> list[Figures]:
+    codes = covered.codes
     entries = _entries(codes, first, last).subquery()
-    # Rounds held: the provincial rounds the province ran, and every round it had entries in.
+    # Rounds held: the provincial, commune and district rounds of the province and its units,
+    # and every round it had entries in.
     held: Select[Level, int, UUID] = select(
         col(RoundRow.level), col(RoundRow.year), col(RoundRow.id).label("round_id")
     ).where(
-        col(RoundRow.level) == Level.PROVINCIAL,
-        col(RoundRow.scope_code).in_(codes),
+        col(RoundRow.level).in_([Level.PROVINCIAL, Level.COMMUNE, Level.DISTRICT]),
+        col(RoundRow.scope_code).in_(covered.round_scopes()),
         col(RoundRow.year).between(first, last),
     )
     rounds = union(held, select(entries.c.level, entries.c.year, entries.c.round_id)).subquery()
@@ -194,7 +210,7 @@ async def recognition_report(
     uow: UnitOfWork, scope: str, first: int, last: int, *, as_recorded: bool = False
 ) -> dict[str, Any]:
     if last < first:
-        raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
+        raise DomainError("period_inverted", "năm cuối không được trước năm đầu", field="to_year")
     covered = await report_scope(uow, scope, as_recorded=as_recorded)
     codes = covered.codes
     return {
@@ -205,8 +221,8 @@ async def recognition_report(
         "provinces": codes,
         "from_year": first,
         "to_year": last,
-        "levels": [asdict(f) for f in await _figures(uow, codes, first, last, by_year=False)],
-        "by_year": [asdict(f) for f in await _figures(uow, codes, first, last, by_year=True)],
+        "levels": [asdict(f) for f in await _figures(uow, covered, first, last, by_year=False)],
+        "by_year": [asdict(f) for f in await _figures(uow, covered, first, last, by_year=True)],
     }
 
 

@@ -21,33 +21,56 @@ from cnnt_contracts.vocabulary import Level
 from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import Conflict, NotFound
+from cnnt_runtime.reference import province_of_unit
 from cnnt_runtime.scope import is_current
 from registration.adapters.tables import EntryRow, RoundRow
 from registration.domain.model import Round, RoundStatus
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import require_backfill, require_round_owner
-from registration.service_layer.commands import CreateRound
+from registration.service_layer.commands import CreateRound, EditRound
 
 
 def model(row: RoundRow) -> Round:
     return Round(
-        row.level, row.scope_code, row.year, row.opens_on, row.closes_on, RoundStatus(row.status)
+        row.level,
+        row.scope_code,
+        row.year,
+        row.opens_on,
+        row.closes_on,
+        RoundStatus(row.status),
+        requires_local_recognition=row.requires_local_recognition,
     )
 
 
 def round_ref(row: RoundRow) -> RoundRef:
-    return RoundRef(id=row.id, level=row.level, scope_code=row.scope_code, year=row.year)
+    return RoundRef(
+        id=row.id,
+        level=row.level,
+        scope_code=row.scope_code,
+        year=row.year,
+        province_code=province_of_unit(row.scope_code),
+    )
 
 
 async def create_round(uow: UnitOfWork, who: Principal, cmd: CreateRound) -> RoundRow:
     provinces = await province_data.load(uow)
-    round_ = Round(cmd.level, cmd.scope_code, cmd.year, cmd.opens_on, cmd.closes_on)
+    round_ = Round(
+        cmd.level,
+        cmd.scope_code,
+        cmd.year,
+        cmd.opens_on,
+        cmd.closes_on,
+        requires_local_recognition=cmd.requires_local_recognition,
+    )
     if cmd.level is Level.PROVINCIAL:
         provinces.current(cmd.scope_code, field="scope_code")
+    round_.check_level_in_force()
     require_round_owner(who, cmd.level, cmd.scope_code)
     round_.check_unit_in_force()
     if cmd.level is Level.PROVINCIAL and not is_current(cmd.scope_code):
         require_backfill(who, field="scope_code")
+    if cmd.level is Level.DISTRICT:
+        require_backfill(who, field="level", what="đợt bình chọn cấp huyện (trước 01/07/2025)")
     row = RoundRow(
         name=cmd.name,
         level=cmd.level,
@@ -60,6 +83,7 @@ async def create_round(uow: UnitOfWork, who: Principal, cmd: CreateRound) -> Rou
         quota=cmd.settings.quota,
         group_quotas={str(k): v for k, v in cmd.settings.group_quotas.items()},
         validity_years=cmd.settings.validity_years,
+        requires_local_recognition=cmd.requires_local_recognition,
     )
     uow.session.add(row)
     try:
@@ -67,7 +91,7 @@ async def create_round(uow: UnitOfWork, who: Principal, cmd: CreateRound) -> Rou
     except IntegrityError as exc:
         raise Conflict(
             "round_exists",
-            f"a {cmd.level} round for {cmd.scope_code} in {cmd.year} exists",
+            f"đã có đợt bình chọn cấp {cmd.level} của {cmd.scope_code} năm {cmd.year}",
             field="year",
         ) from exc
     await uow.commit()
@@ -82,7 +106,30 @@ async def lock(uow: UnitOfWork, round_id: UUID, *, shared: bool = False) -> Roun
     )
     row = result.scalar_one_or_none()
     if row is None:
-        raise NotFound("round_not_found", f"no round with id {round_id}", field="round_id")
+        raise NotFound("round_not_found", f"không có đợt bình chọn mã {round_id}", field="round_id")
+    return row
+
+
+async def edit_round(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: EditRound) -> RoundRow:
+    """The draft's name and registration window, corrected (level, scope and year stay: they
+    identify the round)."""
+    row = await lock(uow, round_id)
+    require_round_owner(who, row.level, row.scope_code)
+    model(row).check_editable()
+    edited = Round(
+        row.level,
+        row.scope_code,
+        row.year,
+        cmd.opens_on,
+        cmd.closes_on,
+        requires_local_recognition=row.requires_local_recognition,
+    )
+    edited.check_level_in_force()  # a commune round cannot be moved before 1 July 2025
+    edited.check_unit_in_force()
+    row.name = cmd.name
+    row.opens_on = cmd.opens_on
+    row.closes_on = cmd.closes_on
+    await uow.commit()
     return row
 
 

@@ -1,8 +1,10 @@
 """Priority for support (ưu tiên hỗ trợ): recognised products' facilities come first.
 
-Order: national recognition, then regional, then provincial, then none; within a band the higher
-result mean; then the earlier application (and its id, so the order is total and every run over
-the same facts is the same). Only a recognition in force counts (``cnnt_runtime.recognition``).
+Order: national recognition, then regional, then provincial, then commune or district (the
+level below the province: district before 1 July 2025, commune since), then none; within a
+band the higher result mean; then the earlier application (and its id, so the order is total
+and every run over the same facts is the same). Only a recognition in force counts
+(``cnnt_runtime.recognition``).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ class Band(IntEnum):
     """Priority band: the level of the best recognition that counts, or none."""
 
     NONE = 0
-    PROVINCIAL = 1
-    REGIONAL = 2
-    NATIONAL = 3
+    LOCAL = 1  # a commune or district recognition
+    PROVINCIAL = 2
+    REGIONAL = 3
+    NATIONAL = 4
 
     @property
     def label(self) -> str:
@@ -51,7 +54,7 @@ class Recognition:
 
     @property
     def band(self) -> Band:
-        return Band(self.level.rank)
+        return Band(self.level.rank + 1)
 
 
 def best_recognition(

@@ -131,7 +131,9 @@ class DecisionPublic(BaseModel):
     facility_name: str
     applied_at: datetime
     asked: dict[FundingSource, int]
-    priority_band: str = Field(description="national, regional, provincial or none")
+    priority_band: str = Field(
+        description="national, regional, provincial, local (commune or district) or none"
+    )
     priority_recognition: PriorityRecognition | None
     outcome: str = Field(description="granted or skipped")
     reason: str = Field(description="within_budget or budget_exhausted")

@@ -28,7 +28,7 @@ def outbox_row(event: Envelope) -> dict[str, object]:
         "event_id": event.event_id,
         "event_type": event.event_type,
         "event_version": event.event_version,
-        "routing_key": event.routing_key(),
+        "routing_key": event.published_routing_key(),
         "occurred_at": event.occurred_at,
         "correlation_id": event.correlation_id,
         "payload": event.model_dump(mode="json"),
@@ -40,6 +40,17 @@ def _claim(inbox: Table) -> Insert:
     """The inbox claim, built once per table and run with parameters (a statement rebuilt per
     message costs SQLAlchemy a new cache key every time)."""
     return insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+
+
+# What a 404 names, in the words people read (the code keeps the English ``<what>_not_found``).
+_THINGS = {
+    "application": "đơn đề nghị",
+    "entry": "hồ sơ",
+    "facility": "cơ sở",
+    "product": "sản phẩm",
+    "round": "đợt bình chọn",
+    "scheme": "đề án",
+}
 
 
 class UnitOfWork:
@@ -78,7 +89,8 @@ class UnitOfWork:
         ``field`` (the request's field that gave the id) when there is none."""
         found = await self.session.get(model, id_)
         if found is None:
-            raise NotFound(f"{what}_not_found", f"no {what} with id {id_}", field=field)
+            thing = _THINGS.get(what, what)
+            raise NotFound(f"{what}_not_found", f"không có {thing} mã {id_}", field=field)
         return found
 
     def emit(self, *events: Envelope) -> None:

@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select
 
 from cnnt_runtime.http.health import readiness
-from cnnt_runtime.messaging.topology import CONSUMER_QUEUES
+from cnnt_runtime.messaging.topology import CONSUMER_QUEUES, UNROUTED_QUEUE
 from cnnt_runtime.service import Runtime, RuntimeDep
 
 log = structlog.get_logger("cnnt.metrics")
@@ -37,6 +37,7 @@ async def _refresh(runtime: Runtime) -> None:
     if not await _read("queues", _read_queues(runtime), checks["broker"] == "ok"):
         for gauge in (m.consumer_queue_depth, m.consumer_queue_consumers, m.dead_letter_depth):
             gauge.clear()
+        m.unrouted_depth.set(0)
 
 
 async def _read(what: str, reading: Coroutine[Any, Any, None], reachable: bool) -> bool:
@@ -84,6 +85,8 @@ async def _read_queues(runtime: Runtime) -> None:
         dead_letters = await runtime.broker.declare_queue(consumer.dead_letter_queue())
         depth = (await dead_letters.declare()).message_count or 0
         m.dead_letter_depth.labels(consumer.dead_letter_name).set(depth)
+    unrouted = await runtime.broker.declare_queue(UNROUTED_QUEUE)
+    m.unrouted_depth.set((await unrouted.declare()).message_count or 0)
 
 
 @metrics_router.get("/metrics", summary="Prometheus metrics", response_class=Response)

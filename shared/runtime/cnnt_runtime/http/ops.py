@@ -19,14 +19,17 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, Table, and_, func, or_, select
 
 from cnnt_runtime.auth import CurrentPrincipal, Role
-from cnnt_runtime.errors import NotFound
+from cnnt_runtime.errors import DomainError, NotFound
 from cnnt_runtime.http.dead_letters import dead_letter_router
 from cnnt_runtime.http.fields import Line
 from cnnt_runtime.messaging.publishing import publish_in_order
+from cnnt_runtime.messaging.topology import events_taken_by
+from cnnt_runtime.ops import records
 from cnnt_runtime.service import RuntimeDep
 
 log = structlog.get_logger("cnnt.ops")
 ops_router = APIRouter(prefix="/ops", tags=["operations"])
+HISTORY_REPLAY = "history_replay"
 
 
 # Queue names as RabbitMQ allows them (at most 255 bytes) and as we name queues: a longer or
@@ -56,6 +59,13 @@ class ReplayRequest(EventFilter):
         default=0, ge=0, le=2**63 - 1, description="Resume after this event-log position"
     )
     limit: int = Field(default=500, ge=1, le=5000)
+    audit_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description="A started history-replay audit row of the caller's to this queue (the "
+        "command line's run, sent in batches); without it, this call gets a row of its own",
+    )
 
 
 class ReplayResult(BaseModel):
@@ -131,26 +141,104 @@ async def event_log(
 
 @ops_router.post("/replay", summary="Re-send past events to ONE named queue, in log order")
 async def replay(runtime: RuntimeDep, who: CurrentPrincipal, body: ReplayRequest) -> ReplayResult:
+    """The one history replay (``cnnt replay history`` sends its batches here). Before
+    anything is sent: the queue must exist; a consumer queue of the topology gets only the
+    event types its consumer is bound to (a type named that it does not take, or a queue that
+    takes none — a dead-letter queue, ``cnnt.unrouted`` — is refused, and the refusal audited);
+    an outside system's own queue gets what it asks for; and the audit log holds the replay's
+    row — who, which queue, the filter — which is then completed with the count the broker
+    confirmed and the event-log position reached."""
     who.require(Role.OPERATOR)
-    await ensure_queue(runtime.settings.amqp_url, body.queue)
+    settings = runtime.settings
+    await ensure_queue(settings.amqp_url, body.queue)
     t = runtime.spec.table("outbox")
     base = _matching(t, body)
-    async with runtime.engine.connect() as conn:
-        rows = (
-            await conn.execute(
-                base.where(t.c.seq > body.after_seq).order_by(t.c.seq).limit(body.limit)
-            )
-        ).all()
-        published, failure = await publish_in_order(runtime.broker, rows, queue=body.queue)
-        if failure is not None:
-            raise failure
-        last_seq = rows[-1].seq if rows else body.after_seq
-        remaining = await conn.scalar(
-            select(func.count()).select_from(base.where(t.c.seq > last_seq).subquery())
+    filters = {
+        "producer": runtime.spec.name,
+        **body.model_dump(mode="json", exclude_none=True, exclude={"queue", "audit_id"}),
+    }
+    taken = events_taken_by(body.queue)
+    if taken is not None and not body.event_type:
+        # A consumer queue gets the events its consumer takes, and only those.
+        base = base.where(t.c.event_type.in_(sorted(taken)))
+        filters["event_types"] = sorted(taken)
+    if taken is not None and (not taken or (body.event_type and body.event_type not in taken)):
+        refused = [body.event_type] if body.event_type else ["*"]
+        await records.start(
+            settings,
+            actor=who.subject,
+            action=HISTORY_REPLAY,
+            target=body.queue,
+            filters=filters,
+            detail=f"refused: the queue's consumer does not take {', '.join(refused)}",
+            outcome="refused",
         )
-    log.info("history_replayed", operator=who.subject, queue=body.queue, published=published)
+        raise DomainError(
+            "queue_does_not_take_events",
+            f"Hàng đợi {body.queue} không nhận các sự kiện: {', '.join(refused)}",
+            field="event_type" if body.event_type else "queue",
+            details={"refused": refused, "taken": sorted(taken)},
+        )
+    if body.audit_id is not None:
+        row_id = body.audit_id
+        before = await records.running_replay(
+            settings, row_id, actor=who.subject, target=body.queue
+        )
+        if before is None:
+            raise NotFound(
+                "replay_audit_not_found",
+                "Không có lần phát lại đang chạy nào của người này tới hàng đợi này.",
+                field="audit_id",
+            )
+    else:
+        row_id = await records.start(
+            settings, actor=who.subject, action=HISTORY_REPLAY, target=body.queue, filters=filters
+        )
+        before = 0
+    published, last_seq = 0, body.after_seq
+    try:
+        async with runtime.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    base.where(t.c.seq > body.after_seq).order_by(t.c.seq).limit(body.limit)
+                )
+            ).all()
+            published, failure = await publish_in_order(runtime.broker, rows, queue=body.queue)
+            if failure is not None:
+                raise failure
+            last_seq = rows[-1].seq if rows else body.after_seq
+            remaining = int(
+                await conn.scalar(
+                    select(func.count()).select_from(base.where(t.c.seq > last_seq).subquery())
+                )
+                or 0
+            )
+    except BaseException as exc:
+        await records.record_replay(
+            settings,
+            row_id,
+            count=before + published,
+            position=last_seq,
+            outcome="failed",
+            detail=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        raise
+    await records.record_replay(
+        settings,
+        row_id,
+        count=before + published,
+        position=last_seq,
+        outcome="completed" if remaining == 0 or body.audit_id is None else None,
+    )
+    log.info(
+        "history_replayed",
+        operator=who.subject,
+        queue=body.queue,
+        published=published,
+        audit_id=row_id,
+    )
     return ReplayResult(
-        queue=body.queue, published=published, last_seq=last_seq, remaining=int(remaining or 0)
+        queue=body.queue, published=published, last_seq=last_seq, remaining=remaining
     )
 
 
@@ -162,7 +250,7 @@ async def ensure_queue(amqp_url: str, name: str) -> None:
         channel = await connection.channel()
         await channel.declare_queue(name, passive=True)
     except ChannelClosed as exc:
-        raise NotFound("queue_not_found", f"no queue named {name!r}", field="queue") from exc
+        raise NotFound("queue_not_found", f"không có hàng đợi {name!r}", field="queue") from exc
     finally:
         await connection.close()
 

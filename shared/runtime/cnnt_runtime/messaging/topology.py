@@ -56,7 +56,19 @@ UNROUTED_EXCHANGE = RabbitExchange(UNROUTED_EXCHANGE_NAME, type=ExchangeType.FAN
 DEAD_LETTER_EXCHANGE = RabbitExchange(
     DEAD_LETTER_EXCHANGE_NAME, type=ExchangeType.DIRECT, durable=True
 )
-UNROUTED_QUEUE = RabbitQueue(UNROUTED_QUEUE_NAME, queue_type=QueueType.QUORUM, durable=True)
+# cnnt.unrouted keeps the newest events no queue was bound to, for an operator to look at: no
+# platform service consumes them (SupportGranted, published for outside systems, lands here
+# until one binds a queue for it; docs/contracts.md), so the queue is capped and drops its
+# oldest beyond the cap rather than growing without end. Every event it drops is still in its
+# producer's outbox (cnnt replay history). The RUNBOOK says how to apply the cap to a broker
+# whose cnnt.unrouted was declared before it (queue arguments cannot change in place).
+UNROUTED_MAX_LENGTH = 10_000
+UNROUTED_QUEUE = RabbitQueue(
+    UNROUTED_QUEUE_NAME,
+    queue_type=QueueType.QUORUM,
+    durable=True,
+    arguments={"x-max-length": UNROUTED_MAX_LENGTH, "x-overflow": "drop-head"},
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,7 @@ class ConsumerQueue:
 
     @property
     def routing_keys(self) -> tuple[str, ...]:
-        return tuple(event.routing_key() for event in self.events)
+        return tuple(key for event in self.events for key in event.routing_keys())
 
     @property
     def dead_letter_name(self) -> str:
@@ -162,3 +174,22 @@ def subscribe(router: RabbitRouter, consumer: ConsumerQueue, description: str) -
         title=f"{consumer.name}:consume",
         description=description,
     )
+
+
+def event_type_of(event: type[Envelope]) -> str:
+    return str(event.model_fields["event_type"].default)
+
+
+def events_taken_by(queue: str) -> frozenset[str] | None:
+    """The event types ``queue``'s consumer takes: its bindings for a consumer queue, none at
+    all for a queue of the topology that has no consumer of events (a dead-letter queue,
+    ``cnnt.unrouted``), ``None`` (not ours to say) for a queue outside the topology — an outside
+    system's own subscriber queue."""
+    consumer = CONSUMER_QUEUES.get(queue)
+    if consumer is not None:
+        return frozenset(event_type_of(event) for event in consumer.events)
+    if queue == UNROUTED_QUEUE_NAME or any(
+        queue == q.dead_letter_name for q in CONSUMER_QUEUES.values()
+    ):
+        return frozenset()
+    return None

@@ -2,9 +2,10 @@
 support staff's commands (``cnnt dlq replay|archive``) and the services' operator endpoints
 (``/ops/dead-letters/…``), so both write the same audit log.
 
-The audit row is written whatever happens: a run the broker or the database interrupts is
-recorded as ``failed`` with what it moved before the fault (each of those messages left the
-dead-letter queue only after its replacement was safe).
+The audit row is written before the first message moves (``started``) and completed after:
+a run the broker or the database interrupts is recorded as ``failed`` with what it moved before
+the fault (each of those messages left the dead-letter queue only after its replacement was
+safe); a run killed outright stays ``started``.
 """
 
 from __future__ import annotations
@@ -99,21 +100,21 @@ async def _audited(
         done += 1
         progress(letter)
 
+    # The row exists before the first message moves: a run killed meanwhile stays "started".
+    row_id = await records.start(
+        settings, actor=actor, action=action, target=queue, filters=selection.as_dict()
+    )
     try:
         await run(counted)
     except BaseException as exc:
-        await records.audit(
+        await records.record_replay(
             settings,
-            actor=actor,
-            action=action,
-            target=queue,
-            filters=selection.as_dict(),
+            row_id,
             count=done,
+            position=0,
             outcome="failed",
             detail=f"{type(exc).__name__}: {exc}"[:2000],
         )
         raise
-    await records.audit(
-        settings, actor=actor, action=action, target=queue, filters=selection.as_dict(), count=done
-    )
+    await records.record_replay(settings, row_id, count=done, position=0, outcome="completed")
     return done

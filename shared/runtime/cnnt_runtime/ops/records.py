@@ -58,6 +58,61 @@ async def audit(
         await db.dispose()
 
 
+async def start(
+    settings: Settings,
+    *,
+    actor: str,
+    action: str,
+    target: str,
+    filters: dict[str, Any],
+    detail: str = "",
+    outcome: str = "started",
+) -> int:
+    """Write an operator action's audit row before it does anything (``started``; or, for a
+    refusal, the refusal itself); its id, for ``record_replay`` to complete."""
+    db = engine(settings)
+    try:
+        async with db.begin() as conn:
+            row_id = await conn.scalar(
+                audit_log.insert()
+                .values(
+                    actor=actor,
+                    action=action,
+                    target=target,
+                    filters=filters,
+                    count=0,
+                    detail=detail,
+                    outcome=outcome,
+                    position=0,
+                    finished_at=None if outcome == "started" else func.now(),
+                )
+                .returning(audit_log.c.id)
+            )
+        return int(row_id or 0)
+    finally:
+        await db.dispose()
+
+
+async def running_replay(settings: Settings, row_id: int, *, actor: str, target: str) -> int | None:
+    """The count so far of the history replay ``row_id`` if it is a started run of ``actor``
+    to ``target`` (what a caller sending in batches names), else ``None``."""
+    db = engine(settings)
+    try:
+        async with db.connect() as conn:
+            found = await conn.scalar(
+                select(audit_log.c.count).where(
+                    audit_log.c.id == row_id,
+                    audit_log.c.action == "history_replay",
+                    audit_log.c.actor == actor,
+                    audit_log.c.target == target,
+                    audit_log.c.outcome == "started",
+                )
+            )
+        return None if found is None else int(found)
+    finally:
+        await db.dispose()
+
+
 async def start_replay(
     settings: Settings, *, actor: str, target: str, filters: dict[str, Any], resume: bool
 ) -> tuple[int, int]:

@@ -20,14 +20,17 @@ DESCRIPTION = (
     "Events of the CNNT recognition platform on the durable topic exchange `cnnt.events`. "
     "Routing key `<producer>.<event_name>.v<version>`; persistent JSON messages whose AMQP "
     "`message_id` is the envelope's `event_id` (de-duplicate on it) and whose `correlation_id` "
-    "is the flow's. Within a version, changes are additive only."
+    "is the flow's. Within a version, changes are additive only. Contract 1.1 adds the commune "
+    "and district levels: events naming one travel on the minor version's key "
+    "`<producer>.<event_name>.v1.1`, so a v1.0 subscriber bound to the `.v1` key never meets a "
+    "level it does not know; bind both keys (or `….v1.#`) to receive every level."
 )
 
 
 def platform_spec(settings: Settings) -> AsyncAPI:
     brokers = [build_broker(load_spec(name), settings) for name in installed_services()]
     return AsyncAPI(
-        *brokers, title="CNNT platform events", version="1.0.0", description=DESCRIPTION
+        *brokers, title="CNNT platform events", version="1.1.0", description=DESCRIPTION
     )
 
 

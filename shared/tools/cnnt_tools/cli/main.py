@@ -47,6 +47,10 @@ asyncapi_app = typer.Typer(help="The AsyncAPI document of all services", no_args
 app.add_typer(asyncapi_app, name="asyncapi")
 topology_app = typer.Typer(help="The RabbitMQ topology the services declare", no_args_is_help=True)
 app.add_typer(topology_app, name="topology")
+units_app = typer.Typer(
+    help="Administrative units: the history below the provinces", no_args_is_help=True
+)
+app.add_typer(units_app, name="units")
 console = Console(stderr=True)
 
 ServicesArg = Annotated[
@@ -322,6 +326,16 @@ def topology_export(
     _write_generated(out, text, check=check, regenerate="uv run cnnt topology export")
 
 
+@units_app.command("export")
+def units_export() -> None:
+    """Write the districts of 2008-2025 and each 2025 commune's earlier wards into the runtime's
+    reference data, from the pinned vietnamadminunits (a development dependency)."""
+    from cnnt_tools import units
+
+    for path in units.export():
+        console.print(f"[green]✓[/] {path}")
+
+
 @asyncapi_app.command("serve")
 def asyncapi_serve(port: Annotated[int, typer.Option(help="Port")] = 8010) -> None:
     """Serve the platform's AsyncAPI page and JSON over HTTP."""
@@ -393,6 +407,12 @@ def token_issue(
     """Print a bearer token signed with the private key in CNNT_AUTH_SIGNING_KEY."""
     settings = get_settings()
     ensure_development_keys(settings)
+    if ttl_hours and ttl_hours > settings.token_max_lifetime_hours:
+        raise typer.BadParameter(
+            f"the services accept tokens of at most {settings.token_max_lifetime_hours} hours "
+            "(CNNT_TOKEN_MAX_LIFETIME_HOURS)",
+            param_hint="--ttl-hours",
+        )
     ttl = timedelta(hours=ttl_hours) if ttl_hours else None
     typer.echo(
         issue_token(

@@ -342,7 +342,8 @@ def _replay_batches(
     *,
     resume: bool,
 ) -> int:
-    """Replay in batches of 500, recording after each what the broker confirmed."""
+    """Replay in batches of 500 under one audit row written before the first is sent; the
+    service records on it what the broker confirmed after each."""
     row_id, after = asyncio.run(
         records.start_replay(
             settings,
@@ -365,15 +366,22 @@ def _replay_batches(
         ) as progress:
             task = progress.add_task(to, total=None)
             while True:
+                # The service refuses a queue whose consumer does not take these events and
+                # records each batch's confirmed count and position on this run's audit row.
                 result = _ok(
                     api.post(
                         "/ops/replay",
-                        json={**params, "queue": to, "after_seq": after, "limit": 500},
+                        json={
+                            **params,
+                            "queue": to,
+                            "after_seq": after,
+                            "limit": 500,
+                            "audit_id": row_id,
+                        },
                     )
                 )
                 sent += int(result["published"])
                 after = int(result["last_seq"])
-                asyncio.run(records.record_replay(settings, row_id, count=sent, position=after))
                 progress.update(task, completed=sent, total=sent + result["remaining"])
                 if result["remaining"] == 0 or result["published"] == 0:
                     break

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from certification.domain.decisions import Signature
 from certification.entrypoints.schemas import (
@@ -15,7 +15,14 @@ from certification.entrypoints.schemas import (
     DecisionPublic,
     RevocationCreate,
 )
-from certification.service_layer import commands, corrections, decisions, queries, revocations
+from certification.service_layer import (
+    commands,
+    corrections,
+    decisions,
+    documents,
+    queries,
+    revocations,
+)
 from cnnt_runtime.auth import CurrentPrincipal
 from cnnt_runtime.service import RuntimeDep, UowDep
 
@@ -66,3 +73,16 @@ async def revoke(
     return DecisionPublic.model_validate(
         await revocations.revoke_certificate(uow, runtime.settings, who, number, command)
     )
+
+
+@router.get("/decisions/{decision_id}/pdf")
+async def decision_pdf(decision_id: UUID, runtime: RuntimeDep, who: CurrentPrincipal) -> Response:
+    """The decision (quyết định) as a PDF signed by the issuing authority (PAdES), with the
+    certificates it issues or revokes."""
+    async with runtime.uow() as uow:
+        document = await documents.decision_pdf(uow, runtime.settings, who, decision_id)
+    headers = {
+        "Content-Disposition": f'inline; filename="quyet-dinh-{decision_id}.pdf"',
+        "CNNT-Document-SHA256": document.sha256,
+    }
+    return Response(document.content, media_type="application/pdf", headers=headers)

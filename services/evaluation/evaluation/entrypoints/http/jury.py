@@ -13,6 +13,7 @@ from evaluation.entrypoints.schemas import (
     ConflictCreate,
     ConflictPublic,
     JuryCreate,
+    JuryEdit,
     JuryPublic,
     MemberCreate,
     MemberPublic,
@@ -58,6 +59,17 @@ async def form_jury(
 ) -> JuryPublic:
     command = commands.FormJury(tuple(_member(m) for m in body.members))
     members = await jury.form_jury(uow, who, round_id, command)
+    return JuryPublic(round_id=round_id, members=[MemberPublic.model_validate(m) for m in members])
+
+
+@router.put("/rounds/{round_id}/jury")
+async def edit_jury(
+    round_id: UUID, body: JuryEdit, uow: UowDep, who: CurrentPrincipal
+) -> JuryPublic:
+    """Correct the jury before judging starts (409 ``judging_started`` after its first
+    sheet): names, titles, organisations, the chair, console accounts; seats added or removed."""
+    command = commands.EditJury(tuple(commands.SeatEdit(_member(m), m.id) for m in body.members))
+    members = await jury.edit_jury(uow, who, round_id, command)
     return JuryPublic(round_id=round_id, members=[MemberPublic.model_validate(m) for m in members])
 
 

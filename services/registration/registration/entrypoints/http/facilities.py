@@ -19,7 +19,9 @@ router = APIRouter(prefix="/api/v1", tags=["facilities"])
 
 
 def _shown(who: Principal, row: FacilityRow) -> FacilityPublic:
-    return FacilityPublic.model_validate(row).for_reader(sees_private(who, row.province_code))
+    return FacilityPublic.model_validate(row).for_reader(
+        sees_private(who, row.province_code, row.commune_code)
+    )
 
 
 @router.post("/facilities", status_code=status.HTTP_201_CREATED)

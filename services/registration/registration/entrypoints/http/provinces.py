@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from cnnt_runtime.auth import CurrentPrincipal
 from cnnt_runtime.service import UowDep
 from registration.entrypoints.schemas import (
+    CommunePublic,
+    DistrictPublic,
+    EarlierUnitPublic,
     ProvincePublic,
     ProvinceRegionPublic,
     ProvinceRegionUpdate,
@@ -23,6 +28,55 @@ async def list_provinces(who: CurrentPrincipal) -> list[ProvincePublic]:
     return [
         ProvincePublic(code=code, name=name, current=current, successor=successor)
         for code, name, current, successor in provinces.known_provinces()
+    ]
+
+
+Search = Annotated[
+    str | None,
+    Query(max_length=100, description="Part of the name, with or without diacritics"),
+]
+
+
+@router.get("/provinces/{code}/communes")
+async def list_communes(code: str, who: CurrentPrincipal, q: Search = None) -> list[CommunePublic]:
+    """The 2025 communes of a current unit (an earlier province: of the unit it merged into),
+    by name, each with the earlier wards it was formed from; ``q`` finds a commune by name
+    without diacritics ("buon ma thuot")."""
+    return [
+        CommunePublic(
+            code=c.code,
+            name=c.name,
+            type=c.kind,
+            province_code=c.province,
+            formed_from=[
+                EarlierUnitPublic(
+                    code=w.code,
+                    name=w.name,
+                    district_code=w.district_code,
+                    district_name=provinces.district_name(w.district_code),
+                )
+                for w in ward_list
+            ],
+        )
+        for c, ward_list in provinces.communes_of(code, q)
+    ]
+
+
+@router.get("/provinces/{code}/districts")
+async def list_districts(
+    code: str, who: CurrentPrincipal, q: Search = None
+) -> list[DistrictPublic]:
+    """The districts of history (before 1 July 2025) counted under a province: a current unit's
+    include those of the earlier provinces merged into it; an earlier province's its own."""
+    return [
+        DistrictPublic(
+            code=d.code,
+            name=d.name,
+            type=d.kind,
+            province_code=d.province,
+            current_province_code=current,
+        )
+        for d, current in provinces.districts_of(code, q)
     ]
 
 

@@ -12,7 +12,7 @@ from cnnt_runtime.auth import CurrentPrincipal
 from cnnt_runtime.http.fields import YearQuery
 from cnnt_runtime.http.pages import Page, PageDep
 from cnnt_runtime.service import UowDep
-from registration.entrypoints.schemas import RoundCreate, RoundPublic
+from registration.entrypoints.schemas import RoundCreate, RoundEdit, RoundPublic
 from registration.service_layer import commands, queries, rounds
 
 router = APIRouter(prefix="/api/v1", tags=["rounds"])
@@ -28,6 +28,7 @@ async def create_round(body: RoundCreate, uow: UowDep, who: CurrentPrincipal) ->
         opens_on=body.opens_on,
         closes_on=body.closes_on,
         settings=body.settings,
+        requires_local_recognition=body.requires_local_recognition,
     )
     return RoundPublic.model_validate(await rounds.create_round(uow, who, command))
 
@@ -49,6 +50,16 @@ async def list_rounds(
 @router.get("/rounds/{round_id}")
 async def get_round(round_id: UUID, uow: UowDep, who: CurrentPrincipal) -> RoundPublic:
     return RoundPublic.model_validate(await queries.get_round(uow, round_id))
+
+
+@router.put("/rounds/{round_id}")
+async def edit_round(
+    round_id: UUID, body: RoundEdit, uow: UowDep, who: CurrentPrincipal
+) -> RoundPublic:
+    """Correct a draft round's name and registration window (409 ``round_not_draft`` once
+    opened)."""
+    command = commands.EditRound(name=body.name, opens_on=body.opens_on, closes_on=body.closes_on)
+    return RoundPublic.model_validate(await rounds.edit_round(uow, who, round_id, command))
 
 
 @router.post("/rounds/{round_id}/open")
