@@ -17,6 +17,7 @@ from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import an_account, screenshot, sign_in, vietnamese_context
 from tests.integration.registration.test_dossier_files import pdf_bytes, photo_with_gps
+from tests.support.identifiers import tax_code
 from tests.support.scenario import DECLARED
 from tests.support.stack import bearer, eventually
 
@@ -57,7 +58,7 @@ async def entered_round(
             {
                 "name": f"HTX Miến dong {tag}",
                 "kind": "cooperative",
-                "business_code": f"H32-BROWSER-{tag.upper().replace(' ', '-')}",
+                "business_code": tax_code(f"h32-browser-{tag}"),
                 "province_code": province,
                 "address": tag,
             },

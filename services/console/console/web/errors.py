@@ -297,31 +297,6 @@ MESSAGES: dict[str, str] = {
     # reports
     "year_out_of_range": N_("Enter a year from 2000 to 2100."),
     "year_span_reversed": N_("The last year must not come before the first."),
-    # dossier files and the receiving desk (registration)
-    "file_empty": N_("The file is empty (0 bytes)."),
-    "dossier_too_large": N_("The dossier would exceed its total size limit."),
-    "file_type_not_allowed": N_(
-        "Only PDF, JPEG, PNG or WebP files are taken, judged by their content, not their name."
-    ),
-    "pdf_invalid": N_("The file is not a valid PDF."),
-    "pdf_encrypted": N_("The PDF is password-protected: upload an unprotected copy."),
-    "image_invalid": N_("The image is damaged or unreadable."),
-    "image_too_many_pixels": N_("The image has too many pixels (a decompression bomb?)."),
-    "file_name_path": N_("The file name must not contain a path (/ or \\)."),
-    "file_name_control": N_("The file name must not contain control characters."),
-    "file_name_too_long": N_("The file name is too long."),
-    "file_name_missing": N_("The file has no name."),
-    "file_kind_not_allowed": N_("This part of the dossier does not take this kind of file."),
-    "dossier_part_full": N_("This part of the dossier holds no more files."),
-    "dossier_part_unknown": N_("This dossier has no such part."),
-    "dossier_accepted": N_("The dossier is accepted: its files can no longer change."),
-    "dossier_not_receivable": N_("The dossier cannot be received in its present state."),
-    "dossier_not_received": N_("Only a received dossier can be returned or accepted."),
-    "return_reason_missing": N_("Write what to supplement for at least one part."),
-    "deadline_in_past": N_("The supplement deadline must be today or later."),
-    "dossier_incomplete": N_("The dossier still lacks required parts."),
-    "sample_not_received": N_("The sample has not been recorded as received."),
-    "dossier_not_readable": N_("This dossier is not yours to read."),
 }
 
 
