@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cnnt_contracts.score_sheet import MAXIMA, STEP, score_refusal
+from cnnt_contracts.score_sheet import MAXIMA, STEP, score_refusal, sheet_total
 from cnnt_runtime.errors import DomainError
 
 DEFAULT_SPREAD_THRESHOLD = Decimal(10)
@@ -72,7 +72,7 @@ class Scores:
 
     @property
     def total(self) -> Decimal:
-        return self.market + self.technical + self.culture + self.other
+        return sheet_total(self.as_dict())
 
     def as_dict(self) -> dict[str, Decimal]:
         return {c: getattr(self, c) for c in MAXIMA}
