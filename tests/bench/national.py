@@ -17,6 +17,7 @@ from cnnt_runtime.auth import Role
 from cnnt_runtime.reference import units
 from cnnt_runtime.settings import Settings
 from tests.bench.api import Probe, body, bounded, dead_letter_count, headers
+from tests.support.identifiers import tax_code
 
 HEADER = [
     "business_code", "facility_name", "facility_kind", "province_code", "address", "phone",
@@ -42,7 +43,7 @@ def dossier_list(run: str, province: str, count: int) -> bytes:
     for n in range(count):
         writer.writerow(
             {
-                "business_code": f"{run}-{province}-{n:04d}",
+                "business_code": tax_code(f"{run}-{province}-{n}"),
                 "facility_name": f"Cơ sở làng nghề Đồng Tháp số {n}",
                 "facility_kind": "cooperative",
                 "province_code": province,

@@ -3,6 +3,7 @@ rerun of a replay that was killed resumes after the last position the broker con
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -63,11 +64,22 @@ async def test_a_killed_replay_leaves_a_started_row_and_a_rerun_resumes_after_it
         assert 0 < killed.count < EVENTS
         assert killed.position > 0
 
+        # The service records each batch on the run's row itself (issue 29: one audited
+        # implementation), so the batch in flight when the command line was killed still
+        # lands on the killed row: wait until that row stops moving before the rerun.
+        async def settled() -> Any:
+            before = (await _audit_rows(stack, queue))[0].position
+            await asyncio.sleep(2)
+            after = (await _audit_rows(stack, queue))[0]
+            return after if after.position == before else None
+
+        killed = await eventually(settled, timeout=60, interval=0)
+        assert killed.outcome == "started"
         await cli(*args)
     [_, resumed] = await _audit_rows(stack, queue)
     assert resumed.outcome == "completed"
     assert resumed.finished_at is not None
-    assert f"resumes audit #{killed.id}" in resumed.detail
+    assert f"resumes audit #{killed.id} after position {killed.position}" in resumed.detail
     assert resumed.count == EVENTS - killed.count  # nothing confirmed before is sent again
     # Every event arrived (some sent but unconfirmed when killed may arrive twice).
     assert await queue_depth(stack, queue) >= EVENTS

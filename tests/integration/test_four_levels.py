@@ -22,6 +22,7 @@ from cnnt_runtime.clock import Clock
 from cnnt_runtime.reference import communes_of
 from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import recorded
+from tests.support import identities
 from tests.support.khuyen_cong import officer as support_officer
 from tests.support.khuyen_cong import open_scheme
 from tests.support.scenario import DECLARED, ok
@@ -100,7 +101,7 @@ async def test_a_commune_round_of_a_ward_of_dak_lak_runs_to_support_priority(
             json={
                 "name": "HTX Cà phê xã bên",
                 "kind": "cooperative",
-                "business_code": "MST-H30-COMMUNE-ROUND-OUT",
+                "business_code": identities.tax_code(),
                 "province_code": "dak-lak",
                 "commune_code": neighbour,
             },
@@ -110,7 +111,7 @@ async def test_a_commune_round_of_a_ward_of_dak_lak_runs_to_support_priority(
         facility, product = await a_product(
             registration,
             commune_officer,
-            "MST-H30-COMMUNE-ROUND",
+            identities.tax_code(),
             "dak-lak",
             WARD,
             "Cà phê Buôn Ma Thuột rang xay",
@@ -272,13 +273,13 @@ async def test_a_provincial_round_requiring_a_commune_recognition_admits_only_it
         assert round_["requires_local_recognition"] is True
         ok(await registration.post(f"/api/v1/rounds/{round_['id']}/open", headers=officer), 200)
         without = await a_product(
-            registration, officer, "MST-H30-REQUIRES-1", "gia-lai", None, "Hồ tiêu Chư Sê"
+            registration, officer, identities.tax_code(), "gia-lai", None, "Hồ tiêu Chư Sê"
         )
         holder = await a_product(
-            registration, officer, "MST-H30-REQUIRES-2", "gia-lai", commune, "Cà phê Pleiku"
+            registration, officer, identities.tax_code(), "gia-lai", commune, "Cà phê Pleiku"
         )
         other_province = await a_product(
-            registration, officer, "MST-H30-REQUIRES-3", "gia-lai", None, "Mật ong Kon Hà Nừng"
+            registration, officer, identities.tax_code(), "gia-lai", None, "Mật ong Kon Hà Nừng"
         )
         granted = commune_recognition(*holder, commune, f"{commune}-2026-X-H30")
         elsewhere = commune_recognition(*other_province, WARD, f"{WARD}-2026-X-H30")
@@ -323,7 +324,7 @@ async def test_a_district_round_of_2019_recorded_by_the_ministry_rolls_up_under_
         round_ = ok(await registration.post("/api/v1/rounds", json=body, headers=ministry))
         ok(await registration.post(f"/api/v1/rounds/{round_['id']}/open", headers=ministry), 200)
         _, product = await a_product(
-            registration, officer, "MST-H30-DISTRICT-2019", "dak-lak", None, "Cà phê Ea Tam"
+            registration, officer, identities.tax_code(), "dak-lak", None, "Cà phê Ea Tam"
         )
         ok(
             await registration.post(

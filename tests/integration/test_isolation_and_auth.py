@@ -7,6 +7,7 @@ import pytest
 
 from cnnt_runtime.auth import Role
 from cnnt_runtime.settings import Settings
+from tests.support.identifiers import tax_code
 from tests.support.stack import bearer, running_service
 
 
@@ -51,7 +52,7 @@ async def test_no_token_is_401_and_another_provinces_token_is_403(stack: Setting
         assert elsewhere.status_code == 403
         assert elsewhere.json()["error"] == {
             "code": "province_out_of_scope",
-            "message": "a token scoped to 'dak-lak' cannot act on province 'ha-noi'",
+            "message": "tài khoản thuộc phạm vi 'dak-lak' không được thao tác với tỉnh 'ha-noi'",
             "field": "province_code",
         }
 
@@ -68,7 +69,11 @@ async def test_a_bad_field_is_a_422_naming_the_field(stack: Settings) -> None:
     async with running_service("registration", stack) as registration:
         response = await registration.post(
             "/api/v1/facilities",
-            json={**FACILITY, "kind": "state_enterprise", "business_code": "X1"},
+            json={
+                **FACILITY,
+                "kind": "state_enterprise",
+                "business_code": tax_code("isolation-bad-field"),
+            },
             headers=bearer(stack, Role.MINISTRY),
         )
     assert response.status_code == 422

@@ -13,6 +13,7 @@ import httpx
 from cnnt_runtime.auth import Role
 from cnnt_runtime.clock import Clock
 from cnnt_runtime.settings import Settings
+from tests.support.identifiers import tax_code
 from tests.support.scenario import DECLARED, ok
 from tests.support.stack import bearer, eventually, running_service
 
@@ -67,7 +68,7 @@ async def test_a_bac_kan_round_runs_to_its_decision_with_thai_nguyen_tokens(
                     json={
                         "name": facility_name,
                         "kind": "cooperative",
-                        "business_code": f"MST-{product_name}",
+                        "business_code": tax_code(f"merged-province-{product_name}"),
                         "province_code": "bac-kan",
                     },
                     headers=officer,

@@ -41,7 +41,7 @@ async def _facility(client: httpx.AsyncClient, settings: Settings, code: str) ->
 async def test_other_provinces_and_judges_see_no_tax_code_or_contacts_of_a_facility(
     stack: Settings,
 ) -> None:
-    code = identities.code("MST")
+    code = identities.tax_code()
     readers = {
         "own": officer(stack, "dak-lak"),
         "ministry": ministry(stack),
@@ -77,7 +77,7 @@ async def test_other_provinces_and_judges_see_no_tax_code_or_contacts_of_a_facil
 async def test_the_entries_export_shows_tax_codes_only_to_the_rounds_province(
     stack: Settings,
 ) -> None:
-    code = identities.code("MST")
+    code = identities.tax_code()
     async with running_service("registration", stack) as client:
         round_ = await a_round(client, stack, "provincial", "dak-lak")
         facility = await _facility(client, stack, code)

@@ -58,7 +58,6 @@ HELD: tuple[tuple[range, str], ...] = (
 # 2032; they are schemes, not rounds, and ``POOL`` starts after this year in any case.)
 FIXED: dict[tuple[str, str, int], str] = {
     ("provincial", "lam-dong", 2017): "registration/test_registration_rules_api.py: a 2017 window",
-    ("regional", "south", 2016): "registration/test_registration_rules_api.py: the ministry's",
     ("provincial", "bac-kan", 2020): "registration/test_records_and_lists.py: before the merger",
     ("provincial", "vinh-long", 2019): "registration/test_dossier_import.py: before the merger",
     ("provincial", "bac-kan", 2024): "test_merged_province_round.py: the last year of Bắc Kạn",
@@ -174,6 +173,16 @@ class Allocator:
         self._claim(("code", value))
         return value
 
+    def digits(self, length: int = 10, label: str = "digits") -> str:
+        """``length`` decimal digits, derived and claimed as ``code`` is: unique in the run."""
+        value = f"{int(self._derive(label, 32), 16) % 10**length:0{length}d}"
+        self._claim(("code", value))
+        return value
+
+    def tax_code(self) -> str:
+        """A facility's tax code (mã số thuế: 10 digits, the only form registration takes)."""
+        return self.digits(10, "tax_code")
+
     def decision(self, suffix: str = "QĐ-UBND", length: int = 6) -> str:
         """A decision's number as a province writes one, ``<hex>/QĐ-UBND``, unique in the run
         (certification holds one decision per authority, year and number)."""
@@ -205,5 +214,7 @@ round_year = ALLOCATOR.round_year
 shared_year = ALLOCATOR.shared_year
 whole_year = ALLOCATOR.whole_year
 code = ALLOCATOR.code
+digits = ALLOCATOR.digits
+tax_code = ALLOCATOR.tax_code
 decision = ALLOCATOR.decision
 username = ALLOCATOR.username

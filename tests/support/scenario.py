@@ -85,7 +85,7 @@ async def facility_with_product(
             json={
                 "name": facility_name,
                 "kind": "cooperative",
-                "business_code": identities.code("MST", 12),
+                "business_code": identities.tax_code(),
                 "province_code": province,
                 "address": "Buôn Ma Thuột, Đắk Lắk",
             },

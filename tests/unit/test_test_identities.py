@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import identities
+from tests.support import identities, stack
 
 TESTS = Path(__file__).resolve().parents[1]
 
@@ -161,3 +161,20 @@ def test_a_later_pass_on_a_kept_database_takes_none_of_the_earlier_passes_identi
     assert second.round_year("provincial", "dak-lak") != year
     assert second.code("MST") != code
     assert second.username(name) == "sct.x.2"
+
+
+@pytest.mark.parametrize("name", ["0123456789", "abcdef0123", "a"])
+def test_a_run_name_of_lower_case_letters_and_digits_is_taken_whatever_it_draws(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(stack.STACK_NAME, name)
+    assert stack._stack_name() == name
+
+
+@pytest.mark.parametrize("name", ["ABC", "a-b", "a" * 21])
+def test_a_run_name_with_other_characters_is_refused(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(stack.STACK_NAME, name)
+    with pytest.raises(ValueError, match="lower-case letters and digits"):
+        stack._stack_name()

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import structlog
 from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.metrics import NoOpMeterProvider
@@ -36,7 +36,7 @@ from console.web import csrf, i18n
 from console.web.errors import error_message
 from console.web.pages import build_templates, is_htmx, render
 from console.web.services import ServiceRefused
-from console.web.session import RoleRefused, SignInNeeded
+from console.web.session import RoleRefused, SignInNeeded, optional_account
 
 NAME = "console"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -160,7 +160,8 @@ def _install_error_pages(app: FastAPI) -> None:
     async def body_unreadable(request: Request, exc: StarletteHTTPException) -> Response:
         """FastAPI reads a route's form before any dependency and answers a part over 1 MB,
         or a body past MaxBodySize, with a 400 in JSON: those get the console's page. Any
-        other HTTP exception keeps FastAPI's own answer."""
+        other HTTP exception (an unknown address: 404, a method not served: 405) gets the
+        console's error page in its layout, never FastAPI's JSON."""
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, BaseExceptionGroup):  # the multipart stream's task group
             cause = cause.subgroup((MultiPartException, BodyTooLarge))
@@ -168,7 +169,8 @@ def _install_error_pages(app: FastAPI) -> None:
                 cause = cause.exceptions[0]
         if isinstance(cause, MultiPartException | BodyTooLarge):
             return await form_too_large(request, csrf.FormTooLarge(str(cause)))
-        return await http_exception_handler(request, exc)
+        code = {404: "page_not_found", 405: "page_not_found"}.get(exc.status_code, "bad_request")
+        return await _error_page(request, code, exc.status_code)
 
     @app.exception_handler(AccountRefused)
     async def account_refused(request: Request, exc: AccountRefused) -> Response:
@@ -188,6 +190,31 @@ def _install_error_pages(app: FastAPI) -> None:
         """A refusal no page placed next to a field: shown on a page of its own."""
         if exc.code in ("token_missing", "token_invalid", "token_expired"):
             return RedirectResponse("/login", status_code=303)
-        message = error_message(exc.code, exc.message)
+        message = error_message(exc.code)
         status = exc.status if 400 <= exc.status < 600 else 502
         return render(request, "error.html", {"message": message}, status=status)
+
+    # The console's own refusals and faults, in its layout and words (never FastAPI's JSON):
+    # a malformed address (/facilities/abc), a fault.
+    @app.exception_handler(RequestValidationError)
+    async def invalid_address(request: Request, exc: RequestValidationError) -> Response:
+        if any(e["loc"][:1] == ("path",) for e in exc.errors()):
+            return await _error_page(request, "page_not_found", 404)
+        return await _error_page(request, "address_invalid", 422)
+
+    @app.exception_handler(Exception)
+    async def fault(request: Request, exc: Exception) -> Response:
+        log.error("unhandled_error", error_type=type(exc).__name__, error=str(exc))
+        return await _error_page(request, "internal_error", 500)
+
+
+async def _error_page(request: Request, code: str, status: int) -> Response:
+    """The error page with the menu of whoever is signed in (an unknown address has run no
+    dependency that would have looked them up)."""
+    if getattr(request.state, "account", None) is None:
+        try:
+            await optional_account(request)
+        except Exception as exc:  # noqa: BLE001 - the error page shows even without a database
+            log.warning("error_page_account_unknown", error=str(exc))
+    context = {"message": error_message(code), "code": code}
+    return render(request, "error.html", context, status=status)

@@ -7,6 +7,7 @@ In the order of the sheet, which is also the order of the tie-breaks in certific
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Final
@@ -47,3 +48,14 @@ def score_refusal(criterion: str, value: Decimal) -> str | None:
     if value % STEP != 0:
         return "score_not_a_half_step"
     return None
+
+
+def sheet_total(scores: Mapping[str, Decimal]) -> Decimal:
+    """A sheet's total: the sum of its four criterion scores, the one definition evaluation puts
+    in ScoreSubmitted's ``total`` and certification checks it by. ``scores`` holds exactly the
+    sheet's criteria (a missing or unknown one is a programming error, not a score)."""
+    if set(scores) != set(CRITERIA):
+        raise ValueError(
+            f"a sheet's total needs exactly {', '.join(CRITERIA)}; got {sorted(scores)}"
+        )
+    return sum((scores[c] for c in CRITERIA), Decimal(0))

@@ -31,7 +31,7 @@ async def current_principal(  # async: FastAPI runs a plain def dependency in a 
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None:
-        raise Unauthorized("token_missing", "this endpoint needs an Authorization: Bearer token")
+        raise Unauthorized("token_missing", "cần mã xác thực: tiêu đề Authorization: Bearer")
     settings: Settings = request.app.state.settings
     return read_token(settings, credentials.credentials)
 

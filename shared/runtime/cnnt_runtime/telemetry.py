@@ -120,10 +120,6 @@ class Telemetry:
     provider: TracerProvider | None = None
     exports: bool = False
 
-    @property
-    def enabled(self) -> bool:
-        return self.provider is not None
-
     def tracer(self, name: str) -> trace.Tracer | None:
         return self.provider.get_tracer(name) if self.provider is not None else None
 

@@ -57,7 +57,9 @@ class Principal(BaseModel):
     def require(self, *roles: Role) -> Principal:
         if self.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise Forbidden("role_not_allowed", f"this action needs one of the roles: {allowed}")
+            raise Forbidden(
+                "role_not_allowed", f"thao tác này cần một trong các vai trò: {allowed}"
+            )
         return self
 
     def require_province(self, province_code: str, *, field: str = "province_code") -> Principal:
@@ -69,7 +71,8 @@ class Principal(BaseModel):
             return self
         raise Forbidden(
             "province_out_of_scope",
-            f"a token scoped to {self.scope!r} cannot act on province {province_code!r}",
+            f"tài khoản thuộc phạm vi {self.scope!r} không được thao tác với tỉnh "
+            f"{province_code!r}",
             field=field,
         )
 
@@ -142,14 +145,14 @@ def read_token(settings: Settings, token: str) -> Principal:
     try:
         principal, expires = _verified(token, keys, settings.auth_issuer, max_lifetime)
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("token_expired", "the bearer token has expired") from exc
+        raise Unauthorized("token_expired", "phiên đăng nhập đã hết hạn") from exc
     except (jwt.InvalidTokenError, KeyError, ValidationError) as exc:
         # Why is logged; the answer names nothing (no key id, no library text) an attacker
         # could learn the key set or the checks from.
         log.info("token_refused", reason=f"{type(exc).__name__}: {exc}"[:300])
-        raise Unauthorized("token_invalid", "the bearer token is not valid") from exc
+        raise Unauthorized("token_invalid", "mã xác thực không hợp lệ") from exc
     if expires <= time.time():
-        raise Unauthorized("token_expired", "the bearer token has expired")
+        raise Unauthorized("token_expired", "phiên đăng nhập đã hết hạn")
     return principal
 
 

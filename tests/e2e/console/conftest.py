@@ -98,6 +98,18 @@ async def console_db(console: Settings) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="package")
+async def demo_programme(console: Settings, console_db: AsyncEngine) -> None:
+    """The demo's accounts and its whole programme cycle (the code path of `make demo`), driven
+    once per run against this package's stack: the tests reading the demo share it (its rounds
+    are the demo's fixed years, so it cannot run twice)."""
+    from cnnt_tools.cli import demo, scenario
+    from console.demo_accounts import ensure_demo_accounts
+
+    await ensure_demo_accounts(console_db)
+    await demo.drive(console, scenario.build(), quiet=True)
+
+
+@pytest.fixture(scope="package")
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(

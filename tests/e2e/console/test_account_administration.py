@@ -38,7 +38,7 @@ async def test_the_ministry_cannot_lock_its_own_account(
 
     await page.goto(f"/admin/accounts/{me.id}/lock")
     await expect(page.locator("#confirmation")).to_have_count(0)
-    await expect(page.get_by_text("Đây là tài khoản của chính bạn")).to_be_visible()
+    await expect(page.get_by_text("Đây là tài khoản của chính ông/bà")).to_be_visible()
     # Even a hand-made request (the form the page does not offer) is refused.
     await page.evaluate(
         """(id) => {
@@ -55,7 +55,7 @@ async def test_the_ministry_cannot_lock_its_own_account(
         str(me.id),
     )
     await expect(page.get_by_role("alert")).to_have_text(
-        "Bạn không thể khóa tài khoản của chính mình."
+        "Ông/bà không thể khóa tài khoản của chính mình."
     )
     await page.goto("/admin/accounts")
     await expect(own).to_contain_text("đang hoạt động")

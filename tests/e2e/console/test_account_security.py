@@ -103,7 +103,7 @@ async def test_an_officer_changes_their_password_and_signs_in_with_the_new_one(
     await page.locator("#f-new_password").fill("mat-khau-moi-2026")
     await page.get_by_label("Nhập lại mật khẩu mới").fill("mat-khau-moi-2026")
     await page.get_by_role("button", name="Đổi mật khẩu").click()
-    await expect(page.get_by_role("status")).to_have_text("Mật khẩu của bạn đã được đổi.")
+    await expect(page.get_by_role("status")).to_have_text("Mật khẩu của ông/bà đã được đổi.")
     await page.get_by_role("button", name="Đăng xuất").click()
 
     await sign_in(page, sct_password, PASSWORD)
@@ -160,5 +160,5 @@ async def test_an_officer_cannot_open_the_ministry_pages(
     assert response is not None
     assert response.status == 403
     await expect(page.get_by_role("alert")).to_have_text(
-        "Vai trò của bạn không được phép thực hiện thao tác này."
+        "Vai trò của ông/bà không được phép thực hiện thao tác này."
     )

@@ -232,6 +232,10 @@ async def test_a_round_is_judged_closed_decided_certified_and_verified_in_the_co
     await a.locator("#f-recusal-reason").fill("Thành viên có người thân làm việc tại cơ sở")
     await a.get_by_role("button", name="Ghi nhận không tham gia chấm").click()
     await expect(a.locator("#bars")).to_contain_text(f"không tham gia chấm {PRODUCTS[1]}")
+    # Judge B's conflict line names the product of that facility (issue 28).
+    await expect(a.locator("#bars")).to_contain_text(
+        f"đã khai báo xung đột lợi ích với {PRODUCTS[2]}"
+    )
 
     # The chair sees the progress per member as evaluation counts it, and the spread alert.
     async with httpx.AsyncClient(base_url=console.base_url("evaluation")) as evaluation:

@@ -108,6 +108,8 @@ async def test_a_judge_saves_the_whole_worklist_at_once_each_line_with_its_own_o
     )
     await expect(line(page, round_, 2).locator("[data-outcome]")).to_have_text("Cần chấm")
     await expect(page.locator("#batch-summary")).to_contain_text("Đã lưu: 1 phiếu")
+    # A refusal reads as a warning, not as the success a save without refusal is (issue 28).
+    await expect(page.locator("#batch-summary")).to_have_class("warning")
     assert await revisions(console, round_, 1, member) == []
     assert await page.evaluate("window.__sameDocument === true"), "the page was reloaded"
     await accessible(page, "judge-batch-one-refused")
@@ -118,6 +120,7 @@ async def test_a_judge_saves_the_whole_worklist_at_once_each_line_with_its_own_o
     await fill(page, round_, 2, ("36", "36", "9", "9.5"))
     await page.get_by_role("button", name="Lưu tất cả các phiếu đã điền").click()
     await expect(page.locator("#batch-summary")).to_contain_text("Đã lưu: 2 phiếu")
+    await expect(page.locator("#batch-summary")).to_have_class("notice")
     for index in (1, 2):
         await expect(line(page, round_, index).locator("[data-outcome]")).to_contain_text("Đã lưu")
     assert len(await revisions(console, round_, 0, member)) == 1
@@ -187,7 +190,13 @@ async def test_a_judge_writes_scores_with_a_decimal_comma_on_the_sheet_and_the_w
     # Not a number, and above the maximum: refused next to the criterion, nothing stored.
     for criterion, value in zip(CRITERIA, ("abc", "41", "8", "7,5"), strict=True):
         await page.locator(f"#f-{criterion}").fill(value)
-    await expect(page.locator("#live-total")).to_have_text("56,5")  # "abc" left out
+    # Issue 28: the live total leaves out what the sheet refuses ("abc", and 41 over 40).
+    await expect(page.locator("#live-total")).to_have_text("15,5")
+    for criterion, value in zip(CRITERIA, ("45", "-1", "10,3", "abc"), strict=True):
+        await page.locator(f"#f-{criterion}").fill(value)
+    await expect(page.locator("#live-total")).to_have_text("0")  # none of the four counts
+    for criterion, value in zip(CRITERIA, ("abc", "41", "8", "7,5"), strict=True):
+        await page.locator(f"#f-{criterion}").fill(value)
     await page.locator("#sheet button[type=submit]").click()
     await expect(page.locator("#e-market")).to_have_text("Hãy nhập một số.")
     await expect(page.locator("#e-technical")).to_have_text(

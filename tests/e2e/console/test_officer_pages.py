@@ -226,5 +226,5 @@ async def test_a_refused_facility_shows_the_reason_next_to_the_field(
     await page.get_by_label("Mã tỉnh").fill("ha-noi")
     await page.get_by_role("button", name="Lưu cơ sở").click()
     await expect(page.locator("#e-province_code")).to_have_text(
-        "Mục này thuộc tỉnh khác, ngoài phạm vi của bạn."
+        "Mục này thuộc tỉnh khác, ngoài phạm vi của ông/bà."
     )

@@ -115,7 +115,7 @@ async def test_an_operator_replays_a_dead_letter_with_confirmation_and_sees_it_i
     await expect(page.get_by_role("heading", name="Hàng đợi tin nhắn lỗi")).to_be_visible()
     row = page.locator(f"#queues tr[data-queue='{QUEUE}']")
     await expect(row.locator("[data-depth]")).to_have_text("1")
-    await expect(page.locator("#queues tbody tr")).to_have_count(6)  # every service's queues
+    await expect(page.locator("#queues tbody tr")).to_have_count(8)  # every service's queues
     await screenshot(page, "operations-queues")
     assert await serious_accessibility_violations(page) == []
 
@@ -201,7 +201,7 @@ async def test_archiving_a_filtered_selection_is_confirmed_again_when_the_queue_
         await eventually(lambda: _depth_is(console, DLQ, 3), 60)
         await page.get_by_role("button", name="Lưu trữ 2 tin nhắn").click()
         await expect(page.get_by_role("alert")).to_contain_text(
-            "Các tin nhắn đã thay đổi kể từ khi bạn xem"
+            "Các tin nhắn đã thay đổi kể từ khi ông/bà xem"
         )
         await expect(page.locator("#consequence")).to_contain_text("3 tin nhắn sẽ được chuyển")
         assert await queue_depth(console, DLQ) == 3  # nothing was archived on the stale count
@@ -246,4 +246,4 @@ async def test_the_operations_pages_are_the_operators_only(
         response = await page.goto(path)
         assert response is not None
         assert response.status == 403
-        await expect(page.get_by_text("Vai trò của bạn không được phép")).to_be_visible()
+        await expect(page.get_by_text("Vai trò của ông/bà không được phép")).to_be_visible()

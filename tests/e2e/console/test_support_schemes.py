@@ -82,7 +82,7 @@ async def test_a_support_officer_goes_from_a_new_scheme_to_its_grants(
     await page.get_by_label("Ngân sách trung ương").fill("1.000.000")
     await page.get_by_role("button", name="Tạo đề án").click()
     await expect(page.locator("#f-code")).to_have_attribute("aria-invalid", "true")
-    await expect(page.locator("#e-code")).to_have_text("Mã đề án này đã được dùng.")
+    await expect(page.locator("#e-code")).to_have_text("Đã có đề án với mã này.")
     await page.set_viewport_size({"width": 390, "height": 844})
     await screenshot(page, "support-new-scheme-390")
     assert await fits_a_phone(page)

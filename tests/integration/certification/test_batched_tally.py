@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from cnnt_contracts import CriterionScores, ScoreSubmitted, ScoreSubmittedData
 from cnnt_runtime.settings import Settings
@@ -88,6 +89,22 @@ async def test_a_poison_event_in_a_backlog_is_dead_lettered_and_the_rest_counted
     assert len(handled) == 80
     assert len(set(handled)) < 80, "the backlog was applied one transaction per event"
     assert await claims(stack, [poison]) == []
+
+
+async def test_a_sheet_whose_total_is_not_its_scores_sum_is_dead_lettered_not_recomputed(
+    stack: Settings,
+) -> None:
+    round_id = uuid.uuid4()
+    good = sheet(round_id)
+    # The scores sum to 75.
+    wrong = ScoreSubmitted.new(sheet(round_id).data.model_copy(update={"total": Decimal(76)}))
+    async with running_service("certification", stack, max_attempts=2, retry_backoff=0):
+        await publish(stack, good, wrong)
+        reason = await eventually(lambda: dead_letter_reason(stack, wrong.event_id), 60)
+        await eventually(lambda: _is(tallied(stack, round_id), 1), 60)
+    assert "SheetTotalMismatch" in reason, reason
+    assert "carries total 76.0 but its scores sum to 75.0" in reason, reason
+    assert await claims(stack, [wrong]) == []
 
 
 async def test_redelivered_and_replayed_score_events_count_once_and_the_latest_revision_wins(

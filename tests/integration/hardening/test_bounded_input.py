@@ -23,7 +23,7 @@ def facility(**changes: Any) -> dict[str, Any]:
     return {
         "name": "HTX Dệt thổ cẩm Buôn Đôn",
         "kind": "cooperative",
-        "business_code": identities.code("BC"),
+        "business_code": identities.tax_code(),
         "province_code": PROVINCE,
         **changes,
     }

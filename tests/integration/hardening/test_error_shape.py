@@ -25,7 +25,7 @@ def a_facility() -> dict[str, str]:
     return {
         "name": "Cơ sở mây tre đan Phú Vinh",
         "kind": "household_business",
-        "business_code": identities.code("BC"),
+        "business_code": identities.tax_code(),
         "province_code": PROVINCE,
     }
 

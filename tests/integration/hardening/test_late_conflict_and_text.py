@@ -30,7 +30,7 @@ async def test_names_are_stored_in_one_normal_form_and_compared_in_it(
     body = {
         "name": nfd("  HTX  Cà phê   Đắk Lắk "),
         "kind": "cooperative",
-        "business_code": identities.code("BC"),
+        "business_code": identities.tax_code(),
         "province_code": PROVINCE,
     }
     created = await registration.post("/api/v1/facilities", json=body, headers=officer)
@@ -65,7 +65,7 @@ async def test_names_of_only_spaces_or_invisible_characters_are_refused(
         body = {
             "name": blank,
             "kind": "cooperative",
-            "business_code": identities.code("BC"),
+            "business_code": identities.tax_code(),
             "province_code": PROVINCE,
         }
         response = await registration.post("/api/v1/facilities", json=body, headers=officer)

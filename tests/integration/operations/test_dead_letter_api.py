@@ -86,10 +86,11 @@ async def test_an_operator_reads_replays_and_archives_dead_letters_and_each_run_
     async with running_service("evaluation", stack) as evaluation:
         queues = _ok(await evaluation.get("/ops/dead-letters", headers=operator))
         assert queues["service"] == "evaluation"
-        assert [(q["queue"], q["dead_letter_queue"], q["depth"]) for q in queues["queues"]] == [
-            (QUEUE, DLQ, 3)
-        ]
-        assert "ProductRegistered" in queues["queues"][0]["event_types"]
+        # Every consumer queue of the service is listed; only this one holds dead letters.
+        by_queue = {q["queue"]: q for q in queues["queues"]}
+        assert (by_queue[QUEUE]["dead_letter_queue"], by_queue[QUEUE]["depth"]) == (DLQ, 3)
+        assert all(q["depth"] == 0 for name, q in by_queue.items() if name != QUEUE)
+        assert "ProductRegistered" in by_queue[QUEUE]["event_types"]
 
         page = _ok(await evaluation.get(BASE, params={"body": "true"}, headers=operator))
         assert (page["depth"], page["matching"], len(page["items"])) == (3, 3, 3)
@@ -230,4 +231,7 @@ async def test_only_operators_may_and_unknown_or_foreign_queues_are_refused(
         naive = await registration.get(own, params={"since": "2026-01-01T00:00"}, headers=operator)
         _refused(naive, 422, "validation_failed")
         queues = _ok(await registration.get("/ops/dead-letters", headers=operator))
-    assert [q["queue"] for q in queues["queues"]] == ["registration.recognitions"]
+    assert {q["queue"] for q in queues["queues"]} == {
+        "registration.recognitions",
+        "registration.juries",
+    }

@@ -27,6 +27,7 @@ from tests.integration.registration.registration_helpers import (
     officer,
     serving,
 )
+from tests.support.identifiers import tax_code
 from tests.support.objectstore import ObjectStore, seaweedfs
 from tests.support.scenario import DECLARED, ok
 from tests.support.stack import bearer
@@ -131,7 +132,7 @@ async def an_entry(
             json={
                 "name": "HTX Chè Shan tuyết Tà Xùa",
                 "kind": "cooperative",
-                "business_code": f"H32-DOSSIER-{tag}",
+                "business_code": tax_code(f"h32-dossier-{tag}"),
                 "province_code": province,
                 "address": "Bắc Yên, Sơn La",
             },

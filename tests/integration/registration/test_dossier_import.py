@@ -22,6 +22,7 @@ from tests.integration.registration.registration_helpers import (
     serving,
 )
 from tests.support import identities
+from tests.support.identifiers import tax_code
 from tests.support.scenario import ok
 
 PROVINCE = "dong-thap"  # Đồng Tháp
@@ -50,7 +51,7 @@ BAD_ROWS = {i * 25 + 7: fault for i, fault in enumerate(FAULTS)}  # file rows, h
 
 def good_row(run: str, n: int) -> dict[str, Any]:
     return {
-        "business_code": f"{run}-{n:04d}",
+        "business_code": f"{run}{n:04d}",
         "facility_name": f"Cơ sở làng nghề Sa Đéc số {n}",
         "facility_kind": KINDS[n % 4],
         "province_code": PROVINCE,
@@ -103,13 +104,13 @@ def csv_bytes(rows: list[dict[str, Any]]) -> bytes:
 async def _stored(stack: Settings, run: str, round_id: str) -> tuple[int, int, int, int]:
     facilities = await fetch(
         stack, "SELECT count(*) FROM registration.facilities WHERE business_code LIKE :p",
-        p=f"{run}-%",
+        p=f"{run}%",
     )  # fmt: skip
     products = await fetch(
         stack,
         "SELECT count(*) FROM registration.products p JOIN registration.facilities f "
         "ON f.id = p.facility_id WHERE f.business_code LIKE :p",
-        p=f"{run}-%",
+        p=f"{run}%",
     )
     entries = await fetch(
         stack, "SELECT count(*) FROM registration.entries WHERE round_id = CAST(:r AS uuid)",
@@ -127,7 +128,7 @@ async def _stored(stack: Settings, run: str, round_id: str) -> tuple[int, int, i
 async def test_a_500_row_xlsx_dry_run_names_the_20_bad_rows_then_commits_once(
     stack: Settings,
 ) -> None:
-    run = identities.code(length=8)
+    run = identities.digits(6)
     async with serving(stack) as client:
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         url = f"/api/v1/rounds/{round_['id']}/imports"
@@ -179,7 +180,7 @@ async def test_a_500_row_xlsx_dry_run_names_the_20_bad_rows_then_commits_once(
 async def test_a_csv_dossier_list_imports_and_the_template_has_the_headers(
     stack: Settings,
 ) -> None:
-    run = identities.code(length=8)
+    run = identities.digits(6)
     async with serving(stack) as client:
         template = await client.get("/api/v1/imports/template", headers=ministry(stack))
         assert template.status_code == 200
@@ -227,7 +228,7 @@ async def test_a_csv_dossier_list_imports_and_the_template_has_the_headers(
 async def test_the_ministry_imports_a_historical_dossier_list_as_of_its_date(
     stack: Settings,
 ) -> None:
-    run = identities.code(length=8)
+    run = identities.digits(6)
     async with serving(stack) as client:
         round_ = await a_round(
             client, stack, "provincial", "vinh-long", year=2019,
@@ -262,7 +263,7 @@ async def test_the_ministry_imports_a_historical_dossier_list_as_of_its_date(
 
 
 async def test_the_same_file_committed_twice_at_once_is_stored_once(stack: Settings) -> None:
-    run = identities.code(length=8)
+    run = identities.digits(6)
     async with serving(stack) as client:
         round_ = await a_round(client, stack, "provincial", PROVINCE)
         content = xlsx(rows_of(run, faulty=False)[:20])
@@ -286,7 +287,7 @@ async def test_the_same_file_committed_twice_at_once_is_stored_once(stack: Setti
 
 
 async def test_a_commit_answers_each_row_with_the_ids_of_what_it_created(stack: Settings) -> None:
-    run = identities.code(length=8)
+    run = identities.digits(6)
     rows = rows_of(run, faulty=False)[:3]
     rows[2] = {**rows[1], "product_name": "Bánh phồng tôm Sa Giang loại đặc biệt"}
     headers = officer(stack, PROVINCE)
@@ -335,3 +336,58 @@ async def test_a_commit_answers_each_row_with_the_ids_of_what_it_created(stack: 
     in_file_order = [s for (s,) in sequences]
     assert len(in_file_order) == 3
     assert in_file_order == sorted(set(in_file_order))
+
+
+async def test_the_dry_run_refuses_what_the_form_refuses_with_every_error_of_the_row(
+    stack: Settings,
+) -> None:
+    """Issue 28 item 6: tax code "60099X", phone "điện thoại" and e-mail "abc" are refused by
+    the one rule the API and the console's form apply; the refused row keeps its tax code and
+    product name, and lists every problem, the cells' and the eligibility rules' alike."""
+    good = {**good_row("", 1), "business_code": tax_code("import-rules-good")}
+    bad = {
+        **good_row("", 2),
+        "business_code": "60099X",
+        "phone": "điện thoại",
+        "email": "abc",
+        "product_name": "Giỏ lục bình Tháp Mười",
+        "mass_producible": "không",
+        "is_set": "maybe",
+    }
+    async with serving(stack) as client:
+        round_ = await a_round(client, stack, "provincial", PROVINCE, year=2073)
+        url = f"/api/v1/rounds/{round_['id']}/imports"
+        files = {"file": ("ho-so.csv", csv_bytes([good, bad]), "text/csv")}
+        report = ok(await client.post(url, files=files, headers=officer(stack, PROVINCE)), 200)
+    first, second = report["rows"]
+    assert first["status"] == "accepted"
+    assert (second["status"], second["business_code"], second["product_name"]) == (
+        "refused",
+        "60099X",
+        "Giỏ lục bình Tháp Mười",
+    )
+    assert {(e["field"], e["code"]) for e in second["errors"]} == {
+        ("business_code", "invalid_tax_code"),
+        ("phone", "invalid_phone"),
+        ("email", "invalid_email"),
+        ("is_set", "invalid_flag"),
+        ("mass_producible", "declaration_missing"),
+    }
+    tax_rule = next(e for e in second["errors"] if e["code"] == "invalid_tax_code")
+    assert tax_rule["message"].startswith("Mã số thuế gồm 10 chữ số")
+
+
+async def test_the_api_refuses_a_tax_code_the_form_refuses(stack: Settings) -> None:
+    body = {"name": "Cơ sở gốm Tân Vạn", "kind": "sme", "province_code": PROVINCE}
+    async with serving(stack) as client:
+        refused = await client.post(
+            "/api/v1/facilities",
+            json={**body, "business_code": "12AB", "contacts": {"phone": "điện thoại"}},
+            headers=officer(stack, PROVINCE),
+        )
+    details = {(d["field"], d["code"]): d["message"] for d in error(refused, 422)["details"]}
+    assert set(details) == {
+        ("business_code", "invalid_tax_code"),
+        ("contacts.phone", "invalid_phone"),
+    }
+    assert details[("contacts.phone", "invalid_phone")].startswith("Số điện thoại gồm")

@@ -15,7 +15,7 @@ PROVINCE = "son-la"  # Sơn La
 async def test_facilities_and_products_are_created_read_updated_and_kept_unique(
     stack: Settings,
 ) -> None:
-    code = identities.code("SL", 8)
+    code = identities.tax_code()
     tag = identities.code(length=6)  # the new name finds this facility alone
     renamed_to = f"HTX Chè Tà Xùa {tag}"
     headers = officer(stack, PROVINCE)
@@ -46,6 +46,14 @@ async def test_facilities_and_products_are_created_read_updated_and_kept_unique(
             200,
         )
         assert [f["id"] for f in found["items"]] == [facility["id"]]
+        # Written out, the abbreviation finds it too (issue 28: "HTX" and "Hợp tác xã").
+        spelled = ok(
+            await client.get(
+                "/api/v1/facilities", params={"q": f"Hợp tác xã chè Tà Xùa {tag}"}, headers=headers
+            ),
+            200,
+        )
+        assert [f["id"] for f in spelled["items"]] == [facility["id"]]
 
         product_body = {"facility_id": facility["id"], "name": "Chè búp", "group": "agro_food"}
         product = ok(await client.post("/api/v1/products", json=product_body, headers=headers))

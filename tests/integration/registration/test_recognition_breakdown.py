@@ -27,7 +27,7 @@ async def _facility(client: httpx.AsyncClient, settings: Settings, province: str
     body = {
         "name": f"HTX mây tre đan {province} {identities.code(length=6)}",
         "kind": "cooperative",
-        "business_code": identities.code("MST", 12),
+        "business_code": identities.tax_code(),
         "province_code": province,
     }
     return ok(await client.post("/api/v1/facilities", json=body, headers=ministry(settings)))

@@ -39,7 +39,7 @@ async def _round_with_one_entry(
             json={
                 "name": f"HTX miến dong {province}",
                 "kind": "cooperative",
-                "business_code": identities.code("MST", 12),
+                "business_code": identities.tax_code(),
                 "province_code": province,
             },
             headers=headers,

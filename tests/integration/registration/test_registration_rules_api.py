@@ -17,6 +17,8 @@ from tests.integration.registration.registration_helpers import (
     on_vietnam_date,
     serving,
 )
+from tests.support import identities
+from tests.support.identifiers import tax_code
 from tests.support.scenario import DECLARED, facility_with_product, ok
 
 PROVINCE = "lam-dong"  # Lâm Đồng
@@ -27,14 +29,18 @@ async def test_a_facility_must_be_of_one_of_the_four_kinds(stack: Settings) -> N
         body = {"name": "Cơ sở", "province_code": PROVINCE}
         refused = await client.post(
             "/api/v1/facilities",
-            json={**body, "kind": "state_enterprise", "business_code": "K-0"},
+            json={
+                **body,
+                "kind": "state_enterprise",
+                "business_code": tax_code("rules-kind-refused"),
+            },
             headers=officer(stack, PROVINCE),
         )
         assert error(refused, 422)["field"] == "kind"
         for n, kind in enumerate(("sme", "cooperative", "cooperative_group", "household_business")):
             accepted = await client.post(
                 "/api/v1/facilities",
-                json={**body, "kind": kind, "business_code": f"K-{kind}-{n}"},
+                json={**body, "kind": kind, "business_code": tax_code(f"rules-kind-{kind}-{n}")},
                 headers=officer(stack, PROVINCE),
             )
             assert ok(accepted)["kind"] == kind
@@ -188,7 +194,12 @@ async def test_province_and_scope_codes_are_checked(stack: Settings) -> None:
     async with serving(stack) as client:
         unknown = await client.post(
             "/api/v1/facilities",
-            json={"name": "X", "kind": "sme", "business_code": "U-1", "province_code": "atlantis"},
+            json={
+                "name": "X",
+                "kind": "sme",
+                "business_code": tax_code("rules-province-unknown"),
+                "province_code": "atlantis",
+            },
             headers=ministry(stack),
         )
         assert (error(unknown, 422)["code"], error(unknown, 422)["field"]) == (
@@ -217,7 +228,7 @@ async def test_regional_and_national_rounds_belong_to_the_ministry(stack: Settin
             "name": "Khu vực",
             "level": "regional",
             "scope_code": "south",
-            "year": 2016,
+            "year": identities.round_year("regional", "south"),
             "opens_on": str(TODAY),
             "closes_on": str(TODAY + timedelta(days=3)),
         }

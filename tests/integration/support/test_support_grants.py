@@ -116,7 +116,7 @@ async def test_a_grant_is_refused_whole_when_one_of_its_sources_falls_short(
     assert refused.status_code == 409
     assert refused.json()["error"] == {
         "code": "budget_exhausted",
-        "message": "the scheme's counterpart budget has 50 VND left; 60 VND were asked",
+        "message": "kinh phí nguồn counterpart của đề án còn 50 đồng; đề nghị 60 đồng",
         "field": "amounts.counterpart",
     }
     assert after["granted"] == {"national": 0, "local": 0, "counterpart": 0}

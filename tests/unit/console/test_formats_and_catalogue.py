@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -119,3 +120,11 @@ def test_every_text_of_the_console_has_a_vietnamese_translation() -> None:
 def test_the_catalogue_template_is_in_step_with_the_code() -> None:
     """messages.pot is what `make messages` extracts: run it when a text changes."""
     assert set(_catalogue(i18n.LOCALE_DIR / "messages.pot")) == _messages_in_use()
+
+
+def test_the_console_addresses_its_reader_one_way() -> None:
+    """ "ông/bà" throughout, never "bạn" (README: the console's readers are officials at work)."""
+    catalogue = _catalogue(i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "messages.po")
+    informal = sorted(t for t in catalogue.values() if re.search(r"\b[Bb]ạn\b", t))
+    assert informal == []
+    assert any("ông/bà" in t.lower() for t in catalogue.values())

@@ -9,7 +9,7 @@ from registration.domain.dossier_list import DossierRow, RowError, parse_row, ro
 from registration.domain.eligibility import Provinces
 from registration.domain.model import EligibilityError
 from registration.service_layer.provinces import successors
-from registration.service_layer.search import fold
+from registration.service_layer.search import fold, variants
 
 PROVINCES = Provinces(successors(), {u.code: u.region for u in reference.units().values()})
 ROW = {
@@ -65,3 +65,15 @@ def test_an_eligibility_refusal_is_reported_against_the_rows_column() -> None:
 def test_folding_drops_diacritics_and_case() -> None:
     assert fold("Cà phê bột nguyên chất") == "ca phe bot nguyen chat"
     assert fold("HTX Dệt thổ cẩm  Đắk Lắk") == "htx det tho cam dak lak"
+
+
+def test_a_search_reads_the_abbreviations_both_ways() -> None:
+    assert variants("HTX") == ["hop tac xa", "htx"]
+    assert variants("Hợp tác xã dệt") == ["hop tac xa det", "htx det"]
+    assert variants("Công ty TNHH") == [
+        "cong ty tnhh",
+        "cong ty trach nhiem huu han",
+        "cty tnhh",
+        "cty trach nhiem huu han",
+    ]
+    assert variants("htxa") == ["htxa"]  # whole words only

@@ -187,7 +187,7 @@ async def sign_pdf(
     except Exception as exc:  # a token away, a key missing: nothing is issued unsigned
         raise Unavailable(
             "signing_unavailable",
-            f"the signing key of {authority!r} is not available: {exc}",
+            f"khóa ký của {authority!r} không sẵn sàng: {exc}",
         ) from exc
     timestamper = None
     if settings.tsa_url:
@@ -211,6 +211,6 @@ async def sign_pdf(
         else:
             out = await signers.async_sign_pdf(writer, meta, signer, timestamper=timestamper)
     except SigningError as exc:
-        raise Unavailable("signing_unavailable", f"signing failed: {exc}") from exc
+        raise Unavailable("signing_unavailable", f"ký số không thành công: {exc}") from exc
     data = out.getvalue()
     return Signed(data, sha256(data), _subject(signer))

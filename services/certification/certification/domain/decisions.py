@@ -75,14 +75,14 @@ class PublishedResult:
 def check_decided(decided: bool) -> None:
     """A correction amends confirmed results; before the confirmation there is nothing to amend."""
     if not decided:
-        raise Conflict("round_not_decided", "only confirmed results can be corrected")
+        raise Conflict("round_not_decided", "chỉ sửa được kết quả đã được quyết định công nhận")
 
 
 def check_not_decided(decided: bool) -> None:
     if decided:
         raise Conflict(
             "round_already_decided",
-            "this round's results were already confirmed; correct them with a new decision",
+            "kết quả của đợt bình chọn đã được quyết định; hãy sửa bằng một quyết định mới",
         )
 
 
@@ -102,12 +102,14 @@ def issue_certificates(
         if entry_id not in passed:
             raise DomainError(
                 "exclusion_not_recognised",
-                f"entry {entry_id} is not among the entries the results recognise",
+                f"hồ sơ {entry_id} không thuộc các hồ sơ được công nhận theo kết quả",
                 field="exclusions",
             )
         if not reason.strip():
             raise DomainError(
-                "exclusion_reason_missing", "each exclusion needs a reason", field="exclusions"
+                "exclusion_reason_missing",
+                "mỗi hồ sơ không công nhận cần lý do",
+                field="exclusions",
             )
     chosen = [
         Pick(r.entry_id, r.rank, r.published_mean)
@@ -166,17 +168,17 @@ def correction_issues(
     although they reached the threshold with a quorum: declined, or outside the quota."""
     if not reason.strip():
         raise DomainError(
-            "correction_reason_missing", "a correction needs a reason", field="reason"
+            "correction_reason_missing", "quyết định sửa đổi cần lý do", field="reason"
         )
     if not recognise:
-        raise DomainError("correction_empty", "name the entries to recognise", field="recognise")
+        raise DomainError("correction_empty", "hãy nêu các hồ sơ được công nhận", field="recognise")
     chosen = []
     for entry_id in dict.fromkeys(recognise):
         line = published.get(entry_id)
         if line is None or line.reason not in CORRECTABLE or line.rank is None or line.mean is None:
             raise DomainError(
                 "correction_not_allowed",
-                f"entry {entry_id} did not pass with a quorum, or is already recognised",
+                f"hồ sơ {entry_id} không đạt đủ thành viên chấm, hoặc đã được công nhận",
                 field="recognise",
             )
         chosen.append(Pick(entry_id, line.rank, line.mean))
@@ -185,11 +187,9 @@ def correction_issues(
 
 def check_revocable(revoked: bool, reason: str) -> None:
     if revoked:
-        raise Conflict("certificate_already_revoked", "this certificate is already revoked")
+        raise Conflict("certificate_already_revoked", "giấy chứng nhận này đã bị thu hồi")
     if not reason.strip():
-        raise DomainError(
-            "revocation_reason_missing", "a revocation needs a reason", field="reason"
-        )
+        raise DomainError("revocation_reason_missing", "việc thu hồi cần lý do", field="reason")
 
 
 def check_revocation_date(revoked_on: date, granted_on: date) -> None:
@@ -197,8 +197,8 @@ def check_revocation_date(revoked_on: date, granted_on: date) -> None:
     if revoked_on < granted_on:
         raise DomainError(
             "revocation_before_recognition",
-            f"the revocation is dated {revoked_on.isoformat()}, before the decision of "
-            f"{granted_on.isoformat()} that granted the certificate",
+            f"ngày thu hồi {revoked_on:%d/%m/%Y} trước ngày quyết định "
+            f"{granted_on:%d/%m/%Y} cấp giấy chứng nhận",
             field="decided_on",
         )
 

@@ -9,7 +9,7 @@ to two places (half up).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,7 +17,7 @@ from enum import StrEnum
 from fractions import Fraction
 from uuid import UUID
 
-from cnnt_contracts.score_sheet import CRITERIA
+from cnnt_contracts.score_sheet import CRITERIA, sheet_total
 from cnnt_contracts.vocabulary import ProductGroup
 from cnnt_runtime.errors import Conflict
 
@@ -26,7 +26,7 @@ TWO_PLACES = Decimal("0.01")
 
 def judging_not_closed() -> Conflict:
     """Results rest on the whole tally: they exist only once evaluation has closed judging."""
-    return Conflict("judging_not_closed", "results exist only once judging has closed")
+    return Conflict("judging_not_closed", "chỉ có kết quả sau khi kết thúc chấm điểm")
 
 
 class Outcome(StrEnum):
@@ -44,6 +44,22 @@ class Reason(StrEnum):
     REVOKED = "revoked"  # recognised, then revoked by a later decision
 
 
+class SheetTotalMismatch(ValueError):
+    """A ScoreSubmitted whose ``total`` is not its scores' sum (``sheet_total``): the producer is
+    wrong, so the event is refused (and dead-lettered with this reason), never recomputed. Not a
+    DomainError: no HTTP answer carries it, only a dead letter an operator reads."""
+
+
+def check_total(scores: Mapping[str, Decimal], total: Decimal, *, sheet: object) -> None:
+    """Certification ranks by the scores; it verifies the total the event carries by the one
+    definition of a sheet's total rather than trusting or silently replacing it."""
+    expected = sheet_total(scores)
+    if total != expected:
+        raise SheetTotalMismatch(
+            f"sheet {sheet} carries total {total} but its scores sum to {expected}"
+        )
+
+
 @dataclass(frozen=True)
 class Sheet:
     """A jury member's latest score sheet (phiếu chấm điểm) for an entry."""
@@ -56,7 +72,7 @@ class Sheet:
 
     @property
     def total(self) -> Decimal:
-        return self.market + self.technical + self.culture + self.other
+        return sheet_total({c: getattr(self, c) for c in CRITERIA})
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ def require_authority(who: Principal, round_: RoundRow) -> None:
     if who.role is Role.CERTIFIER and not _decides(who, round_):
         raise Forbidden(
             "authority_out_of_scope",
-            f"a certifier for {who.scope!r} cannot decide on a round of {round_.scope_code!r}",
+            f"người ký thuộc {who.scope!r} không quyết định được đợt bình chọn của "
+            f"{round_.scope_code!r}",
             field="round_id",
         )
 
@@ -42,7 +43,8 @@ def require_reader(who: Principal, round_: RoundRow) -> None:
     if who.role is not Role.MINISTRY and not _covers(who, round_):
         raise Forbidden(
             "round_out_of_scope",
-            f"a token scoped to {who.scope!r} cannot read a round of {round_.scope_code!r}",
+            f"tài khoản thuộc phạm vi {who.scope!r} không xem được đợt bình chọn của "
+            f"{round_.scope_code!r}",
             field="round_id",
         )
 

@@ -62,7 +62,7 @@ async def record_decision(
     if claimed.first() is None:
         raise Conflict(
             "decision_number_taken",
-            f"decision {number!r} of {decided_on.year} is already recorded",
+            f"quyết định số {number!r} năm {decided_on.year} đã được ghi nhận",
             field="number",
         )
     return decision

@@ -170,7 +170,7 @@ async def certificate_edition(
     if wanted not in (ISSUED, latest):
         raise NotFound(
             "certificate_version_unknown",
-            f"certificate {number!r} has no edition {wanted}",
+            f"giấy chứng nhận {number!r} không có bản số {wanted}",
             field="version",
         )
     kept = await stored(uow, CERTIFICATE, number, wanted)
@@ -217,7 +217,9 @@ async def certificate_pdf(
     is named)."""
     found = await find_certificate(uow, number)
     if found is None:
-        raise NotFound("certificate_unknown", f"no certificate {number!r}", field="number")
+        raise NotFound(
+            "certificate_unknown", f"không có giấy chứng nhận số {number!r}", field="number"
+        )
     require_reader(who, found.round)
     edition = await certificate_edition(uow, settings, found, version)
     await uow.commit()
@@ -306,7 +308,9 @@ async def decision_pdf(
     decision never changes, so neither does its document)."""
     decision = await uow.session.get(DecisionRow, decision_id)
     if decision is None:
-        raise NotFound("decision_unknown", f"no decision {decision_id}", field="decision_id")
+        raise NotFound(
+            "decision_unknown", f"không có quyết định {decision_id}", field="decision_id"
+        )
     round_ = await uow.session.get(RoundRow, decision.round_id)
     assert round_ is not None  # a decision is recorded for a round certification holds
     require_reader(who, round_)

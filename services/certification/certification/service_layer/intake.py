@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col
 
 from certification.adapters.tables import EntryRow, JudgingRow, RoundRow, SheetRow
+from certification.domain.results import check_total
 from cnnt_contracts import (
     JudgingClosed,
     ResultSettings,
@@ -58,6 +59,7 @@ _TALLY_SHEET = _new_sheet.on_conflict_do_update(
 
 def _tally_row(event: ScoreSubmitted) -> dict[str, object]:
     data = event.data
+    _check_total(event)
     return {
         "entry_id": data.entry_id,
         "judge_id": data.judge_id,
@@ -69,6 +71,12 @@ def _tally_row(event: ScoreSubmitted) -> dict[str, object]:
     }
 
 
+def _check_total(event: ScoreSubmitted) -> None:
+    data = event.data
+    scores = {c: getattr(data.scores, c) for c in CRITERIA}
+    check_total(scores, data.total, sheet=f"{data.sheet_id} revision {data.revision}")
+
+
 async def apply_score_events(uow: UnitOfWork, events: Sequence[ScoreEvent]) -> None:
     """Many score events (already claimed) in one unit of work: the sheets in one statement
     executed for each, in (entry, judge) order so concurrent consumers never deadlock; only a
@@ -77,6 +85,9 @@ async def apply_score_events(uow: UnitOfWork, events: Sequence[ScoreEvent]) -> N
     latest: dict[tuple[UUID, UUID], ScoreSubmitted] = {}
     for event in events:
         if isinstance(event, ScoreSubmitted):
+            # Every sheet checked, also one a later revision in the batch supersedes: a wrong
+            # total fails the batch, which splits until that event fails (dead-lettered) alone.
+            _check_total(event)
             key = (event.data.entry_id, event.data.judge_id)
             if key not in latest or latest[key].data.revision < event.data.revision:
                 latest[key] = event

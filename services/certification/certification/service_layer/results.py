@@ -33,7 +33,7 @@ async def load_round(uow: UnitOfWork, round_id: UUID, *, lock: bool = False) -> 
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     found = (await uow.session.execute(stmt)).scalar_one_or_none()
     if found is None:
-        raise NotFound("round_not_found", f"no round {round_id} is known", field="round_id")
+        raise NotFound("round_not_found", f"không có đợt bình chọn {round_id}", field="round_id")
     return found
 
 

@@ -35,7 +35,7 @@ async def revoke_certificate(
         )
     ).scalar_one_or_none()
     if recognition is None:
-        raise NotFound("certificate_unknown", f"no certificate {certificate_number!r}")
+        raise NotFound("certificate_unknown", f"không có giấy chứng nhận số {certificate_number!r}")
     round_ = await load_round(uow, recognition.round_id)
     require_authority(who, round_)
     rules.check_revocable(recognition.revoked_by is not None, command.reason)

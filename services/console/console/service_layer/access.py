@@ -32,6 +32,9 @@ MAY_JUDGE: Rule = frozenset({Role.JUDGE})
 MAY_FOLLOW_A_JURY: Rule = MAY_ORGANISE | MAY_JUDGE
 # Results, decisions and certificates.
 MAY_CERTIFY: Rule = frozenset({Role.CERTIFIER, Role.MINISTRY})
+# An entry's dossier files: the desk, the round's jury, certifiers (registration decides which
+# entries each may read, docs/read-policy.md).
+MAY_READ_DOSSIERS: Rule = MAY_ORGANISE | MAY_JUDGE | MAY_CERTIFY
 # Khuyến công support schemes, read.
 MAY_READ_SUPPORT: Rule = frozenset({Role.SUPPORT_OFFICER, Role.MINISTRY})
 # Running a scheme's allocation and granting an application.

@@ -112,11 +112,6 @@ async def locked_out(engine: AsyncEngine) -> set[UUID]:
         return {UUID(str(i)) for i in found}
 
 
-async def count_accounts(engine: AsyncEngine) -> int:
-    async with engine.connect() as conn:
-        return int(await conn.scalar(select(func.count()).select_from(accounts)) or 0)
-
-
 async def _locked_target(conn: AsyncConnection, account_id: UUID) -> RowMapping:
     row = (
         (await conn.execute(select(accounts).where(accounts.c.id == account_id).with_for_update()))

@@ -31,3 +31,18 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     menus().forEach(function (menu) { if (menu.open && !menu.contains(event.target)) menu.open = false; });
   });
 })();
+
+// A table wider than a phone scrolls inside itself (console.css); one that does is made
+// reachable by keyboard (tabindex), so its hidden columns can be scrolled to without a mouse.
+(function () {
+  function mark(root) {
+    (root || document).querySelectorAll("main table, main .table-scroll").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+      if (!scrolls && box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { mark(document); });
+  document.addEventListener("htmx:load", function () { mark(document); });
+  window.addEventListener("resize", function () { mark(document); });
+})();

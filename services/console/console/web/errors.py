@@ -56,8 +56,37 @@ MESSAGES: dict[str, str] = {
     "too_many_cells": N_("The list has more than {limit} cells: remove the extra columns."),
     "import_not_found": N_("This import is no longer known: upload the file again."),
     "service_unavailable": N_("A service did not answer. Try again in a moment."),
+    "page_not_found": N_("There is no page at this address. Check the address or use the menu."),
+    "address_invalid": N_("The address holds a value that is not valid. Use the menu or the form."),
+    "bad_request": N_("The request could not be understood. Reload the page and retry."),
+    "internal_error": N_(
+        "Something went wrong on our side; nothing was changed. Try again in a moment."
+    ),
     # the services' codes
     "validation_failed": N_("Some values are not valid."),
+    "malformed_json": N_("The request could not be understood. Reload the page and retry."),
+    "invalid_tax_code": N_(
+        "A tax code is 10 digits, or 10 digits, a dash and 3 digits (6001234567 or 6001234567-001)."
+    ),
+    "invalid_phone": N_(
+        "A phone number has 8 to 15 digits, which spaces, dots or dashes may group "
+        "(e.g. 0262 3852 123)."
+    ),
+    "invalid_email": N_("An e-mail address looks like name@domain.vn."),
+    "invalid_string_pattern_mismatch": N_("This value is not in the expected form."),
+    "invalid_string_type": N_("Enter a text."),
+    "invalid_bool_parsing": N_("Choose yes or no."),
+    "invalid_bool_type": N_("Choose yes or no."),
+    "invalid_int_type": N_("Enter a whole number."),
+    "invalid_int_from_float": N_("Enter a whole number."),
+    "invalid_float_parsing": N_("Enter a number."),
+    "invalid_datetime_parsing": N_("Enter a date as dd/mm/yyyy."),
+    "invalid_datetime_from_date_parsing": N_("Enter a date as dd/mm/yyyy."),
+    "invalid_timezone_aware": N_("Enter a date as dd/mm/yyyy."),
+    "invalid_list_type": N_("Choose from the list."),
+    "invalid_too_short": N_("Choose at least one."),
+    "invalid_too_long": N_("Too many items at once: send them in parts."),
+    "invalid_extra_forbidden": N_("This field is not accepted here."),
     "invalid_missing": N_("This field is required."),
     "invalid_string_too_short": N_("This field is required."),
     "invalid_string_too_long": N_("This value is too long."),
@@ -90,6 +119,13 @@ MESSAGES: dict[str, str] = {
     "outside_registration_window": N_("Today is outside the round's registration dates."),
     "round_not_open": N_("The round is not open for registration."),
     "round_not_draft": N_("Only a round not yet opened can be changed this way."),
+    "window_inverted": N_("The closing date must not come before the opening date."),
+    "province_dissolved": N_(
+        "This province merged into another in 2025: open the round for the province it "
+        "became part of."
+    ),
+    "duplicate_entry": N_("This product is already entered in this round."),
+    "as_recorded_needs_province": N_("Figures as recorded are given for one province."),
     "round_exists": N_("A round with this level, scope and year already exists."),
     "period_inverted": N_("The closing date must come after the opening date."),
     "scope_mismatch": N_("The scope does not fit the round's level."),
@@ -130,6 +166,15 @@ MESSAGES: dict[str, str] = {
     "score_not_a_number": N_("Enter a number."),
     "conflict_of_interest": N_("You declared a conflict of interest with this facility."),
     "member_recused": N_("The chair recused you from this entry."),
+    "unknown_criterion": N_("The score sheet has no such criterion."),
+    "spread_threshold_out_of_range": N_("The spread threshold is 0 to 100 points."),
+    "jury_empty": N_("A jury needs at least one member."),
+    "jury_needs_one_chair": N_("A jury has exactly one chair."),
+    "jury_exists": N_("This round already has a jury."),
+    "jury_has_a_chair": N_("The jury already has its chair."),
+    "member_name_missing": N_("Every member needs a name."),
+    "account_already_in_jury": N_("This account already holds a seat in this jury."),
+    "judging_started": N_("The jury has started scoring: its members can no longer change."),
     "judging_closed": N_("Judging is closed for this round."),
     "score_missing": N_("This field is required."),
     "too_many_sheets": N_("At most 200 score sheets can be saved at once: save in parts."),
@@ -172,6 +217,14 @@ MESSAGES: dict[str, str] = {
         "A decision cannot be dated before the day judging closed."
     ),
     "revocation_before_grant": N_("A revocation cannot be dated before the certificate."),
+    "revocation_before_recognition": N_(
+        "A revocation cannot be dated before the decision that granted the certificate."
+    ),
+    "correction_empty": N_("Name the entries the correction recognises."),
+    "correction_not_allowed": N_(
+        "Only an entry scored by a quorum and not yet recognised can be recognised by a correction."
+    ),
+    "correction_reason_missing": N_("A correction needs its reason."),
     "authority_out_of_scope": N_("This round belongs to another authority than yours."),
     "round_out_of_scope": N_("This round belongs to another province than yours."),
     # khuyến công support
@@ -188,14 +241,19 @@ MESSAGES: dict[str, str] = {
     "already_granted": N_("This application has already been granted."),
     "grant_exceeds_request": N_("A grant cannot exceed what the application asks."),
     "scheme_not_open": N_("The scheme is not open."),
-    "scheme_closed": N_("The scheme is closed."),
-    "scheme_code_taken": N_("This scheme code is already used."),
     "scheme_not_draft": N_("Only a draft scheme can be opened."),
+    "scheme_closed": N_("The scheme is closed: it takes no applications."),
+    "scheme_code_taken": N_("A scheme with this code already exists."),
+    "unknown_province": N_("Unknown province."),
+    "amount_empty": N_("At least one funding source needs an amount."),
+    "amount_negative": N_("An amount cannot be negative."),
+    "amount_not_whole_vnd": N_("Amounts are whole đồng."),
     "scheme_not_found": N_("No such scheme."),
     "application_not_found": N_("No such application."),
     "idempotency_key_reused": N_("This form was already sent with other values. Reload the page."),
     # operations: dead letters
     "queue_not_found": N_("No such queue."),
+    "replay_audit_not_found": N_("No such replay in the audit log."),
     "queue_does_not_take_events": N_(
         "This queue's consumer does not take the selected events: nothing was sent."
     ),
@@ -206,6 +264,36 @@ MESSAGES: dict[str, str] = {
     "dead_letters_changed": N_(
         "The messages changed since you looked: check the new count and confirm again."
     ),
+    # dossier files (registration's dossier parts) and signed documents (certification)
+    "dossier_accepted": N_("The dossier has been formally accepted: its files cannot change."),
+    "dossier_not_readable": N_(
+        "Only the province's officers, the round's jury, the certifier and the ministry may "
+        "read this dossier."
+    ),
+    "dossier_part_full": N_("This part of the dossier takes no more files."),
+    "dossier_part_unknown": N_("The dossier has no such part."),
+    "dossier_too_large": N_("The dossier's files together exceed the size allowed."),
+    "file_empty": N_("The file is empty."),
+    "file_kind_not_allowed": N_("This part of the dossier does not take this kind of file."),
+    "file_name_control": N_("The file name holds control characters: rename the file."),
+    "file_name_missing": N_("The file needs a name."),
+    "file_name_path": N_("The file name must not hold a path (/ or \\)."),
+    "file_name_too_long": N_("The file name is too long: shorten it."),
+    "file_not_found": N_("No such file."),
+    "file_type_not_allowed": N_("Only PDF, JPEG, PNG or WebP files are taken."),
+    "image_invalid": N_("The image is damaged or cannot be read."),
+    "image_too_many_pixels": N_("The image has more pixels than allowed."),
+    "pdf_encrypted": N_("The PDF is password-protected: upload a copy without a password."),
+    "pdf_invalid": N_("The file is not a readable PDF."),
+    "presign_unsupported": N_("This file is downloaded through the console, not by a link."),
+    "thumbnail_not_found": N_("This file has no thumbnail."),
+    "deadline_in_past": N_("The deadline for completing the dossier must be today or later."),
+    "dossier_incomplete": N_("The dossier still lacks some of its parts."),
+    "dossier_not_receivable": N_("The dossier cannot be received again in its present state."),
+    "dossier_not_received": N_("Only a received dossier can have this done."),
+    "return_reason_missing": N_("Give what must be completed for at least one part."),
+    "sample_not_received": N_("No product sample was received: none can be returned."),
+    "decision_unknown": N_("No such decision."),
     # reports
     "year_out_of_range": N_("Enter a year from 2000 to 2100."),
     "year_span_reversed": N_("The last year must not come before the first."),

@@ -3,6 +3,8 @@ statuses). Message ids here; templates translate them with ``label(kind, code)``
 
 from __future__ import annotations
 
+from cnnt_contracts.vocabulary import NATION_SCOPE
+from cnnt_runtime import reference
 from console.web.i18n import N_, gettext
 
 LABELS: dict[str, dict[str, str]] = {
@@ -166,3 +168,18 @@ def label(kind: str, code: str | None) -> str:
 
 def options(kind: str) -> list[tuple[str, str]]:
     return [(code, gettext(text)) for code, text in LABELS[kind].items()]
+
+
+def place(code: str | None) -> str:
+    """A province's, region's or the nation's name for its code ("dak-lak" -> "Đắk Lắk"); a
+    code the reference data does not know is shown as it is."""
+    if not code:
+        return ""
+    if code == NATION_SCOPE:
+        return gettext(N_("the whole country"))
+    if reference.is_known(code):
+        return reference.province_name(code)
+    try:
+        return reference.region_name(code)
+    except ValueError:
+        return code

@@ -16,7 +16,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from console.domain.accounts import Account
 from console.web import csrf, i18n
 from console.web.errors import error_message
-from console.web.labels import label, options
+from console.web.labels import label, options, place
 from console.web.nav import NavItem, current_entry, menus
 from console.web.services import ServiceRefused
 
@@ -37,6 +37,7 @@ def build_templates(nav: Sequence[NavItem]) -> Jinja2Blocks:
         day=i18n.day,
         moment=i18n.moment,
         updated=i18n.updated,
+        place=place,
     )
     env.globals.update(
         error_message=error_message,

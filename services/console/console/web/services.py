@@ -3,7 +3,7 @@ token minted for the signed-in person (their role and scope, nothing more)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -62,13 +62,6 @@ class Services:
         """Every jury seat the signed-in judge holds (evaluation knows them by account)."""
         seats: list[dict[str, Any]] = await self.json("GET", "evaluation", "/api/v1/juries/mine")
         return seats
-
-    async def in_seat(self, member_id: str) -> Services:
-        """The judge acting in one jury: evaluation's scoring endpoints take a token scoped to
-        the jury member. Only a seat evaluation lists for this account is taken."""
-        if member_id not in {s["member"]["id"] for s in await self.my_juries()}:
-            raise ServiceRefused(403, "not_a_jury_member", "not this judge's seat", "member_id")
-        return replace(self, seat=member_id)
 
     async def call(self, method: str, service: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}

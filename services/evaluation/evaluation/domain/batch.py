@@ -24,7 +24,7 @@ def check_batch_size(count: int) -> None:
     if count > MAX_SHEETS_PER_REQUEST:
         raise DomainError(
             "too_many_sheets",
-            f"at most {MAX_SHEETS_PER_REQUEST} score sheets per request; this one has {count}",
+            f"mỗi lần gửi tối đa {MAX_SHEETS_PER_REQUEST} phiếu chấm điểm; lần này có {count}",
             field="sheets",
         )
 
@@ -40,7 +40,7 @@ def sheet_request_id(own: str | None, request_id: str | None, entry_id: UUID) ->
 def entry_repeated() -> DomainError:
     return DomainError(
         "entry_repeated_in_request",
-        "this request already has a sheet for the entry; a member has one sheet per entry",
+        "yêu cầu đã có một phiếu cho hồ sơ này; mỗi thành viên có một phiếu cho mỗi hồ sơ",
         field="entry_id",
     )
 

@@ -25,18 +25,18 @@ class MemberDraft:
 def check_jury(members: Sequence[MemberDraft]) -> None:
     """A jury has at least one member and exactly one chair (chủ tịch hội đồng)."""
     if not members:
-        raise DomainError("jury_empty", "a jury needs at least one member", field="members")
+        raise DomainError("jury_empty", "hội đồng cần ít nhất một thành viên", field="members")
     chairs = sum(1 for m in members if m.is_chair)
     if chairs != 1:
         raise DomainError(
             "jury_needs_one_chair",
-            f"a jury has exactly one chair; {chairs} were named",
+            f"hội đồng có đúng một chủ tịch; đã chọn {chairs}",
             field="members",
         )
     for index, member in enumerate(members):
         if not member.name.strip():
             raise DomainError(
-                "member_name_missing", "every member needs a name", field=f"members.{index}.name"
+                "member_name_missing", "mỗi thành viên cần có họ tên", field=f"members.{index}.name"
             )
 
 
@@ -49,7 +49,7 @@ def check_one_seat_per_account(account_ids: Sequence[str | None]) -> None:
         if account_id in seen:  # the repeated seat is the one named
             raise DomainError(
                 "account_already_in_jury",
-                f"account {account_id} already holds a seat in this jury",
+                f"tài khoản {account_id} đã giữ một ghế trong hội đồng này",
                 field=f"members.{index}.account_id",
             )
         seen.add(account_id)
@@ -76,12 +76,14 @@ class Scorer:
 
 
 def not_a_member() -> Forbidden:
-    return Forbidden("not_a_jury_member", "this judge token does not belong to a member of a jury")
+    return Forbidden(
+        "not_a_jury_member", "tài khoản giám khảo này không thuộc thành viên nào của hội đồng"
+    )
 
 
 def judging_closed() -> Conflict:
     return Conflict(
-        "judging_closed", "judging is closed for this round; nothing more can be submitted"
+        "judging_closed", "đã kết thúc chấm điểm của đợt bình chọn; không nhận thêm phiếu"
     )
 
 
@@ -94,7 +96,7 @@ def check_judging_open(closed: bool) -> None:
 def check_no_jury_yet(seated: int) -> None:
     """A round's jury is formed once; later members are added one by one."""
     if seated:
-        raise Conflict("jury_exists", "this round already has a jury", field="round_id")
+        raise Conflict("jury_exists", "đợt bình chọn đã có hội đồng", field="round_id")
 
 
 def check_judging_not_started(sheets: int) -> None:
@@ -103,7 +105,7 @@ def check_judging_not_started(sheets: int) -> None:
     if sheets:
         raise Conflict(
             "judging_started",
-            "the jury has started scoring; its members can no longer be changed",
+            "hội đồng đã bắt đầu chấm điểm; không thể thay đổi thành viên",
             field="round_id",
         )
 
@@ -111,7 +113,7 @@ def check_judging_not_started(sheets: int) -> None:
 def check_added_member_not_chair(is_chair: bool) -> None:
     """The chair is named when the jury is formed; a member added later is not a second one."""
     if is_chair:
-        raise Conflict("jury_has_a_chair", "the jury already has its chair", field="is_chair")
+        raise Conflict("jury_has_a_chair", "hội đồng đã có chủ tịch", field="is_chair")
 
 
 def check_may_score(scorer: Scorer, entry: EntryToScore, *, judging_is_closed: bool) -> None:
@@ -122,31 +124,35 @@ def check_may_score(scorer: Scorer, entry: EntryToScore, *, judging_is_closed: b
     if entry.round_id != scorer.round_id:
         raise DomainError(
             "entry_not_in_round",
-            "the entry belongs to another round than this member's jury",
+            "hồ sơ thuộc đợt bình chọn khác với hội đồng của thành viên",
             field="entry_id",
         )
     if entry.withdrawn:
-        raise Conflict("entry_withdrawn", "the entry was withdrawn", field="entry_id")
+        raise Conflict("entry_withdrawn", "hồ sơ đã được rút", field="entry_id")
     if entry.facility_id in scorer.conflicted_facilities:
         raise Forbidden(
             "conflict_of_interest",
-            "this member declared a conflict of interest with the entry's facility",
+            "thành viên đã khai báo xung đột lợi ích với cơ sở của hồ sơ",
             field="entry_id",
         )
     if entry.id in scorer.recused_entries:
         raise Forbidden(
-            "member_recused", "the chair recused this member from this entry", field="entry_id"
+            "member_recused",
+            "chủ tịch hội đồng đã cho thành viên này không chấm hồ sơ",
+            field="entry_id",
         )
 
 
 def check_chair(is_chair: bool) -> None:
     if not is_chair:
-        raise Forbidden("chair_only", "only the jury's chair may do this")
+        raise Forbidden("chair_only", "chỉ chủ tịch hội đồng được thực hiện thao tác này")
 
 
 def check_recusal_reason(reason: str) -> str:
     if not reason.strip():
-        raise DomainError("reason_missing", "a recusal records its reason", field="reason")
+        raise DomainError(
+            "reason_missing", "cần ghi lý do cho thành viên không chấm", field="reason"
+        )
     return reason.strip()
 
 
@@ -169,17 +175,17 @@ def check_may_close(closing: Closing, *, open_flags: int, already_closed: bool) 
     if not closing.override:
         raise Conflict(
             "spread_flags_open",
-            f"{open_flags} entries are flagged for discussion; the chair may override them",
+            f"{open_flags} hồ sơ có điểm chênh lệch lớn cần thảo luận; chủ tịch có thể bỏ qua",
             field="override",
         )
     if not closing.by_chair:
         raise Forbidden(
             "override_needs_chair",
-            "only the jury's chair may override spread flags",
+            "chỉ chủ tịch hội đồng được bỏ qua cảnh báo chênh lệch",
             field="override",
         )
     if not closing.reason.strip():
         raise DomainError(
-            "override_reason_missing", "an override records its reason", field="reason"
+            "override_reason_missing", "cần ghi lý do bỏ qua cảnh báo", field="reason"
         )
     return open_flags

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cnnt_contracts.score_sheet import MAXIMA, STEP, score_refusal
+from cnnt_contracts.score_sheet import MAXIMA, STEP, score_refusal, sheet_total
 from cnnt_runtime.errors import DomainError
 
 DEFAULT_SPREAD_THRESHOLD = Decimal(10)
@@ -33,11 +33,13 @@ def check_score(criterion: str, value: Decimal) -> Decimal:
 
 def _reason(code: str, criterion: str, value: Decimal) -> str:
     return {
-        "unknown_criterion": f"the sheet has no criterion {criterion!r}",
-        "score_not_a_number": f"{criterion} must be a number",
-        "score_negative": f"{criterion} cannot be negative",
-        "score_above_maximum": f"{criterion} is scored out of {MAXIMA.get(criterion)}, not {value}",
-        "score_not_a_half_step": f"{criterion} is scored in steps of {STEP}; {value} is not one",
+        "unknown_criterion": f"phiếu không có tiêu chí {criterion!r}",
+        "score_not_a_number": f"điểm tiêu chí {criterion} phải là một số",
+        "score_negative": f"điểm tiêu chí {criterion} không được âm",
+        "score_above_maximum": f"tiêu chí {criterion} tối đa {MAXIMA.get(criterion)} điểm, "
+        f"không phải {value}",
+        "score_not_a_half_step": f"điểm tiêu chí {criterion} chấm theo bước {STEP}; "
+        f"{value} không đúng bước",
     }[code]
 
 
@@ -60,7 +62,7 @@ class Scores:
         if missing:
             raise ScoreError(
                 "score_missing",
-                f"the sheet needs a score for {missing[0]}",
+                f"phiếu cần điểm của tiêu chí {missing[0]}",
                 field=f"scores.{missing[0]}",
             )
         unknown = sorted(set(values) - set(MAXIMA))
@@ -70,7 +72,7 @@ class Scores:
 
     @property
     def total(self) -> Decimal:
-        return self.market + self.technical + self.culture + self.other
+        return sheet_total(self.as_dict())
 
     def as_dict(self) -> dict[str, Decimal]:
         return {c: getattr(self, c) for c in MAXIMA}
@@ -100,7 +102,7 @@ def check_spread_threshold(threshold: Decimal) -> Decimal:
     if not threshold.is_finite() or threshold < 0 or threshold > 100:
         raise DomainError(
             "spread_threshold_out_of_range",
-            "the spread threshold is a number of points from 0 to 100",
+            "ngưỡng chênh lệch là số điểm từ 0 đến 100",
             field="spread_threshold",
         )
     return threshold

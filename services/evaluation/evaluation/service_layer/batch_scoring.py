@@ -93,7 +93,9 @@ async def _checked(
         row = entries.get(p.sheet.entry_id)
         if row is None:
             p.outcome.error = NotFound(
-                "entry_not_found", f"evaluation knows no entry {p.sheet.entry_id}", field="entry_id"
+                "entry_not_found",
+                f"chưa có hồ sơ {p.sheet.entry_id} trong phần chấm điểm",
+                field="entry_id",
             )
             continue
         e_id, e_round, facility, withdrawn, conflicted, recused = row

@@ -45,7 +45,9 @@ async def close_judging(
     )
     if not members:
         raise DomainError(
-            "jury_missing", "a round without a jury cannot close judging", field="round_id"
+            "jury_missing",
+            "đợt bình chọn chưa có hội đồng thì không kết thúc chấm điểm được",
+            field="round_id",
         )
     # Registration must have closed and every standing entry be here: an entry arriving after
     # the close could never be scored.

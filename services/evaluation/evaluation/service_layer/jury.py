@@ -97,7 +97,9 @@ async def add_member(uow: UnitOfWork, who: Principal, round_id: UUID, cmd: Membe
     authorise_organiser(who, round_)
     check_judging_open(round_.judging_closed_at is not None)
     if not await jury_of(uow, round_id):
-        raise NotFound("jury_missing", "form the jury (with its chair) first", field="round_id")
+        raise NotFound(
+            "jury_missing", "hãy thành lập hội đồng (có chủ tịch) trước", field="round_id"
+        )
     check_added_member_not_chair(cmd.is_chair)
     seated = [m.account_id for m in await jury_of(uow, round_id)]
     check_one_seat_per_account([*seated, cmd.account_id])  # under the round lock taken above
@@ -119,7 +121,9 @@ async def edit_jury(
     check_judging_open(round_.judging_closed_at is not None)
     seated = {m.id: m for m in await jury_of(uow, round_id)}
     if not seated:
-        raise NotFound("jury_missing", "form the jury (with its chair) first", field="round_id")
+        raise NotFound(
+            "jury_missing", "hãy thành lập hội đồng (có chủ tịch) trước", field="round_id"
+        )
     sheets = await uow.session.scalar(
         select(func.count())
         .select_from(ScoreSheetRow)
@@ -133,7 +137,7 @@ async def edit_jury(
         if seat.member_id is not None and seat.member_id not in seated:
             raise NotFound(
                 "member_not_in_jury",
-                "no such member in this jury",
+                "hội đồng không có thành viên này",
                 field=f"members.{index}.id",
             )
     kept = {s.member_id for s in cmd.seats if s.member_id is not None}
@@ -210,10 +214,10 @@ async def recuse(uow: UnitOfWork, who: Principal, cmd: Recuse) -> RecusalRow:
     check_judging_open(round_.judging_closed_at is not None)
     member = await uow.session.get(JuryMemberRow, cmd.member_id)
     if member is None or member.round_id != chair.round_id:
-        raise NotFound("member_not_in_jury", "no such member in this jury", field="member_id")
+        raise NotFound("member_not_in_jury", "hội đồng không có thành viên này", field="member_id")
     entry = await uow.session.get(EntryRow, cmd.entry_id)
     if entry is None or entry.round_id != chair.round_id:
-        raise NotFound("entry_not_in_round", "no such entry in this round", field="entry_id")
+        raise NotFound("entry_not_in_round", "đợt bình chọn không có hồ sơ này", field="entry_id")
     now = datetime.now(UTC)
     recused = await uow.session.execute(
         insert(RecusalRow)

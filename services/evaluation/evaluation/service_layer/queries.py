@@ -35,7 +35,11 @@ from evaluation.service_layer.access import (
 
 
 def round_not_found(round_id: UUID) -> NotFound:
-    return NotFound("round_not_found", f"evaluation knows no round {round_id}", field="round_id")
+    return NotFound(
+        "round_not_found",
+        f"chưa có đợt bình chọn {round_id} trong phần chấm điểm",
+        field="round_id",
+    )
 
 
 async def get_round(uow: UnitOfWork, round_id: UUID, *, lock: str | None = None) -> RoundRow:

@@ -97,7 +97,9 @@ async def submit_sheet(
         return await _replay(uow, found.prior, cmd, scores), False
     if found.entry is None:
         raise NotFound(
-            "entry_not_found", f"evaluation knows no entry {cmd.entry_id}", field="entry_id"
+            "entry_not_found",
+            f"chưa có hồ sơ {cmd.entry_id} trong phần chấm điểm",
+            field="entry_id",
         )
     entry = found.entry
     scorer = Scorer(

@@ -15,7 +15,7 @@ Rows = list[tuple[int, dict[str, str]]]
 
 
 def _unreadable(detail: str) -> DomainError:
-    return DomainError("file_unreadable", f"the file cannot be read: {detail}", field="file")
+    return DomainError("file_unreadable", f"không đọc được tệp: {detail}", field="file")
 
 
 def _text(value: object) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
+from cnnt_contracts.identifiers import RULES, Kind, refusal
 from cnnt_contracts.vocabulary import FacilityKind, ProductGroup
 from cnnt_runtime.errors import DomainError
 from registration.domain.eligibility import Provinces
@@ -67,7 +68,7 @@ class _Row:
     def text(self, key: str) -> str:
         value = (self.raw.get(key) or "").strip()
         if not value and key in REQUIRED:
-            self.fail(key, "value_missing", f"{key} is required")
+            self.fail(key, "value_missing", f"cột {key} cần có giá trị")
         return value
 
     def choice(self, key: str, enum: type[E]) -> E | None:
@@ -76,15 +77,23 @@ class _Row:
             return enum(value)
         except ValueError:
             allowed = ", ".join(e.value for e in enum)
-            self.fail(key, "invalid_choice", f"{value!r} is not one of {allowed}")
+            self.fail(key, "invalid_choice", f"{value!r} không thuộc các giá trị: {allowed}")
             return None
 
     def flag(self, key: str) -> bool:
         value = self.text(key).lower()
         if value in TRUE_WORDS or value in FALSE_WORDS:
             return value in TRUE_WORDS
-        self.fail(key, "invalid_flag", f"{value!r} is not yes or no")
+        self.fail(key, "invalid_flag", f"{value!r} không phải có hoặc không")
         return False
+
+    def checked(self, key: str, kind: Kind) -> str:
+        """The cell, refused unless it follows its rule (``cnnt_contracts.identifiers``, which
+        the API and the console's form apply too); an empty optional cell passes."""
+        value = self.text(key)
+        if value and (code := refusal(kind, value)) is not None:
+            self.fail(key, code, RULES[kind])
+        return value
 
     def fail(self, key: str, code: str, message: str) -> None:
         self.errors.append(RowError(self.number, key, code, message))
@@ -94,6 +103,16 @@ def parse_row(
     number: int, raw: Mapping[str, str], provinces: Provinces
 ) -> DossierRow | list[RowError]:
     """The row as a typed record, or every problem found in it."""
+    parsed, errors = read_row(number, raw, provinces)
+    return errors or parsed
+
+
+def read_row(
+    number: int, raw: Mapping[str, str], provinces: Provinces
+) -> tuple[DossierRow, list[RowError]]:
+    """The row as a record (a cell in error read as its default) and every problem of its
+    cells, so a refused row still shows what it names (tax code, product) and what else is
+    wrong with it."""
     row = _Row(number, raw)
     kind = row.choice("facility_kind", FacilityKind)
     group = row.choice("product_group", ProductGroup)
@@ -103,10 +122,10 @@ def parse_row(
             provinces.current(province)
         except DomainError as exc:
             row.fail("province_code", exc.code, exc.message)
-    contacts = {k: v for k in ("phone", "email") if (v := row.text(k))}
+    contacts = {k: v for k, kind_ in CONTACTS.items() if (v := row.checked(k, kind_))}
     parsed = DossierRow(
         row=number,
-        business_code=row.text("business_code"),
+        business_code=row.checked("business_code", "tax_code"),
         facility_name=row.text("facility_name"),
         facility_kind=kind or FacilityKind.SME,
         province_code=province,
@@ -118,7 +137,10 @@ def parse_row(
         description=row.text("description"),
         declarations={key: row.flag(key) for key in DECLARATIONS},
     )
-    return row.errors or parsed
+    return parsed, row.errors
+
+
+CONTACTS: dict[str, Kind] = {"phone": "phone", "email": "email"}
 
 
 def row_error(number: int, exc: DomainError) -> RowError:

@@ -33,7 +33,7 @@ class Provinces:
             return self.successor[code]
         except KeyError:
             raise DomainError(
-                "province_unknown", f"{code!r} is not a known province code", field=field
+                "province_unknown", f"{code!r} không phải mã tỉnh đã biết", field=field
             ) from None
 
     def region_of(self, code: str) -> Region | None:
@@ -66,10 +66,10 @@ def check_facility_in_scope(
     if round_.level is Level.COMMUNE:
         if facility_commune == round_.scope_code:
             return
-        where = f"commune {facility_commune}" if facility_commune else "no recorded commune"
+        where = f"xã {facility_commune}" if facility_commune else "chưa ghi nhận xã"
         raise EligibilityError(
             "facility_outside_scope",
-            f"a facility of {where} cannot enter the commune round of {round_.scope_code}",
+            f"cơ sở của {where} không được tham gia đợt bình chọn cấp xã của {round_.scope_code}",
             field="product_id",
         )
     scope = round_.scope_code
@@ -79,8 +79,8 @@ def check_facility_in_scope(
         return
     raise EligibilityError(
         "facility_outside_scope",
-        f"a facility of {facility_province} cannot enter a {round_.level} round of "
-        f"{round_.scope_code}",
+        f"cơ sở của {facility_province} không được tham gia đợt bình chọn cấp {round_.level} "
+        f"của {round_.scope_code}",
         field="product_id",
     )
 
@@ -114,10 +114,10 @@ def check_prior_recognition(
         _check_held(
             local,
             on,
-            prior="commune or district",
-            what=f"a provincial entry of {round_.scope_code} needs a commune or district "
-            "recognition of this product from that province (the round requires it)",
-            where=f" from {round_.scope_code}",
+            prior="cấp xã hoặc cấp huyện",
+            what=f"hồ sơ cấp tỉnh của {round_.scope_code} cần chứng nhận cấp xã hoặc cấp huyện "
+            "của sản phẩm này thuộc tỉnh đó (đợt bình chọn yêu cầu)",
+            where=f" của {round_.scope_code}",
         )
         return
     prior = round_.level.prior
@@ -126,12 +126,12 @@ def check_prior_recognition(
     held = [r for r in recognitions if r.level is prior]
     if round_.level is Level.REGIONAL:
         held = [r for r in held if provinces.region_of(r.scope_code) == round_.scope_code]
-    where = f" from a province of {round_.scope_code}" if round_.level is Level.REGIONAL else ""
+    where = f" của một tỉnh thuộc {round_.scope_code}" if round_.level is Level.REGIONAL else ""
     _check_held(
         held,
         on,
         prior=str(prior),
-        what=f"a {round_.level} entry needs a {prior} recognition of this product{where}",
+        what=f"hồ sơ cấp {round_.level} cần chứng nhận {prior} của sản phẩm này{where}",
         where=where,
     )
 
@@ -144,12 +144,12 @@ def _check_held(held: list[Recognition], on: date, *, prior: str, what: str, whe
     if all(r.revoked for r in held):
         raise EligibilityError(
             "prior_recognition_revoked",
-            f"the product's {prior} recognition{where} was revoked",
+            f"chứng nhận {prior} của sản phẩm{where} đã bị thu hồi",
             field="product_id",
         )
     raise EligibilityError(
         "prior_recognition_expired",
-        f"the product's {prior} recognition{where} is not valid on {on}",
+        f"chứng nhận {prior} của sản phẩm{where} không còn hiệu lực ngày {on:%d/%m/%Y}",
         field="product_id",
     )
 
@@ -169,3 +169,25 @@ def check_entry(
     dossier.check()
     check_facility_in_scope(round_, facility_province, provinces, facility_commune)
     check_prior_recognition(round_, recognitions, on, provinces)
+
+
+def entry_refusals(
+    round_: Round,
+    dossier: Dossier,
+    facility_province: str,
+    recognitions: Iterable[Recognition],
+    on: date,
+    provinces: Provinces,
+) -> list[DomainError]:
+    """Every refusal of ``check_entry`` but the round's window (the same for every row of an
+    import, checked once): each missing declaration, the scope, the prior recognition."""
+    found: list[DomainError] = list(dossier.refusals())
+    try:
+        check_facility_in_scope(round_, facility_province, provinces)
+    except DomainError as exc:
+        found.append(exc)
+    try:
+        check_prior_recognition(round_, recognitions, on, provinces)
+    except DomainError as exc:
+        found.append(exc)
+    return found

@@ -34,6 +34,14 @@ DECLARATIONS: dict[str, str] = {
     ),
     "mass_producible": "the product can be mass-produced (not a one-off piece)",
 }
+# The same declarations as the dossier words them (a refusal's message).
+PROMISES: dict[str, str] = {
+    "self_produced": "sản phẩm do cơ sở tự sản xuất",
+    "no_ip_infringement": "sản phẩm không vi phạm quyền sở hữu trí tuệ",
+    "meets_standards": "sản phẩm đáp ứng tiêu chuẩn chất lượng, an toàn, vệ sinh thực phẩm và "
+    "môi trường",
+    "mass_producible": "sản phẩm có khả năng sản xuất hàng loạt (không phải sản phẩm đơn chiếc)",
+}
 
 
 @dataclass
@@ -51,17 +59,19 @@ class Round:
     def __post_init__(self) -> None:
         if self.closes_on < self.opens_on:
             raise DomainError(
-                "window_inverted", "the round must close on or after it opens", field="closes_on"
+                "window_inverted", "ngày đóng đăng ký không được trước ngày mở", field="closes_on"
             )
         if self.level is Level.NATIONAL and self.scope_code != NATION_SCOPE:
             raise DomainError(
-                "scope_mismatch", f"a national round has scope {NATION_SCOPE}", field="scope_code"
+                "scope_mismatch",
+                f"đợt bình chọn cấp quốc gia có phạm vi {NATION_SCOPE}",
+                field="scope_code",
             )
         if self.level is Level.REGIONAL and self.scope_code not in set(Region):
             regions = ", ".join(r.value for r in Region)
             raise DomainError(
                 "scope_mismatch",
-                f"a regional round's scope is one of {regions}",
+                f"phạm vi của đợt bình chọn cấp khu vực là một trong: {regions}",
                 field="scope_code",
             )
         if self.level is Level.COMMUNE and not is_commune(self.scope_code):
@@ -117,17 +127,23 @@ class Round:
         its name and window, and the other services hold it as announced."""
         if self.status is not RoundStatus.DRAFT:
             raise Conflict(
-                "round_not_draft", f"only a draft round can be changed; it is {self.status}"
+                "round_not_draft",
+                f"chỉ sửa được đợt bình chọn ở trạng thái nháp; hiện là {self.status}",
             )
 
     def open(self) -> None:
         if self.status is not RoundStatus.DRAFT:
-            raise Conflict("round_not_draft", f"only a draft round can open; it is {self.status}")
+            raise Conflict(
+                "round_not_draft",
+                f"chỉ đợt bình chọn ở trạng thái nháp mới mở được; hiện là {self.status}",
+            )
         self.status = RoundStatus.OPEN
 
     def close(self) -> None:
         if self.status is not RoundStatus.OPEN:
-            raise Conflict("round_not_open", f"only an open round can close; it is {self.status}")
+            raise Conflict(
+                "round_not_open", f"chỉ đợt bình chọn đang mở mới đóng được; hiện là {self.status}"
+            )
         self.status = RoundStatus.CLOSED
 
     def check_may_withdraw(self, *, already_withdrawn: bool) -> None:
@@ -135,24 +151,25 @@ class Round:
         if self.status is not RoundStatus.OPEN:
             raise Conflict(
                 "round_not_open",
-                "entries can be withdrawn only while the round is open",
+                "chỉ rút được hồ sơ khi đợt bình chọn đang mở",
                 field="entry_id",
             )
         if already_withdrawn:
-            raise Conflict("entry_withdrawn", "the entry is already withdrawn", field="entry_id")
+            raise Conflict("entry_withdrawn", "hồ sơ đã được rút", field="entry_id")
 
     def check_registration_window(self, on: date) -> None:
         """Entries are taken while the round is open, on a day inside its window."""
         if self.status is not RoundStatus.OPEN:
             raise EligibilityError(
                 "round_not_open",
-                f"the round is {self.status}, not open for registration",
+                f"đợt bình chọn đang ở trạng thái {self.status}, không mở đăng ký",
                 field="round_id",
             )
         if not self.opens_on <= on <= self.closes_on:
             raise EligibilityError(
                 "outside_registration_window",
-                f"registration is open from {self.opens_on} to {self.closes_on}, not on {on}",
+                f"đăng ký mở từ {self.opens_on:%d/%m/%Y} đến {self.closes_on:%d/%m/%Y}, "
+                f"không nhận ngày {on:%d/%m/%Y}",
                 field="round_id",
             )
 
@@ -164,18 +181,25 @@ class Dossier:
     declarations: dict[str, bool] = field(default_factory=dict)
 
     def check(self) -> None:
-        for key, meaning in DECLARATIONS.items():
-            if not self.declarations.get(key, False):
-                raise EligibilityError(
-                    "declaration_missing",
-                    f"the dossier must declare that {meaning}",
-                    field=f"declarations.{key}",
-                )
+        for refused in self.refusals():
+            raise refused
+
+    def refusals(self) -> list[EligibilityError]:
+        """One refusal per declaration the dossier lacks."""
+        return [
+            EligibilityError(
+                "declaration_missing",
+                f"hồ sơ phải có cam kết: {PROMISES[key]}",
+                field=f"declarations.{key}",
+            )
+            for key in DECLARATIONS
+            if not self.declarations.get(key, False)
+        ]
 
 
 def duplicate_entry() -> EligibilityError:
     return EligibilityError(
-        "duplicate_entry", "this product is already entered in this round", field="product_id"
+        "duplicate_entry", "sản phẩm này đã được đăng ký trong đợt bình chọn", field="product_id"
     )
 
 

@@ -13,7 +13,7 @@ from pydantic_core.core_schema import SerializerFunctionWrapHandler
 from cnnt_contracts import ResultSettings
 from cnnt_contracts.vocabulary import CommuneKind, FacilityKind, Level, ProductGroup, Region
 from cnnt_runtime import reference
-from cnnt_runtime.http.fields import Line, Name, Paragraphs, ProgrammeYear
+from cnnt_runtime.http.fields import Email, Line, Name, Paragraphs, Phone, ProgrammeYear, TaxCode
 from registration.domain.model import RoundStatus
 
 PROVINCE_CODE = "Province slug, current or pre-2025 (e.g. dak-lak, bac-kan)"
@@ -27,12 +27,8 @@ class Contacts(BaseModel):
     """How to reach the facility (liên hệ): these four, each bounded; nothing else is kept."""
 
     model_config = ConfigDict(extra="forbid")
-    phone: Line | None = Field(
-        default=None, max_length=30, pattern=r"^[0-9+()\-. ]*$", examples=["0262 3852 123"]
-    )
-    email: Line | None = Field(
-        default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", examples=["htx@example.vn"]
-    )
+    phone: Phone | None = Field(default=None, max_length=30, examples=["0262 3852 123"])
+    email: Email | None = Field(default=None, max_length=254, examples=["htx@example.vn"])
     address: Line | None = Field(default=None, max_length=500)
     person: Name | None = Field(default=None, max_length=200, description="Contact person")
 
@@ -45,7 +41,12 @@ class Contacts(BaseModel):
 class FacilityBase(BaseModel):
     name: Name = Field(min_length=1, max_length=300, examples=["HTX Dệt thổ cẩm Đắk Lắk"])
     kind: FacilityKind
-    business_code: Line = Field(min_length=1, max_length=40, description="Tax / business code")
+    business_code: TaxCode = Field(
+        min_length=1,
+        max_length=40,
+        description="Tax code (mã số thuế): 10 digits, or 10 digits, '-' and 3 digits",
+        examples=["6001234567"],
+    )
     province_code: Line = Field(min_length=1, max_length=40, description=PROVINCE_CODE)
     commune_code: str | None = Field(
         default=None,

@@ -22,7 +22,7 @@ def require_province(principal: Principal, code: str, *, field: str = "province_
         return
     raise Forbidden(
         "province_out_of_scope",
-        f"a token scoped to {principal.scope!r} cannot act on province {code!r}",
+        f"tài khoản thuộc phạm vi {principal.scope!r} không được thao tác với tỉnh {code!r}",
         field=field,
     )
 
@@ -40,8 +40,8 @@ def require_facility(
         return
     raise Forbidden(
         "province_out_of_scope",
-        f"a token scoped to {principal.scope!r} cannot act on province {province_code!r}"
-        + (f" (commune {commune_code})" if commune_code else ""),
+        f"tài khoản thuộc phạm vi {principal.scope!r} không được thao tác với tỉnh "
+        f"{province_code!r}" + (f" (xã {commune_code})" if commune_code else ""),
         field=field,
     )
 
@@ -83,7 +83,7 @@ def require_entry_backfill(principal: Principal) -> None:
     if not may_backfill(principal):
         raise Forbidden(
             "backfill_not_allowed",
-            "only ministry and operator tokens may record an entry under another date",
+            "chỉ Bộ Công Thương (hoặc người vận hành) được ghi nhận hồ sơ với ngày khác",
             field="registered_on",
         )
 

@@ -28,7 +28,7 @@ async def recognition_breakdown(
     uow: UnitOfWork, scope: str, first: int, last: int
 ) -> dict[str, Any]:
     if last < first:
-        raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
+        raise DomainError("period_inverted", "năm cuối không được trước năm đầu", field="to_year")
     covered = await report_scope(uow, scope)
     rows = await uow.session.execute(
         select(

@@ -39,7 +39,7 @@ async def _flush(uow: UnitOfWork, conflict: Conflict) -> None:
 
 
 def _business_code_taken(code: str) -> Conflict:
-    msg = f"a facility with business code {code!r} exists"
+    msg = f"đã có cơ sở với mã số thuế {code!r}"
     return Conflict("business_code_taken", msg, field="business_code")
 
 
@@ -60,7 +60,7 @@ def recorded_event(row: FacilityRow, provinces: Provinces) -> FacilityRecorded:
 
 
 def _product_exists(name: str) -> Conflict:
-    msg = f"the facility already has a product named {name!r}"
+    msg = f"cơ sở đã có sản phẩm tên {name!r}"
     return Conflict("product_exists", msg, field="name")
 
 

@@ -161,7 +161,6 @@ async def _flush(uow: UnitOfWork) -> None:
     except IntegrityError as exc:
         raise Conflict(
             "import_conflict",
-            "another change to the same facilities, products or entries happened meanwhile; "
-            "import the file again",
+            "có thay đổi khác với cùng cơ sở, sản phẩm hoặc hồ sơ trong lúc nhập; hãy nhập lại tệp",
             field="file",
         ) from exc

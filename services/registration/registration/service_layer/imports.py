@@ -13,8 +13,8 @@ from cnnt_runtime.auth import Principal
 from cnnt_runtime.db.unit_of_work import UnitOfWork
 from cnnt_runtime.errors import DomainError
 from registration.adapters.spreadsheets import Rows
-from registration.domain.dossier_list import REQUIRED, DossierRow, RowError, parse_row, row_error
-from registration.domain.eligibility import Provinces, Recognition, check_entry
+from registration.domain.dossier_list import REQUIRED, DossierRow, RowError, read_row, row_error
+from registration.domain.eligibility import Provinces, Recognition, entry_refusals
 from registration.domain.model import Dossier, Round, duplicate_entry
 from registration.service_layer import provinces as province_data
 from registration.service_layer import rounds
@@ -66,34 +66,39 @@ async def import_dossier_list(
     require_importer(who)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise DomainError("columns_missing", f"missing columns: {', '.join(missing)}", field="file")
+        raise DomainError(
+            "columns_missing", f"tệp thiếu các cột: {', '.join(missing)}", field="file"
+        )
     on = registration_date(who, registered_on, today)
     provinces = await province_data.load(uow)
     round_row = await rounds.lock(uow, round_id, shared=True)
     round_ = rounds.model(round_row)
     round_.check_registration_window(on)
-    parsed = [parse_row(number, raw, provinces) for number, raw in rows]
-    good = [p for p in parsed if isinstance(p, DossierRow)]
+    parsed = [read_row(number, raw, provinces) for number, raw in rows]
+    good = [p for p, errors in parsed if not errors]
     known = KnownRecords()
     await known.load(uow, round_id, {p.business_code for p in good})
     held = await recognitions_of(uow, [p.id for p in known.products.values()])
     report = ImportReport(dry_run, [])
     seen: set[tuple[str, str]] = set()
-    for item in parsed:
-        if not isinstance(item, DossierRow):
-            report.outcomes.append(RowOutcome(item[0].row, "refused", errors=item))
-            continue
+    for item, errors in parsed:
         outcome = RowOutcome(item.row, "accepted", item.business_code, item.product_name)
         report.outcomes.append(outcome)
+        refusals: list[DomainError] = []
+        if (item.business_code, item.product_name) in seen:
+            refusals.append(duplicate_entry())
+        seen.add((item.business_code, item.product_name))
         try:
-            if (item.business_code, item.product_name) in seen:
-                raise duplicate_entry()
-            seen.add((item.business_code, item.product_name))
-            if _check_row(who, item, round_, known, held, on, provinces):
-                outcome.status = "existing"
-            _refer(outcome, item, known)
-        except DomainError as exc:
-            outcome.status, outcome.errors = "refused", [row_error(item.row, exc)]
+            refusals += _row_refusals(who, item, round_, known, held, on, provinces, errors)
+        except DomainError as exc:  # the province is not the officer's: nothing else matters
+            refusals.append(exc)
+        errors = [*errors, *(row_error(item.row, exc) for exc in refusals)]
+        if errors:
+            outcome.status, outcome.errors = "refused", errors
+            continue
+        if _entered(item, known):
+            outcome.status = "existing"
+        _refer(outcome, item, known)
     if dry_run or report.count("refused"):
         return report
     status = {o.row: o.status for o in report.outcomes}
@@ -121,7 +126,7 @@ def _refer(outcome: RowOutcome, row: DossierRow, known: KnownRecords) -> None:
     outcome.entry_id = known.entered.get(product.id) if product else None
 
 
-def _check_row(
+def _row_refusals(
     who: Principal,
     row: DossierRow,
     round_: Round,
@@ -129,12 +134,22 @@ def _check_row(
     held: dict[UUID, list[Recognition]],
     on: date,
     provinces: Provinces,
-) -> bool:
-    """Raise the row's first refusal; True when its entry exists already (nothing to do)."""
+    cell_errors: list[RowError],
+) -> list[DomainError]:
+    """Every eligibility refusal of the row (beside its cells' own problems, ``cell_errors``:
+    a province already refused is not checked again); raises when the officer may not act on
+    the row's province at all."""
     facility = known.facilities.get(row.business_code)
     province = facility.province_code if facility else row.province_code
+    if any(e.field == "province_code" for e in cell_errors) and facility is None:
+        return list(Dossier(row.declarations).refusals())
     product = known.product(row)
     require_province(who, province)
     recognitions = held.get(product.id, []) if product else []
-    check_entry(round_, Dossier(row.declarations), province, recognitions, on, provinces)
+    return entry_refusals(round_, Dossier(row.declarations), province, recognitions, on, provinces)
+
+
+def _entered(row: DossierRow, known: KnownRecords) -> bool:
+    """True when the row's entry exists already (nothing to do)."""
+    product = known.product(row)
     return product is not None and product.id in known.entered

@@ -42,7 +42,11 @@ async def set_region(uow: UnitOfWork, unit_code: str, region: Region) -> Provinc
     )
     row = result.scalar_one_or_none()
     if row is None:
-        raise NotFound("unit_not_found", f"no current unit {unit_code!r}", field="unit_code")
+        raise NotFound(
+            "unit_not_found",
+            f"không có đơn vị hành chính hiện hành {unit_code!r}",
+            field="unit_code",
+        )
     await uow.commit()
     return row
 
@@ -60,7 +64,7 @@ def known_provinces() -> list[tuple[str, str, bool, str]]:
 
 def _province(code: str) -> str:
     if not reference.is_known(code):
-        raise NotFound("province_unknown", f"no province {code!r}", field="code")
+        raise NotFound("province_unknown", f"không có tỉnh {code!r}", field="code")
     return code
 
 

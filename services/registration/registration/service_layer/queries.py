@@ -20,7 +20,7 @@ from registration.adapters.tables import EntryRow, FacilityRow, ProductRow, Roun
 from registration.domain.eligibility import Provinces
 from registration.service_layer import provinces as province_data
 from registration.service_layer.access import sees_private
-from registration.service_layer.search import fold
+from registration.service_layer.search import name_matches
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ async def list_facilities(
             )
         )
     if filters.q:
-        stmt = stmt.where(col(FacilityRow.name_folded).contains(fold(filters.q), autoescape=True))
+        stmt = stmt.where(name_matches(col(FacilityRow.name_folded), filters.q))
     stmt = stmt.order_by(col(FacilityRow.name_folded), col(FacilityRow.id))
     return await fetch_page(uow.session, stmt, page)
 
@@ -71,7 +71,7 @@ async def list_products(
     if facility_id:
         stmt = stmt.where(col(ProductRow.facility_id) == facility_id)
     if filters.q:
-        stmt = stmt.where(col(ProductRow.name_folded).contains(fold(filters.q), autoescape=True))
+        stmt = stmt.where(name_matches(col(ProductRow.name_folded), filters.q))
     stmt = stmt.order_by(col(ProductRow.name_folded), col(ProductRow.id))
     return await fetch_page(uow.session, stmt, page)
 
@@ -183,7 +183,7 @@ async def list_entries(
     )
     stmt = filtered(stmt, filters, await province_data.load(uow))
     if filters.q:
-        stmt = stmt.where(col(ProductRow.name_folded).contains(fold(filters.q), autoescape=True))
+        stmt = stmt.where(name_matches(col(ProductRow.name_folded), filters.q))
     if round_id:
         stmt = stmt.where(col(EntryRow.round_id) == round_id)
     if level:

@@ -88,7 +88,9 @@ async def _region(uow: UnitOfWork, region: Region) -> Scope:
 def _province(scope: str, as_recorded: bool) -> Scope:
     rolled = successors()
     if scope not in rolled:
-        raise DomainError("province_unknown", f"no province or region {scope!r}", field="scope")
+        raise DomainError(
+            "province_unknown", f"không có tỉnh hoặc khu vực {scope!r}", field="scope"
+        )
     unit = reference.units()[rolled[scope]]
     merged = [code for code, u in rolled.items() if u == unit.code]
     if not as_recorded:
@@ -116,7 +118,9 @@ async def report_scope(uow: UnitOfWork, scope: str, *, as_recorded: bool = False
     table; ``VN`` the nation."""
     if as_recorded and (scope == NATION_SCOPE or scope in {r.value for r in Region}):
         raise DomainError(
-            "as_recorded_needs_province", "as recorded applies to a province", field="as_recorded"
+            "as_recorded_needs_province",
+            "số liệu theo tỉnh như đã ghi nhận chỉ áp dụng cho một tỉnh",
+            field="as_recorded",
         )
     if scope == NATION_SCOPE:
         return Scope(
@@ -206,7 +210,7 @@ async def recognition_report(
     uow: UnitOfWork, scope: str, first: int, last: int, *, as_recorded: bool = False
 ) -> dict[str, Any]:
     if last < first:
-        raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
+        raise DomainError("period_inverted", "năm cuối không được trước năm đầu", field="to_year")
     covered = await report_scope(uow, scope, as_recorded=as_recorded)
     codes = covered.codes
     return {

@@ -91,7 +91,7 @@ async def create_round(uow: UnitOfWork, who: Principal, cmd: CreateRound) -> Rou
     except IntegrityError as exc:
         raise Conflict(
             "round_exists",
-            f"a {cmd.level} round for {cmd.scope_code} in {cmd.year} exists",
+            f"đã có đợt bình chọn cấp {cmd.level} của {cmd.scope_code} năm {cmd.year}",
             field="year",
         ) from exc
     await uow.commit()
@@ -106,7 +106,7 @@ async def lock(uow: UnitOfWork, round_id: UUID, *, shared: bool = False) -> Roun
     )
     row = result.scalar_one_or_none()
     if row is None:
-        raise NotFound("round_not_found", f"no round with id {round_id}", field="round_id")
+        raise NotFound("round_not_found", f"không có đợt bình chọn mã {round_id}", field="round_id")
     return row
 
 

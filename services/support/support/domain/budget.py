@@ -17,7 +17,7 @@ from cnnt_runtime.errors import Conflict
 def budget_exhausted(source: FundingSource, asked: int, left: int) -> Conflict:
     return Conflict(
         "budget_exhausted",
-        f"the scheme's {source} budget has {left} VND left; {asked} VND were asked",
+        f"kinh phí nguồn {source} của đề án còn {left} đồng; đề nghị {asked} đồng",
         field=f"amounts.{source}",
     )
 

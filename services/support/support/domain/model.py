@@ -34,16 +34,14 @@ def amounts(values: Mapping[FundingSource, int], *, field: str = "amounts") -> A
         value = values.get(source, 0)
         if isinstance(value, bool) or not isinstance(value, int):
             raise DomainError(
-                "amount_not_whole_vnd", "amounts are whole VND", field=f"{field}.{source}"
+                "amount_not_whole_vnd", "số tiền là số nguyên đồng", field=f"{field}.{source}"
             )
         if value < 0:
-            raise DomainError(
-                "amount_negative", "an amount cannot be negative", field=f"{field}.{source}"
-            )
+            raise DomainError("amount_negative", "số tiền không được âm", field=f"{field}.{source}")
         if value:
             cleaned[source] = value
     if not cleaned:
-        raise DomainError("amount_empty", "at least one source must carry money", field=field)
+        raise DomainError("amount_empty", "ít nhất một nguồn kinh phí phải có số tiền", field=field)
     return cleaned
 
 
@@ -59,7 +57,7 @@ def check_sources_funded(
         if value and not budget.get(source, 0):
             raise DomainError(
                 "source_not_funded",
-                f"the scheme has no {source} budget",
+                f"đề án không có kinh phí từ nguồn {source}",
                 field=f"{field}.{source}",
             )
 
@@ -72,37 +70,35 @@ def check_within_request(
         if value > asked.get(source, 0):
             raise DomainError(
                 "grant_exceeds_request",
-                f"the application asks {asked.get(source, 0)} VND from {source}, not {value}",
+                f"đơn đề nghị {asked.get(source, 0)} đồng từ nguồn {source}, không phải {value}",
                 field=f"amounts.{source}",
             )
 
 
 def open_scheme(status: SchemeStatus) -> SchemeStatus:
     if status is not SchemeStatus.DRAFT:
-        raise Conflict("scheme_not_draft", f"only a draft scheme can open; it is {status}")
+        raise Conflict(
+            "scheme_not_draft", f"chỉ đề án ở trạng thái nháp mới mở được; hiện là {status}"
+        )
     return SchemeStatus.OPEN
 
 
 def close_scheme(status: SchemeStatus) -> SchemeStatus:
     if status is not SchemeStatus.OPEN:
-        raise Conflict("scheme_not_open", f"only an open scheme can close; it is {status}")
+        raise Conflict("scheme_not_open", f"chỉ đề án đang mở mới đóng được; hiện là {status}")
     return SchemeStatus.CLOSED
 
 
 def check_accepts_applications(status: SchemeStatus) -> None:
     if status is SchemeStatus.CLOSED:
-        raise Conflict("scheme_closed", "a closed scheme takes no applications", field="scheme_id")
+        raise Conflict("scheme_closed", "đề án đã đóng không nhận đơn", field="scheme_id")
 
 
 def check_grants_allowed(status: SchemeStatus) -> None:
     if status is not SchemeStatus.OPEN:
-        raise Conflict(
-            "scheme_not_open", f"grants are made only while a scheme is open; it is {status}"
-        )
+        raise Conflict("scheme_not_open", f"chỉ cấp hỗ trợ khi đề án đang mở; hiện là {status}")
 
 
 def check_not_granted(status: ApplicationStatus) -> None:
     if status is ApplicationStatus.GRANTED:
-        raise Conflict(
-            "already_granted", "this application has already been granted", field="application_id"
-        )
+        raise Conflict("already_granted", "đơn này đã được cấp hỗ trợ", field="application_id")

@@ -16,7 +16,7 @@ from cnnt_runtime.scope import covered_codes, covers
 
 def check_scope_code(code: str, *, field: str) -> None:
     if code != NATION_SCOPE and not is_known(code):
-        raise DomainError("unknown_province", f"no province with code {code!r}", field=field)
+        raise DomainError("unknown_province", f"không có tỉnh mã {code!r}", field=field)
 
 
 def unit_of(code: str) -> str:
@@ -42,6 +42,6 @@ def authorise(principal: Principal, scope_code: str, *, field: str = "scope_code
         return
     raise Forbidden(
         "province_out_of_scope",
-        f"a token scoped to {principal.scope!r} cannot act on {scope_code!r}",
+        f"tài khoản thuộc phạm vi {principal.scope!r} không được thao tác với {scope_code!r}",
         field=field,
     )

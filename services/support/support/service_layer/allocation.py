@@ -163,7 +163,7 @@ async def run(
     if cmd.expected_digest is not None and cmd.expected_digest != planned.digest:
         raise Conflict(
             "allocation_plan_changed",
-            "the pending applications, budget or priorities changed since the preview",
+            "các đơn chờ, ngân sách hoặc thứ tự ưu tiên đã thay đổi từ khi xem trước",
             field="expected_digest",
         )
     run_id = uuid4()

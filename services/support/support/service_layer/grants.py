@@ -129,7 +129,7 @@ async def lock_application(uow: UnitOfWork, application_id: UUID) -> Application
     )
     row = result.scalar_one_or_none()
     if row is None:
-        raise NotFound("application_not_found", f"no application with id {application_id}")
+        raise NotFound("application_not_found", f"không có đơn đề nghị {application_id}")
     return row
 
 

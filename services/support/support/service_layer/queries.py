@@ -94,7 +94,7 @@ async def lock_scheme(uow: UnitOfWork, scheme_id: UUID, *, share: bool) -> Schem
     stmt = stmt.with_for_update(read=share).execution_options(populate_existing=True)
     row: SchemeRow | None = (await uow.session.execute(stmt)).scalar_one_or_none()
     if row is None:
-        raise NotFound("scheme_not_found", f"no scheme with id {scheme_id}", field="scheme_id")
+        raise NotFound("scheme_not_found", f"không có đề án mã {scheme_id}", field="scheme_id")
     return row
 
 
@@ -147,8 +147,8 @@ async def known_facility(uow: UnitOfWork, facility_id: UUID, *, field: str) -> F
     if row is None:
         raise DomainError(
             "facility_unknown",
-            f"no facility with id {facility_id} is known from registration "
-            "(a facility registered moments ago may still be on its way)",
+            f"chưa nhận được thông tin cơ sở {facility_id} từ phần đăng ký "
+            "(cơ sở vừa đăng ký có thể đang được chuyển đến)",
             field=field,
         )
     return row
@@ -157,9 +157,7 @@ async def known_facility(uow: UnitOfWork, facility_id: UUID, *, field: str) -> F
 async def get_facility(uow: UnitOfWork, facility_id: UUID) -> FacilityRow:
     row = await uow.session.get(FacilityRow, facility_id)
     if row is None:
-        raise NotFound(
-            "facility_unknown", f"no facility with id {facility_id} is known", field="facility_id"
-        )
+        raise NotFound("facility_unknown", f"không có cơ sở {facility_id}", field="facility_id")
     return row
 
 

@@ -77,12 +77,14 @@ def report_unit(
     """The unit a report is asked for: ``province`` rolled up to its 2025 unit (or, as recorded,
     the province itself), ``VN`` for national schemes, None for every unit."""
     if to_year < from_year:
-        raise DomainError("period_inverted", "to_year is before from_year", field="to_year")
+        raise DomainError("period_inverted", "năm cuối không được trước năm đầu", field="to_year")
     if province is not None:
         check_scope_code(province, field="province")
     if as_recorded and province in (None, NATION_SCOPE):
         raise DomainError(
-            "as_recorded_needs_province", "as recorded applies to a province", field="province"
+            "as_recorded_needs_province",
+            "số liệu theo tỉnh như đã ghi nhận chỉ áp dụng cho một tỉnh",
+            field="province",
         )
     if province is None:
         return None

@@ -42,9 +42,7 @@ async def create_scheme(uow: UnitOfWork, who: Principal, cmd: CreateScheme) -> S
     try:
         await uow.session.flush()
     except IntegrityError as exc:
-        raise Conflict(
-            "scheme_code_taken", f"a scheme with code {cmd.code!r} exists", field="code"
-        ) from exc
+        raise Conflict("scheme_code_taken", f"đã có đề án mã {cmd.code!r}", field="code") from exc
     rows = [
         BudgetRow(scheme_id=scheme.id, source=s, amount=budget.get(s, 0)) for s in FundingSource
     ]
@@ -70,22 +68,20 @@ async def create_application(
     scheme = await lock_scheme(uow, scheme_id, share=True)
     check_scope_code(cmd.province_code, field="province_code")
     if cmd.province_code == NATION_SCOPE:
-        raise DomainError(
-            "unknown_province", "a facility belongs to a province", field="province_code"
-        )
+        raise DomainError("unknown_province", "cơ sở phải thuộc một tỉnh", field="province_code")
     authorise(who, cmd.province_code, field="province_code")
     model.check_accepts_applications(model.SchemeStatus(scheme.status))
     if not covers(scheme.scope_code, cmd.province_code):
         raise DomainError(
             "province_outside_scheme",
-            f"scheme {scheme.code} supports facilities of {scheme.scope_code} only",
+            f"đề án {scheme.code} chỉ hỗ trợ cơ sở của {scheme.scope_code}",
             field="province_code",
         )
     facility = await known_facility(uow, cmd.facility_id, field="facility_id")
     if unit_of(facility.province_code) != unit_of(cmd.province_code):
         raise DomainError(
             "facility_province_mismatch",
-            f"the facility is registered in {facility.province_code}, not {cmd.province_code}",
+            f"cơ sở đăng ký tại {facility.province_code}, không phải {cmd.province_code}",
             field="province_code",
         )
     asked = model.amounts(cmd.asked, field="asked")

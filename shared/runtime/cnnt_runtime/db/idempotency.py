@@ -49,7 +49,7 @@ def key_reused(field: str) -> DomainError:
     mistake, not a state of the resource (draft-ietf-httpapi-idempotency-key-header)."""
     return DomainError(
         "idempotency_key_reused",
-        f"this {field} was already used for a different request",
+        f"{field} này đã được dùng cho một yêu cầu khác",
         field=field,
     )
 

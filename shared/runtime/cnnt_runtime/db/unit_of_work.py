@@ -42,6 +42,17 @@ def _claim(inbox: Table) -> Insert:
     return insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
 
 
+# What a 404 names, in the words people read (the code keeps the English ``<what>_not_found``).
+_THINGS = {
+    "application": "đơn đề nghị",
+    "entry": "hồ sơ",
+    "facility": "cơ sở",
+    "product": "sản phẩm",
+    "round": "đợt bình chọn",
+    "scheme": "đề án",
+}
+
+
 class UnitOfWork:
     session: AsyncSession
 
@@ -78,7 +89,8 @@ class UnitOfWork:
         ``field`` (the request's field that gave the id) when there is none."""
         found = await self.session.get(model, id_)
         if found is None:
-            raise NotFound(f"{what}_not_found", f"no {what} with id {id_}", field=field)
+            thing = _THINGS.get(what, what)
+            raise NotFound(f"{what}_not_found", f"không có {thing} mã {id_}", field=field)
         return found
 
     def emit(self, *events: Envelope) -> None:

@@ -142,12 +142,14 @@ def _queue(service: str, name: str) -> ConsumerQueue:
     consumer = CONSUMER_QUEUES.get(name.removesuffix(".dlq"))
     if consumer is None:
         raise NotFound(
-            "queue_not_found", f"no consumer queue or dead-letter queue {name!r}", field="queue"
+            "queue_not_found",
+            f"không có hàng đợi tiêu thụ hoặc hàng đợi thư lỗi {name!r}",
+            field="queue",
         )
     if consumer.service != service:
         raise NotFound(
             "queue_of_another_service",
-            f"{consumer.name!r} is consumed by {consumer.service}: ask that service",
+            f"{consumer.name!r} do dịch vụ {consumer.service} tiêu thụ: hãy hỏi dịch vụ đó",
             field="queue",
         )
     return consumer
@@ -177,7 +179,7 @@ def _out(letter: dl.DeadLetter, with_body: bool) -> DeadLetterOut:
 def _missing_on_broker(consumer: ConsumerQueue, exc: ChannelClosed) -> DomainError:
     return NotFound(
         "queue_not_declared",
-        f"{consumer.dead_letter_name!r} does not exist on the broker: {exc}",
+        f"không có hàng đợi {consumer.dead_letter_name!r} trên máy chủ tin nhắn: {exc}",
         field="queue",
     )
 
@@ -258,12 +260,12 @@ async def _act(
     selection = request.selection()
     if request.all and selection.as_dict():
         raise DomainError(
-            "selection_ambiguous", "give either a filter or all=true, not both", field="all"
+            "selection_ambiguous", "chọn hoặc bộ lọc, hoặc all=true, không chọn cả hai", field="all"
         )
     if not request.all and not selection.as_dict():
         raise DomainError(
             "selection_missing",
-            "give a filter (message_id, event_type, reason, since, until) or all=true",
+            "cần bộ lọc (message_id, event_type, reason, since, until) hoặc all=true",
             field="all",
         )
     settings = runtime.settings
@@ -273,7 +275,7 @@ async def _act(
             if matching != request.expected:
                 raise Conflict(
                     "dead_letters_changed",
-                    f"{matching} message(s) match now, not the {request.expected} confirmed",
+                    f"hiện có {matching} thư khớp, không phải {request.expected} như đã xác nhận",
                     field="expected",
                     details={"expected": request.expected, "matching": matching},
                 )

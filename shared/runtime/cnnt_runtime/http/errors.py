@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
+from cnnt_contracts.identifiers import RULES as _OWN_RULES
 from cnnt_runtime.errors import DomainError
 
 log = structlog.get_logger("cnnt.http")
@@ -62,6 +63,71 @@ def unavailable(code: str = "service_unavailable") -> JSONResponse:
     )
 
 
+# What a validation failure's rule says, in Vietnamese, per pydantic error type; ``{…}`` are
+# the error's context (its bound). A type not listed says "not valid". A custom type raised by
+# our own validators (``cnnt_contracts.identifiers``: tax code, phone, e-mail) carries its
+# Vietnamese rule already and keeps it.
+_RULES: dict[str, str] = {
+    "missing": "Trường này là bắt buộc",
+    "string_too_short": "Cần ít nhất {min_length} ký tự",
+    "string_too_long": "Tối đa {max_length} ký tự",
+    "string_pattern_mismatch": "Giá trị không đúng định dạng",
+    "string_type": "Cần một chuỗi ký tự",
+    "enum": "Chọn một trong các giá trị: {expected}",
+    "literal_error": "Chọn một trong các giá trị: {expected}",
+    "int_parsing": "Nhập một số nguyên",
+    "int_type": "Nhập một số nguyên",
+    "int_from_float": "Nhập một số nguyên",
+    "float_parsing": "Nhập một số",
+    "float_type": "Nhập một số",
+    "decimal_parsing": "Nhập một số",
+    "decimal_type": "Nhập một số",
+    "decimal_max_digits": "Tối đa {max_digits} chữ số",
+    "decimal_max_places": "Tối đa {decimal_places} chữ số thập phân",
+    "finite_number": "Nhập một số hữu hạn",
+    "greater_than": "Giá trị phải lớn hơn {gt}",
+    "greater_than_equal": "Giá trị phải từ {ge} trở lên",
+    "less_than": "Giá trị phải nhỏ hơn {lt}",
+    "less_than_equal": "Giá trị tối đa là {le}",
+    "multiple_of": "Giá trị phải là bội số của {multiple_of}",
+    "bool_parsing": "Chọn có hoặc không",
+    "bool_type": "Chọn có hoặc không",
+    "date_parsing": "Nhập ngày theo dạng yyyy-mm-dd",
+    "date_from_datetime_parsing": "Nhập ngày theo dạng yyyy-mm-dd",
+    "date_from_datetime_inexact": "Nhập một ngày, không kèm giờ",
+    "date_type": "Nhập một ngày",
+    "datetime_parsing": "Nhập thời điểm theo ISO 8601 (yyyy-mm-ddThh:mm:ss+07:00)",
+    "datetime_from_date_parsing": "Nhập thời điểm theo ISO 8601 (yyyy-mm-ddThh:mm:ss+07:00)",
+    "datetime_type": "Nhập một thời điểm",
+    "timezone_aware": "Thời điểm cần có múi giờ",
+    "uuid_parsing": "Cần một mã định danh (UUID)",
+    "uuid_type": "Cần một mã định danh (UUID)",
+    "too_short": "Cần ít nhất {min_length} mục",
+    "too_long": "Tối đa {max_length} mục",
+    "list_type": "Cần một danh sách",
+    "dict_type": "Cần một đối tượng",
+    "model_type": "Cần một đối tượng",
+    "model_attributes_type": "Cần một đối tượng",
+    "extra_forbidden": "Trường này không được chấp nhận",
+    "value_error": "Giá trị không hợp lệ",
+    "assertion_error": "Giá trị không hợp lệ",
+    "url_parsing": "Cần một địa chỉ URL",
+    "json_invalid": "Nội dung không phải JSON hợp lệ",
+}
+
+
+def rule_of(kind: str, ctx: dict[str, Any], given: str) -> str:
+    """The Vietnamese rule a value broke (``kind`` is pydantic's error type)."""
+    template = _RULES.get(kind)
+    if template is None:
+        # Our own validators' errors are Vietnamese already; pydantic's others are not.
+        return given if kind in _OWN_RULES else "Giá trị không hợp lệ"
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return template.split(":")[0]
+
+
 def _field(loc: tuple[object, ...]) -> str:
     # ("body", "facility", "name") -> "facility.name"; the location kind is not part of it.
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
@@ -86,7 +152,7 @@ def install_error_handlers(app: FastAPI) -> None:
             {
                 "code": f"invalid_{e['type']}".replace(".", "_"),
                 "field": _field(tuple(e["loc"])),
-                "message": e["msg"],
+                "message": rule_of(e["type"], e.get("ctx") or {}, e["msg"]),
             }
             for e in exc.errors()
         ]

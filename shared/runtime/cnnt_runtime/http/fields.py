@@ -16,12 +16,31 @@ from typing import Annotated, Final
 
 from fastapi import Query
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
+from cnnt_contracts.identifiers import RULES, Kind, refusal
 from cnnt_runtime.text import normalise_line, normalise_name, normalise_paragraphs
 
 Name = Annotated[str, AfterValidator(normalise_name)]
 Line = Annotated[str, AfterValidator(normalise_line)]
 Paragraphs = Annotated[str, AfterValidator(normalise_paragraphs)]
+
+
+def _checked(kind: Kind) -> AfterValidator:
+    """The rule of ``cnnt_contracts.identifiers`` for ``kind``: refused as ``invalid_<kind>``
+    with its Vietnamese rule (the import and the console's form apply the same one)."""
+
+    def check(value: str) -> str:
+        if refusal(kind, value) is not None:
+            raise PydanticCustomError(kind, RULES[kind])
+        return value
+
+    return AfterValidator(check)
+
+
+TaxCode = Annotated[str, AfterValidator(normalise_line), _checked("tax_code")]
+Phone = Annotated[str, AfterValidator(normalise_line), _checked("phone")]
+Email = Annotated[str, AfterValidator(normalise_line), _checked("email")]
 
 FIRST_YEAR: Final = 2000
 LAST_YEAR: Final = 2100

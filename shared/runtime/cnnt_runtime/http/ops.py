@@ -250,7 +250,7 @@ async def ensure_queue(amqp_url: str, name: str) -> None:
         channel = await connection.channel()
         await channel.declare_queue(name, passive=True)
     except ChannelClosed as exc:
-        raise NotFound("queue_not_found", f"no queue named {name!r}", field="queue") from exc
+        raise NotFound("queue_not_found", f"không có hàng đợi {name!r}", field="queue") from exc
     finally:
         await connection.close()
 

@@ -9,8 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cnnt_contracts.identifiers import Kind, refusal
 from console.domain.accounts import Account
 from console.service_layer import access
+from console.web.errors import error_message
 from console.web.i18n import N_
 from console.web.nav import SELECTION, item
 from console.web.pages import field_errors, is_htmx, render
@@ -57,6 +59,19 @@ class FacilityForm:
             "address": address.strip(),
             "phone": phone.strip(),
             "email": email.strip(),
+        }
+
+    def refusals(self, *, creating: bool) -> dict[str, str]:
+        """The fields breaking their rule (``cnnt_contracts.identifiers``, the one registration
+        applies to its API and its import), worded for the form; an empty optional field
+        passes (an empty required one is the service's to refuse)."""
+        checked: dict[str, Kind] = {"phone": "phone", "email": "email"}
+        if creating:
+            checked["business_code"] = "tax_code"
+        return {
+            name: error_message(code)
+            for name, kind in checked.items()
+            if self.values[name] and (code := refusal(kind, self.values[name])) is not None
         }
 
     def body(self, *, creating: bool) -> dict[str, Any]:
@@ -126,6 +141,9 @@ async def new_facility(request: Request, account: Officer) -> Response:
 async def create_facility(
     request: Request, _: Officer, services: ServicesDep, form: Annotated[FacilityForm, Depends()]
 ) -> Response:
+    if errors := form.refusals(creating=True):
+        context = {"form": form.values, "errors": errors}
+        return render(request, "facilities/new.html", context, status=422)
     try:
         created = await services.json(
             "POST", "registration", "/api/v1/facilities", json=form.body(creating=True)
@@ -174,6 +192,10 @@ async def update_facility(
     facility_id: UUID,
     form: Annotated[FacilityForm, Depends()],
 ) -> Response:
+    if errors := form.refusals(creating=False):
+        return await _detail(
+            request, services, facility_id, status=422, errors=errors, form=form.values
+        )
     try:
         await services.call(
             "PATCH",

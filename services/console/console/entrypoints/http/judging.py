@@ -4,6 +4,7 @@ request, my revisions and a conflict of interest."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cnnt_contracts.score_sheet import CRITERIA, MAXIMA
 from console.domain.accounts import Account
+from console.entrypoints.http.dossiers import for_judges
 from console.service_layer import access
 from console.service_layer.judging import (
     BatchRow,
@@ -60,6 +62,9 @@ async def _batch_page(
     items = await worklist(seated, round_id, UUID(jury["member_id"]))
     shown = batch_rows(items, rows or [])
     refused = sum(1 for r in shown if r.errors)
+    ids = [str(i.entry["id"]) for i in items]
+    found = await asyncio.gather(*(for_judges(seated, entry_id) for entry_id in ids))
+    dossiers = dict(zip(ids, found, strict=True))
     context = {
         "jury": jury,
         "round_id": round_id,
@@ -71,6 +76,7 @@ async def _batch_page(
         "errors": errors or {},
         "saved": saved,
         "refused": refused,
+        "dossiers": dossiers,
     }
     failed = bool(errors) or refused > 0
     return render(
@@ -152,6 +158,7 @@ async def sheet_page(
     latest = context["item"].latest or {}
     context["form"] = {c: typed_form(latest[c]) if c in latest else "" for c in CRITERIA}
     context["form"]["comment"] = latest.get("comment", "")
+    context["dossier"] = await for_judges(context["seated"], str(entry_id))
     return render(request, "judging/sheet.html", context)
 
 

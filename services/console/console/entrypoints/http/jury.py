@@ -61,7 +61,13 @@ async def _context(services: Services, round_id: UUID) -> dict[str, Any]:
     flagged = [e["entry_id"] for e in progress["entries"] if e["flagged"]]
     names = {m["id"]: m["name"] for m in jury["members"]}
     products = {e["entry_id"]: e["product_name"] for e in progress["entries"]}
+    # A conflict is declared with a facility: the line names the facility's products entered.
+    of_facility: dict[str, list[str]] = {}
+    for e in entries:
+        of_facility.setdefault(e["facility_id"], []).append(products.get(e["id"], ""))
+    named = {f: ", ".join(sorted(p for p in n if p)) for f, n in of_facility.items()}
     return {
+        "conflict_products": named,
         "round_id": round_id,
         "progress": progress,
         "jury": jury,

@@ -21,6 +21,7 @@ from console.domain.charts import BarChart, bar_chart
 from console.service_layer import access
 from console.web.errors import error_message
 from console.web.i18n import N_
+from console.web.labels import place
 from console.web.nav import FIGURES, item
 from console.web.pages import render
 from console.web.services import Services, ServicesDep
@@ -67,7 +68,7 @@ def _span_errors(first: int, last: int) -> dict[str, str]:
 
 async def _scopes(services: Services, account: Account) -> list[tuple[str, str]]:
     if not access.may_choose_report_scope(account):
-        return [(account.scope, account.scope)]
+        return [(account.scope, place(account.scope))]
     provinces = await services.json("GET", "registration", "/api/v1/provinces")
     return [
         (NATION_SCOPE, "Toàn quốc"),
