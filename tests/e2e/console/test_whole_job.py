@@ -188,6 +188,13 @@ async def test_a_round_from_creation_to_revocation_in_the_browser(
     await ministry.goto(f"/jury-progress/{round_id}/jury")
     await expect(ministry.locator("#jury-locked")).to_be_visible()
 
+    # While judging is open the certifier's page of the round says so, as a page, not an error.
+    certifier = await signed_in(certifier_ctx, "cq.h28a.whole")
+    still_judged = await certifier.goto(f"/certification/{round_id}")
+    assert still_judged is not None
+    assert still_judged.status == 200
+    await expect(certifier.locator("#not-closed")).to_contain_text("Chưa kết thúc chấm điểm")
+
     # The chair closes judging, after the confirmation says what cannot be undone.
     chair = pages[0]
     await chair.goto(f"/jury-progress/{round_id}")
@@ -198,11 +205,11 @@ async def test_a_round_from_creation_to_revocation_in_the_browser(
     await expect(chair.locator("#judging-state")).to_have_text("Đã kết thúc chấm điểm")
 
     # The certifier: a decision dated before judging closed is refused next to its date.
-    certifier = await signed_in(certifier_ctx, "cq.h28a.whole")
 
     async def previewable() -> bool:
+        # Until certification hears judging closed, the page says the round is still judged.
         response = await certifier.goto(f"/certification/{round_id}")
-        return response is not None and response.status == 200
+        return response is not None and await certifier.locator("#decide").count() > 0
 
     await eventually(previewable, timeout=120, interval=1)
     await expect(certifier.locator("#decide input[name=decided_on]")).to_have_value(typed())

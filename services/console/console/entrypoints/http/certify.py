@@ -20,6 +20,7 @@ from console.domain.collation import vietnamese_key
 from console.entrypoints.http.jury import rounds_in_scope
 from console.service_layer import access
 from console.web import dates
+from console.web.errors import error_message
 from console.web.i18n import N_, gettext
 from console.web.labels import label
 from console.web.nav import RECOGNITION, item
@@ -117,9 +118,15 @@ async def _context(services: Services, round_id: UUID, today: date) -> dict[str,
 async def round_page(
     request: Request, _: Certifier, services: ServicesDep, round_id: UUID
 ) -> Response:
-    return render(
-        request, "certify/round.html", await _context(services, round_id, dates.today(request))
-    )
+    try:
+        context = await _context(services, round_id, dates.today(request))
+    except ServiceRefused as refused:
+        if refused.code != "judging_not_closed":
+            raise
+        # A round still being judged is listed too: its page says so, it is no error.
+        message = error_message(refused.code)
+        return render(request, "certify/not_closed.html", {"message": message})
+    return render(request, "certify/round.html", context)
 
 
 @router.post("/{round_id}/decision", response_class=HTMLResponse)
