@@ -12,6 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cnnt_runtime.clock import Clock
 from tests.e2e.console.conftest import (
     an_account,
     screenshot,
@@ -59,7 +60,7 @@ async def test_an_officer_finds_a_ward_without_diacritics_and_opens_its_commune_
     await screenshot(page, "commune-picker-390")
 
     name = "Bình chọn sản phẩm CNNT tiêu biểu phường Buôn Ma Thuột năm 2080"
-    await _new_round(page, name, "24133", "2080", date.today() - timedelta(days=1))
+    await _new_round(page, name, "24133", "2080", Clock().today() - timedelta(days=1))
     await expect(page.get_by_role("heading", name=name)).to_be_visible()
     await page.get_by_role("button", name="Mở nhận hồ sơ").click()
     await expect(page.get_by_text("Đang nhận hồ sơ")).to_be_visible()

@@ -5,7 +5,7 @@ get 403 on the file's URL. (h32's year 2084, one round in Cao Bằng and one in 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -14,6 +14,7 @@ from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_runtime.auth import Role
+from cnnt_runtime.clock import Clock
 from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import an_account, screenshot, sign_in, vietnamese_context
 from tests.integration.registration.test_dossier_files import pdf_bytes, photo_with_gps
@@ -32,7 +33,7 @@ async def entered_round(
     judge's account; the round and the entry."""
     officer = bearer(settings, Role.PROVINCE_OFFICER, province)
     base = settings.base_url("registration")
-    today = date.today()
+    today = Clock().today()
     async with httpx.AsyncClient(timeout=30) as http:
 
         async def made(path: str, body: dict[str, Any], status: int = 201) -> dict[str, Any]:
@@ -126,7 +127,7 @@ async def test_officer_returns_and_accepts_a_dossier_and_only_the_rounds_judge_s
     await page.get_by_label("Giấy chứng nhận đăng ký kinh doanh").fill(
         "Bổ sung bản sao giấy chứng nhận đăng ký kinh doanh"
     )
-    deadline = (date.today() + timedelta(days=10)).strftime("%d/%m/%Y")
+    deadline = (Clock().today() + timedelta(days=10)).strftime("%d/%m/%Y")
     await page.locator("#f-deadline").fill(deadline)
     await page.get_by_role("button", name="Trả lại để bổ sung").click()
     await expect(page.locator("#dossier-status")).to_have_text("Trả lại để bổ sung")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -10,6 +10,7 @@ from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_runtime.auth import Role
+from cnnt_runtime.clock import Clock
 from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import (
     an_account,
@@ -28,7 +29,7 @@ async def round_with_jury(
     settings: Settings, name: str, year: int, seats: list[dict], province: str = "dak-lak"
 ) -> None:
     officer = bearer(settings, Role.PROVINCE_OFFICER, province)
-    today = date.today()
+    today = Clock().today()
     async with httpx.AsyncClient(timeout=30) as http:
         created = await http.post(
             f"{settings.base_url('registration')}/api/v1/rounds",

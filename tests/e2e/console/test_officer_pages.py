@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from playwright.async_api import FilePayload, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cnnt_runtime.clock import Clock
 from tests.e2e.console.conftest import (
     SCREENSHOTS,
     an_account,
@@ -96,10 +97,10 @@ async def create_and_open_round(page: Page, name: str) -> None:
     await page.goto("/rounds")
     await page.get_by_label("Tên đợt bình chọn").fill(name)
     await page.get_by_label("Bắt đầu nhận hồ sơ (dd/mm/yyyy)").fill(
-        vn(date.today() - timedelta(days=1))
+        vn(Clock().today() - timedelta(days=1))
     )
     await page.get_by_label("Kết thúc nhận hồ sơ (dd/mm/yyyy)").fill(
-        vn(date.today() + timedelta(days=30))
+        vn(Clock().today() + timedelta(days=30))
     )
     await assert_accessible(page)
     await page.get_by_role("button", name="Tạo đợt bình chọn").click()

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cnnt_contracts import JudgingClosed, JudgingClosedData
 from cnnt_runtime.auth import Role
+from cnnt_runtime.clock import Clock
 from cnnt_runtime.settings import Settings
 from tests.e2e.console.conftest import (
     an_account,
@@ -57,7 +58,7 @@ async def test_default_dates_are_vietnams_today_in_the_one_date_control(
         await expect(control).to_have_attribute("placeholder", "dd/mm/yyyy")
 
     # A round certification knows, for the decision form's date.
-    today = date.today()
+    today = Clock().today()
     body = {
         "name": f"Bình chọn sản phẩm CNNT tiêu biểu tỉnh Gia Lai năm {YEAR}",
         "level": "provincial",

@@ -6,10 +6,11 @@ JuryMemberAppointed has arrived, a seat of another round does not."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from cnnt_contracts import JuryMemberAppointed, JuryMemberAppointedData
 from cnnt_runtime.auth import Role
+from cnnt_runtime.clock import Clock
 from cnnt_runtime.settings import Settings
 from tests.integration.registration.registration_helpers import (
     error,
@@ -72,7 +73,7 @@ async def test_desk_receives_returns_for_supplement_and_accepts(stack: Settings)
         )
         assert sample["sample_received_on"] == f"{YEAR}-03-06"
 
-        today = date.today()
+        today = Clock().today()
         bad = error(
             await client.post(
                 f"{base}/return",
